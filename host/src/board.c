@@ -1,0 +1,184 @@
+/* Board files and the table of board backends. */
+#include "board.h"
+
+#include <elf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "elfsize.h"
+
+static const struct rig_board_ops *const backends[] = {
+	&rig_board_host_ops, &rig_board_qemu_ops, &rig_board_agent_ops,
+	&rig_board_wasi_ops, &rig_board_null_ops,
+};
+
+const struct rig_board_ops *rig_board_ops_find(const char *kind)
+{
+	for (size_t i = 0; i < RIG_ARRAY_SIZE(backends); i++)
+		if (strcmp(backends[i]->kind, kind) == 0)
+			return backends[i];
+	return NULL;
+}
+
+int rig_arch_elf_machine(const char *arch)
+{
+	if (strcmp(arch, "x86_64") == 0)
+		return EM_X86_64;
+	if (strcmp(arch, "aarch64") == 0)
+		return EM_AARCH64;
+	if (strcmp(arch, "arm") == 0 || strcmp(arch, "thumb") == 0)
+		return EM_ARM;
+	if (strcmp(arch, "riscv64") == 0 || strcmp(arch, "riscv32") == 0)
+		return EM_RISCV;
+	return 0;
+}
+
+/* Fields every board file may have; backends add their own section. */
+static const char *const common_keys[] = {
+	"name", "kind", "description", "emulated", "target", "timeout", "ready_timeout",
+	"retries", "samples", "warmup", "toolchains",
+	/* backend sections */
+	"host", "qemu", "agent", "wasi", "serial", "reset", "flash", "usb", NULL,
+};
+
+static int load_target(struct rig_board *b, const struct rig_cfg *cfg, struct rig_error *err)
+{
+	static const char *const tkeys[] = {"os", "arch", "variant", NULL};
+	struct rig_cfg_node *t = rig_cfg_get(cfg, NULL, "target");
+	int rc;
+
+	if (!t)
+		return rig_fail(err, RIG_ERR_PARSE,
+				"%s:%d: field 'target' is required (os and arch, e.g. {os: linux, arch: x86_64})",
+				b->file, rig_cfg_line(rig_cfg_root(cfg)));
+	if ((rc = rig_cfg_known_keys(cfg, t, tkeys, err)))
+		return rc;
+	if ((rc = rig_cfg_str(cfg, t, "os", 1, NULL, b->target.os, sizeof(b->target.os), err)))
+		return rc;
+	if ((rc = rig_cfg_str(cfg, t, "arch", 1, NULL, b->target.arch, sizeof(b->target.arch),
+			      err)))
+		return rc;
+	return rig_cfg_str(cfg, t, "variant", 0, "", b->target.variant, sizeof(b->target.variant),
+			   err);
+}
+
+static int resolve_path(const char *name_or_path, const char *boards_dir, char *out, size_t cap)
+{
+	if (strchr(name_or_path, '/') || strstr(name_or_path, ".yaml"))
+		return rig_snprintf(out, cap, "%s", name_or_path);
+	return rig_snprintf(out, cap, "%s/%s.yaml", boards_dir, name_or_path);
+}
+
+int rig_board_load(const char *name_or_path, const char *boards_dir, struct rig_board **out,
+		   struct rig_error *err)
+{
+	struct rig_board *b = rig_xcalloc(1, sizeof(*b));
+	struct rig_cfg *cfg = NULL;
+	char kind[32];
+	const char *base;
+	int rc;
+
+	if (resolve_path(name_or_path, boards_dir, b->file, sizeof(b->file))) {
+		free(b);
+		return rig_fail(err, RIG_ERR_INVALID, "board name too long: %s", name_or_path);
+	}
+	rc = rig_cfg_load(b->file, &cfg, err);
+	if (rc == RIG_ERR_NOT_FOUND) {
+		rig_fail(err, rc, "no board '%s': %s does not exist (see `rig boards`)", name_or_path,
+			 b->file);
+		goto fail;
+	}
+	if (rc)
+		goto fail;
+	if ((rc = rig_cfg_known_keys(cfg, NULL, common_keys, err)))
+		goto fail;
+	base = strrchr(b->file, '/');
+	base = base ? base + 1 : b->file;
+	snprintf(b->name, sizeof(b->name), "%.*s", (int)strcspn(base, "."), base);
+	if ((rc = rig_cfg_str(cfg, NULL, "name", 0, b->name, b->name, sizeof(b->name), err)) ||
+	    (rc = rig_cfg_str(cfg, NULL, "kind", 1, NULL, kind, sizeof(kind), err)) ||
+	    (rc = rig_cfg_str(cfg, NULL, "description", 0, "", b->description,
+			      sizeof(b->description), err)) ||
+	    (rc = rig_cfg_bool(cfg, NULL, "emulated", 0, 0, &b->emulated, err)) ||
+	    (rc = load_target(b, cfg, err)) ||
+	    (rc = rig_cfg_duration_ms(cfg, NULL, "timeout", 0, 60000, 3600000, &b->timeout_ms,
+				      err)) ||
+	    (rc = rig_cfg_duration_ms(cfg, NULL, "ready_timeout", 0, 10000, 600000,
+				      &b->ready_timeout_ms, err)) ||
+	    (rc = rig_cfg_int(cfg, NULL, "retries", 0, 2, 0, 100, &b->retries, err)) ||
+	    (rc = rig_cfg_int(cfg, NULL, "samples", 0, 10, 1, 100000, &b->samples, err)) ||
+	    (rc = rig_cfg_int(cfg, NULL, "warmup", 0, 2, 0, 10000, &b->warmup, err)) ||
+	    (rc = rig_cfg_strv(cfg, NULL, "toolchains", 0, &b->toolchains, err)))
+		goto fail;
+	b->ops = rig_board_ops_find(kind);
+	if (!b->ops) {
+		rc = rig_fail(err, RIG_ERR_PARSE,
+			      "%s:%d: field 'kind': expected one of host, qemu, agent, wasi, null, got \"%s\"",
+			      b->file, rig_cfg_line(rig_cfg_get(cfg, NULL, "kind")), kind);
+		goto fail;
+	}
+	if (b->ops->configure && (rc = b->ops->configure(b, cfg, err)))
+		goto fail;
+	rig_cfg_free(cfg);
+	*out = b;
+	return 0;
+fail:
+	rig_cfg_free(cfg);
+	rig_strv_free(&b->toolchains);
+	if (b->ops && b->ops->destroy)
+		b->ops->destroy(b);
+	free(b);
+	return rc;
+}
+
+void rig_board_free(struct rig_board *b)
+{
+	if (!b)
+		return;
+	if (b->ops->destroy)
+		b->ops->destroy(b);
+	rig_strv_free(&b->toolchains);
+	free(b);
+}
+
+int rig_board_supports(struct rig_board *b, const struct rig_artifact *a, struct rig_error *err)
+{
+	int want;
+
+	if (strcmp(a->target.os, b->target.os) || strcmp(a->target.arch, b->target.arch))
+		return rig_fail(err, RIG_ERR_SKIPPED, "built for %s/%s, board %s is %s/%s",
+				a->target.os, a->target.arch, b->name, b->target.os,
+				b->target.arch);
+	/* The ELF header is the truth: `GOARCH=arm64 go build -compiler=gccgo`
+	 * without GCCGO silently builds for the host. */
+	want = rig_arch_elf_machine(b->target.arch);
+	if (want && a->sizes.elf_machine && a->sizes.elf_machine != want)
+		return rig_fail(err, RIG_ERR_SKIPPED,
+				"%s is an ELF for %s, but board %s needs %s: the toolchain built for the wrong machine",
+				a->path, rig_elf_machine_name(a->sizes.elf_machine), b->name,
+				rig_elf_machine_name(want));
+	if (b->ops->supports)
+		return b->ops->supports(b, a, err);
+	return 0;
+}
+
+/* The null board: says "not supported" to everything. A test double, and
+ * what a board file with `kind: null` gets. */
+static int null_configure(struct rig_board *b, const struct rig_cfg *cfg, struct rig_error *err)
+{
+	return 0;
+}
+
+static int null_run(struct rig_board *b, const struct rig_run_req *req, struct rig_sample *out,
+		    struct rig_error *err)
+{
+	return rig_fail(err, RIG_ERR_NOT_SUPPORTED, "board %s (kind null) cannot run programs",
+			b->name);
+}
+
+const struct rig_board_ops rig_board_null_ops = {
+	.kind = "null",
+	.configure = null_configure,
+	.run = null_run,
+};

@@ -1,0 +1,72 @@
+/*
+ * The command layer: option tables (declared once, parsed and printed as help
+ * from the same table) and the context every command receives. Only this
+ * layer and main() print errors for people and choose exit codes.
+ */
+#ifndef RIG_CLI_H
+#define RIG_CLI_H
+
+#include <stdio.h>
+
+#include "error.h"
+#include "util.h"
+
+enum rig_opt_type {
+	RIG_OPT_END = 0,
+	RIG_OPT_FLAG,     /* int, set to 1 */
+	RIG_OPT_STRING,   /* const char *, the argument as given */
+	RIG_OPT_COUNT,    /* long long, whole number within [min, max], k/M suffixes */
+	RIG_OPT_DURATION, /* long long milliseconds: 500ms, 2s, 1m */
+	RIG_OPT_LIST,     /* struct rig_strv, comma-separated, may repeat */
+};
+
+struct rig_opt {
+	char short_name;       /* 0: none */
+	const char *long_name; /* without "--" */
+	enum rig_opt_type type;
+	void *value;
+	const char *argh; /* argument name for help: "N", "LIST" */
+	const char *help;
+	long long min, max; /* RIG_OPT_COUNT only */
+};
+
+struct rig_store;
+struct rig_toolchains;
+
+struct rig_ctx {
+	const char *source_dir; /* the rig tree: boards/, firmware/, host/toolchains.yaml */
+	char boards_dir[1024];
+	char state_dir[1024];   /* .rig/ of the project directory: db, cache, logs */
+	const char *db_path;    /* --db, or state_dir/rig.db */
+	int is_tty;             /* stdout is a terminal */
+	int progress;           /* stderr is a terminal: progress lines */
+	const char *format;     /* --format for data commands */
+	struct rig_strv toolchain_files;
+};
+
+/* Parses argv[1..] against opts; positional arguments go to rest. Returns 0,
+ * 1 when --help was asked (help already printed to stdout), or
+ * RIG_ERR_INVALID with a message naming the option and the value. */
+int rig_parse_options(int argc, char **argv, const struct rig_opt *opts, const char *usage,
+		      struct rig_strv *rest, struct rig_error *err);
+void rig_print_options(FILE *f, const char *usage, const struct rig_opt *opts);
+
+/* Splits a comma list ("gc,gccgo") into sv (appending). */
+void rig_split_list(const char *s, struct rig_strv *sv);
+
+/* Opens the store and loads toolchains for commands that need them. */
+int rig_ctx_open_store(struct rig_ctx *ctx, struct rig_store **out, struct rig_error *err);
+int rig_ctx_load_toolchains(struct rig_ctx *ctx, struct rig_toolchains **out,
+			    struct rig_error *err);
+
+/* Commands: each returns the process exit code. */
+int cmd_doctor(int argc, char **argv, struct rig_ctx *ctx);
+int cmd_build(int argc, char **argv, struct rig_ctx *ctx);
+int cmd_run(int argc, char **argv, struct rig_ctx *ctx);
+int cmd_bench(int argc, char **argv, struct rig_ctx *ctx);
+int cmd_results(int argc, char **argv, struct rig_ctx *ctx);
+int cmd_export(int argc, char **argv, struct rig_ctx *ctx);
+int cmd_boards(int argc, char **argv, struct rig_ctx *ctx);
+int cmd_wasm(int argc, char **argv, struct rig_ctx *ctx);
+
+#endif

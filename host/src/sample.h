@@ -1,0 +1,47 @@
+/*
+ * One measurement of one artifact on one board: a list of named metrics
+ * plus the outcome. Every backend fills the same struct; the store keeps
+ * metrics by name, so a board may add its own (stack_hwm_bytes, boot_ns...).
+ *
+ * Standard metric names (unit in the name's suffix where it has one):
+ *   startup_ns      exec (or reset) to the ready line, measured by whoever is
+ *                   nearest the program: the host for host/QEMU boards, the
+ *                   agent on a Pi, the runtime's host process for WASI
+ *   wall_ns         exec to exit
+ *   peak_rss_kib    wait4 ru_maxrss of the process (runtime process for WASI)
+ *   user_ns, sys_ns CPU time
+ * Workload results ("@rig result NAME VALUE UNIT") are added as NAME/UNIT.
+ */
+#ifndef RIG_SAMPLE_H
+#define RIG_SAMPLE_H
+
+#include <stddef.h>
+
+struct rig_metric {
+	char name[48];
+	char unit[16];
+	double value;
+};
+
+struct rig_sample {
+	int ok;                /* 1: measured; 0: failed (fail_reason says why) */
+	int exit_status;       /* exit code, or 128+signal */
+	char fail_reason[256]; /* empty when ok */
+	char stderr_tail[1024];/* last bytes of stderr / console, for failed samples */
+	char log_path[512];    /* full console log of this sample, or empty */
+	struct rig_metric *metrics;
+	size_t n_metrics, cap_metrics;
+	/* report-line accounting from the parser */
+	unsigned long noise_lines, corrupt_lines, cut_lines, retries;
+};
+
+/* Adds or replaces metric name. */
+void rig_sample_set(struct rig_sample *s, const char *name, double value, const char *unit);
+/* Returns 1 and *value when present. */
+int rig_sample_get(const struct rig_sample *s, const char *name, double *value);
+void rig_sample_fail(struct rig_sample *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Keeps the last sizeof(stderr_tail)-1 bytes of text. */
+void rig_sample_set_tail(struct rig_sample *s, const char *text, size_t len);
+void rig_sample_free(struct rig_sample *s);
+
+#endif

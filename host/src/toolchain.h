@@ -1,0 +1,72 @@
+/*
+ * Toolchains and build profiles. Every toolchain (gc, gccgo, C, TinyGo,
+ * Gollvm, and custom ones) is described in YAML by the same fields: how to
+ * print its version, the command that builds, the environment it needs, and
+ * per-target variables. The built-in ones are host/toolchains.yaml; users add
+ * theirs with --toolchains-file. A profile names a toolchain plus flags.
+ *
+ * Template words: {out} {src} {workload} {goos} {goarch} {goarm} {cc} {gccgo}
+ * {triple} {tinygo_target} {flags} {cflags} {ldflags} {gccgoflags} {root}.
+ * A word that is exactly "{flags}" (or cflags/ldflags) expands to zero or
+ * more arguments.
+ */
+#ifndef RIG_TOOLCHAIN_H
+#define RIG_TOOLCHAIN_H
+
+#include "artifact.h"
+#include "error.h"
+#include "util.h"
+
+struct rig_toolchains; /* the loaded set of toolchains and profiles */
+
+struct rig_tc_info {
+	int present;        /* 1: found and answered its version command */
+	char version[160];  /* first line of the version output, trimmed */
+	char path[256];     /* resolved compiler path */
+	char reason[512];   /* why not present: what is missing, what to install */
+};
+
+/* Loads the built-in file and then extra files (may be NULL). */
+int rig_toolchains_load(const char *builtin_path, const char *const *extra_paths,
+			struct rig_toolchains **out, struct rig_error *err);
+void rig_toolchains_free(struct rig_toolchains *tcs);
+
+size_t rig_profile_count(const struct rig_toolchains *tcs);
+const char *rig_profile_name(const struct rig_toolchains *tcs, size_t i);
+/* The toolchain a profile uses ("gc" for "gc-stripped"). NULL if unknown. */
+const char *rig_profile_toolchain(const struct rig_toolchains *tcs, const char *profile);
+/* Profiles whose name or toolchain matches word (e.g. "gccgo" selects gccgo
+ * and gccgo-static). Appends names to out; returns the count. */
+size_t rig_profiles_select(const struct rig_toolchains *tcs, const char *word,
+			   struct rig_strv *out);
+/* The language ("go" or "c") a profile builds. */
+const char *rig_profile_lang(const struct rig_toolchains *tcs, const char *profile);
+
+size_t rig_toolchain_count(const struct rig_toolchains *tcs);
+const char *rig_toolchain_name(const struct rig_toolchains *tcs, size_t i);
+
+/* Runs the version command of a toolchain for a target. Blocks (a few ms to
+ * seconds). Never fails hard: absence is info->present == 0 with a reason. */
+int rig_toolchain_detect(const struct rig_toolchains *tcs, const char *toolchain,
+			 const struct rig_target *t, struct rig_tc_info *info,
+			 struct rig_error *err);
+
+struct rig_build_req {
+	const char *profile;
+	const char *workload;     /* hello, cpu, ... */
+	const struct rig_target *target;
+	const char *source_root;  /* the rig source tree (firmware/ lives here) */
+	const char *cache_dir;    /* where artifacts are kept, by key */
+};
+
+/*
+ * Builds (or finds in the cache, by content hash of sources, command,
+ * environment and toolchain version) the workload for the target. Fills
+ * *out including sizes and sha256. Returns 0; RIG_ERR_SKIPPED with a reason
+ * when the toolchain is absent or cannot target this; RIG_ERR_BUILD with the
+ * compiler's output tail when the build failed. Blocks.
+ */
+int rig_build(const struct rig_toolchains *tcs, const struct rig_build_req *req,
+	      struct rig_artifact *out, struct rig_error *err);
+
+#endif

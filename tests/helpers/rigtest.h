@@ -1,0 +1,35 @@
+/* Helpers shared by rig's tests. Include after cmocka's prerequisites. */
+#ifndef RIGTEST_H
+#define RIGTEST_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+/* The source and build trees (from the environment ctest sets, else the
+ * compile-time paths). */
+const char *rigtest_source_dir(void);
+const char *rigtest_binary_dir(void);
+/* A fresh temporary directory, removed (recursively) at exit. */
+const char *rigtest_tmpdir(void);
+/* 1 when cmd is on PATH. */
+int rigtest_have(const char *cmd);
+/* Runs a shell command line, returns its exit status (-1 on signal); output
+ * captured into *out (owned) when out is non-NULL. */
+int rigtest_sh(char **out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Writes text to dir/name, returns the full path (static buffer rotation of 8). */
+const char *rigtest_write(const char *dir, const char *name, const char *text);
+
+/* Inside a cmocka test: skip it, printing why, when cmd is missing. */
+#define RIGTEST_REQUIRE_CMD(cmd)                                                                   \
+	do {                                                                                       \
+		if (!rigtest_have(cmd)) {                                                          \
+			print_message("[  SKIPPED ] %s is not installed (scripts/setup.sh)\n",    \
+				      cmd);                                                        \
+			skip();                                                                    \
+		}                                                                                  \
+	} while (0)
+
+#endif
