@@ -37,7 +37,7 @@ int rig_arch_elf_machine(const char *arch)
 /* Fields every board file may have; backends add their own section. */
 static const char *const common_keys[] = {
 	"name", "kind", "description", "emulated", "target", "timeout", "ready_timeout",
-	"retries", "samples", "warmup", "toolchains",
+	"retries", "samples", "warmup", "toolchains", "iterations",
 	/* backend sections */
 	"host", "qemu", "agent", "wasi", "serial", "reset", "flash", "usb", NULL,
 };

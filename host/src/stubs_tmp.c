@@ -14,4 +14,4 @@ int rig_toolchains_load(const char *builtin_path, const char *const *extra_paths
 }
 #define STUB(n) int n(int argc, char **argv, struct rig_ctx *ctx) { return 2; }
 STUB(cmd_doctor) STUB(cmd_build) STUB(cmd_run) STUB(cmd_bench) STUB(cmd_results)
-STUB(cmd_export) STUB(cmd_boards) STUB(cmd_wasm)
+STUB(cmd_export) STUB(cmd_boards)
