@@ -10,7 +10,7 @@ PKGS=(
   gccgo gccgo-aarch64-linux-gnu gccgo-arm-linux-gnueabihf
   gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf
   gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi
-  clang lld wasi-libc libclang-rt-14-dev-wasm32
+  clang lld wasi-libc libclang-rt-14-dev-wasm32 libclang-rt-14-dev
   qemu-system-arm qemu-user qemu-utils
   hyperfine wabt binutils cpio xz-utils zstd kmod iproute2 time
 )
