@@ -155,6 +155,21 @@ int rig_cfg_line(struct rig_cfg_node *node)
 	return 0;
 }
 
+int rig_cfg_is_seq(struct rig_cfg_node *n)
+{
+	return n && fy_node_is_sequence((struct fy_node *)n);
+}
+
+int rig_cfg_is_map(struct rig_cfg_node *n)
+{
+	return n && fy_node_is_mapping((struct fy_node *)n);
+}
+
+int rig_cfg_is_scalar(struct rig_cfg_node *n)
+{
+	return n && fy_node_is_scalar((struct fy_node *)n);
+}
+
 size_t rig_cfg_seq_len(struct rig_cfg_node *n)
 {
 	if (!n || !fy_node_is_sequence((struct fy_node *)n))

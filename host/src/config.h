@@ -32,6 +32,11 @@ struct rig_cfg_node *rig_cfg_get(const struct rig_cfg *cfg, struct rig_cfg_node 
 /* 1-based line of a node (0 when unknown). */
 int rig_cfg_line(struct rig_cfg_node *n);
 
+/* Node kinds (0 for NULL). */
+int rig_cfg_is_seq(struct rig_cfg_node *n);
+int rig_cfg_is_map(struct rig_cfg_node *n);
+int rig_cfg_is_scalar(struct rig_cfg_node *n);
+
 /* Sequences: count and item i (NULL when n is not a sequence / out of range). */
 size_t rig_cfg_seq_len(struct rig_cfg_node *n);
 struct rig_cfg_node *rig_cfg_seq_at(struct rig_cfg_node *n, size_t i);

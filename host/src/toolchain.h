@@ -35,12 +35,18 @@ size_t rig_profile_count(const struct rig_toolchains *tcs);
 const char *rig_profile_name(const struct rig_toolchains *tcs, size_t i);
 /* The toolchain a profile uses ("gc" for "gc-stripped"). NULL if unknown. */
 const char *rig_profile_toolchain(const struct rig_toolchains *tcs, const char *profile);
-/* Profiles whose name or toolchain matches word (e.g. "gccgo" selects gccgo
- * and gccgo-static). Appends names to out; returns the count. */
+/* Profiles selected by word: a toolchain name selects its default profiles
+ * ("gccgo" -> gccgo, gccgo-static); any other word must be a profile name.
+ * Appends names not already in out; returns the number matched (0: unknown). */
 size_t rig_profiles_select(const struct rig_toolchains *tcs, const char *word,
 			   struct rig_strv *out);
 /* The language ("go" or "c") a profile builds. */
 const char *rig_profile_lang(const struct rig_toolchains *tcs, const char *profile);
+
+/* 1 when the profile is part of the default matrix. */
+int rig_profile_is_default(const struct rig_toolchains *tcs, const char *profile);
+/* The profile other builds are compared with (baseline: true), or NULL. */
+const char *rig_profile_baseline(const struct rig_toolchains *tcs);
 
 size_t rig_toolchain_count(const struct rig_toolchains *tcs);
 const char *rig_toolchain_name(const struct rig_toolchains *tcs, size_t i);
