@@ -3,10 +3,6 @@
 #include "store.h"
 #include "toolchain.h"
 
-int rig_store_open(const char *path, struct rig_store **out, struct rig_error *err)
-{
-	return rig_fail(err, RIG_ERR_NOT_SUPPORTED, "store not implemented yet");
-}
 #define STUB(n) int n(int argc, char **argv, struct rig_ctx *ctx) { return 2; }
 STUB(cmd_doctor) STUB(cmd_build) STUB(cmd_run) STUB(cmd_bench) STUB(cmd_results)
 STUB(cmd_export) STUB(cmd_boards)
