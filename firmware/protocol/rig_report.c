@@ -1,6 +1,7 @@
 /* rig report protocol: see rig_report.h and docs/protocol.md. */
 #include "rig_report.h"
 
+#include <limits.h>
 #include <string.h>
 
 uint32_t rig_crc32(uint32_t crc, const void *data, size_t len)
@@ -22,28 +23,29 @@ static int is_name_char(char c)
 	       c == '_' || c == '.' || c == '-';
 }
 
-static int is_unit_char(char c)
-{
-	return is_name_char(c) || c == '/' || c == '%';
-}
+static int is_unit_char(char c) { return is_name_char(c) || c == '/' || c == '%'; }
 
-/* a decimal number: optional '-', digits, optional '.' and digits */
+/* a decimal number, as the writers print it: -?[0-9]+(\.[0-9]+)? */
 static int valid_value(const char *s, size_t n)
 {
-	size_t i = 0, digits = 0;
+	size_t i = 0, digits;
 
 	if (n == 0 || n > RIG_REPORT_MAX_VALUE)
 		return 0;
 	if (s[i] == '-')
 		i++;
-	for (; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+	for (digits = 0; i < n && s[i] >= '0' && s[i] <= '9'; i++)
 		digits++;
+	if (digits == 0)
+		return 0;
 	if (i < n && s[i] == '.') {
 		i++;
-		for (; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+		for (digits = 0; i < n && s[i] >= '0' && s[i] <= '9'; i++)
 			digits++;
+		if (digits == 0)
+			return 0;
 	}
-	return i == n && digits > 0;
+	return i == n;
 }
 
 static int valid_token(const char *s, size_t n, size_t max, int (*ok)(char))
@@ -119,8 +121,8 @@ size_t rig_report_format_done(char *buf, size_t cap, int status)
 		if (len == (size_t)-1)
 			return 0;
 	}
-	len = append_u64(buf, cap, len, status < 0 ? (uint64_t)(-(int64_t)status) : (uint64_t)status,
-			 1);
+	len = append_u64(buf, cap, len,
+			 status < 0 ? (uint64_t)(-(int64_t)status) : (uint64_t)status, 1);
 	if (len == (size_t)-1)
 		return 0;
 	return finish(buf, cap, len);
@@ -168,24 +170,41 @@ size_t rig_report_format_result_ratio(char *buf, size_t cap, const char *name, u
 				      uint64_t den, unsigned decimals, const char *unit)
 {
 	char v[RIG_REPORT_MAX_VALUE + 1];
-	uint64_t scale = 1, whole, frac;
+	uint64_t rem;
 	size_t len;
 
 	if (den == 0 || decimals > 9)
 		return 0;
-	for (unsigned i = 0; i < decimals; i++)
-		scale *= 10;
-	whole = num / den;
-	/* the remainder is < den; scale it without overflowing for den < 2^34 */
-	frac = (uint64_t)(((num % den) * (scale)) / den);
-	len = append_u64(v, sizeof(v) - 1, 0, whole, 1);
+	len = append_u64(v, sizeof(v) - 1, 0, num / den, 1);
 	if (len == (size_t)-1)
 		return 0;
-	if (decimals) {
+	if (decimals)
 		v[len++] = '.';
-		len = append_u64(v, sizeof(v) - 1, len, frac, decimals);
-		if (len == (size_t)-1)
-			return 0;
+	/*
+	 * Long division one digit at a time, truncating. rem < den; when rem * 10
+	 * would overflow, it is built from ten additions reduced modulo den.
+	 */
+	rem = num % den;
+	for (unsigned i = 0; i < decimals; i++) {
+		uint64_t digit = 0;
+
+		if (rem <= UINT64_MAX / 10) {
+			digit = rem * 10 / den;
+			rem = rem * 10 % den;
+		} else {
+			uint64_t r = 0;
+			for (int k = 0; k < 10; k++) {
+				/* r + rem >= den <=> rem >= den - r, without overflow */
+				if (rem >= den - r) {
+					r = rem - (den - r);
+					digit++;
+				} else {
+					r += rem;
+				}
+			}
+			rem = r;
+		}
+		v[len++] = (char)('0' + digit);
 	}
 	v[len] = '\0';
 	return rig_report_format_result(buf, cap, name, v, unit);
@@ -197,12 +216,14 @@ static int hexval(char c)
 		return c - '0';
 	if (c >= 'a' && c <= 'f')
 		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
+	return -1; /* lowercase only: one spelling per line */
 }
 
-/* Splits the next space-separated token from s[*pos..n). */
+/*
+ * Splits the next space-separated token from s[*pos..n). A space is consumed
+ * only when another character follows it, so a trailing space is left in
+ * place and makes the caller's end check fail.
+ */
 static int next_token(const char *s, size_t n, size_t *pos, const char **tok, size_t *tn)
 {
 	size_t i = *pos;
@@ -213,10 +234,36 @@ static int next_token(const char *s, size_t n, size_t *pos, const char **tok, si
 	while (i < n && s[i] != ' ')
 		i++;
 	*tn = (size_t)(s + i - *tok);
-	if (i < n)
+	if (i + 1 < n)
 		i++; /* the single separating space */
 	*pos = i;
 	return *tn > 0;
+}
+
+/* A done status as the writer prints it: -?(0|[1-9][0-9]*), within int. */
+static int parse_status(const char *t, size_t n, int *out)
+{
+	long long v = 0;
+	int neg = 0;
+
+	if (n && t[0] == '-') {
+		neg = 1;
+		t++;
+		n--;
+	}
+	if (n == 0 || n > 10 || (t[0] == '0' && (n > 1 || neg)))
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		if (t[i] < '0' || t[i] > '9')
+			return 0;
+		v = v * 10 + (t[i] - '0');
+	}
+	if (neg)
+		v = -v;
+	if (v < INT_MIN || v > INT_MAX)
+		return 0;
+	*out = (int)v;
+	return 1;
 }
 
 static int tokeq(const char *t, size_t n, const char *lit)
@@ -230,12 +277,17 @@ static void copy_tok(char *dst, const char *t, size_t n)
 	dst[n] = '\0';
 }
 
+/*
+ * The last "@rig " in the line: no field of a valid line contains '@', so a
+ * valid protocol part can only start there, whatever noise (even a cut-off
+ * earlier line) precedes it.
+ */
 static const char *find_prefix(const char *s, size_t n)
 {
 	static const size_t pn = sizeof(RIG_REPORT_PREFIX) - 1;
 
-	for (size_t i = 0; i + pn <= n; i++)
-		if (s[i] == '@' && memcmp(s + i, RIG_REPORT_PREFIX, pn) == 0)
+	for (size_t i = n; i-- > 0;)
+		if (s[i] == '@' && i + pn <= n && memcmp(s + i, RIG_REPORT_PREFIX, pn) == 0)
 			return s + i;
 	return NULL;
 }
@@ -274,24 +326,9 @@ enum rig_report_verdict rig_report_parse_line(const char *line, size_t len,
 	if (tokeq(tok, tn, "ready")) {
 		out->kind = RIG_REPORT_READY;
 	} else if (tokeq(tok, tn, "done")) {
-		long st = 0;
-		int neg = 0;
-		if (!next_token(p, body, &pos, &tok, &tn))
-			return RIG_REPORT_CORRUPT;
-		if (tok[0] == '-') {
-			neg = 1;
-			tok++;
-			tn--;
-		}
-		if (tn == 0 || tn > 9)
-			return RIG_REPORT_CORRUPT;
-		for (size_t i = 0; i < tn; i++) {
-			if (tok[i] < '0' || tok[i] > '9')
-				return RIG_REPORT_CORRUPT;
-			st = st * 10 + (tok[i] - '0');
-		}
 		out->kind = RIG_REPORT_DONE;
-		out->status = (int)(neg ? -st : st);
+		if (!next_token(p, body, &pos, &tok, &tn) || !parse_status(tok, tn, &out->status))
+			return RIG_REPORT_CORRUPT;
 	} else if (tokeq(tok, tn, "result")) {
 		out->kind = RIG_REPORT_RESULT;
 		if (!next_token(p, body, &pos, &tok, &tn) ||

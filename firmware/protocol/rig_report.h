@@ -30,11 +30,11 @@ enum rig_report_kind {
 
 /* What rig_report_parse_line() made of one line. */
 enum rig_report_verdict {
-	RIG_REPORT_LINE = 0,     /* a valid protocol line, in *out */
-	RIG_REPORT_NOISE = 1,    /* no "@rig " in it: program output, kept for the log */
-	RIG_REPORT_CORRUPT = 2,  /* "@rig " but a bad checksum or malformed fields */
+	RIG_REPORT_LINE = 0,	 /* a valid protocol line, in *out */
+	RIG_REPORT_NOISE = 1,	 /* no "@rig " in it: program output, kept for the log */
+	RIG_REPORT_CORRUPT = 2,	 /* "@rig " but a bad checksum or malformed fields */
 	RIG_REPORT_OVERLONG = 3, /* longer than RIG_REPORT_MAX_LINE before its '\n' */
-	RIG_REPORT_CUT = 4,      /* a partial line discarded by rig_report_parser_cut() */
+	RIG_REPORT_CUT = 4,	 /* a partial line discarded by rig_report_parser_cut() */
 };
 
 struct rig_report_line {
@@ -42,7 +42,7 @@ struct rig_report_line {
 	char name[RIG_REPORT_MAX_NAME + 1];   /* result only */
 	char value[RIG_REPORT_MAX_VALUE + 1]; /* result only, decimal text as sent */
 	char unit[RIG_REPORT_MAX_UNIT + 1];   /* result only */
-	int status;                           /* done only */
+	int status;			      /* done only */
 };
 
 /* CRC-32/IEEE, bitwise (no table: small on a microcontroller). Start with 0. */
@@ -61,14 +61,18 @@ size_t rig_report_format_result(char *buf, size_t cap, const char *name, const c
 /* value printed as a signed integer */
 size_t rig_report_format_result_i64(char *buf, size_t cap, const char *name, int64_t value,
 				    const char *unit);
-/* value printed as num / den with `decimals` digits after the point, no floats needed */
+/* value printed as num / den with `decimals` (0..9) digits after the point,
+ * truncated, exact over the whole uint64_t range, no floats needed */
 size_t rig_report_format_result_ratio(char *buf, size_t cap, const char *name, uint64_t num,
 				      uint64_t den, unsigned decimals, const char *unit);
 
 /*
  * Parses one line (without its '\n'; a trailing '\r' is ignored). The "@rig "
  * prefix may follow noise on the same line (output interleaved without a
- * newline); the protocol part runs from there to the end of the line.
+ * newline); the protocol part runs from the last "@rig " to the end of the
+ * line. Only the canonical spelling the writers produce is accepted (lowercase
+ * CRC, single spaces, no leading zeros in a done status), so every accepted
+ * line re-formats to the same bytes. *out is written only when the CRC matches.
  */
 enum rig_report_verdict rig_report_parse_line(const char *line, size_t len,
 					      struct rig_report_line *out);
