@@ -1,0 +1,90 @@
+/* The host board: workloads run as local processes on this machine, the
+ * "server" row of every comparison. Board file section:
+ *
+ *   host:
+ *     cpu: 1          # pin every sample to this CPU (optional)
+ *     env: [K=V, ...] # added to the workload's environment (optional)
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "board.h"
+#include "hostenv.h"
+#include "measure.h"
+
+struct host_priv {
+	long long cpu;
+	struct rig_strv env;
+};
+
+static int host_configure(struct rig_board *b, const struct rig_cfg *cfg, struct rig_error *err)
+{
+	static const char *const keys[] = {"cpu", "env", NULL};
+	struct host_priv *hp = rig_xcalloc(1, sizeof(*hp));
+	struct rig_cfg_node *sec = rig_cfg_get(cfg, NULL, "host");
+	int rc;
+
+	b->priv = hp;
+	hp->cpu = -1;
+	if (!sec)
+		return 0;
+	if ((rc = rig_cfg_known_keys(cfg, sec, keys, err)) ||
+	    (rc = rig_cfg_int(cfg, sec, "cpu", 0, -1, -1, 1023, &hp->cpu, err)) ||
+	    (rc = rig_cfg_strv(cfg, sec, "env", 0, &hp->env, err)))
+		return rc;
+	if (hp->cpu >= sysconf(_SC_NPROCESSORS_CONF))
+		return rig_fail(err, RIG_ERR_PARSE,
+				"%s:%d: field 'host/cpu': this machine has CPUs 0 to %ld, got %lld",
+				b->file, rig_cfg_line(rig_cfg_get(cfg, sec, "cpu")),
+				sysconf(_SC_NPROCESSORS_CONF) - 1, hp->cpu);
+	return 0;
+}
+
+static int host_run(struct rig_board *b, const struct rig_run_req *req, struct rig_sample *out,
+		    struct rig_error *err)
+{
+	struct host_priv *hp = b->priv;
+	struct rig_exec_req ex = {0};
+	char iters[32];
+	char *argv[3] = {(char *)req->art->path, NULL, NULL};
+
+	if (req->iterations > 0) {
+		snprintf(iters, sizeof(iters), "%lld", req->iterations);
+		argv[1] = iters;
+	}
+	ex.argv = argv;
+	ex.env_add = hp->env.n ? hp->env.v : NULL;
+	ex.cpu = (int)hp->cpu;
+	ex.timeout_ms = req->timeout_ms;
+	ex.log_path = req->log_path;
+	ex.need_done = 1;
+	return rig_measure_exec(&ex, out, err);
+}
+
+static int host_facts(struct rig_board *b, struct rig_kvlist *facts, struct rig_error *err)
+{
+	rig_hostenv_collect(facts, "board.");
+	return 0;
+}
+
+static void host_destroy(struct rig_board *b)
+{
+	struct host_priv *hp = b->priv;
+
+	if (!hp)
+		return;
+	rig_strv_free(&hp->env);
+	free(hp);
+	b->priv = NULL;
+}
+
+const struct rig_board_ops rig_board_host_ops = {
+	.kind = "host",
+	.configure = host_configure,
+	.facts = host_facts,
+	.run = host_run,
+	.destroy = host_destroy,
+};

@@ -1,0 +1,36 @@
+/*
+ * Measuring one local process: the host board runs workloads with it, and
+ * boards that run a local runtime or emulator process (WASI runtimes) reuse
+ * it. It forks, takes CLOCK_MONOTONIC in the child just before execve,
+ * reads stdout through the report parser, notes the time the ready line
+ * arrives, reaps with wait4 for peak RSS and CPU times, and kills the
+ * process group at the deadline.
+ */
+#ifndef RIG_MEASURE_H
+#define RIG_MEASURE_H
+
+#include "error.h"
+#include "sample.h"
+
+struct rig_exec_req {
+	char *const *argv;     /* argv[0] is a path or a name on PATH */
+	char *const *env_add;  /* "K=V" added to the environment, or NULL */
+	const char *dir;       /* working directory, or NULL */
+	int cpu;               /* pin to this CPU, or -1 */
+	long long timeout_ms;  /* from exec to exit; the process group is killed after */
+	const char *log_path;  /* stdout+stderr copy, or NULL */
+	int need_done;         /* 1: a missing "@rig done" line fails the sample */
+};
+
+/*
+ * Runs the request and fills the sample: ok, exit_status, fail_reason,
+ * stderr_tail, metrics startup_ns (exec to ready line), wall_ns (exec to
+ * exit), peak_rss_kib, user_ns, sys_ns, and every "@rig result" line, plus
+ * the parser's noise/corrupt/cut counts. Returns 0 when the process ran
+ * (whatever happened to it), RIG_ERR_NOT_FOUND / RIG_ERR_IO when it could
+ * not be started. Blocks up to timeout_ms.
+ */
+int rig_measure_exec(const struct rig_exec_req *req, struct rig_sample *out,
+		     struct rig_error *err);
+
+#endif
