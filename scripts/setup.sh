@@ -27,3 +27,24 @@ if [ ${#missing[@]} -gt 0 ]; then
 else
   echo "setup: all Debian packages present" >&2
 fi
+
+# Go >= 1.21 (wasip1 needs it). Use one that is there; Debian bookworm's
+# golang-go is 1.19, so otherwise take golang-1.23 from bookworm-backports,
+# from the same mirror the machine's apt sources already use.
+. "$(dirname "$0")/env.sh"
+if rig_go_ok; then
+  echo "setup: using $(go version) at $(command -v go)" >&2
+else
+  echo "setup: no Go >= 1.21 found; installing golang-1.23 from bookworm-backports" >&2
+  if ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+    mirror=$(grep -rhoE '(https?)://[^ ]+' /etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null \
+             | grep -v security | head -n 1)
+    [ -n "$mirror" ] || { echo "setup: cannot find an apt mirror to add backports" >&2; exit 1; }
+    echo "deb $mirror bookworm-backports main" > /etc/apt/sources.list.d/rig-backports.list
+  fi
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -t bookworm-backports golang-1.23-go >/dev/null
+  . "$(dirname "$0")/env.sh"
+  rig_go_ok || { echo "setup: Go >= 1.21 still not found" >&2; exit 1; }
+  echo "setup: using $(go version) at $(command -v go)" >&2
+fi
