@@ -1,0 +1,3 @@
+module rigworkloads
+
+go 1.18
