@@ -63,6 +63,37 @@ static int load_target(struct rig_board *b, const struct rig_cfg *cfg, struct ri
 			   err);
 }
 
+static int load_iterations(struct rig_board *b, const struct rig_cfg *cfg, struct rig_error *err)
+{
+	struct rig_cfg_node *m = rig_cfg_get(cfg, NULL, "iterations");
+	size_t n = rig_cfg_map_len(m);
+	int rc;
+
+	if (m && !rig_cfg_is_map(m))
+		return rig_fail(err, RIG_ERR_PARSE,
+				"%s:%d: field 'iterations': expected a mapping workload: count",
+				b->file, rig_cfg_line(m));
+	for (size_t i = 0; i < n; i++) {
+		const char *w = rig_cfg_map_key(m, i, NULL);
+		long long v;
+		char key[96];
+
+		if (!w)
+			continue;
+		snprintf(key, sizeof(key), "%s", w);
+		if ((rc = rig_cfg_int(cfg, m, key, 1, 0, 1, 1000000000000LL, &v, err)))
+			return rc;
+		rig_kv_setf(&b->iterations, w, "%lld", v);
+	}
+	return 0;
+}
+
+long long rig_board_iterations(const struct rig_board *b, const char *workload)
+{
+	const char *v = rig_kv_get(&b->iterations, workload);
+	return v ? atoll(v) : 0;
+}
+
 static int resolve_path(const char *name_or_path, const char *boards_dir, char *out, size_t cap)
 {
 	if (strchr(name_or_path, '/') || strstr(name_or_path, ".yaml"))
@@ -111,6 +142,8 @@ int rig_board_load(const char *name_or_path, const char *boards_dir, struct rig_
 	    (rc = rig_cfg_int(cfg, NULL, "warmup", 0, 2, 0, 10000, &b->warmup, err)) ||
 	    (rc = rig_cfg_strv(cfg, NULL, "toolchains", 0, &b->toolchains, err)))
 		goto fail;
+	if ((rc = load_iterations(b, cfg, err)))
+		goto fail;
 	b->ops = rig_board_ops_find(kind);
 	if (!b->ops) {
 		rc = rig_fail(err, RIG_ERR_PARSE,
@@ -126,6 +159,7 @@ int rig_board_load(const char *name_or_path, const char *boards_dir, struct rig_
 fail:
 	rig_cfg_free(cfg);
 	rig_strv_free(&b->toolchains);
+	rig_kv_free(&b->iterations);
 	if (b->ops && b->ops->destroy)
 		b->ops->destroy(b);
 	free(b);
@@ -139,6 +173,7 @@ void rig_board_free(struct rig_board *b)
 	if (b->ops->destroy)
 		b->ops->destroy(b);
 	rig_strv_free(&b->toolchains);
+	rig_kv_free(&b->iterations);
 	free(b);
 }
 

@@ -83,6 +83,7 @@ struct rig_board {
 	long long samples, warmup;  /* defaults for bench */
 	char workdir[PATH_MAX];     /* scratch and logs for this board */
 	struct rig_strv toolchains; /* toolchains that can build for it (empty: any) */
+	struct rig_kvlist iterations; /* workload -> iteration count (`iterations:` map) */
 	void *priv;                 /* the backend's state */
 };
 
@@ -93,6 +94,8 @@ int rig_board_load(const char *name_or_path, const char *boards_dir, struct rig_
 void rig_board_free(struct rig_board *b);
 /* Generic checks (target os/arch vs artifact, ELF machine) then ops->supports. */
 int rig_board_supports(struct rig_board *b, const struct rig_artifact *a, struct rig_error *err);
+/* The iteration count the board file gives for a workload, or 0. */
+long long rig_board_iterations(const struct rig_board *b, const char *workload);
 /* The backend for a kind, or NULL. */
 const struct rig_board_ops *rig_board_ops_find(const char *kind);
 /* e_machine expected for an arch (EM_X86_64...), 0 if not ELF. */

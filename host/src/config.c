@@ -412,6 +412,7 @@ int rig_cfg_enum(const struct rig_cfg *cfg, struct rig_cfg_node *from, const cha
 	}
 	for (int i = 0; choices[i]; i++) {
 		if (strlen(choices[i]) == len && memcmp(choices[i], t, len) == 0) {
+			rig_buf_free(&all);
 			*out = i;
 			return 0;
 		}

@@ -78,7 +78,17 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	snprintf(ctx.state_dir, sizeof(ctx.state_dir), "%s", state_dir);
+	/* Absolute: builds and boards run in other directories. */
+	if (state_dir[0] != '/') {
+		char cwd[900];
+		if (!getcwd(cwd, sizeof(cwd))) {
+			fprintf(stderr, "rig: cannot read the current directory\n");
+			return 1;
+		}
+		snprintf(ctx.state_dir, sizeof(ctx.state_dir), "%s/%s", cwd, state_dir);
+	} else {
+		snprintf(ctx.state_dir, sizeof(ctx.state_dir), "%s", state_dir);
+	}
 	snprintf(ctx.boards_dir, sizeof(ctx.boards_dir), "%s",
 		 boards_dir ? boards_dir : "");
 	if (!boards_dir)

@@ -646,12 +646,15 @@ static void hash_dir(struct rig_buf *acc, const char *dir, int depth)
 		names.v[names.n++] = rig_xstrdup(e->d_name);
 	}
 	closedir(d);
-	qsort(names.v, names.n, sizeof(char *), cmp_str);
+	if (names.n)
+		qsort(names.v, names.n, sizeof(char *), cmp_str);
 	for (size_t i = 0; i < names.n; i++) {
 		char *p = rig_xasprintf("%s/%s", dir, names.v[i]);
 		struct stat st;
 
-		if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
+		if (lstat(p, &st) != 0) {
+			/* vanished while we looked */
+		} else if (S_ISDIR(st.st_mode)) {
 			hash_dir(acc, p, depth + 1);
 		} else if (S_ISREG(st.st_mode) && st.st_size < (64 << 20)) {
 			char h[65];

@@ -1,0 +1,46 @@
+/*
+ * The bench: builds the matrix of workloads x profiles for each board, then
+ * takes warm-up runs and samples on every board, storing each sample as it
+ * is taken. Combinations that cannot run are recorded as skipped with the
+ * reason; a failed sample is stored as failed and the bench goes on.
+ */
+#ifndef RIG_BENCH_H
+#define RIG_BENCH_H
+
+#include "error.h"
+#include "store.h"
+#include "toolchain.h"
+#include "util.h"
+
+struct rig_bench_opts {
+	struct rig_strv boards;    /* board names or files */
+	struct rig_strv profiles;  /* profile names (already selected) */
+	struct rig_strv workloads; /* hello, cpu, ... */
+	long long samples;         /* -1: each board's default */
+	long long warmup;          /* -1: each board's default */
+	long long iterations;      /* 0: the board's iterations map, else the workload's default */
+	long long timeout_ms;      /* 0: each board's timeout */
+	int resume;                /* 1: complete incomplete runs instead of starting new ones */
+	int progress;              /* print progress lines on stderr */
+	int build_only;            /* stop after building */
+	const char *source_dir, *boards_dir, *state_dir;
+};
+
+struct rig_bench_summary {
+	int built, cached, skipped, samples_ok, samples_failed, boards_failed;
+	int64_t started; /* unix seconds: results since then belong to this bench */
+	int interrupted;
+};
+
+/* Runs the bench. Returns 0 when it ran to the end (even with skips and
+ * failed samples), RIG_ERR_INTERRUPTED on SIGINT/SIGTERM (every finished
+ * sample is stored), another code when it could not start (a bad board
+ * file: nothing is measured then). */
+int rig_bench_run(const struct rig_bench_opts *o, struct rig_store *store,
+		  const struct rig_toolchains *tcs, struct rig_bench_summary *sum,
+		  struct rig_error *err);
+
+/* Asks a running bench to stop after the current sample (signal-safe). */
+void rig_bench_interrupt(void);
+
+#endif

@@ -1,0 +1,181 @@
+/* rig bench, rig build, rig run: the matrix, its builds, one cell. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench.h"
+#include "board.h"
+#include "cli.h"
+#include "log.h"
+#include "results.h"
+#include "store.h"
+#include "toolchain.h"
+
+#define DEFAULT_WORKLOADS "hello,cpu,alloc"
+
+/* The main job's boards: the host and the emulated microcontroller. */
+#define DEFAULT_BOARDS "host,qemu-lm3s6965evb"
+
+struct matrix_opts {
+	struct rig_strv boards, toolchains, profiles, workloads;
+};
+
+/* Turns --toolchains/--profiles into profile names; default: profiles marked
+ * default. Returns 0 or prints the error and returns 2. */
+static int select_profiles(const struct rig_toolchains *tcs, const struct matrix_opts *m,
+			   struct rig_strv *out)
+{
+	for (size_t i = 0; i < m->toolchains.n; i++) {
+		if (!rig_profiles_select(tcs, m->toolchains.v[i], out)) {
+			rig_err("--toolchains: no toolchain or profile named '%s' (see rig doctor)",
+				m->toolchains.v[i]);
+			return 2;
+		}
+	}
+	for (size_t i = 0; i < m->profiles.n; i++) {
+		if (!rig_profile_toolchain(tcs, m->profiles.v[i])) {
+			rig_err("--profiles: no profile named '%s' (see rig doctor)",
+				m->profiles.v[i]);
+			return 2;
+		}
+		rig_profiles_select(tcs, m->profiles.v[i], out);
+	}
+	if (!m->toolchains.n && !m->profiles.n)
+		for (size_t i = 0; i < rig_profile_count(tcs); i++)
+			if (rig_profile_is_default(tcs, rig_profile_name(tcs, i)))
+				rig_strv_push(out, rig_profile_name(tcs, i));
+	return 0;
+}
+
+static void matrix_free(struct matrix_opts *m)
+{
+	rig_strv_free(&m->boards);
+	rig_strv_free(&m->toolchains);
+	rig_strv_free(&m->profiles);
+	rig_strv_free(&m->workloads);
+}
+
+static int bench_or_build(int argc, char **argv, struct rig_ctx *ctx, int build_only)
+{
+	struct matrix_opts m = {0};
+	struct rig_bench_opts o = {.samples = -1, .warmup = -1, .resume = 1};
+	struct rig_bench_summary sum;
+	struct rig_store *store = NULL;
+	struct rig_toolchains *tcs = NULL;
+	struct rig_strv rest = {0};
+	struct rig_error err = {0};
+	const char *baseline = NULL, *format = "table";
+	int no_resume = 0, quiet_table = 0, rc, exit_code = 0;
+	const struct rig_opt opts[] = {
+		{'b', "boards", RIG_OPT_LIST, &m.boards, "LIST",
+		 "boards to use (default " DEFAULT_BOARDS ")"},
+		{'t', "toolchains", RIG_OPT_LIST, &m.toolchains, "LIST",
+		 "toolchains (their default profiles) or profile names"},
+		{'p', "profiles", RIG_OPT_LIST, &m.profiles, "LIST", "build profiles by name"},
+		{'w', "workloads", RIG_OPT_LIST, &m.workloads, "LIST",
+		 "workloads (default " DEFAULT_WORKLOADS ")"},
+		{'n', "samples", RIG_OPT_COUNT, &o.samples, "N",
+		 "samples per cell (default: the board's)", 1, 100000},
+		{0, "warmup", RIG_OPT_COUNT, &o.warmup, "N",
+		 "warm-up runs before the samples (default: the board's)", 0, 10000},
+		{'i', "iterations", RIG_OPT_COUNT, &o.iterations, "N",
+		 "workload iterations (default: board file, else the workload's)", 1,
+		 1000000000000LL},
+		{0, "timeout", RIG_OPT_DURATION, &o.timeout_ms, "TIME",
+		 "per-sample timeout, e.g. 30s (default: the board's)"},
+		{0, "no-resume", RIG_OPT_FLAG, &no_resume, NULL,
+		 "start new runs instead of completing unfinished ones"},
+		{0, "baseline", RIG_OPT_STRING, &baseline, "PROFILE",
+		 "profile the ratios compare with (default: the one marked baseline)"},
+		{0, "format", RIG_OPT_STRING, &format, "FMT",
+		 "results after the bench: table, json, csv, benchfmt"},
+		{'q', "no-table", RIG_OPT_FLAG, &quiet_table, NULL, "do not print results"},
+		{0}};
+	const char *usage = build_only ? "rig build [options]" : "rig bench [options]";
+
+	rc = rig_parse_options(argc, argv, opts, usage, &rest, &err);
+	if (rc == 1)
+		goto done;
+	if (rc) {
+		rig_err("%s", err.msg);
+		exit_code = 2;
+		goto done;
+	}
+	if (rest.n) {
+		rig_err("%s: unexpected argument '%s' (workloads go in --workloads)", argv[0],
+			rest.v[0]);
+		exit_code = 2;
+		goto done;
+	}
+	if (!m.boards.n)
+		rig_split_list(DEFAULT_BOARDS, &m.boards);
+	if (!m.workloads.n)
+		rig_split_list(DEFAULT_WORKLOADS, &m.workloads);
+	if ((rc = rig_ctx_load_toolchains(ctx, &tcs, &err))) {
+		rig_err("%s", err.msg);
+		exit_code = 2;
+		goto done;
+	}
+	if ((exit_code = select_profiles(tcs, &m, &o.profiles)))
+		goto done;
+	if ((rc = rig_ctx_open_store(ctx, &store, &err))) {
+		rig_err("%s", err.msg);
+		exit_code = 1;
+		goto done;
+	}
+	o.boards = m.boards;
+	o.workloads = m.workloads;
+	o.resume = !no_resume;
+	o.progress = ctx->progress;
+	o.build_only = build_only;
+	o.source_dir = ctx->source_dir;
+	o.boards_dir = ctx->boards_dir;
+	o.state_dir = ctx->state_dir;
+	rc = rig_bench_run(&o, store, tcs, &sum, &err);
+	if (rc && rc != RIG_ERR_INTERRUPTED) {
+		rig_err("%s", err.msg);
+		exit_code = rc == RIG_ERR_PARSE || rc == RIG_ERR_NOT_FOUND ? 2 : 1;
+		goto done;
+	}
+	rig_info("%d built, %d from cache, %d skipped, %d samples (%d failed)%s", sum.built,
+		 sum.cached, sum.skipped, sum.samples_ok + sum.samples_failed, sum.samples_failed,
+		 sum.boards_failed ? ", some boards failed" : "");
+	if (rc == RIG_ERR_INTERRUPTED) {
+		rig_warn("%s", err.msg);
+		exit_code = 130;
+	}
+	if (!quiet_table && !build_only) {
+		struct rig_results_opts ro = {
+			.boards = &m.boards,
+			.workloads = &m.workloads,
+			.profiles = &o.profiles,
+			.baseline = baseline ? baseline : rig_profile_baseline(tcs),
+			.format = format,
+			.is_tty = ctx->is_tty,
+			.skips_since = sum.started,
+		};
+		if (rig_results_print(store, &ro, stdout, &err)) {
+			rig_err("%s", err.msg);
+			exit_code = 1;
+		}
+	}
+	if (sum.boards_failed && !exit_code)
+		exit_code = 1;
+done:
+	rig_strv_free(&o.profiles);
+	rig_strv_free(&rest);
+	matrix_free(&m);
+	rig_store_close(store);
+	rig_toolchains_free(tcs);
+	return exit_code;
+}
+
+int cmd_bench(int argc, char **argv, struct rig_ctx *ctx)
+{
+	return bench_or_build(argc, argv, ctx, 0);
+}
+
+int cmd_build(int argc, char **argv, struct rig_ctx *ctx)
+{
+	return bench_or_build(argc, argv, ctx, 1);
+}

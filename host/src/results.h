@@ -1,0 +1,83 @@
+/*
+ * Results: stored samples turned into rows of statistics, one row per
+ * (board, workload, profile), compared with a baseline profile on the same
+ * board and workload, and printed as a table (people) or json, csv,
+ * benchfmt (machines).
+ */
+#ifndef RIG_RESULTS_H
+#define RIG_RESULTS_H
+
+#include <stdio.h>
+
+#include "error.h"
+#include "stats.h"
+#include "store.h"
+#include "util.h"
+
+struct rig_results_opts {
+	const struct rig_strv *boards;    /* NULL or empty: all */
+	const struct rig_strv *workloads; /* NULL or empty: all */
+	const struct rig_strv *profiles;  /* NULL or empty: all */
+	const char *baseline;             /* profile to compare with, or NULL */
+	const char *format;               /* table (default), json, csv, benchfmt */
+	int is_tty;                       /* table: aligned with a rule line */
+	int64_t skips_since;              /* show skips recorded since (0: none) */
+};
+
+/* One summarised metric of a row. */
+struct rig_stat {
+	int present;
+	struct rig_summary s;
+	double *values;
+	size_t n;
+	char unit[16];
+	/* against the baseline row, when there is one */
+	int has_ratio;
+	double ratio;      /* median / baseline median */
+	double p;          /* Mann-Whitney two-sided p */
+	int significant;   /* p < 0.05 */
+	int n_too_small;   /* no p-value below 0.05 is possible at these n */
+};
+
+enum rig_row_metric {
+	RIG_M_STARTUP, /* startup_ns */
+	RIG_M_WALL,    /* wall_ns */
+	RIG_M_RAM,     /* peak RAM in bytes: peak_rss_kib*1024, or MCU static+stack+heap */
+	RIG_M_OPS,     /* throughput ops/s */
+	RIG_M_BOOT,    /* boot_ns reported by firmware */
+	RIG_M_COUNT
+};
+
+struct rig_row {
+	char board[64], workload[32], profile[48], toolchain[32], target[64];
+	char sha256[65], tc_version[160];
+	int emulated, n_ok, n_failed;
+	long long iterations;
+	struct rig_sizes sizes;
+	int64_t flash_bytes; /* text + data for bare-metal images */
+	struct rig_stat m[RIG_M_COUNT];
+	/* every other metric, for json/csv */
+	struct rig_stat *extra;
+	char (*extra_names)[48];
+	size_t n_extra;
+	int is_baseline;
+	int has_base;           /* a baseline row exists for board+workload */
+	double size_ratio;      /* file size / baseline file size (exact) */
+};
+
+struct rig_results {
+	struct rig_row *rows;
+	size_t n;
+};
+
+/* Loads the newest run of every (board, workload, profile) passing the
+ * filters, summarises, and compares with the baseline. */
+int rig_results_load(struct rig_store *store, const struct rig_results_opts *o,
+		     struct rig_results *out, struct rig_error *err);
+void rig_results_free(struct rig_results *r);
+
+/* Loads and prints in o->format to f. */
+int rig_results_print(struct rig_store *store, const struct rig_results_opts *o, FILE *f,
+		      struct rig_error *err);
+
+#endif
