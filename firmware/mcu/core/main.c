@@ -3,7 +3,8 @@
  * protocol's ready line (startup ends there), then reads commands, one per
  * line, from the UART:
  *
- *   run NAME ITERATIONS   run a workload; its result lines, then the
+ *   run NAME [ITERATIONS] run a workload (default: its MCU count from
+ *                         rig_wl_table.h); its result lines, then the
  *                         firmware's own (boot_ticks, tick_hz, stack and heap
  *                         high-water), then "@rig done STATUS". The built-in
  *                         workload "boot" does no work (firmware baseline).
@@ -23,11 +24,8 @@
 #include "port.h"
 #include "rig_report.h"
 
-#ifdef RIG_FW_WORKLOADS
-#include "rig_wl.h"
-#define X(name) int rig_wl_##name(const struct rig_wl_io *io, long long iterations);
-RIG_FW_WORKLOADS
-#undef X
+#ifdef RIG_FW_HAVE_WL
+#include "rig_wl_table.h"
 #endif
 
 #define CMD_MAX 96
@@ -124,7 +122,7 @@ static int split(char *line, char **words, int max)
 	return n;
 }
 
-#ifdef RIG_FW_WORKLOADS
+#ifdef RIG_FW_HAVE_WL
 static void wl_write(void *ctx, const char *buf, size_t len)
 {
 	(void)ctx;
@@ -136,15 +134,6 @@ static uint64_t wl_now_ns(void *ctx)
 	(void)ctx;
 	return rig_fw_ticks_to_ns(rig_fw_ticks());
 }
-
-static const struct {
-	const char *name;
-	int (*fn)(const struct rig_wl_io *io, long long iterations);
-} workloads[] = {
-#define X(n) {#n, rig_wl_##n},
-	RIG_FW_WORKLOADS
-#undef X
-};
 #endif
 
 static void cmd_run(const char *name, long long iterations)
@@ -155,17 +144,16 @@ static void cmd_run(const char *name, long long iterations)
 		report_done(0);
 		return;
 	}
-#ifdef RIG_FW_WORKLOADS
+#ifdef RIG_FW_HAVE_WL
 	const struct rig_wl_io io = {.write = wl_write, .now_ns = wl_now_ns, .ctx = 0};
+	const struct rig_wl_entry *w = rig_wl_find(name);
 
-	for (size_t i = 0; i < sizeof(workloads) / sizeof(workloads[0]); i++) {
-		if (strcmp(workloads[i].name, name) == 0) {
-			int status = workloads[i].fn(&io, iterations);
+	if (w) {
+		int status = w->fn(&io, iterations < 0 ? w->mcu_iterations : iterations);
 
-			firmware_results();
-			report_done(status);
-			return;
-		}
+		firmware_results();
+		report_done(status);
+		return;
 	}
 #else
 	(void)iterations;
@@ -205,6 +193,8 @@ static void execute(char *line)
 		return;
 	if (strcmp(w[0], "run") == 0 && n == 3 && parse_ll(w[2], &v) && v >= 0) {
 		cmd_run(w[1], v);
+	} else if (strcmp(w[0], "run") == 0 && n == 2) {
+		cmd_run(w[1], -1);
 	} else if (strcmp(w[0], "burst") == 0 && n == 2 && parse_ll(w[1], &v) && v >= 0) {
 		cmd_burst(v);
 	} else if (strcmp(w[0], "ping") == 0 && n == 1) {
@@ -215,7 +205,7 @@ static void execute(char *line)
 	} else if (strcmp(w[0], "exit") == 0 && n == 2 && parse_ll(w[1], &v)) {
 		rig_fw_semihost_exit((int)v);
 	} else {
-		rig_fw_puts("error: unknown command (run NAME N | burst BYTES | ping | ticks | exit CODE)\n");
+		rig_fw_puts("error: unknown command (run NAME [N] | burst BYTES | ping | ticks | exit CODE)\n");
 		report_done(2);
 	}
 }
