@@ -269,6 +269,8 @@ static int run_job(struct bench *bn, struct job *j, int64_t env_id, struct rig_e
 	bn->done_samples += have;
 	for (int idx = have; idx < n; idx++) {
 		struct rig_sample s = {0};
+		int64_t t0;
+		double wall;
 
 		if (interrupted)
 			return RIG_ERR_INTERRUPTED;
@@ -277,11 +279,17 @@ static int run_job(struct bench *bn, struct job *j, int64_t env_id, struct rig_e
 		snprintf(logpath, sizeof(logpath), "%s/run%lld-%d.log", logdir, (long long)run_id,
 			 idx);
 		req.log_path = logpath;
+		t0 = rig_now_ns();
 		rc = b->ops->run(b, &req, &s, err);
 		if (rc) {
 			rig_sample_free(&s);
 			return rc;
 		}
+		/* What rig itself added around the program: fork, pipes, parsing,
+		 * reaping (the store commit comes after and is not in it). */
+		if (rig_sample_get(&s, "wall_ns", &wall))
+			rig_sample_set(&s, "rig_overhead_ns", (double)(rig_now_ns() - t0) - wall,
+				       "ns");
 		if (!s.log_path[0] && rig_file_exists(logpath))
 			snprintf(s.log_path, sizeof(s.log_path), "%s", logpath);
 		if (!s.ok) {
