@@ -1,0 +1,31 @@
+# Go workloads and the Go report package (firmware/workloads/go), with their
+# C twins (firmware/workloads/c):
+#   go/rigreport  vectors from the C writers (rig_report.c, rig_wl.c) checked
+#                 byte for byte by `go test ./...` (plus go vet)
+#   go/workloads  every workload built with gc, gccgo and cc, run, parsed with
+#                 rig_report_parser; check results compared across them
+# Without a go toolchain both report themselves skipped (exit 77).
+find_program(RIG_GO_EXECUTABLE go PATHS /usr/local/go/bin)
+
+set(_wl ${CMAKE_SOURCE_DIR}/firmware/workloads)
+
+add_executable(rig_gen_vectors ${_wl}/go/rigreport/testdata/gen_vectors.c ${_wl}/c/rig_wl.c)
+target_include_directories(rig_gen_vectors PRIVATE ${_wl}/c)
+target_link_libraries(rig_gen_vectors PRIVATE rig_protocol)
+
+if(RIG_GO_EXECUTABLE)
+  add_test(NAME go/rigreport COMMAND sh -c
+    "\"$<TARGET_FILE:rig_gen_vectors>\" > \"${CMAKE_CURRENT_BINARY_DIR}/rigreport-vectors.tsv\" && cd \"${_wl}/go\" && \"${RIG_GO_EXECUTABLE}\" vet ./... && RIG_REPORT_VECTORS=\"${CMAKE_CURRENT_BINARY_DIR}/rigreport-vectors.tsv\" \"${RIG_GO_EXECUTABLE}\" test -count=1 ./...")
+else()
+  add_test(NAME go/rigreport COMMAND sh -c "echo 'SKIPPED: go is not installed (scripts/setup.sh)'; exit 77")
+endif()
+set_tests_properties(go/rigreport PROPERTIES
+  ENVIRONMENT "${RIG_TEST_ENV};GOTOOLCHAIN=local;GOFLAGS=-mod=mod"
+  SKIP_RETURN_CODE 77 LABELS go TIMEOUT 300)
+
+add_executable(go_workloads_check ${CMAKE_CURRENT_LIST_DIR}/go_workloads.c)
+target_link_libraries(go_workloads_check PRIVATE rigtest)
+add_test(NAME go/workloads COMMAND go_workloads_check)
+set_tests_properties(go/workloads PROPERTIES
+  ENVIRONMENT "${RIG_TEST_ENV};RIG_GO=${RIG_GO_EXECUTABLE}"
+  SKIP_RETURN_CODE 77 LABELS go TIMEOUT 900)
