@@ -139,9 +139,7 @@ int agent_recv(struct agent_conn *c, struct rig_frame *f, int timeout_ms)
 
 			if (deadline >= 0) {
 				int64_t left = deadline - now_ms();
-				if (left <= 0)
-					return 0;
-				wait = (int)left;
+				wait = left > 0 ? (int)left : 0; /* 0: look once */
 			}
 			pr = poll(&p, 1, wait);
 			if (pr < 0 && errno == EINTR)

@@ -1,0 +1,430 @@
+/* Agent frames (firmware/protocol/rig_frame.c): encoding, stream assembly,
+ * resynchronisation, bounds, sessions, payload fields, names. */
+#include "rigtest.h"
+
+#include <string.h>
+
+#include "agent_client.h" /* rig_agent_hmac: libsodium */
+#include "rig_frame.h"
+#include "rig_report.h"
+
+static uint8_t dec_buf[RIG_FRAME_MAX];
+
+static size_t encode(struct rig_frame_session *s, uint8_t type, const char *payload, uint8_t *out)
+{
+	size_t n = rig_frame_encode(s, type, (const uint8_t *)payload, (uint32_t)strlen(payload),
+				    out, RIG_FRAME_MAX);
+	assert_true(n > 0);
+	return n;
+}
+
+static void frame_round_trips(void **state)
+{
+	static uint8_t buf[RIG_FRAME_MAX];
+	struct rig_frame_session host, agent;
+	struct rig_frame_decoder d;
+	struct rig_frame f;
+	size_t n, used;
+
+	rig_frame_session_init(&host, rig_agent_hmac, 0);
+	rig_frame_session_init(&agent, rig_agent_hmac, 1);
+	n = encode(&host, RIG_MSG_HELLO, "hello", buf);
+	assert_int_equal(n, RIG_FRAME_OVERHEAD + 5);
+	rig_frame_decoder_init(&d, dec_buf, sizeof(dec_buf), RIG_FRAME_MAX_PAYLOAD);
+	assert_int_equal(rig_frame_decoder_push(&d, buf, n, &used, &f), RIG_FRAME_OK);
+	assert_int_equal(used, n);
+	assert_int_equal(f.type, RIG_MSG_HELLO);
+	assert_int_equal(f.len, 5);
+	assert_memory_equal(f.payload, "hello", 5);
+	assert_int_equal(rig_frame_accept(&agent, &f), RIG_FRAME_ACCEPT);
+}
+
+/* Every split of two frames into two pushes yields both frames in order. */
+static void frames_survive_any_split(void **state)
+{
+	static uint8_t buf[2 * RIG_FRAME_MAX];
+	struct rig_frame_session host;
+	size_t n;
+
+	rig_frame_session_init(&host, rig_agent_hmac, 0);
+	n = encode(&host, RIG_MSG_FACTS, "first", buf);
+	n += encode(&host, RIG_MSG_REMOVE, "second!", buf + n);
+	for (size_t cut = 0; cut <= n; cut++) {
+		struct rig_frame_decoder d;
+		struct rig_frame f;
+		const uint8_t *parts[2] = {buf, buf + cut};
+		size_t lens[2] = {cut, n - cut}, used;
+		int seen = 0;
+
+		rig_frame_decoder_init(&d, dec_buf, sizeof(dec_buf), RIG_FRAME_MAX_PAYLOAD);
+		for (int p = 0; p < 2; p++) {
+			size_t off = 0;
+			for (;;) {
+				enum rig_frame_verdict v = rig_frame_decoder_push(
+					&d, parts[p] + off, lens[p] - off, &used, &f);
+				off += used;
+				if (v == RIG_FRAME_NEED_MORE)
+					break;
+				assert_int_equal(v, RIG_FRAME_OK);
+				assert_int_equal(f.type, seen == 0 ? RIG_MSG_FACTS : RIG_MSG_REMOVE);
+				assert_int_equal(f.seq, (uint32_t)seen);
+				seen++;
+			}
+		}
+		assert_int_equal(seen, 2);
+	}
+}
+
+static enum rig_frame_verdict push_all(struct rig_frame_decoder *d, const uint8_t *p, size_t n,
+				       struct rig_frame *f, int *noise)
+{
+	size_t off = 0, used;
+
+	for (;;) {
+		enum rig_frame_verdict v = rig_frame_decoder_push(d, p + off, n - off, &used, f);
+		off += used;
+		if (v == RIG_FRAME_NOISE) {
+			(*noise)++;
+			continue;
+		}
+		if (v != RIG_FRAME_NEED_MORE || off == n)
+			return v;
+	}
+}
+
+static void noise_before_a_frame_is_skipped(void **state)
+{
+	static uint8_t buf[RIG_FRAME_MAX + 64];
+	struct rig_frame_session host;
+	struct rig_frame_decoder d;
+	struct rig_frame f;
+	const char *noise = "[    1.234] console text R R\n";
+	size_t k = strlen(noise);
+	int nz = 0;
+
+	memcpy(buf, noise, k);
+	rig_frame_session_init(&host, rig_agent_hmac, 0);
+	k += encode(&host, RIG_MSG_FACTS, "", buf + k);
+	rig_frame_decoder_init(&d, dec_buf, sizeof(dec_buf), RIG_FRAME_MAX_PAYLOAD);
+	assert_int_equal(push_all(&d, buf, k, &f, &nz), RIG_FRAME_OK);
+	assert_int_equal(f.type, RIG_MSG_FACTS);
+	assert_true(d.noise_bytes > 0);
+}
+
+static void bad_crc_is_dropped_and_next_frame_found(void **state)
+{
+	static uint8_t buf[2 * RIG_FRAME_MAX];
+	struct rig_frame_session host;
+	struct rig_frame_decoder d;
+	struct rig_frame f;
+	size_t n1, n;
+	int nz = 0;
+
+	rig_frame_session_init(&host, rig_agent_hmac, 0);
+	n1 = encode(&host, RIG_MSG_FACTS, "abc", buf);
+	n = n1 + encode(&host, RIG_MSG_BYE, "", buf + n1);
+	buf[RIG_FRAME_HEADER + 1] ^= 0x40; /* a flipped bit in the first payload */
+	rig_frame_decoder_init(&d, dec_buf, sizeof(dec_buf), RIG_FRAME_MAX_PAYLOAD);
+	assert_int_equal(push_all(&d, buf, n, &f, &nz), RIG_FRAME_CORRUPT);
+	assert_int_equal(push_all(&d, NULL, 0, &f, &nz), RIG_FRAME_NEED_MORE);
+	assert_int_equal(push_all(&d, buf + n, 0, &f, &nz), RIG_FRAME_NEED_MORE);
+	/* the rest of the input: feed everything again from after the bad frame */
+	rig_frame_decoder_init(&d, dec_buf, sizeof(dec_buf), RIG_FRAME_MAX_PAYLOAD);
+	{
+		size_t off = 0, used;
+		int got_bye = 0, corrupt = 0;
+		for (int i = 0; i < 100 && !got_bye; i++) {
+			enum rig_frame_verdict v =
+				rig_frame_decoder_push(&d, buf + off, n - off, &used, &f);
+			off += used;
+			if (v == RIG_FRAME_CORRUPT)
+				corrupt++;
+			if (v == RIG_FRAME_OK && f.type == RIG_MSG_BYE)
+				got_bye = 1;
+		}
+		assert_int_equal(corrupt, 1);
+		assert_true(got_bye);
+	}
+}
+
+static void oversized_length_is_refused_without_waiting(void **state)
+{
+	uint8_t hdr[RIG_FRAME_HEADER] = {RIG_FRAME_MAGIC0, RIG_FRAME_MAGIC1, RIG_FRAME_VERSION,
+					 RIG_MSG_PUT_DATA, 0, 0, 0, 0, 0, 0, 0, 0,
+					 0x00, 0x01, 0x00, 0x01}; /* 65537 */
+	struct rig_frame_decoder d;
+	struct rig_frame f;
+	size_t used;
+
+	rig_frame_decoder_init(&d, dec_buf, sizeof(dec_buf), RIG_FRAME_MAX_PAYLOAD);
+	assert_int_equal(rig_frame_decoder_push(&d, hdr, sizeof(hdr), &used, &f), RIG_FRAME_TOO_BIG);
+	assert_int_equal(d.last_bad_len, 65537);
+}
+
+static void smaller_bound_is_honoured(void **state)
+{
+	static uint8_t buf[RIG_FRAME_MAX];
+	struct rig_frame_session host;
+	struct rig_frame_decoder d;
+	struct rig_frame f;
+	char big[200];
+	size_t n, used;
+
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = 0;
+	rig_frame_session_init(&host, rig_agent_hmac, 0);
+	n = encode(&host, RIG_MSG_REMOVE, big, buf);
+	rig_frame_decoder_init(&d, dec_buf, sizeof(dec_buf), 100);
+	assert_int_equal(rig_frame_decoder_push(&d, buf, n, &used, &f), RIG_FRAME_TOO_BIG);
+}
+
+static void other_version_is_refused(void **state)
+{
+	static uint8_t buf[RIG_FRAME_MAX];
+	struct rig_frame_session host;
+	struct rig_frame_decoder d;
+	struct rig_frame f;
+	size_t n, used;
+
+	rig_frame_session_init(&host, rig_agent_hmac, 0);
+	n = encode(&host, RIG_MSG_HELLO, "x", buf);
+	buf[2] = 2;
+	rig_frame_decoder_init(&d, dec_buf, sizeof(dec_buf), RIG_FRAME_MAX_PAYLOAD);
+	assert_int_equal(rig_frame_decoder_push(&d, buf, n, &used, &f), RIG_FRAME_BAD_VERSION);
+}
+
+/* Builds an authenticated pair of sessions sharing a key. */
+static void authed_pair(struct rig_frame_session *host, struct rig_frame_session *agent)
+{
+	uint8_t key[32];
+
+	memset(key, 7, sizeof(key));
+	rig_frame_session_init(host, rig_agent_hmac, 0);
+	rig_frame_session_init(agent, rig_agent_hmac, 1);
+	rig_frame_session_start(host, key);
+	rig_frame_session_start(agent, key);
+}
+
+static struct rig_frame decode_one(const uint8_t *buf, size_t n)
+{
+	struct rig_frame_decoder d;
+	struct rig_frame f;
+	size_t used;
+
+	rig_frame_decoder_init(&d, dec_buf, sizeof(dec_buf), RIG_FRAME_MAX_PAYLOAD);
+	assert_int_equal(rig_frame_decoder_push(&d, buf, n, &used, &f), RIG_FRAME_OK);
+	return f;
+}
+
+static void replayed_frame_is_rejected(void **state)
+{
+	static uint8_t buf[RIG_FRAME_MAX];
+	struct rig_frame_session host, agent;
+	struct rig_frame f;
+	size_t n;
+
+	authed_pair(&host, &agent);
+	n = encode(&host, RIG_MSG_FACTS, "", buf);
+	f = decode_one(buf, n);
+	assert_int_equal(rig_frame_accept(&agent, &f), RIG_FRAME_ACCEPT);
+	f = decode_one(buf, n);
+	assert_int_equal(rig_frame_accept(&agent, &f), RIG_FRAME_REJECT_SEQ);
+}
+
+static void tampered_tag_is_rejected(void **state)
+{
+	static uint8_t buf[RIG_FRAME_MAX];
+	struct rig_frame_session host, agent;
+	struct rig_frame f;
+	size_t n;
+
+	authed_pair(&host, &agent);
+	n = encode(&host, RIG_MSG_REMOVE, "victim", buf);
+	/* change the payload and fix the CRC, as an attacker on the link would */
+	buf[RIG_FRAME_HEADER] = 'W';
+	{
+		uint32_t crc = rig_crc32(0, buf, n - 4);
+		buf[n - 4] = (uint8_t)(crc >> 24), buf[n - 3] = (uint8_t)(crc >> 16);
+		buf[n - 2] = (uint8_t)(crc >> 8), buf[n - 1] = (uint8_t)crc;
+	}
+	f = decode_one(buf, n);
+	assert_int_equal(rig_frame_accept(&agent, &f), RIG_FRAME_REJECT_TAG);
+}
+
+static void reflected_frame_is_rejected(void **state)
+{
+	static uint8_t buf[RIG_FRAME_MAX];
+	struct rig_frame_session host, agent;
+	struct rig_frame f;
+	size_t n;
+
+	authed_pair(&host, &agent);
+	n = encode(&agent, RIG_MSG_OK, "", buf);
+	f = decode_one(buf, n);
+	/* the agent's own frame sent back to it */
+	assert_int_equal(rig_frame_accept(&agent, &f), RIG_FRAME_REJECT_DIRECTION);
+}
+
+static void request_before_auth_is_rejected(void **state)
+{
+	static uint8_t buf[RIG_FRAME_MAX];
+	struct rig_frame_session host, agent;
+	struct rig_frame f;
+	size_t n;
+
+	rig_frame_session_init(&host, rig_agent_hmac, 0);
+	rig_frame_session_init(&agent, rig_agent_hmac, 1);
+	n = encode(&host, RIG_MSG_RUN, "x", buf);
+	f = decode_one(buf, n);
+	assert_int_equal(rig_frame_accept(&agent, &f), RIG_FRAME_REJECT_UNAUTHED);
+}
+
+static void reader_refuses_overruns(void **state)
+{
+	uint8_t p[] = {0, 0, 0, 9, 'a', 'b'}; /* a 9-byte string with 2 bytes */
+	struct rig_frame_reader r;
+	char s[16];
+
+	rig_frame_reader_init(&r, p, sizeof(p));
+	rig_frame_get_str(&r, s, sizeof(s));
+	assert_true(r.bad);
+	assert_string_equal(s, "");
+	assert_false(rig_frame_reader_done(&r));
+}
+
+static void reader_refuses_long_and_nul_strings(void **state)
+{
+	uint8_t p1[] = {0, 0, 0, 4, 'a', 'b', 'c', 'd'};
+	uint8_t p2[] = {0, 0, 0, 3, 'a', 0, 'c'};
+	struct rig_frame_reader r;
+	char s[4];
+
+	rig_frame_reader_init(&r, p1, sizeof(p1));
+	rig_frame_get_str(&r, s, sizeof(s)); /* needs 5 bytes with the NUL */
+	assert_true(r.bad);
+	rig_frame_reader_init(&r, p2, sizeof(p2));
+	rig_frame_get_str(&r, s, sizeof(s));
+	assert_true(r.bad);
+}
+
+static void writer_and_reader_agree(void **state)
+{
+	uint8_t p[128];
+	struct rig_frame_writer w;
+	struct rig_frame_reader r;
+	char s[16];
+
+	rig_frame_writer_init(&w, p, sizeof(p));
+	rig_frame_put_u8(&w, 0xab);
+	rig_frame_put_u32(&w, 0xdeadbeef);
+	rig_frame_put_u64(&w, 0x0123456789abcdefull);
+	rig_frame_put_str(&w, "name");
+	assert_false(w.overflow);
+	rig_frame_reader_init(&r, p, w.len);
+	assert_int_equal(rig_frame_get_u8(&r), 0xab);
+	assert_int_equal(rig_frame_get_u32(&r), 0xdeadbeef);
+	assert_true(rig_frame_get_u64(&r) == 0x0123456789abcdefull);
+	rig_frame_get_str(&r, s, sizeof(s));
+	assert_string_equal(s, "name");
+	assert_true(rig_frame_reader_done(&r));
+}
+
+static void writer_reports_overflow(void **state)
+{
+	uint8_t p[6];
+	struct rig_frame_writer w;
+
+	rig_frame_writer_init(&w, p, sizeof(p));
+	rig_frame_put_str(&w, "toolong");
+	assert_true(w.overflow);
+}
+
+static void run_done_round_trips(void **state)
+{
+	uint8_t p[128];
+	struct rig_frame_writer w;
+	struct rig_frame_reader r;
+	struct rig_frame_run_done a = {.exit_code = 3, .signal = 0, .timed_out = 1,
+				       .startup_ns = 123456789, .wall_ns = 987654321,
+				       .peak_rss_kib = 2048, .user_ns = 5, .sys_ns = 6,
+				       .out_bytes = 77, .dropped_bytes = 0},
+				      b;
+
+	rig_frame_writer_init(&w, p, sizeof(p));
+	rig_frame_put_run_done(&w, &a);
+	rig_frame_reader_init(&r, p, w.len);
+	assert_int_equal(rig_frame_get_run_done(&r, &b), 0);
+	assert_int_equal(b.exit_code, 3);
+	assert_int_equal(b.timed_out, 1);
+	assert_true(b.startup_ns == 123456789);
+	assert_true(b.peak_rss_kib == 2048);
+	/* -1 (no ready line) survives the unsigned encoding */
+	a.startup_ns = -1;
+	rig_frame_writer_init(&w, p, sizeof(p));
+	rig_frame_put_run_done(&w, &a);
+	rig_frame_reader_init(&r, p, w.len);
+	assert_int_equal(rig_frame_get_run_done(&r, &b), 0);
+	assert_true(b.startup_ns == -1);
+}
+
+static void names_outside_the_work_dir_are_refused(void **state)
+{
+	static const struct {
+		const char *name;
+		int ok;
+	} cases[] = {
+		{"hello", 1},          {"hello-gc.arm64", 1}, {"a_b-c.1", 1},
+		{"..", 0},             {"../etc/passwd", 0},  {"a/b", 0},
+		{"/etc/passwd", 0},    {".hidden", 0},        {"a..b", 0},
+		{"", 0},               {"sp ace", 0},         {"new\nline", 0},
+		{"ok.", 1},
+		{"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 1}, /* 64 */
+		{"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 0}, /* 65 */
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (rig_frame_valid_name(cases[i].name) != cases[i].ok)
+			fail_msg("rig_frame_valid_name(\"%s\") != %d", cases[i].name, cases[i].ok);
+	}
+}
+
+/* Host and agent derive the same proofs and session key from the same inputs. */
+static void proofs_depend_on_key_and_label(void **state)
+{
+	uint8_t k1[32], k2[32], hn[RIG_FRAME_NONCE], an[RIG_FRAME_NONCE], a[32], b[32], c[32];
+
+	memset(k1, 1, sizeof(k1));
+	memset(k2, 2, sizeof(k2));
+	memset(hn, 3, sizeof(hn));
+	memset(an, 4, sizeof(an));
+	rig_frame_proof(rig_agent_hmac, RIG_PROOF_HOST, k1, 32, hn, an, a);
+	rig_frame_proof(rig_agent_hmac, RIG_PROOF_HOST, k2, 32, hn, an, b);
+	rig_frame_proof(rig_agent_hmac, RIG_PROOF_AGENT, k1, 32, hn, an, c);
+	assert_false(rig_frame_equal(a, b, 32));
+	assert_false(rig_frame_equal(a, c, 32));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(frame_round_trips),
+		cmocka_unit_test(frames_survive_any_split),
+		cmocka_unit_test(noise_before_a_frame_is_skipped),
+		cmocka_unit_test(bad_crc_is_dropped_and_next_frame_found),
+		cmocka_unit_test(oversized_length_is_refused_without_waiting),
+		cmocka_unit_test(smaller_bound_is_honoured),
+		cmocka_unit_test(other_version_is_refused),
+		cmocka_unit_test(replayed_frame_is_rejected),
+		cmocka_unit_test(tampered_tag_is_rejected),
+		cmocka_unit_test(reflected_frame_is_rejected),
+		cmocka_unit_test(request_before_auth_is_rejected),
+		cmocka_unit_test(reader_refuses_overruns),
+		cmocka_unit_test(reader_refuses_long_and_nul_strings),
+		cmocka_unit_test(writer_and_reader_agree),
+		cmocka_unit_test(writer_reports_overflow),
+		cmocka_unit_test(run_done_round_trips),
+		cmocka_unit_test(names_outside_the_work_dir_are_refused),
+		cmocka_unit_test(proofs_depend_on_key_and_label),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
