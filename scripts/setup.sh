@@ -48,3 +48,11 @@ else
   rig_go_ok || { echo "setup: Go >= 1.21 still not found" >&2; exit 1; }
   echo "setup: using $(go version) at $(command -v go)" >&2
 fi
+
+# benchstat (golang.org/x/perf) for the benchfmt acceptance test
+# (tests/cmake/benchstat.cmake); that test is skipped when this fails.
+if ! command -v benchstat >/dev/null 2>&1; then
+  echo "setup: installing benchstat into /usr/local/bin" >&2
+  GOBIN=/usr/local/bin GOTOOLCHAIN=local go install golang.org/x/perf/cmd/benchstat@latest \
+    || echo "setup: benchstat could not be installed (needs the Go module proxy and a recent Go)" >&2
+fi
