@@ -352,6 +352,7 @@ int main(void)
 	    cmocka_unit_test(cpu_reports_throughput_elapsed_and_check),
 	    cmocka_unit_test(cpu_check_agrees_between_gc_gccgo_and_c),
 	    cmocka_unit_test(cpu_check_depends_on_the_iteration_count),
+	    cmocka_unit_test(checks_match_the_documented_values),
 	    cmocka_unit_test(alloc_check_agrees_between_gc_gccgo_and_c),
 	    cmocka_unit_test(go_alloc_reports_gc_statistics),
 	    cmocka_unit_test(malformed_iteration_count_ends_with_done_2),
