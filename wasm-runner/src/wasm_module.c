@@ -135,8 +135,8 @@ static int rd_count(struct rd *r, uint32_t *out, size_t min_bytes, const char *w
 	if (rc)
 		return rc;
 	if (min_bytes && *out > (r->end - r->pos) / min_bytes)
-		return fail_at(r, start, "%s: count %u cannot fit in the %zu bytes left", what, *out,
-			       r->end - r->pos);
+		return fail_at(r, start, "%s %u runs past the end: only %zu bytes are left in the %s",
+			       what, *out, r->end - r->pos, r->ctx ? "section" : "file");
 	return 0;
 }
 
