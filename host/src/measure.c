@@ -9,11 +9,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "rig_exec.h"
 #include "rig_report.h"
 #include "util.h"
 
@@ -45,9 +45,35 @@ static void on_line(void *ctx, enum rig_report_verdict v, const struct rig_repor
 	}
 }
 
-static void child(const struct rig_exec_req *req, int out_fd, int err_fd, int ts_fd)
+/* The trampoline that execs the measured program (see host/exec/rig_exec.c):
+ * $RIG_EXEC, the path the build recorded, or rig-exec next to rig. */
+static int find_trampoline(char *out, size_t cap)
 {
-	struct timespec ts;
+	const char *env = getenv("RIG_EXEC");
+	char self[4096];
+	ssize_t n;
+
+	if (env && *env)
+		return access(env, X_OK) == 0 && rig_snprintf(out, cap, "%s", env) == 0;
+#ifdef RIG_EXEC_PATH
+	if (access(RIG_EXEC_PATH, X_OK) == 0)
+		return rig_snprintf(out, cap, "%s", RIG_EXEC_PATH) == 0;
+#endif
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n <= 0)
+		return 0;
+	self[n] = '\0';
+	if (strrchr(self, '/'))
+		*strrchr(self, '/') = '\0';
+	return rig_snprintf(out, cap, "%s/rig-exec", self) == 0 && access(out, X_OK) == 0;
+}
+
+static void child(const struct rig_exec_req *req, const char *tramp, int out_fd, int err_fd,
+		  int st_fd)
+{
+	struct rig_exec_msg m = {.kind = RIG_EXEC_FAILED};
+	char fdbuf[16], cpubuf[16];
+	struct rig_strv av = {0};
 	int e;
 
 	setpgid(0, 0);
@@ -58,22 +84,24 @@ static void child(const struct rig_exec_req *req, int out_fd, int err_fd, int ts
 		dup2(e, 0);
 	if (req->dir && chdir(req->dir))
 		goto fail;
-	if (req->cpu >= 0) {
-		cpu_set_t set;
-		CPU_ZERO(&set);
-		CPU_SET(req->cpu, &set);
-		sched_setaffinity(0, sizeof(set), &set);
-	}
 	for (size_t i = 0; req->env_add && req->env_add[i]; i++)
 		putenv(req->env_add[i]);
-	/* The clock starts here, as close to exec as we can get; the pipe is
-	 * close-on-exec, so the parent also learns whether exec worked. */
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	(void)!write(ts_fd, &ts, sizeof(ts));
-	execvp(req->argv[0], req->argv);
+	snprintf(fdbuf, sizeof(fdbuf), "%d", st_fd);
+	rig_strv_push(&av, tramp);
+	rig_strv_push(&av, fdbuf);
+	if (req->cpu >= 0) {
+		snprintf(cpubuf, sizeof(cpubuf), "%d", req->cpu);
+		rig_strv_push(&av, "--cpu");
+		rig_strv_push(&av, cpubuf);
+	}
+	rig_strv_push(&av, "--");
+	for (size_t i = 0; req->argv[i]; i++)
+		rig_strv_push(&av, req->argv[i]);
+	fcntl(st_fd, F_SETFD, 0); /* rig-exec marks it close-on-exec again */
+	execv(tramp, av.v);
 fail:
-	e = errno;
-	(void)!write(ts_fd, &e, sizeof(e));
+	m.err = errno;
+	(void)!write(st_fd, &m, sizeof(m));
 	_exit(127);
 }
 
@@ -83,57 +111,57 @@ int rig_measure_exec(const struct rig_exec_req *req, struct rig_sample *out,
 	struct run_state rs = {.s = out};
 	struct rig_report_parser parser;
 	struct rig_buf errbuf = {0};
-	int opipe[2], epipe[2], tpipe[2];
-	struct timespec t0;
-	struct rusage ru;
-	int64_t start_ns, deadline, end_ns;
-	int status = 0, timed_out = 0, open_fds = 2, e;
+	struct rig_exec_msg msg, started = {0}, exited = {0};
+	size_t msg_have = 0;
+	int fds[3], wr[3], status = 0, timed_out = 0, exec_err = 0;
+	int64_t deadline = 0;
+	char tramp[4096];
 	FILE *log = NULL;
-	ssize_t n;
 	pid_t pid;
 
 	out->ok = 1;
-	if (pipe2(opipe, O_CLOEXEC) || pipe2(epipe, O_CLOEXEC) || pipe2(tpipe, O_CLOEXEC))
-		return rig_fail(err, RIG_ERR_IO, "pipe: %s", strerror(errno));
+	if (!find_trampoline(tramp, sizeof(tramp)))
+		return rig_fail(err, RIG_ERR_NOT_FOUND,
+				"rig-exec (the program launcher) was not found next to rig; "
+				"build it or set RIG_EXEC");
+	for (int i = 0; i < 3; i++) {
+		int p[2];
+		if (pipe2(p, O_CLOEXEC)) {
+			int e = errno;
+			for (int k = 0; k < i; k++)
+				close(fds[k]), close(wr[k]);
+			return rig_fail(err, RIG_ERR_IO, "pipe: %s", strerror(e));
+		}
+		fds[i] = p[0];
+		wr[i] = p[1];
+	}
 	pid = fork();
 	if (pid < 0) {
-		e = errno;
-		close(opipe[0]), close(opipe[1]), close(epipe[0]), close(epipe[1]);
-		close(tpipe[0]), close(tpipe[1]);
+		int e = errno;
+		for (int k = 0; k < 3; k++)
+			close(fds[k]), close(wr[k]);
 		return rig_fail(err, RIG_ERR_IO, "fork: %s", strerror(e));
 	}
 	if (pid == 0)
-		child(req, opipe[1], epipe[1], tpipe[1]);
-	close(opipe[1]);
-	close(epipe[1]);
-	close(tpipe[1]);
-	n = read(tpipe[0], &t0, sizeof(t0));
-	if (n == (ssize_t)sizeof(t0)) {
-		/* a second message means exec failed */
-		n = read(tpipe[0], &e, sizeof(e));
-	} else {
-		n = 0;
-	}
-	close(tpipe[0]);
-	if (n == (ssize_t)sizeof(e)) {
-		close(opipe[0]);
-		close(epipe[0]);
-		waitpid(pid, &status, 0);
-		return rig_fail(err, e == ENOENT ? RIG_ERR_NOT_FOUND : RIG_ERR_IO, "cannot run %s: %s",
-				req->argv[0], strerror(e));
-	}
-	start_ns = (int64_t)t0.tv_sec * 1000000000 + t0.tv_nsec;
-	deadline = req->timeout_ms > 0 ? start_ns + req->timeout_ms * 1000000 : 0;
+		child(req, tramp, wr[0], wr[1], wr[2]);
+	for (int k = 0; k < 3; k++)
+		close(wr[k]);
 	if (req->log_path)
 		log = fopen(req->log_path, "w");
 	rig_report_parser_init(&parser, on_line, &rs);
 
-	while (open_fds > 0) {
-		struct pollfd pfd[2] = {{.fd = opipe[0], .events = POLLIN},
-					{.fd = epipe[0], .events = POLLIN}};
+	/* stdout, stderr and the status pipe until all three are closed */
+	while (fds[0] >= 0 || fds[1] >= 0 || fds[2] >= 0) {
+		struct pollfd pfd[3];
 		int wait_ms = -1;
 		char buf[8192];
 
+		for (int k = 0; k < 3; k++)
+			pfd[k] = (struct pollfd){.fd = fds[k], .events = POLLIN};
+		if (started.kind && !deadline && req->timeout_ms > 0)
+			deadline = started.t_ns + req->timeout_ms * 1000000;
+		if (!started.kind && req->timeout_ms > 0 && !deadline)
+			deadline = rig_now_ns() + req->timeout_ms * 1000000 + 5000000000LL;
 		if (deadline) {
 			int64_t left = deadline - rig_now_ns();
 			if (left <= 0) {
@@ -143,24 +171,39 @@ int rig_measure_exec(const struct rig_exec_req *req, struct rig_sample *out,
 			}
 			wait_ms = (int)(left / 1000000) + 1;
 		}
-		if (poll(pfd, 2, wait_ms) < 0) {
+		if (poll(pfd, 3, wait_ms) < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
 		}
-		for (int i = 0; i < 2; i++) {
-			if (pfd[i].fd < 0 || !pfd[i].revents)
+		for (int k = 0; k < 3; k++) {
+			ssize_t n;
+
+			if (fds[k] < 0 || !pfd[k].revents)
 				continue;
-			n = read(pfd[i].fd, buf, sizeof(buf));
+			if (k == 2)
+				n = read(fds[k], (char *)&msg + msg_have, sizeof(msg) - msg_have);
+			else
+				n = read(fds[k], buf, sizeof(buf));
 			if (n <= 0) {
-				if (i == 0)
-					close(opipe[0]), opipe[0] = -1;
-				else
-					close(epipe[0]), epipe[0] = -1;
-				open_fds--;
+				close(fds[k]);
+				fds[k] = -1;
 				continue;
 			}
-			if (i == 0)
+			if (k == 2) {
+				msg_have += (size_t)n;
+				if (msg_have < sizeof(msg))
+					continue;
+				msg_have = 0;
+				if (msg.kind == RIG_EXEC_STARTED)
+					started = msg;
+				else if (msg.kind == RIG_EXEC_FAILED)
+					exec_err = msg.err ? msg.err : EIO;
+				else if (msg.kind == RIG_EXEC_EXITED)
+					exited = msg;
+				continue;
+			}
+			if (k == 0)
 				rig_report_parser_feed(&parser, buf, (size_t)n);
 			else
 				rig_buf_append(&errbuf, buf, (size_t)n);
@@ -169,38 +212,41 @@ int rig_measure_exec(const struct rig_exec_req *req, struct rig_sample *out,
 		}
 	}
 	rig_report_parser_cut(&parser, 1);
-	while (wait4(pid, &status, 0, &ru) < 0) {
-		if (errno != EINTR) {
-			memset(&ru, 0, sizeof(ru));
-			break;
-		}
-	}
-	end_ns = rig_now_ns();
-	if (opipe[0] >= 0)
-		close(opipe[0]);
-	if (epipe[0] >= 0)
-		close(epipe[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	for (int k = 0; k < 3; k++)
+		if (fds[k] >= 0)
+			close(fds[k]);
 	if (log)
 		fclose(log);
+	if (exec_err && !started.kind) {
+		rig_buf_free(&errbuf);
+		return rig_fail(err, exec_err == ENOENT ? RIG_ERR_NOT_FOUND : RIG_ERR_IO,
+				"cannot run %s: %s", req->argv[0], strerror(exec_err));
+	}
 
 	out->noise_lines += parser.noise;
 	out->corrupt_lines += parser.corrupt + parser.overlong_lines;
 	out->cut_lines += parser.cut;
+	if (exited.kind)
+		status = exited.status;
 	out->exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-	rig_sample_set(out, "wall_ns", (double)(end_ns - start_ns), "ns");
-	rig_sample_set(out, "peak_rss_kib", (double)ru.ru_maxrss, "KiB");
-	rig_sample_set(out, "user_ns",
-		       (double)ru.ru_utime.tv_sec * 1e9 + (double)ru.ru_utime.tv_usec * 1e3, "ns");
-	rig_sample_set(out, "sys_ns",
-		       (double)ru.ru_stime.tv_sec * 1e9 + (double)ru.ru_stime.tv_usec * 1e3, "ns");
-	if (rs.ready_ns)
-		rig_sample_set(out, "startup_ns", (double)(rs.ready_ns - start_ns), "ns");
+	if (exited.kind && started.kind) {
+		rig_sample_set(out, "wall_ns", (double)(exited.t_ns - started.t_ns), "ns");
+		rig_sample_set(out, "peak_rss_kib", (double)exited.maxrss_kib, "KiB");
+		rig_sample_set(out, "user_ns", (double)exited.utime_ns, "ns");
+		rig_sample_set(out, "sys_ns", (double)exited.stime_ns, "ns");
+	}
+	if (rs.ready_ns && started.kind)
+		rig_sample_set(out, "startup_ns", (double)(rs.ready_ns - started.t_ns), "ns");
 	rig_sample_set_tail(out, errbuf.data ? errbuf.data : "", errbuf.len);
 	rig_buf_free(&errbuf);
 
 	if (timed_out)
 		rig_sample_fail(out, "timed out after %lld ms%s", req->timeout_ms,
 				rs.ready_ns ? "" : " (no ready line)");
+	else if (exec_err)
+		rig_sample_fail(out, "cannot run %s: %s", req->argv[0], strerror(exec_err));
 	else if (WIFSIGNALED(status))
 		rig_sample_fail(out, "killed by signal %d (%s)", WTERMSIG(status),
 				strsignal(WTERMSIG(status)));

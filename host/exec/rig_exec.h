@@ -1,0 +1,26 @@
+/*
+ * Records rig-exec writes to the status pipe (see rig_exec.c). Fixed size,
+ * native byte order: both ends are on the same machine.
+ */
+#ifndef RIG_EXEC_H
+#define RIG_EXEC_H
+
+#include <stdint.h>
+
+enum rig_exec_kind {
+	RIG_EXEC_STARTED = 1, /* t_ns: CLOCK_MONOTONIC just before execve */
+	RIG_EXEC_FAILED = 2,  /* err: errno of execve */
+	RIG_EXEC_EXITED = 3,  /* t_ns: wait4 returned; status, rusage fields */
+};
+
+struct rig_exec_msg {
+	int32_t kind;
+	int32_t err;
+	int32_t status; /* wait status as from wait4 */
+	int32_t pad;
+	int64_t t_ns;
+	int64_t maxrss_kib;
+	int64_t utime_ns, stime_ns;
+};
+
+#endif
