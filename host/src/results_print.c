@@ -326,6 +326,7 @@ struct skip_ctx {
 	FILE *f;
 	int n;
 	const struct rig_results_opts *o;
+	const struct rig_results *res;
 };
 
 static int in_opt_list(const struct rig_strv *l, const char *s)
@@ -342,11 +343,19 @@ static int on_skip(void *ctx, const struct rig_skip *sk)
 {
 	struct skip_ctx *sc = ctx;
 
-	if (!in_opt_list(sc->o->boards, sk->board) || !in_opt_list(sc->o->workloads, sk->workload))
+	if (!in_opt_list(sc->o->boards, sk->board) || !in_opt_list(sc->o->workloads, sk->workload) ||
+	    !in_opt_list(sc->o->profiles, sk->profile))
 		return 0;
+	/* a combination measured since it was skipped is not skipped */
+	for (size_t i = 0; i < sc->res->n; i++)
+		if (strcmp(sc->res->rows[i].board, sk->board) == 0 &&
+		    strcmp(sc->res->rows[i].workload, sk->workload) == 0 &&
+		    strcmp(sc->res->rows[i].profile, sk->profile) == 0)
+			return 0;
 	if (!sc->n++)
 		fprintf(sc->f, "\nskipped:\n");
-	fprintf(sc->f, "  %-18s %-9s %-14s %s\n", sk->board, sk->workload, sk->profile, sk->reason);
+	fprintf(sc->f, "  %-18s %-9s %-14s %.*s\n", sk->board, sk->workload, sk->profile,
+		(int)strcspn(sk->reason, "\n"), sk->reason);
 	return 0;
 }
 
@@ -374,7 +383,7 @@ int rig_results_print(struct rig_store *store, const struct rig_results_opts *o,
 		if (!res.n)
 			fprintf(stderr, "rig: no results stored yet (run rig bench)\n");
 		if (o->skips_since) {
-			struct skip_ctx sc = {.f = f, .o = o};
+			struct skip_ctx sc = {.f = f, .o = o, .res = &res};
 			rc = rig_store_each_skip(store, o->skips_since, on_skip, &sc, err);
 		}
 	}
