@@ -275,7 +275,10 @@ int rig_store_begin_run(struct rig_store *s, const struct rig_run_key *key, int6
 	sqlite3_bind_int64(st, 3, key->build_id);
 	sqlite3_bind_text(st, 4, key->workload, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 5, key->iterations);
-	sqlite3_bind_int64(st, 6, env_id);
+	if (env_id > 0)
+		sqlite3_bind_int64(st, 6, env_id);
+	else
+		sqlite3_bind_null(st, 6);
 	sqlite3_bind_int(st, 7, n_planned);
 	sqlite3_bind_int(st, 8, warmup);
 	sqlite3_bind_int(st, 9, emulated);
