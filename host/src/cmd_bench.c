@@ -38,7 +38,11 @@ static int select_profiles(const struct rig_toolchains *tcs, const struct matrix
 				m->profiles.v[i]);
 			return 2;
 		}
-		rig_profiles_select(tcs, m->profiles.v[i], out);
+		int dup = 0;
+		for (size_t k = 0; k < out->n; k++)
+			dup |= strcmp(out->v[k], m->profiles.v[i]) == 0;
+		if (!dup)
+			rig_strv_push(out, m->profiles.v[i]);
 	}
 	if (!m->toolchains.n && !m->profiles.n)
 		for (size_t i = 0; i < rig_profile_count(tcs); i++)

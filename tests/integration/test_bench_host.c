@@ -1,0 +1,181 @@
+/* `rig bench` end to end on the host board, through the real binary:
+ * real compilers, real processes, the SQLite store. */
+#include "rigtest.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static char rig[1024];
+
+static int setup(void **state)
+{
+	snprintf(rig, sizeof(rig), "%s/host/rig", rigtest_binary_dir());
+	if (access(rig, X_OK) != 0) {
+		fprintf(stderr, "rig binary not built at %s\n", rig);
+		return -1;
+	}
+	return 0;
+}
+
+/* Runs sqlite3 on the state dir's db, returns the first line as a number. */
+static long query(const char *state, const char *sql)
+{
+	char *out = NULL;
+	long v;
+
+	if (rigtest_sh(&out, "sqlite3 '%s/rig.db' \"%s\"", state, sql) != 0)
+		fail_msg("sqlite3 failed: %s", sql);
+	v = atol(out);
+	free(out);
+	return v;
+}
+
+static void bench_host_stores_samples_and_prints_results(void **state)
+{
+	char st[1100], *out = NULL;
+
+	RIGTEST_REQUIRE_CMD("gcc");
+	RIGTEST_REQUIRE_CMD("go");
+	RIGTEST_REQUIRE_CMD("sqlite3");
+	snprintf(st, sizeof(st), "%s/e2e", rigtest_tmpdir());
+	assert_int_equal(rigtest_sh(&out,
+				    "'%s' --state-dir '%s' bench --boards host -w hello -p c,gc "
+				    "-n 4 --warmup 1 --format json 2>&1",
+				    rig, st),
+			 0);
+	assert_non_null(strstr(out, "\"profile\":\"gc\""));
+	assert_non_null(strstr(out, "\"startup_ns\""));
+	assert_non_null(strstr(out, "\"peak_rss_kib\""));
+	free(out);
+	assert_int_equal(query(st, "select count(*) from samples where ok = 1"), 8);
+	assert_int_equal(query(st, "select count(*) from runs"), 2);
+	/* startup is below wall time, both positive */
+	assert_int_equal(query(st, "select count(*) from metrics a join metrics b on "
+				   "a.sample_id = b.sample_id where a.name = 'startup_ns' and "
+				   "b.name = 'wall_ns' and a.value > 0 and a.value <= b.value * 1.05"),
+			 8);
+	/* the environment record says what machine this was */
+	assert_true(query(st, "select count(*) from env_facts where key = 'host.cpu_model'") >= 1);
+	assert_true(query(st, "select count(*) from env_facts where key = 'toolchain.gc'") >= 1);
+	/* the same command again completes nothing: all runs are complete, so
+	 * new runs start (resume only completes unfinished ones) */
+	assert_int_equal(rigtest_sh(NULL, "'%s' --state-dir '%s' bench --boards host -w hello "
+					  "-p c -n 2 -q 2>/dev/null",
+				    rig, st),
+			 0);
+	assert_int_equal(query(st, "select count(*) from runs"), 3);
+}
+
+static void benchfmt_export_has_one_line_per_sample(void **state)
+{
+	char st[1100], *out = NULL;
+	int lines = 0;
+
+	RIGTEST_REQUIRE_CMD("gcc");
+	snprintf(st, sizeof(st), "%s/bf", rigtest_tmpdir());
+	assert_int_equal(rigtest_sh(NULL, "'%s' --state-dir '%s' bench --boards host -w hello -p c "
+					  "-n 3 -q 2>/dev/null",
+				    rig, st),
+			 0);
+	assert_int_equal(rigtest_sh(&out, "'%s' --state-dir '%s' export --format benchfmt", rig, st),
+			 0);
+	for (char *p = out; (p = strstr(p, "\nBenchmarkHello/board=host/profile=c")); p++)
+		lines++;
+	assert_int_equal(lines, 3);
+	assert_non_null(strstr(out, "startup-sec"));
+	free(out);
+}
+
+/* A crashing sample is stored as failed with its stderr tail; a hanging one
+ * times out; one with no ready line fails; the bench goes on to the end. */
+static void misbehaving_programs_fail_their_samples_only(void **state)
+{
+	char st[1100], *out = NULL;
+
+	RIGTEST_REQUIRE_CMD("gcc");
+	RIGTEST_REQUIRE_CMD("sqlite3");
+	snprintf(st, sizeof(st), "%s/bad", rigtest_tmpdir());
+	rigtest_sh(&out,
+		   "'%s' --state-dir '%s' --toolchains-file '%s/tests/data/misbehave-toolchains.yaml' "
+		   "bench --boards host -w hello -p crash,hang,noready,c -n 2 --warmup 0 "
+		   "--timeout 400ms -q 2>&1",
+		   rig, st, rigtest_source_dir());
+	free(out);
+	assert_int_equal(query(st, "select count(*) from samples s join runs r on r.id = s.run_id "
+				   "join builds b on b.id = r.build_id where b.profile = 'crash' "
+				   "and s.ok = 0 and s.fail_reason like '%signal 11%' and "
+				   "s.stderr_tail like '%about to crash%'"),
+			 2);
+	assert_int_equal(query(st, "select count(*) from samples s join runs r on r.id = s.run_id "
+				   "join builds b on b.id = r.build_id where b.profile = 'hang' "
+				   "and s.ok = 0 and s.fail_reason like 'timed out%'"),
+			 2);
+	assert_int_equal(query(st, "select count(*) from samples s join runs r on r.id = s.run_id "
+				   "join builds b on b.id = r.build_id where b.profile = 'noready' "
+				   "and s.ok = 0 and s.fail_reason like 'no ready line%'"),
+			 2);
+	/* and the good profile after them was measured */
+	assert_int_equal(query(st, "select count(*) from samples s join runs r on r.id = s.run_id "
+				   "join builds b on b.id = r.build_id where b.profile = 'c' "
+				   "and s.ok = 1"),
+			 2);
+}
+
+/* kill -9 in the middle of a bench keeps every finished sample; the same
+ * command again takes only the missing ones, in the same run. */
+static void killed_bench_resumes_with_only_missing_samples(void **state)
+{
+	char st[1100], cmd[4096];
+	long before, after, runs;
+	pid_t pid;
+	int status;
+
+	RIGTEST_REQUIRE_CMD("gcc");
+	RIGTEST_REQUIRE_CMD("sqlite3");
+	snprintf(st, sizeof(st), "%s/kill", rigtest_tmpdir());
+	snprintf(cmd, sizeof(cmd),
+		 "exec '%s' --state-dir '%s' bench --boards host -w cpu -p c -n 40 --warmup 0 "
+		 "-i 300 -q 2>/dev/null >/dev/null",
+		 rig, st);
+	pid = fork();
+	if (pid == 0) {
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	/* wait until a few samples are stored, then kill -9 */
+	for (int i = 0; i < 600; i++) {
+		usleep(50000);
+		if (access(st, F_OK) == 0 &&
+		    rigtest_sh(NULL, "test \"$(sqlite3 '%s/rig.db' 'select count(*) from samples' "
+				     "2>/dev/null)\" -ge 5",
+			       st) == 0)
+			break;
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	before = query(st, "select count(*) from samples");
+	assert_true(before >= 5);
+	if (before >= 40)
+		skip(); /* the machine finished before the kill: nothing to resume */
+	assert_int_equal(rigtest_sh(NULL, "%s", cmd + 5), 0);
+	after = query(st, "select count(*) from samples");
+	runs = query(st, "select count(*) from runs");
+	assert_int_equal(after, 40);
+	assert_int_equal(runs, 1);
+	assert_int_equal(query(st, "select count(distinct idx) from samples"), 40);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(bench_host_stores_samples_and_prints_results),
+		cmocka_unit_test(benchfmt_export_has_one_line_per_sample),
+		cmocka_unit_test(misbehaving_programs_fail_their_samples_only),
+		cmocka_unit_test(killed_bench_resumes_with_only_missing_samples),
+	};
+	return cmocka_run_group_tests(tests, setup, NULL);
+}
