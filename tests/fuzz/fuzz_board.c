@@ -1,0 +1,46 @@
+/* Fuzz target: a board file through the YAML loader and every typed getter
+ * the board code uses. Invariants: no crash, no leak, and every error names
+ * the file. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const char *const kinds[] = {"host", "qemu", "agent", "wasi", "null", NULL};
+	struct rig_cfg *cfg = NULL;
+	struct rig_error err = {0};
+	struct rig_strv sv = {0};
+	char buf[256];
+	long long v;
+	int b, k;
+
+	if (rig_cfg_load_string("fuzz.yaml", (const char *)data, size, &cfg, &err)) {
+		if (!strstr(err.msg, "fuzz.yaml"))
+			abort();
+		return 0;
+	}
+	rig_cfg_str(cfg, NULL, "name", 0, "x", buf, sizeof(buf), &err);
+	rig_cfg_enum(cfg, NULL, "kind", 0, kinds, 0, &k, &err);
+	rig_cfg_bool(cfg, NULL, "emulated", 0, 0, &b, &err);
+	rig_cfg_duration_ms(cfg, NULL, "timeout", 0, 1, 3600000, &v, &err);
+	rig_cfg_int(cfg, NULL, "samples", 0, 1, 1, 100000, &v, &err);
+	rig_cfg_strv(cfg, NULL, "toolchains", 0, &sv, &err);
+	rig_cfg_str(cfg, NULL, "target/os", 0, "", buf, sizeof(buf), &err);
+	rig_cfg_int(cfg, NULL, "host/cpu", 0, -1, -1, 1023, &v, &err);
+	for (size_t i = 0; i < rig_cfg_map_len(rig_cfg_root(cfg)); i++) {
+		struct rig_cfg_node *val;
+		const char *key = rig_cfg_map_key(rig_cfg_root(cfg), i, &val);
+		(void)rig_cfg_line(val);
+		if (key && strlen(key) < 64)
+			rig_cfg_strv(cfg, NULL, key, 0, &sv, &err);
+	}
+	rig_strv_free(&sv);
+	rig_cfg_free(cfg);
+	return 0;
+}
