@@ -25,7 +25,7 @@ struct rig_qemu {
 	struct rig_transport *console;
 	struct rig_buf qmp_in; /* bytes read from QMP, not yet a whole line */
 	char dir[512];
-	char log[600], qmp_sock[600], console_sock[600];
+	char log[4200], qmp_sock[600], console_sock[600];
 };
 
 static void sleep_ms(int ms)
@@ -412,7 +412,8 @@ int rig_qemu_start(const struct rig_qemu_config *cfg, struct rig_qemu **out,
 		return rig_fail(err, RIG_ERR_INVALID, "QEMU: empty command line");
 	}
 	snprintf(q->dir, sizeof(q->dir), "%s", cfg->dir);
-	if (rig_snprintf(q->log, sizeof(q->log), "%s/qemu.log", cfg->dir) ||
+	if ((cfg->log_path ? rig_snprintf(q->log, sizeof(q->log), "%s", cfg->log_path)
+			   : rig_snprintf(q->log, sizeof(q->log), "%s/qemu.log", cfg->dir)) ||
 	    rig_snprintf(q->qmp_sock, sizeof(q->qmp_sock), "%s/qmp.sock", cfg->dir) ||
 	    rig_snprintf(q->console_sock, sizeof(q->console_sock), "%s/console.sock", cfg->dir) ||
 	    strlen(q->console_sock) >= 108) {

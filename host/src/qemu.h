@@ -6,8 +6,8 @@
  * rig_qemu_start() runs the emulator with the caller's argv plus what rig
  * needs to drive it: `-qmp unix:<dir>/qmp.sock,server=on,wait=off`, `-S`
  * when started paused, and the console chardev when one is asked for. The
- * emulator's own stdout/stderr go to <dir>/qemu.log (rig_qemu_log_tail()
- * reads it back when it dies). Everything blocks at most the timeouts given.
+ * emulator's own stdout/stderr go to cfg->log_path or <dir>/qemu.log
+ * (rig_qemu_log_tail() reads it back when it dies). Everything blocks at most the timeouts given.
  * No global state: one process may drive several emulators.
  */
 #ifndef RIG_QEMU_H
@@ -41,6 +41,7 @@ struct rig_qemu_config {
 	enum rig_qemu_console console;
 	const char *console_logfile;  /* QEMU itself copies all console output here
 				       * (chardev logfile=), or NULL */
+	const char *log_path;         /* QEMU's own stdout/stderr; NULL: <dir>/qemu.log */
 	int paused;                   /* start with -S; rig_qemu_cont() starts the CPU */
 	int timeout_ms;               /* for start-up: sockets to appear, QMP handshake */
 };
