@@ -37,8 +37,8 @@ const char *rig_fmt_sig3(char *buf, size_t cap, double v)
 		return buf;
 	}
 	r = round3(v, &e);
-	if (e < -4)
-		snprintf(buf, cap, "%.2e", r);
+	if (e < -4 || e >= 15) /* keeps every result well inside RIG_FMT_CAP */
+		snprintf(buf, cap, "%.2e", v); /* v: r may have rounded past DBL_MAX */
 	else if (e >= 2)
 		snprintf(buf, cap, "%.0f", r);
 	else

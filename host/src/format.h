@@ -19,8 +19,9 @@
 
 #define RIG_FMT_CAP 32
 
-/* 3 significant digits, no unit: "0.123", "12.3", "123", "12300". NaN and
- * infinities give "-". */
+/* 3 significant digits, no unit: "0.123", "12.3", "123", "12300"; beyond
+ * that range exponent form ("1.00e-07", "1.23e+15"). NaN and infinities give
+ * "-". */
 const char *rig_fmt_sig3(char *buf, size_t cap, double v);
 
 /* A duration from nanoseconds: "850 ns", "1.23 µs", "45.6 ms", "1.20 s";

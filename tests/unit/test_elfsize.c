@@ -240,9 +240,12 @@ static void go_binary_matches_size(void **state)
 	}
 	RIGTEST_REQUIRE_CMD("size");
 	/* GOCACHE needs a home; keep it in the test's directory when there is none */
-	cmd = rig_xasprintf("%sGOTOOLCHAIN=local CGO_ENABLED=0 %s build -o %%s %%s",
-			    getenv("HOME") || getenv("GOCACHE") ? "" : "GOCACHE=$TMPDIR/gocache ",
-			    go);
+	if (getenv("HOME") || getenv("GOCACHE") || getenv("XDG_CACHE_HOME"))
+		cmd = rig_xasprintf("GOTOOLCHAIN=local CGO_ENABLED=0 %s build -o %%s %%s", go);
+	else
+		cmd = rig_xasprintf("GOCACHE='%s/gocache' GOTOOLCHAIN=local CGO_ENABLED=0 %s build "
+				    "-o %%s %%s",
+				    rigtest_tmpdir(), go);
 	exe = build("hello.go", hello_go, cmd);
 	check_against_size("size", exe, EM_X86_64);
 	free(exe);
