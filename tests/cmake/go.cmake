@@ -29,3 +29,25 @@ add_test(NAME go/workloads COMMAND go_workloads_check)
 set_tests_properties(go/workloads PROPERTIES
   ENVIRONMENT "${RIG_TEST_ENV};RIG_GO=${RIG_GO_EXECUTABLE}"
   SKIP_RETURN_CODE 77 LABELS go TIMEOUT 900)
+
+# The C workload API through a fake io (bare-metal build of the workloads).
+add_executable(wl_api_test ${CMAKE_CURRENT_LIST_DIR}/wl_api.c)
+target_link_libraries(wl_api_test PRIVATE rigtest rig_workloads_bare)
+add_test(NAME workloads/c-api COMMAND wl_api_test)
+set_tests_properties(workloads/c-api PROPERTIES ENVIRONMENT "${RIG_TEST_ENV}"
+  LABELS unit TIMEOUT 120)
+
+# The workloads as firmware compiles them: arm-none-eabi-gcc, Cortex-M3,
+# RIG_WL_BARE, warnings as errors.
+find_program(RIG_ARM_NONE_EABI_GCC arm-none-eabi-gcc)
+if(RIG_ARM_NONE_EABI_GCC)
+  add_test(NAME workloads/bare-build COMMAND ${RIG_ARM_NONE_EABI_GCC}
+    -mcpu=cortex-m3 -mthumb -O2 -std=c11 -Wall -Wextra -Werror -DRIG_WL_BARE
+    -I${CMAKE_SOURCE_DIR}/firmware/protocol -I${_wl}/c -fsyntax-only
+    ${_wl}/c/rig_wl.c ${_wl}/c/rig_wl_table.c ${_wl}/c/hello.c ${_wl}/c/cpu.c
+    ${_wl}/c/cpu-pure.c ${_wl}/c/alloc.c ${CMAKE_SOURCE_DIR}/firmware/protocol/rig_report.c)
+else()
+  add_test(NAME workloads/bare-build COMMAND sh -c
+    "echo 'SKIPPED: arm-none-eabi-gcc is not installed (scripts/setup.sh)'; exit 77")
+endif()
+set_tests_properties(workloads/bare-build PROPERTIES SKIP_RETURN_CODE 77 LABELS unit TIMEOUT 120)
