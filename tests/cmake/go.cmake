@@ -1,7 +1,8 @@
 # Go workloads and the Go report package (firmware/workloads/go), with their
 # C twins (firmware/workloads/c):
 #   go/rigreport  vectors from the C writers (rig_report.c, rig_wl.c) checked
-#                 byte for byte by `go test ./...` (plus go vet)
+#                 byte for byte by `go test ./...` (plus go vet, and the
+#                 microcontroller defaults under -tags baremetal)
 #   go/workloads  every workload built with gc, gccgo and cc, run, parsed with
 #                 rig_report_parser; check results compared across them
 # Without a go toolchain both report themselves skipped (exit 77).
@@ -15,7 +16,7 @@ target_link_libraries(rig_gen_vectors PRIVATE rig_protocol)
 
 if(RIG_GO_EXECUTABLE)
   add_test(NAME go/rigreport COMMAND sh -c
-    "\"$<TARGET_FILE:rig_gen_vectors>\" > \"${CMAKE_CURRENT_BINARY_DIR}/rigreport-vectors.tsv\" && cd \"${_wl}/go\" && \"${RIG_GO_EXECUTABLE}\" vet ./... && RIG_REPORT_VECTORS=\"${CMAKE_CURRENT_BINARY_DIR}/rigreport-vectors.tsv\" \"${RIG_GO_EXECUTABLE}\" test -count=1 ./...")
+    "\"$<TARGET_FILE:rig_gen_vectors>\" > \"${CMAKE_CURRENT_BINARY_DIR}/rigreport-vectors.tsv\" && cd \"${_wl}/go\" && \"${RIG_GO_EXECUTABLE}\" vet ./... && RIG_REPORT_VECTORS=\"${CMAKE_CURRENT_BINARY_DIR}/rigreport-vectors.tsv\" \"${RIG_GO_EXECUTABLE}\" test -count=1 ./... && \"${RIG_GO_EXECUTABLE}\" test -count=1 -tags baremetal ./internal/wl/")
 else()
   add_test(NAME go/rigreport COMMAND sh -c "echo 'SKIPPED: go is not installed (scripts/setup.sh)'; exit 77")
 endif()

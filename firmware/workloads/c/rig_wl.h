@@ -23,7 +23,7 @@
  *     static void uart_write(void *ctx, const char *s, size_t n) { ... }
  *     static uint64_t timer_ns(void *ctx) { ... }
  *     const struct rig_wl_io io = {uart_write, timer_ns, NULL};
- *     rig_wl_run(&io, rig_wl_cpu, RIG_WL_CPU_MCU_ITERS);  // ready, results, done
+ *     rig_wl_run(&io, rig_wl_cpu, RIG_WL_CPU_MCU_ITERS); // ready, results, done
  *
  * Lines are those of firmware/protocol/rig_report.h (docs/protocol.md,
  * "Report lines"); the Go package rigworkloads/rigreport writes the same

@@ -9,16 +9,6 @@ import (
 	"rigworkloads/rigreport"
 )
 
-// Default iteration counts, the same numbers as RIG_WL_*_ITERS in
-// firmware/workloads/c/rig_wl_table.h, sized for 100-300 ms with gc on an
-// x86-64 server core. cpu and cpu-pure differ (crypto/sha256 uses SHA-NI
-// assembly there), so compare their check values at one explicit N.
-const (
-	CPUIters     = 100000
-	CPUPureIters = 8000
-	AllocIters   = 200000
-)
-
 // Iterations returns argv[1] as the iteration count, or def when there is no
 // argument (as on a microcontroller). On a malformed count it prints
 // "done 2" and exits 2: the ready line has been printed already, so the host
