@@ -101,7 +101,8 @@ func FormatReady() []byte {
 	return seal(append(b, "@rig ready"...))
 }
 
-// FormatDone returns the done line for status (0 = ok).
+// FormatDone returns the done line for status (0 = ok). The status is a C
+// int on the other side: it is taken as an int32, as a C cast would.
 func FormatDone(status int) []byte {
 	b := make([]byte, 0, 32)
 	b = append(b, "@rig done "...)
