@@ -68,7 +68,7 @@ static void skip(struct bench *bn, const struct rig_board *b, const char *profil
 	const char *tc = rig_profile_toolchain(bn->tcs, profile);
 
 	bn->sum->skipped++;
-	rig_info("skip %s %s %s: %s", b->name, profile, workload, reason);
+	rig_dbg("skip %s %s %s: %s", b->name, profile, workload, reason);
 	rig_store_add_skip(bn->store, b->name, tc ? tc : profile, profile, workload, reason, NULL);
 }
 

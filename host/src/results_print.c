@@ -50,7 +50,7 @@ static void note(char *out, size_t cap, const struct rig_row *r)
 	if (r->m[RIG_M_STARTUP].present && r->m[RIG_M_STARTUP].s.n_outliers)
 		ADD("%s%zu outlier%s", n ? ", " : "", r->m[RIG_M_STARTUP].s.n_outliers,
 		    r->m[RIG_M_STARTUP].s.n_outliers == 1 ? "" : "s");
-	if (r->m[RIG_M_STARTUP].has_ratio && r->m[RIG_M_STARTUP].n_too_small)
+	if (r->m[RIG_M_STARTUP].has_ratio && r->m[RIG_M_STARTUP].n_too_small && !r->is_baseline)
 		ADD("%sn too small for p<0.05", n ? ", " : "");
 	if (r->sizes.extra_bytes) {
 		char sz[RIG_FMT_CAP];
@@ -69,7 +69,7 @@ static int print_table(const struct rig_results *res, FILE *f, int is_tty)
 		{"BOARD", RIG_ALIGN_LEFT},    {"WORKLOAD", RIG_ALIGN_LEFT},
 		{"PROFILE", RIG_ALIGN_LEFT},  {"N", RIG_ALIGN_RIGHT},
 		{"STARTUP", RIG_ALIGN_RIGHT}, {"vs base", RIG_ALIGN_RIGHT},
-		{"PEAK RAM", RIG_ALIGN_RIGHT}, {"FILE", RIG_ALIGN_RIGHT},
+		{"PEAK RAM", RIG_ALIGN_RIGHT}, {"FILE/FLASH", RIG_ALIGN_RIGHT},
 		{"TEXT", RIG_ALIGN_RIGHT},    {"vs base", RIG_ALIGN_RIGHT},
 		{"OPS/S", RIG_ALIGN_RIGHT},   {"vs base", RIG_ALIGN_RIGHT},
 		{"NOTE", RIG_ALIGN_LEFT},
@@ -93,7 +93,10 @@ static int print_table(const struct rig_results *res, FILE *f, int is_tty)
 			rig_fmt_bytes(ram, sizeof(ram), r->m[RIG_M_RAM].s.median);
 		else
 			snprintf(ram, sizeof(ram), "-");
-		rig_fmt_bytes(file, sizeof(file), (double)r->sizes.file_bytes);
+		/* bare metal: what goes into flash (text + data), not the ELF file */
+		rig_fmt_bytes(file, sizeof(file),
+			      strncmp(r->target, "none/", 5) == 0 ? (double)r->flash_bytes
+								  : (double)r->sizes.file_bytes);
 		rig_fmt_bytes(text, sizeof(text), (double)r->sizes.text_bytes);
 		if (r->has_base && !r->is_baseline && r->size_ratio > 0)
 			rig_fmt_ratio(zr, sizeof(zr), r->size_ratio, 1);
@@ -114,7 +117,9 @@ static int print_table(const struct rig_results *res, FILE *f, int is_tty)
 	if (is_tty && res->n)
 		fprintf(f, "\nmedian [95%% CI of the median]; vs base = ratio of medians to the "
 			   "baseline profile on the same board and workload (Mann-Whitney U, ~ = not "
-			   "significant at 0.05); sizes are exact.\n");
+			   "significant at 0.05); sizes are exact. FILE/FLASH is the file size, or text + data "
+			   "for bare-metal images; PEAK RAM is peak RSS, or static + stack + heap "
+			   "high-water on microcontrollers.\n");
 	return 0;
 }
 

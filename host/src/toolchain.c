@@ -546,6 +546,17 @@ static void build_vars(const struct toolchain *tc, const struct tc_target *tt,
 	vars_set(vs, "out", out ? out : "{out}");
 }
 
+/* 1 when the build command or directory mentions word. */
+static int template_uses(const struct toolchain *tc, const struct tc_target *tt, const char *word)
+{
+	const struct rig_strv *b = tt->build.n ? &tt->build : &tc->build;
+
+	for (size_t i = 0; i < b->n; i++)
+		if (strstr(b->v[i], word))
+			return 1;
+	return strstr(tt->dir[0] ? tt->dir : tc->dir, word) != NULL;
+}
+
 static void target_key(const struct rig_target *t, char *buf, size_t cap)
 {
 	snprintf(buf, cap, "%s/%s%s%s", t->os, t->arch, t->variant[0] ? "/" : "", t->variant);
@@ -802,8 +813,10 @@ int rig_build(const struct rig_toolchains *tcs_c, const struct rig_build_req *re
 	ext = strcmp(req->target->os, "wasip1") == 0 ? ".wasm"
 	      : strcmp(req->target->os, "none") == 0 ? ".elf"
 						     : "";
+	/* One image can serve every workload (bare-metal firmware takes the
+	 * workload name over its console): then it is named for the profile. */
 	snprintf(out->path, sizeof(out->path), "%s/%.16s/%s-%s%s", req->cache_dir, out->key,
-		 req->workload, p->name, ext);
+		 template_uses(tc, tt, "{workload}") ? req->workload : "image", p->name, ext);
 	snprintf(tmp, sizeof(tmp), "%s.tmp%d", out->path, (int)getpid());
 	/* now expand again with the real output path (the temporary one) */
 	rig_strv_free(&argv);
