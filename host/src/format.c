@@ -37,7 +37,7 @@ const char *rig_fmt_sig3(char *buf, size_t cap, double v)
 		return buf;
 	}
 	r = round3(v, &e);
-	if (e < -4 || e >= 15) /* keeps every result well inside RIG_FMT_CAP */
+	if (e < -4 || e >= 15)		       /* keeps every result well inside RIG_FMT_CAP */
 		snprintf(buf, cap, "%.2e", v); /* v: r may have rounded past DBL_MAX */
 	else if (e >= 2)
 		snprintf(buf, cap, "%.0f", r);
@@ -62,8 +62,8 @@ static const char *fmt_scaled(char *buf, size_t cap, double v, const struct scal
 	int e;
 
 	if (!isfinite(v) || v == 0.0) {
-		snprintf(buf, cap, "%s%s%s%s", rig_fmt_sig3(num, sizeof(num), v), sep,
-			 sc[0].name, suffix);
+		snprintf(buf, cap, "%s%s%s%s", rig_fmt_sig3(num, sizeof(num), v), sep, sc[0].name,
+			 suffix);
 		return buf;
 	}
 	r = fabs(round3(v, &e));
@@ -76,8 +76,7 @@ static const char *fmt_scaled(char *buf, size_t cap, double v, const struct scal
 
 const char *rig_fmt_duration_ns(char *buf, size_t cap, double ns)
 {
-	static const struct scale sc[] = {
-		{1.0, "ns"}, {1e3, "µs"}, {1e6, "ms"}, {1e9, "s"}};
+	static const struct scale sc[] = {{1.0, "ns"}, {1e3, "µs"}, {1e6, "ms"}, {1e9, "s"}};
 
 	return fmt_scaled(buf, cap, ns, sc, RIG_ARRAY_SIZE(sc), " ", "");
 }
@@ -113,7 +112,8 @@ const char *rig_fmt_kib(char *buf, size_t cap, double kib)
 
 const char *rig_fmt_rate(char *buf, size_t cap, double per_s, const char *unit)
 {
-	static const struct scale sc[] = {{1.0, ""}, {1e3, "k"}, {1e6, "M"}, {1e9, "G"}, {1e12, "T"}};
+	static const struct scale sc[] = {
+	    {1.0, ""}, {1e3, "k"}, {1e6, "M"}, {1e9, "G"}, {1e12, "T"}};
 	char u[RIG_FMT_CAP];
 
 	snprintf(u, sizeof(u), " %s", unit ? unit : "ops/s");
@@ -327,8 +327,9 @@ int rig_benchfmt_config(struct rig_buf *b, const char *key, const char *value,
 	return 0;
 }
 
-int rig_benchfmt_name(char *buf, size_t cap, const char *base, const struct rig_benchfmt_part *parts,
-		      size_t n_parts, int procs, struct rig_error *err)
+int rig_benchfmt_name(char *buf, size_t cap, const char *base,
+		      const struct rig_benchfmt_part *parts, size_t n_parts, int procs,
+		      struct rig_error *err)
 {
 	struct rig_buf b = {0};
 	int rc = 0;
@@ -388,12 +389,14 @@ int rig_benchfmt_result(struct rig_buf *b, const char *name, long long iters,
 		return rig_fail(err, RIG_ERR_INVALID, "%s: no measurements", name);
 	for (size_t i = 0; i < n; i++) {
 		if (!is_token(v[i].unit, ""))
-			return rig_fail(err, RIG_ERR_INVALID,
-					"%s: measurement %zu: unit \"%s\" is empty or holds a space",
-					name, i, v[i].unit ? v[i].unit : "(null)");
+			return rig_fail(
+			    err, RIG_ERR_INVALID,
+			    "%s: measurement %zu: unit \"%s\" is empty or holds a space", name, i,
+			    v[i].unit ? v[i].unit : "(null)");
 		if (!isfinite(v[i].value))
-			return rig_fail(err, RIG_ERR_INVALID, "%s: %s is %g, expected a finite value",
-					name, v[i].unit, v[i].value);
+			return rig_fail(err, RIG_ERR_INVALID,
+					"%s: %s is %g, expected a finite value", name, v[i].unit,
+					v[i].value);
 	}
 	rig_buf_appendf(b, "%s\t%lld", name, iters);
 	for (size_t i = 0; i < n; i++)
@@ -403,14 +406,15 @@ int rig_benchfmt_result(struct rig_buf *b, const char *name, long long iters,
 	return 0;
 }
 
-int rig_benchfmt_unit_meta(struct rig_buf *b, const char *unit, const char *key,
-			   const char *value, struct rig_error *err)
+int rig_benchfmt_unit_meta(struct rig_buf *b, const char *unit, const char *key, const char *value,
+			   struct rig_error *err)
 {
 	if (!is_token(unit, "") || !is_token(key, "=") || !is_token(value, ""))
 		return rig_fail(err, RIG_ERR_INVALID,
 				"benchfmt unit metadata \"%s %s=%s\": unit, key and value must be "
 				"non-empty without spaces (and the key without '=')",
-				unit ? unit : "(null)", key ? key : "(null)", value ? value : "(null)");
+				unit ? unit : "(null)", key ? key : "(null)",
+				value ? value : "(null)");
 	rig_buf_appendf(b, "Unit %s %s=%s\n", unit, key, value);
 	return 0;
 }
@@ -439,8 +443,14 @@ int rig_benchfmt_metric(const char *name, const char *unit, double value, char *
 	if (!strcmp(unit, "ns") || !strcmp(unit, "us") || !strcmp(unit, "µs") ||
 	    !strcmp(unit, "ms") || !strcmp(unit, "s")) {
 		suffix = "sec";
-		*out_value = value / (unit[0] == 'n' ? 1e9 : unit[0] == 'm' ? 1e3 : unit[0] == 's' ? 1.0 : 1e6);
-		strip[0] = unit[0] == 'n' ? "ns" : unit[0] == 'm' ? "ms" : unit[0] == 's' ? "s" : "us";
+		*out_value = value / (unit[0] == 'n'   ? 1e9
+				      : unit[0] == 'm' ? 1e3
+				      : unit[0] == 's' ? 1.0
+						       : 1e6);
+		strip[0] = unit[0] == 'n'   ? "ns"
+			   : unit[0] == 'm' ? "ms"
+			   : unit[0] == 's' ? "s"
+					    : "us";
 	} else if (!strcmp(unit, "KiB")) {
 		suffix = "B";
 		*out_value = value * 1024.0;

@@ -100,8 +100,9 @@ struct rig_benchfmt_part {
  * "none". procs < 1 is written as 1. Returns 0, or
  * RIG_ERR_INVALID (bad base or key, or buf too small).
  */
-int rig_benchfmt_name(char *buf, size_t cap, const char *base, const struct rig_benchfmt_part *parts,
-		      size_t n_parts, int procs, struct rig_error *err);
+int rig_benchfmt_name(char *buf, size_t cap, const char *base,
+		      const struct rig_benchfmt_part *parts, size_t n_parts, int procs,
+		      struct rig_error *err);
 
 /* One measurement on a result line. */
 struct rig_benchfmt_value {
@@ -119,8 +120,8 @@ int rig_benchfmt_result(struct rig_buf *b, const char *name, long long iters,
 /* Appends "Unit <unit> <key>=<value>\n", e.g. ("text-B", "assume", "exact")
  * for sizes that do not vary between samples, or ("ops/s", "better",
  * "higher"). Returns 0 or RIG_ERR_INVALID. */
-int rig_benchfmt_unit_meta(struct rig_buf *b, const char *unit, const char *key,
-			   const char *value, struct rig_error *err);
+int rig_benchfmt_unit_meta(struct rig_buf *b, const char *unit, const char *key, const char *value,
+			   struct rig_error *err);
 
 /*
  * Maps a rig metric to a benchfmt unit and value:
@@ -130,8 +131,8 @@ int rig_benchfmt_unit_meta(struct rig_buf *b, const char *unit, const char *key,
  *   unit "B"/"bytes" -> "<name>-B"
  *   anything else    -> "<name>-<unit>"            ("fib" "ops/s" -> "fib-ops/s")
  * where <name> is the metric name without a trailing "_<unit>" and with '_'
- * written '-'. Bytes that are not printable ASCII, and spaces, become '_'. Returns 0, or RIG_ERR_INVALID when out_unit
- * is too small or name is empty.
+ * written '-'. Bytes that are not printable ASCII, and spaces, become '_'. Returns 0, or
+ * RIG_ERR_INVALID when out_unit is too small or name is empty.
  */
 int rig_benchfmt_metric(const char *name, const char *unit, double value, char *out_unit,
 			size_t cap, double *out_value, struct rig_error *err);

@@ -69,7 +69,7 @@ static double mad_around(const double *x, size_t n, double med, double *scratch)
 static size_t median_ci_rank(size_t n, double *level)
 {
 	double lp = -(double)n * log(2.0); /* log P(B = 0) */
-	double cdf = 0.0;                   /* P(B <= i) after step i */
+	double cdf = 0.0;		   /* P(B <= i) after step i */
 	size_t k = 1;
 
 	*level = 1.0 - 2.0 * exp(lp); /* [min, max], whatever it reaches */
@@ -204,7 +204,7 @@ static double mwu_normal_p(double u1, size_t na, size_t nb, double tie_term)
 	double p;
 
 	if (!(var > 0.0))
-		return 1.0; /* every value equal: no evidence of a shift */
+		return 1.0;			    /* every value equal: no evidence of a shift */
 	p = erfc((u - mu) / sqrt(var) / sqrt(2.0)); /* 2 * normal sf */
 	return p > 1.0 ? 1.0 : p;
 }

@@ -19,16 +19,22 @@ struct rig_summary {
 	size_t n_outliers;   /* modified z-score |0.6745 (x - median) / MAD| > 3.5 */
 };
 
-/* Summarises x[0..n). Returns 0, or -1 when n == 0. Does not modify x. */
+/* Summarises x[0..n). Returns 0, or -1 when n == 0 (or no scratch memory:
+ * it sorts a copy). Does not modify x. Definitions and the SciPy/NumPy
+ * references the tests check against: stats.c, tests/tools/gen_stats_ref.py. */
 int rig_stats_summary(const double *x, size_t n, struct rig_summary *out);
 
-/* Sets flags[i] = 1 for outliers by modified z-score (Iglewicz & Hoaglin);
- * none when MAD is 0. Returns the count. */
+/* Sets flags[i] = 1 for outliers by modified z-score (Iglewicz & Hoaglin),
+ * 0 for the others; none when MAD is 0. Returns the count. */
 size_t rig_stats_outliers(const double *x, size_t n, unsigned char *flags);
 
 /* Two-sided Mann-Whitney U test p-value for samples a and b: exact (by
- * counting, no ties) when na*nb is small, normal approximation with tie and
- * continuity correction otherwise. Returns 1.0 when either is empty. */
+ * counting, no ties) when na*nb <= 400, normal approximation with tie and
+ * continuity correction otherwise (as scipy.stats.mannwhitneyu with method
+ * 'exact' / 'asymptotic'). Returns 1.0 when either is empty or every value is
+ * equal, NaN when scratch memory cannot be had (NaN < 0.05 is false: "not
+ * significant"). benchstat differs for small samples with ties: it uses an
+ * exact tie-aware distribution there. */
 double rig_stats_mannwhitney_p(const double *a, size_t na, const double *b, size_t nb);
 
 /* The smallest two-sided p-value the test can give for sizes na, nb:

@@ -25,10 +25,7 @@ struct rig_table {
 	int pending_separator;
 };
 
-struct rig_table *rig_table_new(void)
-{
-	return rig_xcalloc(1, sizeof(struct rig_table));
-}
+struct rig_table *rig_table_new(void) { return rig_xcalloc(1, sizeof(struct rig_table)); }
 
 void rig_table_free(struct rig_table *t)
 {
@@ -104,20 +101,11 @@ int rig_table_cellf(struct rig_table *t, const char *fmt, ...)
 	return (int)r->filled++;
 }
 
-void rig_table_add_separator(struct rig_table *t)
-{
-	t->pending_separator = 1;
-}
+void rig_table_add_separator(struct rig_table *t) { t->pending_separator = 1; }
 
-size_t rig_table_rows(const struct rig_table *t)
-{
-	return t->n_rows;
-}
+size_t rig_table_rows(const struct rig_table *t) { return t->n_rows; }
 
-size_t rig_table_columns(const struct rig_table *t)
-{
-	return t->n_cols;
-}
+size_t rig_table_columns(const struct rig_table *t) { return t->n_cols; }
 
 /* Display width: UTF-8 code points (continuation bytes do not count). */
 static size_t width_of(const char *s)
@@ -149,7 +137,8 @@ static void aligned_line(const struct rig_table *t, const size_t *widths, char *
 	size_t last = t->n_cols;
 
 	/* trailing empty left-aligned cells would only add spaces */
-	while (last > 0 && t->cols[last - 1].align == RIG_ALIGN_LEFT && width_of(cells[last - 1]) == 0)
+	while (last > 0 && t->cols[last - 1].align == RIG_ALIGN_LEFT &&
+	       width_of(cells[last - 1]) == 0)
 		last--;
 	for (size_t c = 0; c < last; c++) {
 		const char *s = cells[c] ? cells[c] : "";

@@ -46,7 +46,8 @@ int rig_table_begin_row(struct rig_table *t);
 
 /* Sets the next cell of the last row from a printf format. Returns the
  * column index, or RIG_ERR_INVALID when there is no row or it is full. */
-int rig_table_cellf(struct rig_table *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int rig_table_cellf(struct rig_table *t, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /* Adds a separator rule before the next row (aligned style only). */
 void rig_table_add_separator(struct rig_table *t);

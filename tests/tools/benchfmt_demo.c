@@ -30,7 +30,7 @@ static int emit(struct rig_buf *b, const char *profile, double startup_ns, doubl
 		double text_bytes, struct rig_error *err)
 {
 	const struct rig_benchfmt_part parts[] = {
-		{"board", "host"}, {"workload", "hello"}, {"profile", profile}};
+	    {"board", "host"}, {"workload", "hello"}, {"profile", profile}};
 	const struct {
 		const char *name, *unit;
 		double v;
@@ -100,9 +100,9 @@ static void write_pvalues(struct rig_buf *b)
 	generate(1, &n);
 	rig_buf_appendf(b, "startup-sec gc %.3f\n",
 			rig_stats_mannwhitney_p(o.gc_startup, N_SAMPLES, n.gc_startup, N_SAMPLES));
-	rig_buf_appendf(b, "startup-sec tinygo %.3f\n",
-			rig_stats_mannwhitney_p(o.tiny_startup, N_SAMPLES, n.tiny_startup,
-						N_SAMPLES));
+	rig_buf_appendf(
+	    b, "startup-sec tinygo %.3f\n",
+	    rig_stats_mannwhitney_p(o.tiny_startup, N_SAMPLES, n.tiny_startup, N_SAMPLES));
 	rig_buf_appendf(b, "peak-rss-B gc %.3f\n",
 			rig_stats_mannwhitney_p(o.gc_rss, N_SAMPLES, n.gc_rss, N_SAMPLES));
 	rig_buf_appendf(b, "peak-rss-B tinygo %.3f\n",

@@ -319,7 +319,8 @@ static void truncated_elf_is_an_error(void **state)
 		assert_int_equal(fwrite(data, 1, cuts[i], f), cuts[i]);
 		fclose(f);
 		if (rig_elf_sizes_mem(data, cuts[i], &s, &err) >= 0)
-			fail_msg("a memory image cut to %zu of %zu bytes was accepted", cuts[i], len);
+			fail_msg("a memory image cut to %zu of %zu bytes was accepted", cuts[i],
+				 len);
 		if (rig_elf_sizes(p, &s, &err) >= 0)
 			fail_msg("a file cut to %zu of %zu bytes was accepted", cuts[i], len);
 	}
@@ -395,7 +396,7 @@ static void garbage_after_elf_magic_is_an_error(void **state)
 		for (size_t i = 0; i < sizeof(img); i++)
 			img[i] = (unsigned char)(rand_r(&seed) >> 7);
 		memcpy(img, "\177ELF", 4);
-		img[4] = (unsigned char)(1 + round % 2); /* ELFCLASS32 / 64 */
+		img[4] = (unsigned char)(1 + round % 2);       /* ELFCLASS32 / 64 */
 		img[5] = (unsigned char)(1 + (round / 2) % 2); /* LSB / MSB */
 		img[6] = EV_CURRENT;
 		if (rig_elf_sizes_mem(img, sizeof(img), &s, &err) >= 0)
@@ -406,20 +407,20 @@ static void garbage_after_elf_magic_is_an_error(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(gcc_dynamic_binary_matches_size),
-		cmocka_unit_test(gcc_static_binary_matches_size),
-		cmocka_unit_test(thread_local_sections_match_size),
-		cmocka_unit_test(aarch64_cross_binary_matches_size),
-		cmocka_unit_test(cortex_m_firmware_matches_size),
-		cmocka_unit_test(go_binary_matches_size),
-		cmocka_unit_test(memory_image_gives_same_sizes_as_file),
-		cmocka_unit_test(non_elf_file_is_not_supported_but_has_its_length),
-		cmocka_unit_test(missing_file_is_not_found),
-		cmocka_unit_test(truncated_elf_is_an_error),
-		cmocka_unit_test(section_past_end_of_file_is_an_error),
-		cmocka_unit_test(huge_bss_is_an_overflow_error),
-		cmocka_unit_test(no_section_headers_is_an_error),
-		cmocka_unit_test(garbage_after_elf_magic_is_an_error),
+	    cmocka_unit_test(gcc_dynamic_binary_matches_size),
+	    cmocka_unit_test(gcc_static_binary_matches_size),
+	    cmocka_unit_test(thread_local_sections_match_size),
+	    cmocka_unit_test(aarch64_cross_binary_matches_size),
+	    cmocka_unit_test(cortex_m_firmware_matches_size),
+	    cmocka_unit_test(go_binary_matches_size),
+	    cmocka_unit_test(memory_image_gives_same_sizes_as_file),
+	    cmocka_unit_test(non_elf_file_is_not_supported_but_has_its_length),
+	    cmocka_unit_test(missing_file_is_not_found),
+	    cmocka_unit_test(truncated_elf_is_an_error),
+	    cmocka_unit_test(section_past_end_of_file_is_an_error),
+	    cmocka_unit_test(huge_bss_is_an_overflow_error),
+	    cmocka_unit_test(no_section_headers_is_an_error),
+	    cmocka_unit_test(garbage_after_elf_magic_is_an_error),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -27,10 +27,20 @@ static void check_cases(const char *what, fmt_fn fn, const struct fmt_case *c, s
 static void sig3_keeps_three_significant_digits(void **state)
 {
 	static const struct fmt_case c[] = {
-		{0, "0"},         {1, "1.00"},       {1.234, "1.23"},    {1.235001, "1.24"},
-		{9.996, "10.0"},  {99.96, "100"},    {123.4, "123"},     {12345, "12300"},
-		{0.01234, "0.0123"}, {-4.567, "-4.57"}, {1e-7, "1.00e-07"}, {NAN, "-"},
-		{1.234e15, "1.23e+15"}, {-1.7976931348623157e308, "-1.80e+308"},
+	    {0, "0"},
+	    {1, "1.00"},
+	    {1.234, "1.23"},
+	    {1.235001, "1.24"},
+	    {9.996, "10.0"},
+	    {99.96, "100"},
+	    {123.4, "123"},
+	    {12345, "12300"},
+	    {0.01234, "0.0123"},
+	    {-4.567, "-4.57"},
+	    {1e-7, "1.00e-07"},
+	    {NAN, "-"},
+	    {1.234e15, "1.23e+15"},
+	    {-1.7976931348623157e308, "-1.80e+308"},
 	};
 
 	check_cases("rig_fmt_sig3", rig_fmt_sig3, c, RIG_ARRAY_SIZE(c));
@@ -39,10 +49,9 @@ static void sig3_keeps_three_significant_digits(void **state)
 static void durations_pick_the_unit_after_rounding(void **state)
 {
 	static const struct fmt_case c[] = {
-		{0, "0 ns"},           {850, "850 ns"},       {999.4, "999 ns"},
-		{999.6, "1.00 µs"},    {1234, "1.23 µs"},     {45600000, "45.6 ms"},
-		{1.2e9, "1.20 s"},     {1.234e12, "1230 s"},  {0.5, "0.500 ns"},
-		{-2500, "-2.50 µs"},   {999999999, "1.00 s"},
+	    {0, "0 ns"},       {850, "850 ns"},	      {999.4, "999 ns"},     {999.6, "1.00 µs"},
+	    {1234, "1.23 µs"}, {45600000, "45.6 ms"}, {1.2e9, "1.20 s"},     {1.234e12, "1230 s"},
+	    {0.5, "0.500 ns"}, {-2500, "-2.50 µs"},   {999999999, "1.00 s"},
 	};
 
 	check_cases("rig_fmt_duration_ns", rig_fmt_duration_ns, c, RIG_ARRAY_SIZE(c));
@@ -51,14 +60,14 @@ static void durations_pick_the_unit_after_rounding(void **state)
 static void bytes_use_binary_units(void **state)
 {
 	static const struct fmt_case c[] = {
-		{0, "0 B"},
-		{512, "512 B"},
-		{1023, "1023 B"},
-		{1024, "1.00 KiB"},
-		{1536, "1.50 KiB"},
-		{1023.9 * 1024, "1020 KiB"},
-		{12.3 * 1024 * 1024, "12.3 MiB"},
-		{3.0 * 1024 * 1024 * 1024, "3.00 GiB"},
+	    {0, "0 B"},
+	    {512, "512 B"},
+	    {1023, "1023 B"},
+	    {1024, "1.00 KiB"},
+	    {1536, "1.50 KiB"},
+	    {1023.9 * 1024, "1020 KiB"},
+	    {12.3 * 1024 * 1024, "12.3 MiB"},
+	    {3.0 * 1024 * 1024 * 1024, "3.00 GiB"},
 	};
 
 	check_cases("rig_fmt_bytes", rig_fmt_bytes, c, RIG_ARRAY_SIZE(c));
@@ -114,7 +123,8 @@ static void short_buffer_truncates_with_nul(void **state)
 
 static void number_is_shortest_round_trip(void **state)
 {
-	static const double v[] = {0.1, 1.0 / 3.0, 1e20, 1234, -0.0, 5e-324, 1.7976931348623157e308};
+	static const double v[] = {
+	    0.1, 1.0 / 3.0, 1e20, 1234, -0.0, 5e-324, 1.7976931348623157e308};
 	char buf[RIG_FMT_CAP];
 
 	assert_string_equal(rig_fmt_number(buf, sizeof(buf), 0.1), "0.1");
@@ -151,7 +161,10 @@ static void json_keeps_valid_utf8(void **state)
 static void json_replaces_invalid_utf8(void **state)
 {
 	/* lone continuation, overlong '/', surrogate half, truncated sequence */
-	char *s = json("a\x80" "b\xc0\xaf" "c\xed\xa0\x80" "d\xe2\x82");
+	char *s = json("a\x80"
+		       "b\xc0\xaf"
+		       "c\xed\xa0\x80"
+		       "d\xe2\x82");
 
 	assert_string_equal(s, "\"a\\ufffdb\\ufffd\\ufffdc\\ufffd\\ufffd\\ufffdd\\ufffd\\ufffd\"");
 	free(s);
@@ -185,8 +198,9 @@ static void json_output_parses_with_python(void **state)
 				    "print(ascii(v))' %s",
 				    p),
 			 0);
-	assert_string_equal(out, "['tab\\there \"q\" back\\\\ \\x7f nul-ish \\x02 \\ufffd end', 0.1, "
-				 "None]\n");
+	assert_string_equal(out,
+			    "['tab\\there \"q\" back\\\\ \\x7f nul-ish \\x02 \\ufffd end', 0.1, "
+			    "None]\n");
 	free(out);
 	rig_buf_free(&b);
 }
@@ -210,8 +224,8 @@ static void csv_plain_field_is_unquoted(void **state)
 static void csv_quotes_commas_quotes_and_line_breaks(void **state)
 {
 	const char *in[] = {"a,b", "say \"hi\"", "two\nlines", "cr\r", " lead", "trail "};
-	const char *want[] = {"\"a,b\"",    "\"say \"\"hi\"\"\"", "\"two\nlines\"",
-			      "\"cr\r\"", "\" lead\"",           "\"trail \""};
+	const char *want[] = {"\"a,b\"",  "\"say \"\"hi\"\"\"", "\"two\nlines\"",
+			      "\"cr\r\"", "\" lead\"",		"\"trail \""};
 
 	for (size_t i = 0; i < RIG_ARRAY_SIZE(in); i++) {
 		char *s = csv(in[i]);
@@ -270,7 +284,7 @@ static void benchfmt_config_rejects_bad_keys_and_values(void **state)
 static void benchfmt_name_has_parts_and_procs(void **state)
 {
 	const struct rig_benchfmt_part parts[] = {
-		{"board", "host"}, {"workload", "hello"}, {"profile", "gc"}};
+	    {"board", "host"}, {"workload", "hello"}, {"profile", "gc"}};
 	char name[128];
 	struct rig_error err = {0};
 
@@ -281,13 +295,14 @@ static void benchfmt_name_has_parts_and_procs(void **state)
 static void benchfmt_name_sanitises_values(void **state)
 {
 	const struct rig_benchfmt_part parts[] = {
-		{"target", "linux/arm 64"}, {"profile", "gccgo-13"}, {"variant", ""}, {"x", "µ"}};
+	    {"target", "linux/arm 64"}, {"profile", "gccgo-13"}, {"variant", ""}, {"x", "µ"}};
 	char name[128];
 	struct rig_error err = {0};
 
 	assert_int_equal(rig_benchfmt_name(name, sizeof(name), "Size", parts, 4, 0, &err), 0);
 	/* the procs suffix is always there, so "-13" stays part of the value */
-	assert_string_equal(name, "BenchmarkSize/target=linux_arm_64/profile=gccgo-13/variant=none/x=__-1");
+	assert_string_equal(
+	    name, "BenchmarkSize/target=linux_arm_64/profile=gccgo-13/variant=none/x=__-1");
 }
 
 static void benchfmt_name_rejects_bad_base_key_and_short_buffer(void **state)
@@ -312,9 +327,10 @@ static void benchfmt_result_line(void **state)
 	struct rig_buf b = {0};
 	struct rig_error err = {0};
 
-	assert_int_equal(rig_benchfmt_result(&b, "BenchmarkStartup/board=host-1", 1, v, 2, &err), 0);
-	assert_string_equal(b.data,
-			    "BenchmarkStartup/board=host-1\t1\t0.00123 sec/op\t2097152 peak-rss-B\n");
+	assert_int_equal(rig_benchfmt_result(&b, "BenchmarkStartup/board=host-1", 1, v, 2, &err),
+			 0);
+	assert_string_equal(
+	    b.data, "BenchmarkStartup/board=host-1\t1\t0.00123 sec/op\t2097152 peak-rss-B\n");
 	rig_buf_free(&b);
 }
 
@@ -359,15 +375,15 @@ struct metric_case {
 static void benchfmt_metric_maps_rig_units(void **state)
 {
 	static const struct metric_case c[] = {
-		{"startup_ns", "ns", 1.5e6, "startup-sec", 1.5e-3},
-		{"wall_ns", "ns", 2e9, "wall-sec", 2.0},
-		{"peak_rss_kib", "KiB", 2048, "peak-rss-B", 2097152},
-		{"text_bytes", "B", 1000, "text-B", 1000},
-		{"flash", "bytes", 12, "flash-B", 12},
-		{"fib", "ops/s", 3.5e6, "fib-ops/s", 3.5e6},
-		{"boot_ms", "ms", 250, "boot-sec", 0.25},
-		{"frames", "", 7, "frames", 7},
-		{"odd name", "µx", 1, "odd_name-__x", 1},
+	    {"startup_ns", "ns", 1.5e6, "startup-sec", 1.5e-3},
+	    {"wall_ns", "ns", 2e9, "wall-sec", 2.0},
+	    {"peak_rss_kib", "KiB", 2048, "peak-rss-B", 2097152},
+	    {"text_bytes", "B", 1000, "text-B", 1000},
+	    {"flash", "bytes", 12, "flash-B", 12},
+	    {"fib", "ops/s", 3.5e6, "fib-ops/s", 3.5e6},
+	    {"boot_ms", "ms", 250, "boot-sec", 0.25},
+	    {"frames", "", 7, "frames", 7},
+	    {"odd name", "µx", 1, "odd_name-__x", 1},
 	};
 
 	for (size_t i = 0; i < RIG_ARRAY_SIZE(c); i++) {
@@ -387,32 +403,32 @@ static void benchfmt_metric_maps_rig_units(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(sig3_keeps_three_significant_digits),
-		cmocka_unit_test(durations_pick_the_unit_after_rounding),
-		cmocka_unit_test(bytes_use_binary_units),
-		cmocka_unit_test(kib_is_bytes_times_1024),
-		cmocka_unit_test(rates_use_si_multipliers),
-		cmocka_unit_test(ratio_says_tilde_when_not_significant),
-		cmocka_unit_test(value_dispatches_on_unit),
-		cmocka_unit_test(short_buffer_truncates_with_nul),
-		cmocka_unit_test(number_is_shortest_round_trip),
-		cmocka_unit_test(json_escapes_quotes_backslashes_and_controls),
-		cmocka_unit_test(json_keeps_valid_utf8),
-		cmocka_unit_test(json_replaces_invalid_utf8),
-		cmocka_unit_test(json_null_string_is_null),
-		cmocka_unit_test(json_output_parses_with_python),
-		cmocka_unit_test(csv_plain_field_is_unquoted),
-		cmocka_unit_test(csv_quotes_commas_quotes_and_line_breaks),
-		cmocka_unit_test(csv_row_ends_with_crlf_and_reads_back_in_python),
-		cmocka_unit_test(benchfmt_config_line),
-		cmocka_unit_test(benchfmt_config_rejects_bad_keys_and_values),
-		cmocka_unit_test(benchfmt_name_has_parts_and_procs),
-		cmocka_unit_test(benchfmt_name_sanitises_values),
-		cmocka_unit_test(benchfmt_name_rejects_bad_base_key_and_short_buffer),
-		cmocka_unit_test(benchfmt_result_line),
-		cmocka_unit_test(benchfmt_result_rejects_bad_input),
-		cmocka_unit_test(benchfmt_unit_metadata_line),
-		cmocka_unit_test(benchfmt_metric_maps_rig_units),
+	    cmocka_unit_test(sig3_keeps_three_significant_digits),
+	    cmocka_unit_test(durations_pick_the_unit_after_rounding),
+	    cmocka_unit_test(bytes_use_binary_units),
+	    cmocka_unit_test(kib_is_bytes_times_1024),
+	    cmocka_unit_test(rates_use_si_multipliers),
+	    cmocka_unit_test(ratio_says_tilde_when_not_significant),
+	    cmocka_unit_test(value_dispatches_on_unit),
+	    cmocka_unit_test(short_buffer_truncates_with_nul),
+	    cmocka_unit_test(number_is_shortest_round_trip),
+	    cmocka_unit_test(json_escapes_quotes_backslashes_and_controls),
+	    cmocka_unit_test(json_keeps_valid_utf8),
+	    cmocka_unit_test(json_replaces_invalid_utf8),
+	    cmocka_unit_test(json_null_string_is_null),
+	    cmocka_unit_test(json_output_parses_with_python),
+	    cmocka_unit_test(csv_plain_field_is_unquoted),
+	    cmocka_unit_test(csv_quotes_commas_quotes_and_line_breaks),
+	    cmocka_unit_test(csv_row_ends_with_crlf_and_reads_back_in_python),
+	    cmocka_unit_test(benchfmt_config_line),
+	    cmocka_unit_test(benchfmt_config_rejects_bad_keys_and_values),
+	    cmocka_unit_test(benchfmt_name_has_parts_and_procs),
+	    cmocka_unit_test(benchfmt_name_sanitises_values),
+	    cmocka_unit_test(benchfmt_name_rejects_bad_base_key_and_short_buffer),
+	    cmocka_unit_test(benchfmt_result_line),
+	    cmocka_unit_test(benchfmt_result_rejects_bad_input),
+	    cmocka_unit_test(benchfmt_unit_metadata_line),
+	    cmocka_unit_test(benchfmt_metric_maps_rig_units),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -183,8 +183,8 @@ static void mannwhitney_matches_scipy(void **state)
 	for (size_t i = 0; i < N_MWUS; i++) {
 		const struct stats_ref_mwu *c = &stats_ref_mwus[i];
 
-		check_close("MWU p", c->name,
-			    rig_stats_mannwhitney_p(c->a, c->na, c->b, c->nb), c->p, 1e-9);
+		check_close("MWU p", c->name, rig_stats_mannwhitney_p(c->a, c->na, c->b, c->nb),
+			    c->p, 1e-9);
 	}
 }
 
@@ -246,26 +246,26 @@ static void min_p_says_three_per_side_cannot_reach_5_percent(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(median_matches_numpy),
-		cmocka_unit_test(min_max_and_mean_match_numpy),
-		cmocka_unit_test(mad_matches_numpy),
-		cmocka_unit_test(median_ci_matches_binomial_order_statistics),
-		cmocka_unit_test(outlier_count_matches_numpy),
-		cmocka_unit_test(summary_of_nothing_fails),
-		cmocka_unit_test(summary_leaves_input_unsorted),
-		cmocka_unit_test(ci_below_six_samples_is_min_max_with_its_coverage),
-		cmocka_unit_test(ci_from_six_samples_reaches_95_percent),
-		cmocka_unit_test(ci_of_large_sample_is_narrow_and_holds_the_median),
-		cmocka_unit_test(equal_values_have_no_outliers),
-		cmocka_unit_test(far_value_is_flagged_as_outlier),
-		cmocka_unit_test(mannwhitney_matches_scipy),
-		cmocka_unit_test(mannwhitney_is_symmetric_in_its_samples),
-		cmocka_unit_test(mannwhitney_full_separation_of_five_gives_min_p),
-		cmocka_unit_test(mannwhitney_of_empty_sample_is_one),
-		cmocka_unit_test(mannwhitney_of_identical_constant_samples_is_one),
-		cmocka_unit_test(min_p_matches_scipy_comb),
-		cmocka_unit_test(min_p_is_capped_at_one),
-		cmocka_unit_test(min_p_says_three_per_side_cannot_reach_5_percent),
+	    cmocka_unit_test(median_matches_numpy),
+	    cmocka_unit_test(min_max_and_mean_match_numpy),
+	    cmocka_unit_test(mad_matches_numpy),
+	    cmocka_unit_test(median_ci_matches_binomial_order_statistics),
+	    cmocka_unit_test(outlier_count_matches_numpy),
+	    cmocka_unit_test(summary_of_nothing_fails),
+	    cmocka_unit_test(summary_leaves_input_unsorted),
+	    cmocka_unit_test(ci_below_six_samples_is_min_max_with_its_coverage),
+	    cmocka_unit_test(ci_from_six_samples_reaches_95_percent),
+	    cmocka_unit_test(ci_of_large_sample_is_narrow_and_holds_the_median),
+	    cmocka_unit_test(equal_values_have_no_outliers),
+	    cmocka_unit_test(far_value_is_flagged_as_outlier),
+	    cmocka_unit_test(mannwhitney_matches_scipy),
+	    cmocka_unit_test(mannwhitney_is_symmetric_in_its_samples),
+	    cmocka_unit_test(mannwhitney_full_separation_of_five_gives_min_p),
+	    cmocka_unit_test(mannwhitney_of_empty_sample_is_one),
+	    cmocka_unit_test(mannwhitney_of_identical_constant_samples_is_one),
+	    cmocka_unit_test(min_p_matches_scipy_comb),
+	    cmocka_unit_test(min_p_is_capped_at_one),
+	    cmocka_unit_test(min_p_says_three_per_side_cannot_reach_5_percent),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

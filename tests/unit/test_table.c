@@ -219,16 +219,16 @@ static void write_to_a_terminal_is_aligned(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(aligned_pads_columns_and_right_aligns_numbers),
-		cmocka_unit_test(aligned_counts_utf8_code_points_not_bytes),
-		cmocka_unit_test(aligned_has_no_trailing_spaces),
-		cmocka_unit_test(separator_draws_a_rule_between_groups),
-		cmocka_unit_test(tsv_is_one_tab_separated_line_per_row),
-		cmocka_unit_test(cellf_fills_cells_in_order),
-		cmocka_unit_test(misuse_is_rejected),
-		cmocka_unit_test(header_only_table_renders_its_header),
-		cmocka_unit_test(write_to_a_pipe_is_tsv),
-		cmocka_unit_test(write_to_a_terminal_is_aligned),
+	    cmocka_unit_test(aligned_pads_columns_and_right_aligns_numbers),
+	    cmocka_unit_test(aligned_counts_utf8_code_points_not_bytes),
+	    cmocka_unit_test(aligned_has_no_trailing_spaces),
+	    cmocka_unit_test(separator_draws_a_rule_between_groups),
+	    cmocka_unit_test(tsv_is_one_tab_separated_line_per_row),
+	    cmocka_unit_test(cellf_fills_cells_in_order),
+	    cmocka_unit_test(misuse_is_rejected),
+	    cmocka_unit_test(header_only_table_renders_its_header),
+	    cmocka_unit_test(write_to_a_pipe_is_tsv),
+	    cmocka_unit_test(write_to_a_terminal_is_aligned),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
