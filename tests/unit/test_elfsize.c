@@ -208,6 +208,26 @@ static void aarch64_cross_binary_matches_size(void **state)
 	free(exe);
 }
 
+static void armhf_cross_binary_matches_size(void **state)
+{
+	RIGTEST_REQUIRE_CMD("arm-linux-gnueabihf-gcc");
+	RIGTEST_REQUIRE_CMD("size");
+	char *exe = build("armhf.c", hello_c, "arm-linux-gnueabihf-gcc -O2 -o %s %s");
+
+	check_against_size(size_for("arm-linux-gnueabihf-"), exe, EM_ARM);
+	free(exe);
+}
+
+static void relocatable_object_matches_size(void **state)
+{
+	RIGTEST_REQUIRE_CMD("gcc");
+	RIGTEST_REQUIRE_CMD("size");
+	char *obj = build("obj.c", tls_c, "gcc -O2 -ffunction-sections -c -o %s %s");
+
+	check_against_size("size", obj, EM_X86_64);
+	free(obj);
+}
+
 static void cortex_m_firmware_matches_size(void **state)
 {
 	RIGTEST_REQUIRE_CMD("arm-none-eabi-gcc");
@@ -411,6 +431,8 @@ int main(void)
 	    cmocka_unit_test(gcc_static_binary_matches_size),
 	    cmocka_unit_test(thread_local_sections_match_size),
 	    cmocka_unit_test(aarch64_cross_binary_matches_size),
+	    cmocka_unit_test(armhf_cross_binary_matches_size),
+	    cmocka_unit_test(relocatable_object_matches_size),
 	    cmocka_unit_test(cortex_m_firmware_matches_size),
 	    cmocka_unit_test(go_binary_matches_size),
 	    cmocka_unit_test(memory_image_gives_same_sizes_as_file),
