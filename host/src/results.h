@@ -30,7 +30,7 @@ struct rig_stat {
 	struct rig_summary s;
 	double *values;
 	size_t n;
-	char unit[16];
+	char unit[24];
 	/* against the baseline row, when there is one */
 	int has_ratio;
 	double ratio;      /* median / baseline median */

@@ -19,7 +19,7 @@
 
 struct rig_metric {
 	char name[48];
-	char unit[16];
+	char unit[24]; /* report units are up to RIG_REPORT_MAX_UNIT (16) characters */
 	double value;
 };
 

@@ -67,7 +67,7 @@ struct rig_series {
 	struct rig_sizes sizes;
 	char sha256[65];
 	char tc_version[160];
-	char metric[48], unit[16];
+	char metric[48], unit[24];
 	double *values; /* n_ok values, in sample order; owned */
 	size_t n_values;
 };
