@@ -44,6 +44,7 @@ struct qboard {
 	/* state */
 	char sockdir[64]; /* short: unix socket paths are limited to 108 bytes */
 	char image[PATH_MAX];
+	char image_sha[65]; /* same content under another path: no restart */
 	char console_log[PATH_MAX + 32];
 	char qemu_log[PATH_MAX + 32];
 	struct rig_qemu *q;
@@ -209,9 +210,11 @@ static int qemu_prepare(struct rig_board *b, const struct rig_artifact *a, struc
 		if (rc)
 			return rc;
 	}
-	if (q->q && strcmp(q->image, a->path) == 0 && rig_qemu_alive(q->q, NULL))
+	if (q->q && rig_qemu_alive(q->q, NULL) &&
+	    (a->sha256[0] ? strcmp(q->image_sha, a->sha256) == 0 : strcmp(q->image, a->path) == 0))
 		return 0;
 	snprintf(q->image, sizeof(q->image), "%s", a->path);
+	snprintf(q->image_sha, sizeof(q->image_sha), "%s", a->sha256);
 	return start_emulator(b, err);
 }
 
@@ -280,10 +283,8 @@ static int qemu_run(struct rig_board *b, const struct rig_run_req *req, struct r
 	};
 	int rc;
 
-	if (!q->q || strcmp(q->image, req->art->path) != 0) {
-		if ((rc = qemu_prepare(b, req->art, err)))
-			return rc;
-	}
+	if ((rc = qemu_prepare(b, req->art, err)))
+		return rc;
 	return rig_mcu_sample(&ctl, &p, out, err);
 }
 

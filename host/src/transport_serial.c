@@ -109,7 +109,7 @@ int rig_serial_sel_match(const struct rig_serial_sel *sel, const struct rig_seri
 				 sel->path, seen.len ? seen.data : "none");
 	}
 	rig_buf_free(&seen);
-	return found;
+	return found >= 0 ? found : RIG_ERR_NOT_FOUND;
 }
 
 /* ---- libserialport ---- */
