@@ -65,6 +65,23 @@ static int proc_field(const char *path, const char *key, char *out, size_t cap)
 	return found;
 }
 
+/* ARM's part numbers (MIDR bits 4..15, implementer 0x41) for the cores
+ * Raspberry Pis use: arm64 /proc/cpuinfo has no "model name". */
+static const char *arm_core_name(unsigned long part)
+{
+	switch (part) {
+	case 0xb76: return "ARM1176 (ARMv6: Pi 1, Zero)";
+	case 0xc07: return "Cortex-A7 (Pi 2)";
+	case 0xd03: return "Cortex-A53 (Pi 3, Zero 2)";
+	case 0xd08: return "Cortex-A72 (Pi 4)";
+	case 0xd0b: return "Cortex-A76 (Pi 5)";
+	case 0xc0f: return "Cortex-A15";
+	case 0xd05: return "Cortex-A55";
+	case 0xd07: return "Cortex-A57";
+	}
+	return "unknown ARM core";
+}
+
 struct facts {
 	struct rig_frame_writer w;
 	uint32_t n;
@@ -139,9 +156,10 @@ int agent_do_facts(struct agent_conn *c, const struct rig_frame *f)
 	if (read_small("/proc/device-tree/model", buf, sizeof(buf)) == 0 ||
 	    read_small("/sys/firmware/devicetree/base/model", buf, sizeof(buf)) == 0)
 		fact(&fs, "model", buf);
-	if (proc_field("/proc/cpuinfo", "model name", buf, sizeof(buf)) == 0 ||
-	    proc_field("/proc/cpuinfo", "Hardware", buf, sizeof(buf)) == 0)
+	if (proc_field("/proc/cpuinfo", "model name", buf, sizeof(buf)) == 0)
 		fact(&fs, "cpu", buf);
+	else if (proc_field("/proc/cpuinfo", "CPU part", buf, sizeof(buf)) == 0)
+		fact(&fs, "cpu", arm_core_name(strtoul(buf, NULL, 0)));
 	if (proc_field("/proc/cpuinfo", "CPU part", buf, sizeof(buf)) == 0)
 		fact(&fs, "cpu_part", buf);
 	if (proc_field("/proc/cpuinfo", "Revision", buf, sizeof(buf)) == 0)

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Builds the emulated Pi's initramfs: a static /init (init.c), the static
+# rig-agent, the virtio network modules, the board's C library and libgo
+# (gccgo and C artifacts are dynamically linked), hyperfine for the
+# benchmark, and the agent's key.
+#
+#   firmware/pi-image/mkimage.sh [--arch aarch64] [--kernel-dir DIR] [--out DIR]
+#
+# Defaults: kernel from scripts/pi-kernel.sh (${RIG_CACHE_DIR:-~/.cache/rig}/pi-kernel),
+# output in ${RIG_CACHE_DIR:-~/.cache/rig}/pi-image/<arch>. Writes
+#   OUT/initramfs.cpio.gz   the image
+#   OUT/agent.key           the pre-shared key (mode 600; created once, kept)
+# Rebuilds only when a source is newer than the image. Prints the image path.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root_src=$(cd "$here/../.." && pwd)
+cache=${RIG_CACHE_DIR:-$HOME/.cache/rig}
+arch=aarch64
+kdir=$cache/pi-kernel
+out=
+while [ $# -gt 0 ]; do
+  case "$1" in
+  --arch) arch=$2; shift 2 ;;
+  --kernel-dir) kdir=$2; shift 2 ;;
+  --out) out=$2; shift 2 ;;
+  *) echo "mkimage.sh: unknown option $1" >&2; exit 2 ;;
+  esac
+done
+out=${out:-$cache/pi-image/$arch}
+
+case "$arch" in
+aarch64) cc=aarch64-linux-gnu-gcc; sysroot=/usr/aarch64-linux-gnu; ld_so=ld-linux-aarch64.so.1 ;;
+*) echo "mkimage.sh: only aarch64 images are built (Debian's arm64 kernel under qemu -M virt)" >&2; exit 2 ;;
+esac
+for need in "$cc" cpio gzip; do
+  command -v "$need" >/dev/null || { echo "mkimage.sh: $need is not installed (scripts/setup.sh)" >&2; exit 1; }
+done
+for m in failover net_failover virtio_mmio virtio_net; do
+  [ -s "$kdir/modules/$m.ko" ] || { echo "mkimage.sh: $kdir/modules/$m.ko missing: run scripts/pi-kernel.sh" >&2; exit 1; }
+done
+
+mkdir -p "$out"
+img=$out/initramfs.cpio.gz
+key=$out/agent.key
+if [ ! -s "$key" ]; then
+  (umask 077 && od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >"$key" && echo >>"$key")
+fi
+chmod 600 "$key"
+
+if [ -s "$img" ] && [ -z "$(find "$here" "$root_src/firmware/agent" "$root_src/firmware/protocol" "$kdir/modules" "$key" -newer "$img" -type f 2>/dev/null | head -n1)" ]; then
+  echo "$img"
+  exit 0
+fi
+
+stage=$(mktemp -d)
+trap 'rm -rf "$stage"' EXIT
+r=$stage/root
+mkdir -p "$r"/{bin,lib/modules,etc/rig,proc,sys,dev,tmp,var/rig,var/log,usr/bin}
+chmod 755 "$r/var/rig"
+"$cc" -std=c11 -O2 -Wall -Wextra -static -s -o "$r/init" "$here/init.c"
+"$root_src/firmware/agent/build-cross.sh" "$arch" "$r/bin/rig-agent"
+cp "$kdir"/modules/*.ko "$r/lib/modules/"
+for lib in "$ld_so" libc.so.6 libm.so.6 libpthread.so.0 libdl.so.2 librt.so.1 libresolv.so.2 libgcc_s.so.1 libgo.so.21; do
+  if [ -e "$sysroot/lib/$lib" ]; then cp -L "$sysroot/lib/$lib" "$r/lib/$lib"; fi
+done
+# debug info is most of libgo's 59 MB; the image is unpacked at every boot
+strip_tool=${cc%gcc}strip
+if command -v "$strip_tool" >/dev/null; then
+  "$strip_tool" --strip-unneeded "$r"/lib/lib*.so* 2>/dev/null || true
+fi
+if [ -x "$kdir/hyperfine/usr/bin/hyperfine" ]; then
+  cp "$kdir/hyperfine/usr/bin/hyperfine" "$r/usr/bin/hyperfine"
+fi
+# workloads run as nobody: a passwd/group so tools that ask have an answer
+printf 'root:x:0:0:root:/:/bin/false\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' >"$r/etc/passwd"
+printf 'root:x:0:\nnogroup:x:65534:\n' >"$r/etc/group"
+cp "$key" "$r/etc/rig/agent.key"
+chmod 600 "$r/etc/rig/agent.key"
+(cd "$r" && find . -print0 | LC_ALL=C sort -z | cpio --null -o -H newc --owner 0:0 --quiet) | gzip -6 >"$img.tmp"
+mv "$img.tmp" "$img"
+echo "$img"
