@@ -1,0 +1,2 @@
+module big
+go 1.21
