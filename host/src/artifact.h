@@ -26,7 +26,8 @@ struct rig_sizes {
 	int64_t text_bytes; /* SHF_ALLOC & !SHF_WRITE (code and read-only data) */
 	int64_t data_bytes; /* SHF_ALLOC & SHF_WRITE & !NOBITS */
 	int64_t bss_bytes;  /* SHF_ALLOC & NOBITS */
-	int64_t alloc_bytes;/* sum of all SHF_ALLOC sections: `size -A` total */
+	int64_t alloc_bytes;/* text + data + bss = `size`'s dec column (`size -A`'s Total
+			     * also counts .comment and .debug_*, which are not loaded) */
 	int elf_machine;    /* e_machine, 0 when not ELF */
 	char extra_name[64];
 	int64_t extra_bytes;
