@@ -56,3 +56,7 @@ if ! command -v benchstat >/dev/null 2>&1; then
   GOBIN=/usr/local/bin GOTOOLCHAIN=local go install golang.org/x/perf/cmd/benchstat@latest \
     || echo "setup: benchstat could not be installed (needs the Go module proxy and a recent Go)" >&2
 fi
+
+# The emulated Raspberry Pi's kernel and virtio modules, from Debian's arm64
+# packages (boards/qemu-rpi-arm64.yaml); not fatal: its tests skip without it.
+bash "$(dirname "$0")/pi-kernel.sh" || echo "setup: the Debian arm64 kernel could not be fetched (scripts/pi-kernel.sh)" >&2
