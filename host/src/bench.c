@@ -74,12 +74,7 @@ static void skip(struct bench *bn, const struct rig_board *b, const char *profil
 
 static int board_allows(const struct rig_board *b, const char *toolchain)
 {
-	if (!b->toolchains.n)
-		return 1;
-	for (size_t i = 0; i < b->toolchains.n; i++)
-		if (strcmp(b->toolchains.v[i], toolchain) == 0)
-			return 1;
-	return 0;
+	return !b->toolchains.n || rig_strv_has(&b->toolchains, toolchain);
 }
 
 static int load_boards(struct bench *bn, struct rig_error *err)

@@ -38,10 +38,7 @@ static int select_profiles(const struct rig_toolchains *tcs, const struct matrix
 				m->profiles.v[i]);
 			return 2;
 		}
-		int dup = 0;
-		for (size_t k = 0; k < out->n; k++)
-			dup |= strcmp(out->v[k], m->profiles.v[i]) == 0;
-		if (!dup)
+		if (!rig_strv_has(out, m->profiles.v[i]))
 			rig_strv_push(out, m->profiles.v[i]);
 	}
 	if (!m->toolchains.n && !m->profiles.n)

@@ -11,14 +11,9 @@ static const char *const metric_names[RIG_M_COUNT] = {
 	[RIG_M_OPS] = "throughput",     [RIG_M_BOOT] = "boot_ns",
 };
 
-static int in_list(const struct rig_strv *l, const char *s)
+int rig_results_filter_has(const struct rig_strv *l, const char *s)
 {
-	if (!l || !l->n)
-		return 1;
-	for (size_t i = 0; i < l->n; i++)
-		if (strcmp(l->v[i], s) == 0)
-			return 1;
-	return 0;
+	return !l || !l->n || rig_strv_has(l, s);
 }
 
 struct loader {
@@ -53,8 +48,8 @@ static int on_series(void *ctx, const struct rig_series *sr)
 	struct rig_results *r = ld->r;
 	struct rig_row *row;
 
-	if (!in_list(ld->o->boards, sr->board) || !in_list(ld->o->workloads, sr->workload) ||
-	    !in_list(ld->o->profiles, sr->profile))
+	if (!rig_results_filter_has(ld->o->boards, sr->board) || !rig_results_filter_has(ld->o->workloads, sr->workload) ||
+	    !rig_results_filter_has(ld->o->profiles, sr->profile))
 		return 0;
 	row = find_row(r, sr);
 	if (!row) {

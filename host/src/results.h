@@ -70,6 +70,9 @@ struct rig_results {
 	size_t n;
 };
 
+/* A filter list passes s when it is NULL, empty, or holds s. */
+int rig_results_filter_has(const struct rig_strv *l, const char *s);
+
 /* Loads the newest run of every (board, workload, profile) passing the
  * filters, summarises, and compares with the baseline. */
 int rig_results_load(struct rig_store *store, const struct rig_results_opts *o,

@@ -334,22 +334,12 @@ struct skip_ctx {
 	const struct rig_results *res;
 };
 
-static int in_opt_list(const struct rig_strv *l, const char *s)
-{
-	if (!l || !l->n)
-		return 1;
-	for (size_t i = 0; i < l->n; i++)
-		if (strcmp(l->v[i], s) == 0)
-			return 1;
-	return 0;
-}
-
 static int on_skip(void *ctx, const struct rig_skip *sk)
 {
 	struct skip_ctx *sc = ctx;
 
-	if (!in_opt_list(sc->o->boards, sk->board) || !in_opt_list(sc->o->workloads, sk->workload) ||
-	    !in_opt_list(sc->o->profiles, sk->profile))
+	if (!rig_results_filter_has(sc->o->boards, sk->board) || !rig_results_filter_has(sc->o->workloads, sk->workload) ||
+	    !rig_results_filter_has(sc->o->profiles, sk->profile))
 		return 0;
 	/* a combination measured since it was skipped is not skipped */
 	for (size_t i = 0; i < sc->res->n; i++)

@@ -425,7 +425,7 @@ size_t rig_profiles_select(const struct rig_toolchains *tcs, const char *word,
 			defaults++;
 	for (size_t i = 0; i < tcs->n_p; i++) {
 		const struct profile *p = &tcs->p[i];
-		int match, dup = 0;
+		int match;
 
 		/* A toolchain name selects its default profiles (all of them
 		 * when none is marked); anything else must name a profile. */
@@ -435,10 +435,7 @@ size_t rig_profiles_select(const struct rig_toolchains *tcs, const char *word,
 			match = strcmp(p->name, word) == 0;
 		if (!match)
 			continue;
-		for (size_t j = 0; j < out->n; j++)
-			if (strcmp(out->v[j], p->name) == 0)
-				dup = 1;
-		if (!dup)
+		if (!rig_strv_has(out, p->name))
 			rig_strv_push(out, p->name);
 		count++;
 	}

@@ -106,6 +106,14 @@ void rig_strv_free(struct rig_strv *sv)
 	memset(sv, 0, sizeof(*sv));
 }
 
+int rig_strv_has(const struct rig_strv *sv, const char *s)
+{
+	for (size_t i = 0; i < sv->n; i++)
+		if (strcmp(sv->v[i], s) == 0)
+			return 1;
+	return 0;
+}
+
 char *rig_strv_join_quoted(const struct rig_strv *sv)
 {
 	struct rig_buf b = {0};

@@ -29,6 +29,8 @@ struct rig_strv {
 void rig_strv_push(struct rig_strv *sv, const char *s);
 void rig_strv_pushf(struct rig_strv *sv, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void rig_strv_free(struct rig_strv *sv);
+/* 1 when s is one of the strings in sv. */
+int rig_strv_has(const struct rig_strv *sv, const char *s);
 /* "a b 'c d'": for logs and the build record; returns an owned string. */
 char *rig_strv_join_quoted(const struct rig_strv *sv);
 
