@@ -26,7 +26,7 @@ trap 'rm -rf "$work"' EXIT
 pre=$work/preopen
 mkdir -p "$pre"
 
-median() { sort -g | awk '{v[NR]=$1} END{if(NR==0){print "nan"}else if(NR%2){print v[(NR+1)/2]}else{print (v[NR/2]+v[NR/2+1])/2}}'; }
+median() { sort -g | awk '{v[NR]=$1} END{if(NR==0){print "nan"}else if(NR%2){printf "%.0f\n", v[(NR+1)/2]}else{printf "%.0f\n", (v[NR/2]+v[NR/2+1])/2}}'; }
 
 # The runtime command line rig's board uses (host/src/board_wasi.c build_argv).
 runtime_cmd() { # board module
@@ -62,13 +62,13 @@ for b in $boards; do
 			# so take the above-floor figures' complement
 			st=$(awk '/startup_ns /&&!/above/{print $2}' "$work/run.txt" | median)
 			ab=$(awk '/startup_above_floor_ns/{print $2}' "$work/run.txt" | median)
-			st=$(awk "BEGIN{print $st-$ab}")
+			st=$(awk "BEGIN{printf \"%.0f\", ($st)-($ab)}")
 			wall=$(awk '/wall_ns /&&!/above/{print $2}' "$work/run.txt" | median)
 			abw=$(awk '/wall_above_floor_ns/{print $2}' "$work/run.txt" | median)
-			wall=$(awk "BEGIN{print $wall-$abw}")
+			wall=$(awk "BEGIN{printf \"%.0f\", ($wall)-($abw)}")
 			rss=$(awk '/peak_rss_kib /{print $2}' "$work/run.txt" | median)
 			abr=$(awk '/peak_rss_above_floor_kib/{print $2}' "$work/run.txt" | median)
-			rss=$(awk "BEGIN{print $rss-$abr}")
+			rss=$(awk "BEGIN{printf \"%.0f\", ($rss)-($abr)}")
 		else
 			st=$(awk '/startup_ns /&&!/above/{print $2}' "$work/run.txt" | median)
 			wall=$(awk '/wall_ns /&&!/above/{print $2}' "$work/run.txt" | median)

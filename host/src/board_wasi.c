@@ -17,6 +17,8 @@
  *     guest_dir: /work
  *     floor: true          # measure the floor module in open()
  *     floor_samples: 5
+ *     skip_workloads:      # workloads that need what WASI preview 1 lacks
+ *       http: "no sockets in WASI preview 1"
  *
  * The floor: wasm-runner/floor/floor.wasm prints the ready and done lines
  * and nothing else. open() runs it floor_samples times; its medians go into
@@ -84,6 +86,7 @@ struct wasi_priv {
 	char profile_name[96];
 	struct rig_wasm_profile *profile;
 	struct rig_strv env;
+	struct rig_kvlist skip_workloads; /* workload -> why it cannot run here */
 	int preopen, precompile, floor;
 	long long floor_samples;
 	char guest_dir[64];
@@ -105,11 +108,35 @@ static const char *source_dir(void)
 	return s && *s ? s : RIG_SOURCE_DIR;
 }
 
+static int load_skips(struct rig_board *b, const struct rig_cfg *cfg, struct rig_cfg_node *sec,
+		      struct wasi_priv *wp, struct rig_error *err)
+{
+	struct rig_cfg_node *sk = rig_cfg_get(cfg, sec, "skip_workloads");
+	size_t n = sk ? rig_cfg_map_len(sk) : 0;
+
+	if (sk && n == 0 && rig_cfg_seq_len(sk) > 0)
+		return rig_fail(err, RIG_ERR_PARSE,
+				"%s:%d: field 'wasi/skip_workloads': expected a mapping of workload -> reason",
+				b->file, rig_cfg_line(sk));
+	for (size_t i = 0; i < n; i++) {
+		struct rig_cfg_node *val;
+		const char *wl = rig_cfg_map_key(sk, i, &val);
+		char why[200];
+		int rc;
+
+		if (!wl || (rc = rig_cfg_str(cfg, sk, wl, 1, NULL, why, sizeof(why), err)))
+			return wl ? rc : rig_fail(err, RIG_ERR_PARSE, "%s:%d: field 'wasi/skip_workloads': bad key",
+						  b->file, rig_cfg_line(sk));
+		rig_kv_set(&wp->skip_workloads, wl, why);
+	}
+	return 0;
+}
+
 static int wasi_configure(struct rig_board *b, const struct rig_cfg *cfg, struct rig_error *err)
 {
 	static const char *const keys[] = {"runtime", "command", "compiler", "precompile",
 					   "profile", "env", "preopen", "guest_dir", "floor",
-					   "floor_samples", NULL};
+					   "floor_samples", "skip_workloads", NULL};
 	static const char *const names[] = {"node", "wasmtime", "wamr", "iwasm", "wasmer",
 					    "wazero", NULL};
 	struct wasi_priv *wp = rig_xcalloc(1, sizeof(*wp));
@@ -150,6 +177,8 @@ static int wasi_configure(struct rig_board *b, const struct rig_cfg *cfg, struct
 				"%s:%d: field 'wasi/precompile': runtime %s only runs precompiled modules",
 				b->file, rig_cfg_line(rig_cfg_get(cfg, sec, "precompile")),
 				runtimes[wp->rt].name);
+	if ((rc = load_skips(b, cfg, sec, wp, err)))
+		return rc;
 	for (size_t i = 0; i < wp->env.n; i++)
 		if (!strchr(wp->env.v[i], '=') || wp->env.v[i][0] == '=')
 			return rig_fail(err, RIG_ERR_PARSE,
@@ -354,8 +383,12 @@ static int wasi_supports(struct rig_board *b, const struct rig_artifact *a, stru
 	struct rig_error e = {0};
 	struct rig_wasm_check c;
 	char why[400];
+	const char *reason = a->workload[0] ? rig_kv_get(&wp->skip_workloads, a->workload) : NULL;
 	int rc = 0;
 
+	if (reason)
+		return rig_fail(err, RIG_ERR_SKIPPED, "workload %s cannot run under WASI on %s: %s",
+				a->workload, b->name, reason);
 	if (rig_wasm_load(a->path, &m, &e))
 		return rig_fail(err, RIG_ERR_SKIPPED, "%s is not a loadable WebAssembly module: %s",
 				a->path, e.msg);
@@ -662,6 +695,7 @@ static void wasi_destroy(struct rig_board *b)
 		return;
 	rig_wasm_profile_free(wp->profile);
 	rig_strv_free(&wp->env);
+	rig_kv_free(&wp->skip_workloads);
 	free(wp);
 	b->priv = NULL;
 }

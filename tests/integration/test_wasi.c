@@ -312,7 +312,8 @@ static void profile_skips_what_the_runtime_cannot_load(void **state)
 	snprintf(dir, sizeof(dir), "%s/boards", rigtest_source_dir());
 	path = rigtest_write(rigtest_tmpdir(), "small.yaml",
 			     "name: small\nkind: wasi\ntarget: {os: wasip1, arch: wasm32}\n"
-			     "wasi:\n  runtime: node\n  profile: wamr-small\n");
+			     "wasi:\n  runtime: node\n  profile: wamr-small\n"
+			     "  skip_workloads: {http: \"no sockets in WASI preview 1\"}\n");
 	(void)dir;
 	/* the profile is looked up beside the board file: copy it there */
 	assert_int_equal(rigtest_sh(NULL, "mkdir -p '%s/wasm-profiles' && cp '%s/boards/wasm-profiles/wamr-small.yaml' '%s/wasm-profiles/'",
@@ -326,6 +327,9 @@ static void profile_skips_what_the_runtime_cannot_load(void **state)
 	assert_int_equal(rig_board_supports(b, &art, &err), RIG_ERR_SKIPPED);
 	assert_non_null(strstr(err.msg, "runtime profile wamr-small cannot load it"));
 	assert_non_null(strstr(err.msg, "sched_yield"));
+	snprintf(art.workload, sizeof(art.workload), "http");
+	assert_int_equal(rig_board_supports(b, &art, &err), RIG_ERR_SKIPPED);
+	assert_non_null(strstr(err.msg, "workload http cannot run under WASI on small: no sockets"));
 	rig_board_free(b);
 }
 
