@@ -32,7 +32,7 @@ median() { sort -g | awk '{v[NR]=$1} END{if(NR==0){print "nan"}else if(NR%2){pri
 runtime_cmd() { # board module
 	case $1 in
 	wasi-node) echo "node --no-warnings $src/wasm-runner/node/run.mjs --dir $pre:/work -- $2" ;;
-	wasi-wasmtime) echo "wasmtime run --dir $pre::/work $2" ;;
+	wasi-wasmtime) echo "wasmtime run -C cache=n --dir $pre::/work $2" ;;
 	wasi-wasmtime-aot) wasmtime compile "$2" -o "$work/m.cwasm" >/dev/null 2>&1
 		echo "wasmtime run --dir $pre::/work --allow-precompiled $work/m.cwasm" ;;
 	wasi-wamr) wamrc compile "$2" -o "$work/m.cwasm" >/dev/null 2>&1

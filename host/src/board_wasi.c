@@ -10,6 +10,8 @@
  *     compiler: wamrc      # AOT compiler for runtimes that need one (wamr)
  *     precompile: false    # compile ahead (wasmtime compile, wamrc) in prepare;
  *                          # startup then excludes compilation, compile_ns has it
+ *     compile_cache: false # wasmtime: keep its on-disk compile cache (default
+ *                          # off: -C cache=n, so startup includes compiling)
  *     profile: node20      # boards/wasm-profiles/P.yaml: modules it cannot load
  *                          # are skipped with the reason
  *     env: [K=V]           # the module's environment (nothing is inherited)
@@ -87,7 +89,7 @@ struct wasi_priv {
 	struct rig_wasm_profile *profile;
 	struct rig_strv env;
 	struct rig_kvlist skip_workloads; /* workload -> why it cannot run here */
-	int preopen, precompile, floor;
+	int preopen, precompile, floor, compile_cache;
 	long long floor_samples;
 	char guest_dir[64];
 	char driver[PATH_MAX];    /* node: run.mjs */
@@ -136,7 +138,8 @@ static int wasi_configure(struct rig_board *b, const struct rig_cfg *cfg, struct
 {
 	static const char *const keys[] = {"runtime", "command", "compiler", "precompile",
 					   "profile", "env", "preopen", "guest_dir", "floor",
-					   "floor_samples", "skip_workloads", NULL};
+					   "floor_samples", "skip_workloads", "compile_cache",
+					   NULL};
 	static const char *const names[] = {"node", "wasmtime", "wamr", "iwasm", "wasmer",
 					    "wazero", NULL};
 	struct wasi_priv *wp = rig_xcalloc(1, sizeof(*wp));
@@ -165,6 +168,7 @@ static int wasi_configure(struct rig_board *b, const struct rig_cfg *cfg, struct
 	    (rc = rig_cfg_str(cfg, sec, "guest_dir", 0, "/work", wp->guest_dir,
 			      sizeof(wp->guest_dir), err)) ||
 	    (rc = rig_cfg_bool(cfg, sec, "floor", 0, 1, &wp->floor, err)) ||
+	    (rc = rig_cfg_bool(cfg, sec, "compile_cache", 0, 0, &wp->compile_cache, err)) ||
 	    (rc = rig_cfg_int(cfg, sec, "floor_samples", 0, 5, 1, 1000, &wp->floor_samples, err)))
 		return rc;
 	if (wp->precompile && !runtimes[wp->rt].can_precompile)
@@ -516,6 +520,12 @@ static void build_argv(struct wasi_priv *wp, const char *module, const char *ite
 		break;
 	case RT_WASMTIME:
 		rig_strv_push(av, "run");
+		if (!wp->compile_cache && !wp->precompile) {
+			/* wasmtime caches compiled code in ~/.cache/wasmtime: after
+			 * the warm-up every "JIT" start would be a cache load */
+			rig_strv_push(av, "-C");
+			rig_strv_push(av, "cache=n");
+		}
 		if (pre) {
 			rig_strv_push(av, "--dir");
 			rig_strv_pushf(av, "%s::%s", wp->preopen_dir, wp->guest_dir);
