@@ -130,9 +130,10 @@ static int build_all(struct bench *bn, struct rig_error *err)
 				snprintf(j->profile, sizeof(j->profile), "%s", prof);
 				if (!board_allows(bd, tc)) {
 					char why[160];
+					char *list = rig_strv_join_quoted(&bd->toolchains);
 					snprintf(why, sizeof(why),
-						 "board %s lists toolchains it takes, and %s is not one",
-						 bd->name, tc);
+						 "the board takes only these toolchains: %s", list);
+					free(list);
 					skip(bn, bd, prof, wl, why);
 					continue;
 				}

@@ -327,18 +327,29 @@ static int print_benchfmt(const struct rig_results *res, FILE *f, struct rig_err
 	return rc;
 }
 
+/* Skips are grouped by board and reason: "tinygo not found" once per board,
+ * with the profiles and workloads it kept from running. */
+struct skip_group {
+	char board[64];
+	char reason[512];
+	struct rig_strv profiles, workloads;
+};
+
 struct skip_ctx {
-	FILE *f;
-	int n;
 	const struct rig_results_opts *o;
 	const struct rig_results *res;
+	struct skip_group *g;
+	size_t n;
 };
 
 static int on_skip(void *ctx, const struct rig_skip *sk)
 {
 	struct skip_ctx *sc = ctx;
+	struct skip_group *g = NULL;
+	int rlen = (int)strcspn(sk->reason, "\n");
 
-	if (!rig_results_filter_has(sc->o->boards, sk->board) || !rig_results_filter_has(sc->o->workloads, sk->workload) ||
+	if (!rig_results_filter_has(sc->o->boards, sk->board) ||
+	    !rig_results_filter_has(sc->o->workloads, sk->workload) ||
 	    !rig_results_filter_has(sc->o->profiles, sk->profile))
 		return 0;
 	/* a combination measured since it was skipped is not skipped */
@@ -347,11 +358,43 @@ static int on_skip(void *ctx, const struct rig_skip *sk)
 		    strcmp(sc->res->rows[i].workload, sk->workload) == 0 &&
 		    strcmp(sc->res->rows[i].profile, sk->profile) == 0)
 			return 0;
-	if (!sc->n++)
-		fprintf(sc->f, "\nskipped:\n");
-	fprintf(sc->f, "  %-18s %-9s %-14s %.*s\n", sk->board, sk->workload, sk->profile,
-		(int)strcspn(sk->reason, "\n"), sk->reason);
+	for (size_t i = 0; i < sc->n && !g; i++)
+		if (strcmp(sc->g[i].board, sk->board) == 0 &&
+		    strncmp(sc->g[i].reason, sk->reason, (size_t)rlen) == 0 &&
+		    sc->g[i].reason[rlen] == '\0')
+			g = &sc->g[i];
+	if (!g) {
+		sc->g = rig_xrealloc(sc->g, (sc->n + 1) * sizeof(*sc->g));
+		g = &sc->g[sc->n++];
+		memset(g, 0, sizeof(*g));
+		snprintf(g->board, sizeof(g->board), "%s", sk->board);
+		snprintf(g->reason, sizeof(g->reason), "%.*s", rlen, sk->reason);
+	}
+	if (!rig_strv_has(&g->profiles, sk->profile))
+		rig_strv_push(&g->profiles, sk->profile);
+	if (!rig_strv_has(&g->workloads, sk->workload))
+		rig_strv_push(&g->workloads, sk->workload);
 	return 0;
+}
+
+static void print_skips(struct skip_ctx *sc, FILE *f)
+{
+	for (size_t i = 0; i < sc->n; i++) {
+		struct skip_group *g = &sc->g[i];
+
+		if (!i)
+			fprintf(f, "\nskipped:\n");
+		fprintf(f, "  %s:", g->board);
+		for (size_t k = 0; k < g->profiles.n; k++)
+			fprintf(f, "%s%s", k ? "," : " ", g->profiles.v[k]);
+		fprintf(f, " x");
+		for (size_t k = 0; k < g->workloads.n; k++)
+			fprintf(f, "%s%s", k ? "," : " ", g->workloads.v[k]);
+		fprintf(f, ": %s\n", g->reason);
+		rig_strv_free(&g->profiles);
+		rig_strv_free(&g->workloads);
+	}
+	free(sc->g);
 }
 
 int rig_results_print(struct rig_store *store, const struct rig_results_opts *o, FILE *f,
@@ -378,8 +421,9 @@ int rig_results_print(struct rig_store *store, const struct rig_results_opts *o,
 		if (!res.n)
 			fprintf(stderr, "rig: no results stored yet (run rig bench)\n");
 		if (o->skips_since) {
-			struct skip_ctx sc = {.f = f, .o = o, .res = &res};
+			struct skip_ctx sc = {.o = o, .res = &res};
 			rc = rig_store_each_skip(store, o->skips_since, on_skip, &sc, err);
+			print_skips(&sc, f);
 		}
 	}
 	rig_results_free(&res);
