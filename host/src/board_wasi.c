@@ -206,24 +206,6 @@ static int wasi_configure(struct rig_board *b, const struct rig_cfg *cfg, struct
 	return 0;
 }
 
-/* First line of `cmd arg`, or "" when it does not run. */
-static int first_line(const char *exe, const char *arg, char *out, size_t cap)
-{
-	char *argv[] = {(char *)exe, (char *)arg, NULL};
-	struct rig_proc_result res = {0};
-	struct rig_error e = {0};
-	int ok;
-
-	out[0] = '\0';
-	if (rig_run_capture(argv, NULL, NULL, 20000, &res, &e))
-		return 0;
-	ok = res.exited && res.status == 0;
-	if (ok && res.out.data)
-		snprintf(out, cap, "%.*s", (int)strcspn(res.out.data, "\r\n"), res.out.data);
-	rig_proc_result_free(&res);
-	return ok;
-}
-
 /* 1 when path is a script ("#!"), not a native executable. */
 static int is_script(const char *path)
 {
@@ -253,6 +235,13 @@ static int capture_line(char *const argv[], char *out, size_t cap)
 		snprintf(out, cap, "%.*s", (int)strcspn(res.out.data, "\r\n"), res.out.data);
 	rig_proc_result_free(&res);
 	return ok;
+}
+
+/* First line of `exe arg`; 1 when it ran and succeeded. */
+static int first_line(const char *exe, const char *arg, char *out, size_t cap)
+{
+	char *argv[] = {(char *)exe, (char *)arg, NULL};
+	return capture_line(argv, out, cap);
 }
 
 /*
