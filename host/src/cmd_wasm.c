@@ -116,10 +116,11 @@ static void print_sections_json(const struct rig_wasm_module *m)
 		const struct rig_wasm_section *s = &m->sections[i];
 		printf("%s{\"id\":%u,\"name\":", i ? "," : "", s->id);
 		json_str(stdout, s->name);
-		printf(",\"custom\":%s,\"offset\":%llu,\"start\":%llu,\"size\":%llu,\"count\":%lld}",
-		       s->id == RIG_WASM_SEC_CUSTOM ? "true" : "false",
-		       (unsigned long long)s->offset, (unsigned long long)s->payload_offset,
-		       (unsigned long long)s->size, (long long)s->count);
+		printf(
+		    ",\"custom\":%s,\"offset\":%llu,\"start\":%llu,\"size\":%llu,\"count\":%lld}",
+		    s->id == RIG_WASM_SEC_CUSTOM ? "true" : "false", (unsigned long long)s->offset,
+		    (unsigned long long)s->payload_offset, (unsigned long long)s->size,
+		    (long long)s->count);
 	}
 	printf("]");
 }
@@ -128,8 +129,8 @@ static int wasm_sections(int argc, char **argv)
 {
 	const char *format = NULL;
 	const struct rig_opt opts[] = {
-		{0, "format", RIG_OPT_STRING, &format, "FMT", "text (default) or json", 0, 0},
-		{0},
+	    {0, "format", RIG_OPT_STRING, &format, "FMT", "text (default) or json", 0, 0},
+	    {0},
 	};
 	struct rig_strv rest = {0};
 	struct rig_error err = {0};
@@ -246,7 +247,8 @@ static void print_inspect_text(const char *path, const struct rig_wasm_module *m
 
 	features_text(m->features, buf, sizeof(buf));
 	printf("module    %s\n", path);
-	printf("size      %llu bytes (code %llu, data %llu, custom %llu of which name %llu, DWARF %llu)\n",
+	printf("size      %llu bytes (code %llu, data %llu, custom %llu of which name %llu, DWARF "
+	       "%llu)\n",
 	       (unsigned long long)m->file_bytes, (unsigned long long)m->code_bytes,
 	       (unsigned long long)m->data_bytes, (unsigned long long)m->custom_bytes,
 	       (unsigned long long)m->name_bytes, (unsigned long long)m->debug_bytes);
@@ -255,8 +257,7 @@ static void print_inspect_text(const char *path, const struct rig_wasm_module *m
 		printf("name      %s\n", printable(m->module_name, nb, sizeof(nb)));
 	for (size_t i = 0; i < m->n_producers; i++)
 		printf("producer  %s: %s %s\n", printable(m->producers[i].field, nb, sizeof(nb)),
-		       printable(m->producers[i].name, nb2, sizeof(nb2)),
-		       m->producers[i].version);
+		       printable(m->producers[i].name, nb2, sizeof(nb2)), m->producers[i].version);
 	printf("\nsections\n");
 	print_sections_text(m);
 
@@ -274,7 +275,8 @@ static void print_inspect_text(const char *path, const struct rig_wasm_module *m
 		printf("%s%s\n", l->shared ? ", shared" : "", l->is64 ? ", 64-bit" : "");
 	}
 	for (size_t i = 0; i < m->n_tables; i++)
-		printf("  table %zu: %s, initial %llu%s\n", i, rig_wasm_valtype_name(m->tables[i].reftype),
+		printf("  table %zu: %s, initial %llu%s\n", i,
+		       rig_wasm_valtype_name(m->tables[i].reftype),
 		       (unsigned long long)m->tables[i].limits.min,
 		       m->tables[i].imported ? " (imported)" : "");
 
@@ -293,7 +295,7 @@ static void print_inspect_text(const char *path, const struct rig_wasm_module *m
 		const struct rig_wasm_export *e = &m->exports[i];
 		char sig[256] = "";
 		const struct rig_wasm_functype *t =
-			e->kind == RIG_WASM_EXT_FUNC ? rig_wasm_func_type(m, e->index) : NULL;
+		    e->kind == RIG_WASM_EXT_FUNC ? rig_wasm_func_type(m, e->index) : NULL;
 		if (t)
 			rig_wasm_format_type(t, sig, sizeof(sig));
 		printf("  %-6s %s %s\n", rig_wasm_extern_name(e->kind),
@@ -310,7 +312,8 @@ static void print_inspect_text(const char *path, const struct rig_wasm_module *m
 		printf("  %10s %6s %6s  %s\n", "BYTES", "%CODE", "FUNCS", "PACKAGE");
 		for (size_t i = 0; i < n_pkgs && (long long)i < top; i++)
 			printf("  %10llu %5.1f%% %6zu  %s\n", (unsigned long long)pkgs[i].bytes,
-			       m->code_bytes ? 100.0 * (double)pkgs[i].bytes / (double)m->code_bytes : 0,
+			       m->code_bytes ? 100.0 * (double)pkgs[i].bytes / (double)m->code_bytes
+					     : 0,
 			       pkgs[i].funcs, printable(pkgs[i].name, nb, sizeof(nb)));
 	}
 	free(pkgs);
@@ -354,13 +357,15 @@ static void print_inspect_json(const char *path, const struct rig_wasm_module *m
 	printf(",\"memories\":[");
 	for (size_t i = 0; i < m->n_memories; i++) {
 		const struct rig_wasm_limits *l = &m->memories[i].limits;
-		printf("%s{\"min_pages\":%llu,\"max_pages\":", i ? "," : "", (unsigned long long)l->min);
+		printf("%s{\"min_pages\":%llu,\"max_pages\":", i ? "," : "",
+		       (unsigned long long)l->min);
 		if (l->has_max)
 			printf("%llu", (unsigned long long)l->max);
 		else
 			printf("null");
-		printf(",\"shared\":%s,\"memory64\":%s,\"imported\":%s}", l->shared ? "true" : "false",
-		       l->is64 ? "true" : "false", m->memories[i].imported ? "true" : "false");
+		printf(",\"shared\":%s,\"memory64\":%s,\"imported\":%s}",
+		       l->shared ? "true" : "false", l->is64 ? "true" : "false",
+		       m->memories[i].imported ? "true" : "false");
 	}
 	printf("],\"imports\":[");
 	for (size_t i = 0; i < m->n_imports; i++) {
@@ -372,7 +377,8 @@ static void print_inspect_json(const char *path, const struct rig_wasm_module *m
 		printf(",\"kind\":\"%s\"", rig_wasm_extern_name(im->kind));
 		if (im->kind == RIG_WASM_EXT_FUNC) {
 			printf(",\"type\":");
-			json_str(stdout, rig_wasm_format_type(&m->types[im->type_index], sig, sizeof(sig)));
+			json_str(stdout,
+				 rig_wasm_format_type(&m->types[im->type_index], sig, sizeof(sig)));
 		}
 		printf("}");
 	}
@@ -380,7 +386,7 @@ static void print_inspect_json(const char *path, const struct rig_wasm_module *m
 	for (size_t i = 0; i < m->n_exports; i++) {
 		const struct rig_wasm_export *e = &m->exports[i];
 		const struct rig_wasm_functype *t =
-			e->kind == RIG_WASM_EXT_FUNC ? rig_wasm_func_type(m, e->index) : NULL;
+		    e->kind == RIG_WASM_EXT_FUNC ? rig_wasm_func_type(m, e->index) : NULL;
 		printf("%s{\"name\":", i ? "," : "");
 		json_str(stdout, e->name);
 		printf(",\"kind\":\"%s\",\"index\":%u", rig_wasm_extern_name(e->kind), e->index);
@@ -432,10 +438,10 @@ static int wasm_inspect(int argc, char **argv)
 	const char *format = NULL;
 	long long top = 20;
 	const struct rig_opt opts[] = {
-		{'n', "functions", RIG_OPT_COUNT, &top, "N",
-		 "list the N largest functions and packages (default 20)", 0, 1000000000},
-		{0, "format", RIG_OPT_STRING, &format, "FMT", "text (default) or json", 0, 0},
-		{0},
+	    {'n', "functions", RIG_OPT_COUNT, &top, "N",
+	     "list the N largest functions and packages (default 20)", 0, 1000000000},
+	    {0, "format", RIG_OPT_STRING, &format, "FMT", "text (default) or json", 0, 0},
+	    {0},
 	};
 	struct rig_strv rest = {0};
 	struct rig_error err = {0};
@@ -476,7 +482,8 @@ static void print_check_text(const char *path, const struct rig_wasm_profile *p,
 		printf("missing import       %s\n", c->missing_imports.v[i]);
 	for (size_t i = 0; i < c->unsupported_features.n; i++)
 		printf("unsupported feature  %s\n", c->unsupported_features.v[i]);
-	printf("memory   initial %llu bytes, maximum ", (unsigned long long)c->initial_memory_bytes);
+	printf("memory   initial %llu bytes, maximum ",
+	       (unsigned long long)c->initial_memory_bytes);
 	if (c->max_memory_bytes)
 		printf("%llu bytes", (unsigned long long)c->max_memory_bytes);
 	else
@@ -522,26 +529,26 @@ static int wasm_check(int argc, char **argv, struct rig_ctx *ctx)
 {
 	const char *format = NULL, *profile = NULL;
 	const struct rig_opt opts[] = {
-		{'p', "profile", RIG_OPT_STRING, &profile, "P",
-		 "runtime profile: boards/wasm-profiles/P.yaml, or a path (required)", 0, 0},
-		{0, "format", RIG_OPT_STRING, &format, "FMT", "text (default) or json", 0, 0},
-		{0},
+	    {'p', "profile", RIG_OPT_STRING, &profile, "P",
+	     "runtime profile: boards/wasm-profiles/P.yaml, or a path (required)", 0, 0},
+	    {0, "format", RIG_OPT_STRING, &format, "FMT", "text (default) or json", 0, 0},
+	    {0},
 	};
 	struct rig_strv rest = {0};
 	struct rig_error err = {0};
 	struct rig_wasm_module *m = NULL;
 	struct rig_wasm_profile *p = NULL;
 	struct rig_wasm_check c;
-	int rc = rig_parse_options(argc, argv, opts,
-				   "rig wasm check MODULE --profile P [--format json]", &rest, &err);
+	int rc = rig_parse_options(
+	    argc, argv, opts, "rig wasm check MODULE --profile P [--format json]", &rest, &err);
 
 	if (rc == 1)
 		return 0;
 	if (rc || rest.n != 1 || !profile || bad_format(format)) {
 		fprintf(stderr, "rig wasm check: %s\n",
-			rc ? err.msg
-			   : !profile ? "--profile P is required (see boards/wasm-profiles/)"
-				      : "expected one MODULE argument (see --help)");
+			rc	   ? err.msg
+			: !profile ? "--profile P is required (see boards/wasm-profiles/)"
+				   : "expected one MODULE argument (see --help)");
 		rig_strv_free(&rest);
 		return 2;
 	}
@@ -570,14 +577,16 @@ static int wasm_check(int argc, char **argv, struct rig_ctx *ctx)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: rig wasm COMMAND MODULE [OPTIONS]\n\n"
-		   "  inspect MODULE     sections, imports/exports with signatures, memory, features,\n"
-		   "                     code size per package and function (name section)\n"
-		   "  sections MODULE    section table (sizes as `wasm-objdump -h` gives them)\n"
-		   "  check MODULE -p P  does the module load on runtime profile P? lists every\n"
-		   "                     missing import, unsupported feature and memory problem;\n"
-		   "                     exits 1 when there is any\n\n"
-		   "`rig wasm COMMAND --help` shows a command's options; --format json for machines.\n");
+	fprintf(
+	    f,
+	    "usage: rig wasm COMMAND MODULE [OPTIONS]\n\n"
+	    "  inspect MODULE     sections, imports/exports with signatures, memory, features,\n"
+	    "                     code size per package and function (name section)\n"
+	    "  sections MODULE    section table (sizes as `wasm-objdump -h` gives them)\n"
+	    "  check MODULE -p P  does the module load on runtime profile P? lists every\n"
+	    "                     missing import, unsupported feature and memory problem;\n"
+	    "                     exits 1 when there is any\n\n"
+	    "`rig wasm COMMAND --help` shows a command's options; --format json for machines.\n");
 }
 
 int cmd_wasm(int argc, char **argv, struct rig_ctx *ctx)

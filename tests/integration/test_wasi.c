@@ -39,20 +39,24 @@ static int build_modules(void)
 		return built > 0;
 	built = -1;
 	if (!find_go() || !rigtest_have("clang")) {
-		print_message("[  SKIPPED ] needs Go >= 1.21 and clang with wasi-libc (scripts/setup.sh)\n");
+		print_message(
+		    "[  SKIPPED ] needs Go >= 1.21 and clang with wasi-libc (scripts/setup.sh)\n");
 		return 0;
 	}
 	snprintf(gc_wasm, sizeof(gc_wasm), "%s/hello-gc.wasm", tmp);
 	snprintf(c_wasm, sizeof(c_wasm), "%s/hello-c.wasm", tmp);
-	if (rigtest_sh(&out, "cd '%s/firmware/workloads/go/hello' && GOOS=wasip1 GOARCH=wasm "
-			     "GOTOOLCHAIN=local GOFLAGS=-mod=mod '%s' build -o '%s' . 2>&1",
+	if (rigtest_sh(&out,
+		       "cd '%s/firmware/workloads/go/hello' && GOOS=wasip1 GOARCH=wasm "
+		       "GOTOOLCHAIN=local GOFLAGS=-mod=mod '%s' build -o '%s' . 2>&1",
 		       src, go_exe, gc_wasm) != 0)
 		fail_msg("gc wasip1 build failed:\n%s", out);
 	free(out);
-	if (rigtest_sh(&out, "clang --target=wasm32-wasi --sysroot=/usr -O2 -I'%s/firmware/protocol' "
-			     "-I'%s/firmware/workloads/c' -o '%s' '%s/firmware/workloads/c/hello.c' "
-			     "'%s/firmware/workloads/c/rig_wl.c' '%s/firmware/protocol/rig_report.c' 2>&1",
-		       src, src, c_wasm, src, src, src) != 0)
+	if (rigtest_sh(
+		&out,
+		"clang --target=wasm32-wasi --sysroot=/usr -O2 -I'%s/firmware/protocol' "
+		"-I'%s/firmware/workloads/c' -o '%s' '%s/firmware/workloads/c/hello.c' "
+		"'%s/firmware/workloads/c/rig_wl.c' '%s/firmware/protocol/rig_report.c' 2>&1",
+		src, src, c_wasm, src, src, src) != 0)
 		fail_msg("clang wasm32-wasi build failed:\n%s", out);
 	free(out);
 	built = 1;
@@ -76,11 +80,11 @@ static const char *rig_exe(void)
 static const char *objdump_to_rig(const char *name)
 {
 	static const char *const map[][2] = {
-		{"Type", "type"},     {"Import", "import"}, {"Function", "function"},
-		{"Table", "table"},   {"Memory", "memory"}, {"Global", "global"},
-		{"Export", "export"}, {"Start", "start"},   {"Elem", "element"},
-		{"Code", "code"},     {"Data", "data"},     {"DataCount", "datacount"},
-		{"Tag", "tag"},
+	    {"Type", "type"},	  {"Import", "import"}, {"Function", "function"},
+	    {"Table", "table"},	  {"Memory", "memory"}, {"Global", "global"},
+	    {"Export", "export"}, {"Start", "start"},	{"Elem", "element"},
+	    {"Code", "code"},	  {"Data", "data"},	{"DataCount", "datacount"},
+	    {"Tag", "tag"},
 	};
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
 		if (strcmp(map[i][0], name) == 0)
@@ -120,7 +124,8 @@ static size_t compare_with_objdump(const char *path)
 		else
 			assert_string_equal(s->name, objdump_to_rig(kind));
 		if (s->payload_offset != start || s->size != size)
-			fail_msg("%s: section %s: wasm-objdump start 0x%llx size %llu, rig start 0x%llx size %llu",
+			fail_msg("%s: section %s: wasm-objdump start 0x%llx size %llu, rig start "
+				 "0x%llx size %llu",
 				 path, s->name, start, size, (unsigned long long)s->payload_offset,
 				 (unsigned long long)s->size);
 	}
@@ -187,7 +192,8 @@ static void check_names_the_import_a_profile_lacks(void **state)
 	rig_buf_free(&y);
 	rc = rigtest_sh(&out, "'%s' wasm check '%s' --profile '%s' 2>&1", rig_exe(), gc_wasm, prof);
 	assert_int_equal(rc, 1);
-	assert_non_null(strstr(out, "missing import       wasi_snapshot_preview1.poll_oneoff (func (i32, i32, i32, i32) -> (i32))"));
+	assert_non_null(strstr(out, "missing import       wasi_snapshot_preview1.poll_oneoff (func "
+				    "(i32, i32, i32, i32) -> (i32))"));
 	assert_non_null(strstr(out, "FAIL: 1 problem"));
 	free(out);
 
@@ -208,7 +214,9 @@ static void check_names_the_import_a_profile_lacks(void **state)
 static void malformed_module_fails_with_offset_on_the_cli(void **state)
 {
 	char *out = NULL;
-	const char *bad = rigtest_write(rigtest_tmpdir(), "bad.wasm", "\x7f" "ELF garbage");
+	const char *bad = rigtest_write(rigtest_tmpdir(), "bad.wasm",
+					"\x7f"
+					"ELF garbage");
 
 	assert_int_equal(rigtest_sh(&out, "'%s' wasm inspect '%s' 2>&1", rig_exe(), bad), 2);
 	assert_non_null(strstr(out, "offset 0x0"));
@@ -221,10 +229,12 @@ static void floor_module_is_what_wat2wasm_makes(void **state)
 	const char *src = rigtest_source_dir();
 
 	RIGTEST_REQUIRE_CMD("wat2wasm");
-	assert_int_equal(rigtest_sh(NULL, "wat2wasm '%s/wasm-runner/floor/floor.wat' -o '%s/floor.wasm' && "
-					  "cmp '%s/floor.wasm' '%s/wasm-runner/floor/floor.wasm'",
-				    src, rigtest_tmpdir(), rigtest_tmpdir(), src),
-			 0);
+	assert_int_equal(
+	    rigtest_sh(NULL,
+		       "wat2wasm '%s/wasm-runner/floor/floor.wat' -o '%s/floor.wasm' && "
+		       "cmp '%s/floor.wasm' '%s/wasm-runner/floor/floor.wasm'",
+		       src, rigtest_tmpdir(), rigtest_tmpdir(), src),
+	    0);
 }
 
 /* Opens a WASI board, runs the C module once; returns 0 or skips. */
@@ -316,7 +326,9 @@ static void profile_skips_what_the_runtime_cannot_load(void **state)
 			     "  skip_workloads: {http: \"no sockets in WASI preview 1\"}\n");
 	(void)dir;
 	/* the profile is looked up beside the board file: copy it there */
-	assert_int_equal(rigtest_sh(NULL, "mkdir -p '%s/wasm-profiles' && cp '%s/boards/wasm-profiles/wamr-small.yaml' '%s/wasm-profiles/'",
+	assert_int_equal(rigtest_sh(NULL,
+				    "mkdir -p '%s/wasm-profiles' && cp "
+				    "'%s/boards/wasm-profiles/wamr-small.yaml' '%s/wasm-profiles/'",
 				    rigtest_tmpdir(), rigtest_source_dir(), rigtest_tmpdir()),
 			 0);
 	if (rig_board_load(path, NULL, &b, &err))
@@ -329,22 +341,23 @@ static void profile_skips_what_the_runtime_cannot_load(void **state)
 	assert_non_null(strstr(err.msg, "sched_yield"));
 	snprintf(art.workload, sizeof(art.workload), "http");
 	assert_int_equal(rig_board_supports(b, &art, &err), RIG_ERR_SKIPPED);
-	assert_non_null(strstr(err.msg, "workload http cannot run under WASI on small: no sockets"));
+	assert_non_null(
+	    strstr(err.msg, "workload http cannot run under WASI on small: no sockets"));
 	rig_board_free(b);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(sections_agree_with_wasm_objdump),
-		cmocka_unit_test(gc_module_is_described),
-		cmocka_unit_test(check_names_the_import_a_profile_lacks),
-		cmocka_unit_test(malformed_module_fails_with_offset_on_the_cli),
-		cmocka_unit_test(floor_module_is_what_wat2wasm_makes),
-		cmocka_unit_test(node_board_runs_the_c_module),
-		cmocka_unit_test(node_board_runs_the_gc_module),
-		cmocka_unit_test(wasmtime_board_runs_the_c_module),
-		cmocka_unit_test(profile_skips_what_the_runtime_cannot_load),
+	    cmocka_unit_test(sections_agree_with_wasm_objdump),
+	    cmocka_unit_test(gc_module_is_described),
+	    cmocka_unit_test(check_names_the_import_a_profile_lacks),
+	    cmocka_unit_test(malformed_module_fails_with_offset_on_the_cli),
+	    cmocka_unit_test(floor_module_is_what_wat2wasm_makes),
+	    cmocka_unit_test(node_board_runs_the_c_module),
+	    cmocka_unit_test(node_board_runs_the_gc_module),
+	    cmocka_unit_test(wasmtime_board_runs_the_c_module),
+	    cmocka_unit_test(profile_skips_what_the_runtime_cannot_load),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

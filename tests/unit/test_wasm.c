@@ -25,10 +25,7 @@ static void put(struct mb *m, const void *p, size_t n)
 	m->n += n;
 }
 
-static void put_byte(struct mb *m, uint8_t v)
-{
-	put(m, &v, 1);
-}
+static void put_byte(struct mb *m, uint8_t v) { put(m, &v, 1); }
 
 static void put_u32(struct mb *m, uint32_t v)
 {
@@ -45,10 +42,7 @@ static void put_name(struct mb *m, const char *s)
 	put(m, s, strlen(s));
 }
 
-static void header(struct mb *m)
-{
-	put(m, "\0asm\1\0\0\0", 8);
-}
+static void header(struct mb *m) { put(m, "\0asm\1\0\0\0", 8); }
 
 static void section(struct mb *m, uint8_t id, const struct mb *payload)
 {
@@ -166,9 +160,9 @@ static void valid_module_is_described(void **state)
 	assert_int_equal(mod->n_imports, 1);
 	assert_string_equal(mod->imports[0].module, "wasi_snapshot_preview1");
 	assert_string_equal(mod->imports[0].name, "args_get");
-	assert_string_equal(rig_wasm_format_type(&mod->types[mod->imports[0].type_index], sig,
-						 sizeof(sig)),
-			    "(i32, i32) -> (i32)");
+	assert_string_equal(
+	    rig_wasm_format_type(&mod->types[mod->imports[0].type_index], sig, sizeof(sig)),
+	    "(i32, i32) -> (i32)");
 	assert_int_equal(mod->n_func_imports, 1);
 	assert_int_equal(mod->n_funcs, 1);
 	assert_string_equal(mod->funcs[0].name, "main");
@@ -226,7 +220,10 @@ static void wrong_magic_is_rejected(void **state)
 {
 	struct mb m = {0};
 
-	put(&m, "\x7f" "ELF\1\0\0\0", 8);
+	put(&m,
+	    "\x7f"
+	    "ELF\1\0\0\0",
+	    8);
 	expect_error(&m, "offset 0x0", "magic");
 }
 
@@ -276,7 +273,8 @@ static void truncated_section_names_its_end(void **state)
 
 	header(&m);
 	put(&m, "\x01\x10\x01\x60", 4); /* type section claims 16 bytes, file has 2 */
-	expect_error(&m, "offset 0x9: section size 16 runs past the end", "2 bytes are left in the file");
+	expect_error(&m, "offset 0x9: section size 16 runs past the end",
+		     "2 bytes are left in the file");
 }
 
 static void overlong_leb128_is_rejected(void **state)
@@ -309,7 +307,8 @@ static void out_of_bounds_length_is_rejected(void **state)
 	put_u32(&s, 1000);
 	put(&s, "wasi", 4);
 	section(&m, RIG_WASM_SEC_IMPORT, &s);
-	expect_error(&m, "offset 0xb (section 'import', entry 0)", "import module name 1000 runs past the end");
+	expect_error(&m, "offset 0xb (section 'import', entry 0)",
+		     "import module name 1000 runs past the end");
 }
 
 static void huge_count_is_rejected_before_allocating(void **state)
@@ -447,7 +446,8 @@ static void sizes_split_code_data_and_custom(void **state)
 	/* everything but the name section (id byte, size LEB, payload) */
 	{
 		const struct rig_wasm_section *n = rig_wasm_find_section(mod, 0, "name");
-		assert_int_equal(sz.alloc_bytes, (int64_t)m.n - (int64_t)(n->payload_offset - n->offset + n->size));
+		assert_int_equal(sz.alloc_bytes,
+				 (int64_t)m.n - (int64_t)(n->payload_offset - n->offset + n->size));
 	}
 	assert_int_equal(sz.elf_machine, 0);
 	rig_wasm_free(mod);
@@ -471,18 +471,19 @@ static void profile_errors_name_file_line_and_field(void **state)
 	static const struct {
 		const char *yaml, *frag;
 	} cases[] = {
-		{"name: x\nfeatures: [simd, warp-drive]\n", "p.yaml:2: field 'features': unknown feature \"warp-drive\""},
-		{"name: x\nimports:\n  env: all\n", "field 'imports/env': 'all' is only known"},
-		{"name: x\nmemory:\n  max_bytes: lots\n", "p.yaml:3: field 'max_bytes'"},
-		{"name: x\nmemory:\n  max_bytes: 1\n  max_pages: 1\n", "not both"},
-		{"name: x\nfeaturez: []\n", "featurez"},
+	    {"name: x\nfeatures: [simd, warp-drive]\n",
+	     "p.yaml:2: field 'features': unknown feature \"warp-drive\""},
+	    {"name: x\nimports:\n  env: all\n", "field 'imports/env': 'all' is only known"},
+	    {"name: x\nmemory:\n  max_bytes: lots\n", "p.yaml:3: field 'max_bytes'"},
+	    {"name: x\nmemory:\n  max_bytes: 1\n  max_pages: 1\n", "not both"},
+	    {"name: x\nfeaturez: []\n", "featurez"},
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct rig_wasm_profile *p = (void *)1;
 		struct rig_error err = {0};
-		int rc = rig_wasm_profile_load_string("p.yaml", cases[i].yaml, strlen(cases[i].yaml),
-						      &p, &err);
+		int rc = rig_wasm_profile_load_string("p.yaml", cases[i].yaml,
+						      strlen(cases[i].yaml), &p, &err);
 		assert_int_equal(rc, RIG_ERR_PARSE);
 		assert_null(p);
 		if (!strstr(err.msg, cases[i].frag))
@@ -565,8 +566,8 @@ static void unknown_import_module_is_named(void **state)
 
 static void shipped_profiles_load(void **state)
 {
-	static const char *const names[] = {"node20", "wasmtime", "wasmer", "wazero",
-					    "wamr", "wamr-small", "mvp"};
+	static const char *const names[] = {"node20", "wasmtime",   "wasmer", "wazero",
+					    "wamr",   "wamr-small", "mvp"};
 	char dir[1024];
 
 	snprintf(dir, sizeof(dir), "%s/boards", rigtest_source_dir());
@@ -595,32 +596,32 @@ static void known_import_lists_have_expected_sizes(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(valid_module_is_described),
-		cmocka_unit_test(section_sizes_are_payload_sizes),
-		cmocka_unit_test(malformed_name_section_is_only_a_warning),
-		cmocka_unit_test(wrong_magic_is_rejected),
-		cmocka_unit_test(short_file_is_rejected),
-		cmocka_unit_test(wrong_version_is_rejected),
-		cmocka_unit_test(every_truncation_is_an_error),
-		cmocka_unit_test(truncated_section_names_its_end),
-		cmocka_unit_test(overlong_leb128_is_rejected),
-		cmocka_unit_test(leb128_with_high_bits_is_rejected),
-		cmocka_unit_test(out_of_bounds_length_is_rejected),
-		cmocka_unit_test(huge_count_is_rejected_before_allocating),
-		cmocka_unit_test(sections_out_of_order_are_rejected),
-		cmocka_unit_test(unknown_section_id_is_rejected),
-		cmocka_unit_test(function_without_code_is_rejected),
-		cmocka_unit_test(unknown_opcode_is_rejected),
-		cmocka_unit_test(body_with_bytes_after_end_is_rejected),
-		cmocka_unit_test(invalid_utf8_name_is_rejected),
-		cmocka_unit_test(memory_over_4gib_is_rejected),
-		cmocka_unit_test(sizes_split_code_data_and_custom),
-		cmocka_unit_test(profile_errors_name_file_line_and_field),
-		cmocka_unit_test(check_lists_missing_imports_features_and_memory),
-		cmocka_unit_test(check_passes_when_everything_is_provided),
-		cmocka_unit_test(unknown_import_module_is_named),
-		cmocka_unit_test(shipped_profiles_load),
-		cmocka_unit_test(known_import_lists_have_expected_sizes),
+	    cmocka_unit_test(valid_module_is_described),
+	    cmocka_unit_test(section_sizes_are_payload_sizes),
+	    cmocka_unit_test(malformed_name_section_is_only_a_warning),
+	    cmocka_unit_test(wrong_magic_is_rejected),
+	    cmocka_unit_test(short_file_is_rejected),
+	    cmocka_unit_test(wrong_version_is_rejected),
+	    cmocka_unit_test(every_truncation_is_an_error),
+	    cmocka_unit_test(truncated_section_names_its_end),
+	    cmocka_unit_test(overlong_leb128_is_rejected),
+	    cmocka_unit_test(leb128_with_high_bits_is_rejected),
+	    cmocka_unit_test(out_of_bounds_length_is_rejected),
+	    cmocka_unit_test(huge_count_is_rejected_before_allocating),
+	    cmocka_unit_test(sections_out_of_order_are_rejected),
+	    cmocka_unit_test(unknown_section_id_is_rejected),
+	    cmocka_unit_test(function_without_code_is_rejected),
+	    cmocka_unit_test(unknown_opcode_is_rejected),
+	    cmocka_unit_test(body_with_bytes_after_end_is_rejected),
+	    cmocka_unit_test(invalid_utf8_name_is_rejected),
+	    cmocka_unit_test(memory_over_4gib_is_rejected),
+	    cmocka_unit_test(sizes_split_code_data_and_custom),
+	    cmocka_unit_test(profile_errors_name_file_line_and_field),
+	    cmocka_unit_test(check_lists_missing_imports_features_and_memory),
+	    cmocka_unit_test(check_passes_when_everything_is_provided),
+	    cmocka_unit_test(unknown_import_module_is_named),
+	    cmocka_unit_test(shipped_profiles_load),
+	    cmocka_unit_test(known_import_lists_have_expected_sizes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

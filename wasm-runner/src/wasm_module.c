@@ -35,11 +35,12 @@ struct rd {
 	size_t pos, end;
 	const char *file;
 	const char *ctx; /* "section 'import'" */
-	long entry;      /* entry index inside the section, -1 if none */
+	long entry;	 /* entry index inside the section, -1 if none */
 	struct rig_error *err;
 };
 
-static int fail_at(struct rd *r, size_t off, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail_at(struct rd *r, size_t off, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 static int fail_at(struct rd *r, size_t off, const char *fmt, ...)
 {
@@ -76,8 +77,9 @@ static int rd_leb(struct rd *r, unsigned bits, int is_signed, uint64_t *out, con
 
 	for (unsigned i = 0;; i++) {
 		if (r->pos >= r->end)
-			return fail_at(r, start, "%s: LEB128 %s%u runs past the end of the %s", what,
-				       is_signed ? "s" : "u", bits, r->ctx ? "section" : "file");
+			return fail_at(r, start, "%s: LEB128 %s%u runs past the end of the %s",
+				       what, is_signed ? "s" : "u", bits,
+				       r->ctx ? "section" : "file");
 		b = r->p[r->pos++];
 		if (i == maxbytes - 1) {
 			unsigned used = bits - shift; /* value bits left for this byte, 1..7 */
@@ -86,11 +88,12 @@ static int rd_leb(struct rd *r, unsigned bits, int is_signed, uint64_t *out, con
 
 			if (b & 0x80)
 				return fail_at(r, start,
-					       "%s: expected a LEB128 %s%u of at most %u bytes, got a longer one",
+					       "%s: expected a LEB128 %s%u of at most %u bytes, "
+					       "got a longer one",
 					       what, is_signed ? "s" : "u", bits, maxbytes);
 			if (rest != 0 && !(is_signed && rest == ones))
-				return fail_at(r, start, "%s: LEB128 value does not fit in %s%u", what,
-					       is_signed ? "s" : "u", bits);
+				return fail_at(r, start, "%s: LEB128 value does not fit in %s%u",
+					       what, is_signed ? "s" : "u", bits);
 			result |= (uint64_t)(b & 0x7f) << shift;
 			shift += 7;
 			break;
@@ -135,8 +138,9 @@ static int rd_count(struct rd *r, uint32_t *out, size_t min_bytes, const char *w
 	if (rc)
 		return rc;
 	if (min_bytes && *out > (r->end - r->pos) / min_bytes)
-		return fail_at(r, start, "%s %u runs past the end: only %zu bytes are left in the %s",
-			       what, *out, r->end - r->pos, r->ctx ? "section" : "file");
+		return fail_at(r, start,
+			       "%s %u runs past the end: only %zu bytes are left in the %s", what,
+			       *out, r->end - r->pos, r->ctx ? "section" : "file");
 	return 0;
 }
 
@@ -168,8 +172,8 @@ static int utf8_valid(const uint8_t *s, size_t n)
 				return 0;
 			cp = (cp << 6) | (s[i + k] & 0x3f);
 		}
-		if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) ||
+		    (len == 4 && cp < 0x10000) || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
 			return 0;
 		i += len;
 	}
@@ -225,8 +229,9 @@ static int rd_valtype(struct rd *r, struct rig_wasm_module *m, uint8_t *out, con
 	if (rc)
 		return rc;
 	if (!is_valtype(*out))
-		return fail_at(r, at, "%s: expected a value type (0x7f i32 ... 0x6f externref), got 0x%02x",
-			       what, *out);
+		return fail_at(
+		    r, at, "%s: expected a value type (0x7f i32 ... 0x6f externref), got 0x%02x",
+		    what, *out);
 	note_valtype(m, *out);
 	return 0;
 }
@@ -239,8 +244,9 @@ static int rd_reftype(struct rd *r, struct rig_wasm_module *m, uint8_t *out)
 	if (rc)
 		return rc;
 	if (*out != VT_FUNCREF && *out != VT_EXTERNREF)
-		return fail_at(r, at, "expected a reference type (0x70 funcref or 0x6f externref), got 0x%02x",
-			       *out);
+		return fail_at(
+		    r, at, "expected a reference type (0x70 funcref or 0x6f externref), got 0x%02x",
+		    *out);
 	note_valtype(m, *out);
 	return 0;
 }
@@ -343,8 +349,9 @@ static int rd_blocktype(struct rd *r, struct rig_wasm_module *m)
 	if ((rc = rd_leb(r, 33, 1, &v, "block type")))
 		return rc;
 	if ((int64_t)v < 0)
-		return fail_at(r, at, "expected a block type (0x40, a value type or a type index), got 0x%02x",
-			       r->p[at]);
+		return fail_at(
+		    r, at, "expected a block type (0x40, a value type or a type index), got 0x%02x",
+		    r->p[at]);
 	if (v >= m->n_types)
 		return fail_at(r, at, "block type index %llu is out of range (%zu types)",
 			       (unsigned long long)v, m->n_types);
@@ -467,28 +474,51 @@ static int rd_expr(struct rd *r, struct rig_wasm_module *m, int const_expr)
 		int rc;
 
 		if (r->pos >= r->end)
-			return fail_at(r, at, "expected an instruction or 'end' (0x0b), but the %s ends here",
-				       const_expr ? "constant expression" : "function body");
+			return fail_at(
+			    r, at, "expected an instruction or 'end' (0x0b), but the %s ends here",
+			    const_expr ? "constant expression" : "function body");
 		op = r->p[r->pos++];
 		m->n_instructions++;
 		if (const_expr) {
 			switch (op) {
-			case 0x0b: case 0x23: case 0x41: case 0x42: case 0x43: case 0x44:
-			case 0xd0: case 0xd2: case 0xfd:
+			case 0x0b:
+			case 0x23:
+			case 0x41:
+			case 0x42:
+			case 0x43:
+			case 0x44:
+			case 0xd0:
+			case 0xd2:
+			case 0xfd:
 				break;
-			case 0x6a: case 0x6b: case 0x6c: case 0x7c: case 0x7d: case 0x7e:
+			case 0x6a:
+			case 0x6b:
+			case 0x6c:
+			case 0x7c:
+			case 0x7d:
+			case 0x7e:
 				m->features |= RIG_WASM_F_EXTENDED_CONST;
 				break;
 			default:
-				return fail_at(r, at, "instruction 0x%02x is not allowed in a constant expression",
-					       op);
+				return fail_at(
+				    r, at,
+				    "instruction 0x%02x is not allowed in a constant expression",
+				    op);
 			}
 		}
 		rc = 0;
 		switch (op) {
-		case 0x00: case 0x01: case 0x05: case 0x0f: case 0x1a: case 0x1b: case 0xd1:
+		case 0x00:
+		case 0x01:
+		case 0x05:
+		case 0x0f:
+		case 0x1a:
+		case 0x1b:
+		case 0xd1:
 			break;
-		case 0x02: case 0x03: case 0x04: /* block loop if */
+		case 0x02:
+		case 0x03:
+		case 0x04: /* block loop if */
 			rc = rd_blocktype(r, m);
 			depth++;
 			break;
@@ -497,7 +527,9 @@ static int rd_expr(struct rd *r, struct rig_wasm_module *m, int const_expr)
 			rc = rd_blocktype(r, m);
 			depth++;
 			break;
-		case 0x07: case 0x08: case 0x09: /* catch throw rethrow */
+		case 0x07:
+		case 0x08:
+		case 0x09: /* catch throw rethrow */
 			m->features |= RIG_WASM_F_EXCEPTIONS;
 			rc = rd_index(r, "tag or label index");
 			break;
@@ -512,7 +544,8 @@ static int rd_expr(struct rd *r, struct rig_wasm_module *m, int const_expr)
 		case 0x0b:
 			depth--;
 			break;
-		case 0x0c: case 0x0d: /* br br_if */
+		case 0x0c:
+		case 0x0d: /* br br_if */
 			rc = rd_index(r, "label index");
 			break;
 		case 0x0e: /* br_table */
@@ -524,12 +557,13 @@ static int rd_expr(struct rd *r, struct rig_wasm_module *m, int const_expr)
 		case 0x10: /* call */
 			rc = rd_index(r, "function index");
 			break;
-		case 0x11: /* call_indirect type table */
+		case 0x11:   /* call_indirect type table */
 		case 0x13: { /* return_call_indirect */
 			uint32_t table;
 			if (op == 0x13)
 				m->features |= RIG_WASM_F_TAIL_CALL;
-			if ((rc = rd_index(r, "type index")) || (rc = rd_u32(r, &table, "table index")))
+			if ((rc = rd_index(r, "type index")) ||
+			    (rc = rd_u32(r, &table, "table index")))
 				return rc;
 			if (table)
 				m->features |= RIG_WASM_F_REFERENCE_TYPES;
@@ -548,17 +582,22 @@ static int rd_expr(struct rd *r, struct rig_wasm_module *m, int const_expr)
 				rc = rd_valtype(r, m, &t, "select type");
 			}
 			break;
-		case 0x20: case 0x21: case 0x22: /* local.get/set/tee */
+		case 0x20:
+		case 0x21:
+		case 0x22: /* local.get/set/tee */
 			rc = rd_index(r, "local index");
 			break;
-		case 0x23: case 0x24: /* global.get/set */
+		case 0x23:
+		case 0x24: /* global.get/set */
 			rc = rd_index(r, "global index");
 			break;
-		case 0x25: case 0x26: /* table.get/set */
+		case 0x25:
+		case 0x26: /* table.get/set */
 			m->features |= RIG_WASM_F_REFERENCE_TYPES;
 			rc = rd_index(r, "table index");
 			break;
-		case 0x3f: case 0x40: { /* memory.size/grow */
+		case 0x3f:
+		case 0x40: { /* memory.size/grow */
 			uint32_t mem;
 			if ((rc = rd_u32(r, &mem, "memory index")))
 				return rc;
@@ -623,11 +662,11 @@ static int rd_expr(struct rd *r, struct rig_wasm_module *m, int const_expr)
 static int section_rank(uint8_t id)
 {
 	static const int rank[] = {
-		[RIG_WASM_SEC_TYPE] = 1,    [RIG_WASM_SEC_IMPORT] = 2,  [RIG_WASM_SEC_FUNCTION] = 3,
-		[RIG_WASM_SEC_TABLE] = 4,   [RIG_WASM_SEC_MEMORY] = 5,  [RIG_WASM_SEC_TAG] = 6,
-		[RIG_WASM_SEC_GLOBAL] = 7,  [RIG_WASM_SEC_EXPORT] = 8,  [RIG_WASM_SEC_START] = 9,
-		[RIG_WASM_SEC_ELEMENT] = 10, [RIG_WASM_SEC_DATACOUNT] = 11, [RIG_WASM_SEC_CODE] = 12,
-		[RIG_WASM_SEC_DATA] = 13,
+	    [RIG_WASM_SEC_TYPE] = 1,	 [RIG_WASM_SEC_IMPORT] = 2,	[RIG_WASM_SEC_FUNCTION] = 3,
+	    [RIG_WASM_SEC_TABLE] = 4,	 [RIG_WASM_SEC_MEMORY] = 5,	[RIG_WASM_SEC_TAG] = 6,
+	    [RIG_WASM_SEC_GLOBAL] = 7,	 [RIG_WASM_SEC_EXPORT] = 8,	[RIG_WASM_SEC_START] = 9,
+	    [RIG_WASM_SEC_ELEMENT] = 10, [RIG_WASM_SEC_DATACOUNT] = 11, [RIG_WASM_SEC_CODE] = 12,
+	    [RIG_WASM_SEC_DATA] = 13,
 	};
 	return id < RIG_ARRAY_SIZE(rank) ? rank[id] : 0;
 }
@@ -650,10 +689,11 @@ static int sec_type(struct rd *r, struct rig_wasm_module *m, int64_t *count)
 		if ((rc = rd_byte(r, &form, "function type form 0x60")))
 			return rc;
 		if (form != FUNC_FORM)
-			return fail_at(r, at, "expected function type form 0x60, got 0x%02x%s", form,
+			return fail_at(r, at, "expected function type form 0x60, got 0x%02x%s",
+				       form,
 				       form == 0x4e || form == 0x50 || form == 0x4f
-					       ? " (GC proposal types are not supported)"
-					       : "");
+					   ? " (GC proposal types are not supported)"
+					   : "");
 		m->n_types = i + 1;
 		if ((rc = rd_count(r, &t->n_params, 1, "parameter count")))
 			return rc;
@@ -716,15 +756,15 @@ static int sec_import(struct rd *r, struct rig_wasm_module *m, int64_t *count)
 				return rc;
 			m->tables = rig_xrealloc(m->tables, (m->n_tables + 1) * sizeof(*m->tables));
 			m->tables[m->n_tables++] = (struct rig_wasm_table){
-				.reftype = im->valtype, .limits = im->limits, .imported = 1};
+			    .reftype = im->valtype, .limits = im->limits, .imported = 1};
 			break;
 		case RIG_WASM_EXT_MEMORY:
 			if ((rc = rd_limits(r, m, 1, &im->limits)))
 				return rc;
-			m->memories = rig_xrealloc(m->memories,
-						   (m->n_memories + 1) * sizeof(*m->memories));
-			m->memories[m->n_memories++] = (struct rig_wasm_memory){
-				.limits = im->limits, .imported = 1};
+			m->memories =
+			    rig_xrealloc(m->memories, (m->n_memories + 1) * sizeof(*m->memories));
+			m->memories[m->n_memories++] =
+			    (struct rig_wasm_memory){.limits = im->limits, .imported = 1};
 			break;
 		case RIG_WASM_EXT_GLOBAL:
 			if ((rc = rd_globaltype(r, m, &im->valtype, &im->is_mutable)))
@@ -746,7 +786,9 @@ static int sec_import(struct rd *r, struct rig_wasm_module *m, int64_t *count)
 			break;
 		}
 		default:
-			return fail_at(r, at, "expected an import kind 0..4 (func, table, memory, global, tag), got 0x%02x",
+			return fail_at(r, at,
+				       "expected an import kind 0..4 (func, table, memory, global, "
+				       "tag), got 0x%02x",
 				       im->kind);
 		}
 	}
@@ -843,10 +885,7 @@ static int sec_tag(struct rd *r, struct rig_wasm_module *m, int64_t *count)
 
 /* A constant expression runs to its `end`; its length is not prefixed, so
  * it is decoded in place over the rest of the section. */
-static int rd_const_expr(struct rd *r, struct rig_wasm_module *m)
-{
-	return rd_expr(r, m, 1);
-}
+static int rd_const_expr(struct rd *r, struct rig_wasm_module *m) { return rd_expr(r, m, 1); }
 
 static int sec_global(struct rd *r, struct rig_wasm_module *m, int64_t *count)
 {
@@ -891,11 +930,21 @@ static int sec_export(struct rd *r, struct rig_wasm_module *m, int64_t *count)
 		if ((rc = rd_byte(r, &e->kind, "export kind")))
 			return rc;
 		switch (e->kind) {
-		case RIG_WASM_EXT_FUNC: limit = m->n_func_imports + (uint64_t)m->n_funcs; break;
-		case RIG_WASM_EXT_TABLE: limit = m->n_tables; break;
-		case RIG_WASM_EXT_MEMORY: limit = m->n_memories; break;
-		case RIG_WASM_EXT_GLOBAL: limit = m->n_global_imports + (uint64_t)m->n_globals; break;
-		case RIG_WASM_EXT_TAG: limit = UINT32_MAX; break;
+		case RIG_WASM_EXT_FUNC:
+			limit = m->n_func_imports + (uint64_t)m->n_funcs;
+			break;
+		case RIG_WASM_EXT_TABLE:
+			limit = m->n_tables;
+			break;
+		case RIG_WASM_EXT_MEMORY:
+			limit = m->n_memories;
+			break;
+		case RIG_WASM_EXT_GLOBAL:
+			limit = m->n_global_imports + (uint64_t)m->n_globals;
+			break;
+		case RIG_WASM_EXT_TAG:
+			limit = UINT32_MAX;
+			break;
 		default:
 			return fail_at(r, at, "expected an export kind 0..4, got 0x%02x", e->kind);
 		}
@@ -991,8 +1040,10 @@ static int sec_element(struct rd *r, struct rig_wasm_module *m, int64_t *count)
 				if ((rc = rd_byte(r, &kind, "element kind")))
 					return rc;
 				if (kind != 0)
-					return fail_at(r, at, "expected element kind 0x00 (funcref), got 0x%02x",
-						       kind);
+					return fail_at(
+					    r, at,
+					    "expected element kind 0x00 (funcref), got 0x%02x",
+					    kind);
 			}
 		}
 		rc = (flags & 4) ? rd_elem_exprs(r, m) : rd_func_indices(r);
@@ -1048,7 +1099,8 @@ static int sec_code(struct rd *r, struct rig_wasm_module *m, int64_t *count)
 	*count = n;
 	if (n != m->n_funcs)
 		return fail_at(r, start,
-			       "the code section has %u bodies but the function section declares %zu functions",
+			       "the code section has %u bodies but the function section declares "
+			       "%zu functions",
 			       n, m->n_funcs);
 	for (uint32_t i = 0; i < n; i++) {
 		struct rd body;
@@ -1088,7 +1140,8 @@ static int sec_data(struct rd *r, struct rig_wasm_module *m, int64_t *count)
 		if ((rc = rd_u32(r, &flags, "data segment flags")))
 			return rc;
 		if (flags > 2)
-			return fail_at(r, at, "expected data segment flags 0, 1 or 2, got %u", flags);
+			return fail_at(r, at, "expected data segment flags 0, 1 or 2, got %u",
+				       flags);
 		if (flags == 1)
 			m->features |= RIG_WASM_F_BULK_MEMORY;
 		if (flags == 2 && (rc = rd_u32(r, &mem, "memory index")))
@@ -1182,7 +1235,7 @@ static int custom_producers(struct rd *r, struct rig_wasm_module *m)
 			m->producers = rig_xrealloc(m->producers,
 						    (m->n_producers + 1) * sizeof(*m->producers));
 			m->producers[m->n_producers++] = (struct rig_wasm_producer){
-				.field = rig_xstrdup(field), .name = name, .version = version};
+			    .field = rig_xstrdup(field), .name = name, .version = version};
 		}
 		free(field);
 	}
@@ -1201,7 +1254,8 @@ static void parse_custom(struct rd *r, struct rig_wasm_module *m, const char *na
 	else if (strcmp(name, "producers") == 0)
 		rc = custom_producers(r, m);
 	if (rc && !m->warning[0])
-		snprintf(m->warning, sizeof(m->warning), "custom section ignored: %.560s", cerr.msg);
+		snprintf(m->warning, sizeof(m->warning), "custom section ignored: %.560s",
+			 cerr.msg);
 }
 
 typedef int (*section_fn)(struct rd *r, struct rig_wasm_module *m, int64_t *count);
@@ -1209,20 +1263,34 @@ typedef int (*section_fn)(struct rd *r, struct rig_wasm_module *m, int64_t *coun
 static section_fn section_parser(uint8_t id)
 {
 	switch (id) {
-	case RIG_WASM_SEC_TYPE: return sec_type;
-	case RIG_WASM_SEC_IMPORT: return sec_import;
-	case RIG_WASM_SEC_FUNCTION: return sec_function;
-	case RIG_WASM_SEC_TABLE: return sec_table;
-	case RIG_WASM_SEC_MEMORY: return sec_memory;
-	case RIG_WASM_SEC_GLOBAL: return sec_global;
-	case RIG_WASM_SEC_EXPORT: return sec_export;
-	case RIG_WASM_SEC_START: return sec_start;
-	case RIG_WASM_SEC_ELEMENT: return sec_element;
-	case RIG_WASM_SEC_CODE: return sec_code;
-	case RIG_WASM_SEC_DATA: return sec_data;
-	case RIG_WASM_SEC_DATACOUNT: return sec_datacount;
-	case RIG_WASM_SEC_TAG: return sec_tag;
-	default: return NULL;
+	case RIG_WASM_SEC_TYPE:
+		return sec_type;
+	case RIG_WASM_SEC_IMPORT:
+		return sec_import;
+	case RIG_WASM_SEC_FUNCTION:
+		return sec_function;
+	case RIG_WASM_SEC_TABLE:
+		return sec_table;
+	case RIG_WASM_SEC_MEMORY:
+		return sec_memory;
+	case RIG_WASM_SEC_GLOBAL:
+		return sec_global;
+	case RIG_WASM_SEC_EXPORT:
+		return sec_export;
+	case RIG_WASM_SEC_START:
+		return sec_start;
+	case RIG_WASM_SEC_ELEMENT:
+		return sec_element;
+	case RIG_WASM_SEC_CODE:
+		return sec_code;
+	case RIG_WASM_SEC_DATA:
+		return sec_data;
+	case RIG_WASM_SEC_DATACOUNT:
+		return sec_datacount;
+	case RIG_WASM_SEC_TAG:
+		return sec_tag;
+	default:
+		return NULL;
 	}
 }
 
@@ -1264,19 +1332,23 @@ static int parse_section(struct rd *file, struct rig_wasm_module *m, int *last_r
 	} else {
 		fn = section_parser(s.id);
 		if (!fn)
-			return fail_at(file, s.offset, "unknown section id %u (expected 0..13)", s.id);
+			return fail_at(file, s.offset, "unknown section id %u (expected 0..13)",
+				       s.id);
 		rank = section_rank(s.id);
 		if (rank <= *last_rank)
 			return fail_at(file, s.offset,
-				       "section '%s' is out of order or repeated (sections must appear once, in the order of the spec)",
+				       "section '%s' is out of order or repeated (sections must "
+				       "appear once, in the order of the spec)",
 				       s.name);
 		*last_rank = rank;
 		if ((rc = fn(&r, m, &s.count)))
 			return rc;
 		r.entry = -1;
 		if (r.pos != r.end)
-			return fail_at(&r, r.pos, "section declares %u bytes but its contents end %zu bytes early",
-				       size, r.end - r.pos);
+			return fail_at(
+			    &r, r.pos,
+			    "section declares %u bytes but its contents end %zu bytes early", size,
+			    r.end - r.pos);
 		if (s.id == RIG_WASM_SEC_CODE)
 			m->code_bytes += size;
 		if (s.id == RIG_WASM_SEC_DATA)
@@ -1290,36 +1362,47 @@ static int parse_section(struct rd *file, struct rig_wasm_module *m, int *last_r
 static int check_module(struct rd *r, struct rig_wasm_module *m, int saw_code)
 {
 	if (m->n_funcs && !saw_code)
-		return fail_at(r, r->pos, "the function section declares %zu functions but there is no code section",
-			       m->n_funcs);
+		return fail_at(
+		    r, r->pos,
+		    "the function section declares %zu functions but there is no code section",
+		    m->n_funcs);
 	if (m->has_datacount && m->datacount != m->n_data_segments)
-		return fail_at(r, r->pos, "the data count section says %u segments but there are %zu",
+		return fail_at(r, r->pos,
+			       "the data count section says %u segments but there are %zu",
 			       m->datacount, m->n_data_segments);
 	return 0;
 }
 
-int rig_wasm_parse(const uint8_t *data, size_t len, const char *name,
-		   struct rig_wasm_module **out, struct rig_error *err)
+int rig_wasm_parse(const uint8_t *data, size_t len, const char *name, struct rig_wasm_module **out,
+		   struct rig_error *err)
 {
-	struct rd r = {.p = data, .pos = 0, .end = len, .file = name ? name : "module", .entry = -1,
+	struct rd r = {.p = data,
+		       .pos = 0,
+		       .end = len,
+		       .file = name ? name : "module",
+		       .entry = -1,
 		       .err = err};
 	struct rig_wasm_module *m;
 	int rc, last_rank = 0;
 
 	*out = NULL;
 	if (len < 4 || memcmp(data, WASM_MAGIC, 4) != 0)
-		return fail_at(&r, 0, "expected the magic number \\0asm (00 61 73 6d): not a WebAssembly module%s",
-			       len < 4 ? " (file shorter than 4 bytes)" : "");
+		return fail_at(
+		    &r, 0,
+		    "expected the magic number \\0asm (00 61 73 6d): not a WebAssembly module%s",
+		    len < 4 ? " (file shorter than 4 bytes)" : "");
 	if (len < 8)
-		return fail_at(&r, 4, "expected a 4-byte version after the magic, but the file ends");
+		return fail_at(&r, 4,
+			       "expected a 4-byte version after the magic, but the file ends");
 	m = rig_xcalloc(1, sizeof(*m));
 	m->file_bytes = len;
 	m->version = (uint32_t)data[4] | (uint32_t)data[5] << 8 | (uint32_t)data[6] << 16 |
 		     (uint32_t)data[7] << 24;
 	if (m->version != WASM_VERSION) {
 		rc = fail_at(&r, 4, "expected version 1 (01 00 00 00), got 0x%08x%s", m->version,
-			     m->version == 0x1000d ? " (a component-model component, not a core module)"
-						   : "");
+			     m->version == 0x1000d
+				 ? " (a component-model component, not a core module)"
+				 : "");
 		rig_wasm_free(m);
 		return rc;
 	}
@@ -1347,8 +1430,8 @@ int rig_wasm_load(const char *path, struct rig_wasm_module **out, struct rig_err
 
 	*out = NULL;
 	if (!f)
-		return rig_fail(err, errno == ENOENT ? RIG_ERR_NOT_FOUND : RIG_ERR_IO, "%s: %s", path,
-				strerror(errno));
+		return rig_fail(err, errno == ENOENT ? RIG_ERR_NOT_FOUND : RIG_ERR_IO, "%s: %s",
+				path, strerror(errno));
 	if (fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET)) {
 		rc = rig_fail(err, RIG_ERR_IO, "%s: cannot read: %s", path, strerror(errno));
 		fclose(f);
@@ -1404,9 +1487,9 @@ void rig_wasm_free(struct rig_wasm_module *m)
 /* ---- queries ---- */
 
 static const char *const feature_names[RIG_WASM_F_COUNT] = {
-	"mutable-globals", "sign-ext",    "sat-float-to-int", "multi-value", "bulk-memory",
-	"reference-types", "simd",        "threads",          "memory64",    "exceptions",
-	"tail-call",       "multi-memory", "extended-const",
+    "mutable-globals", "sign-ext",     "sat-float-to-int", "multi-value", "bulk-memory",
+    "reference-types", "simd",	       "threads",	   "memory64",	  "exceptions",
+    "tail-call",       "multi-memory", "extended-const",
 };
 
 const char *rig_wasm_feature_name(unsigned bit_index)
@@ -1425,22 +1508,30 @@ unsigned rig_wasm_feature_bit(const char *name)
 const char *rig_wasm_valtype_name(uint8_t t)
 {
 	switch (t) {
-	case VT_I32: return "i32";
-	case VT_I64: return "i64";
-	case VT_F32: return "f32";
-	case VT_F64: return "f64";
-	case VT_V128: return "v128";
-	case VT_FUNCREF: return "funcref";
-	case VT_EXTERNREF: return "externref";
-	default: return "?";
+	case VT_I32:
+		return "i32";
+	case VT_I64:
+		return "i64";
+	case VT_F32:
+		return "f32";
+	case VT_F64:
+		return "f64";
+	case VT_V128:
+		return "v128";
+	case VT_FUNCREF:
+		return "funcref";
+	case VT_EXTERNREF:
+		return "externref";
+	default:
+		return "?";
 	}
 }
 
 const char *rig_wasm_section_name(uint8_t id)
 {
 	static const char *const names[] = {
-		"custom", "type", "import", "function", "table", "memory", "global",
-		"export", "start", "element", "code", "data", "datacount", "tag",
+	    "custom", "type",  "import",  "function", "table", "memory",    "global",
+	    "export", "start", "element", "code",     "data",  "datacount", "tag",
 	};
 	return id < RIG_ARRAY_SIZE(names) ? names[id] : "unknown";
 }
@@ -1451,8 +1542,8 @@ const char *rig_wasm_extern_name(uint8_t kind)
 	return kind < RIG_ARRAY_SIZE(names) ? names[kind] : "?";
 }
 
-const struct rig_wasm_section *rig_wasm_find_section(const struct rig_wasm_module *m,
-						      uint8_t id, const char *custom_name)
+const struct rig_wasm_section *rig_wasm_find_section(const struct rig_wasm_module *m, uint8_t id,
+						     const char *custom_name)
 {
 	for (size_t i = 0; i < m->n_sections; i++) {
 		if (m->sections[i].id != id)
@@ -1479,7 +1570,7 @@ const char *rig_wasm_func_name(const struct rig_wasm_module *m, uint32_t func_in
 }
 
 const struct rig_wasm_functype *rig_wasm_func_type(const struct rig_wasm_module *m,
-						    uint32_t func_index)
+						   uint32_t func_index)
 {
 	uint32_t t;
 

@@ -57,14 +57,14 @@ enum rig_wasm_extern {
  * Names (rig_wasm_feature_name) follow the proposals' usual short names and
  * are what runtime profiles list. */
 enum rig_wasm_feature {
-	RIG_WASM_F_MUTABLE_GLOBALS = 1u << 0, /* imported/exported mutable global */
-	RIG_WASM_F_SIGN_EXT = 1u << 1,        /* i32.extend8_s ... */
-	RIG_WASM_F_SAT_FLOAT_TO_INT = 1u << 2,/* i32.trunc_sat_f32_s ... */
-	RIG_WASM_F_MULTI_VALUE = 1u << 3,     /* >1 result, or typed blocks */
-	RIG_WASM_F_BULK_MEMORY = 1u << 4,     /* memory.copy/fill, passive segments */
-	RIG_WASM_F_REFERENCE_TYPES = 1u << 5, /* externref, several tables, table.* */
-	RIG_WASM_F_SIMD = 1u << 6,            /* v128 */
-	RIG_WASM_F_THREADS = 1u << 7,         /* shared memory, atomics */
+	RIG_WASM_F_MUTABLE_GLOBALS = 1u << 0,  /* imported/exported mutable global */
+	RIG_WASM_F_SIGN_EXT = 1u << 1,	       /* i32.extend8_s ... */
+	RIG_WASM_F_SAT_FLOAT_TO_INT = 1u << 2, /* i32.trunc_sat_f32_s ... */
+	RIG_WASM_F_MULTI_VALUE = 1u << 3,      /* >1 result, or typed blocks */
+	RIG_WASM_F_BULK_MEMORY = 1u << 4,      /* memory.copy/fill, passive segments */
+	RIG_WASM_F_REFERENCE_TYPES = 1u << 5,  /* externref, several tables, table.* */
+	RIG_WASM_F_SIMD = 1u << 6,	       /* v128 */
+	RIG_WASM_F_THREADS = 1u << 7,	       /* shared memory, atomics */
 	RIG_WASM_F_MEMORY64 = 1u << 8,
 	RIG_WASM_F_EXCEPTIONS = 1u << 9,      /* tag section, try/catch/throw */
 	RIG_WASM_F_TAIL_CALL = 1u << 10,      /* return_call */
@@ -94,11 +94,11 @@ struct rig_wasm_limits {
 
 struct rig_wasm_section {
 	uint8_t id;
-	char name[64];           /* standard name, or the custom section's own name */
-	uint64_t offset;         /* of the id byte */
+	char name[64];		 /* standard name, or the custom section's own name */
+	uint64_t offset;	 /* of the id byte */
 	uint64_t payload_offset; /* first byte after the size LEB128 */
-	uint64_t size;           /* payload bytes: what `wasm-objdump -h` calls size */
-	int64_t count;           /* entries for vector sections, -1 otherwise */
+	uint64_t size;		 /* payload bytes: what `wasm-objdump -h` calls size */
+	int64_t count;		 /* entries for vector sections, -1 otherwise */
 };
 
 struct rig_wasm_functype {
@@ -109,9 +109,9 @@ struct rig_wasm_functype {
 struct rig_wasm_import {
 	char *module, *name; /* owned, NUL-terminated (names may not hold NUL: rejected) */
 	uint8_t kind;
-	uint32_t type_index;           /* func, tag */
-	uint8_t valtype;               /* global; table: its reference type */
-	int is_mutable;                /* global */
+	uint32_t type_index;	       /* func, tag */
+	uint8_t valtype;	       /* global; table: its reference type */
+	int is_mutable;		       /* global */
 	struct rig_wasm_limits limits; /* table, memory */
 };
 
@@ -127,7 +127,7 @@ struct rig_wasm_func {
 	uint32_t type_index;
 	uint64_t body_offset; /* of the body's first byte (its locals) */
 	uint64_t body_size;   /* bytes of the body, as the code section's entry size */
-	char *name;           /* from the name section, or NULL; owned */
+	char *name;	      /* from the name section, or NULL; owned */
 };
 
 struct rig_wasm_table {
@@ -164,7 +164,7 @@ struct rig_wasm_module {
 	size_t n_tables;
 	struct rig_wasm_memory *memories; /* imported ones first */
 	size_t n_memories;
-	size_t n_globals;        /* defined (not imported) */
+	size_t n_globals;	 /* defined (not imported) */
 	uint8_t *global_mutable; /* [n_globals]: 1 when defined global i is mutable */
 	struct rig_wasm_export *exports;
 	size_t n_exports;
@@ -193,21 +193,21 @@ struct rig_wasm_module {
  * RIG_ERR_PARSE with the offset and what was expected. Never reads outside
  * data[0..len). Does not keep a pointer to data.
  */
-int rig_wasm_parse(const uint8_t *data, size_t len, const char *name,
-		   struct rig_wasm_module **out, struct rig_error *err);
+int rig_wasm_parse(const uint8_t *data, size_t len, const char *name, struct rig_wasm_module **out,
+		   struct rig_error *err);
 /* Reads path and parses it. RIG_ERR_NOT_FOUND / RIG_ERR_IO for the file. */
 int rig_wasm_load(const char *path, struct rig_wasm_module **out, struct rig_error *err);
 void rig_wasm_free(struct rig_wasm_module *m);
 
 /* The first section with this id (and, for custom sections, this name;
  * NULL for any), or NULL. */
-const struct rig_wasm_section *rig_wasm_find_section(const struct rig_wasm_module *m,
-						      uint8_t id, const char *custom_name);
+const struct rig_wasm_section *rig_wasm_find_section(const struct rig_wasm_module *m, uint8_t id,
+						     const char *custom_name);
 /* Function name for a function index (imports first), or NULL. */
 const char *rig_wasm_func_name(const struct rig_wasm_module *m, uint32_t func_index);
 /* Type of a function index, or NULL when out of range. */
 const struct rig_wasm_functype *rig_wasm_func_type(const struct rig_wasm_module *m,
-						    uint32_t func_index);
+						   uint32_t func_index);
 /* Writes "(i32, i64) -> (i32)" into buf; returns buf. */
 char *rig_wasm_format_type(const struct rig_wasm_functype *t, char *buf, size_t cap);
 

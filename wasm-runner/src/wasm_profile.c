@@ -11,40 +11,133 @@
 
 /* WASI preview 1 (witx of wasi_snapshot_preview1, 46 functions). */
 static const char *const wasi_preview1[] = {
-	"args_get", "args_sizes_get", "environ_get", "environ_sizes_get", "clock_res_get",
-	"clock_time_get", "fd_advise", "fd_allocate", "fd_close", "fd_datasync", "fd_fdstat_get",
-	"fd_fdstat_set_flags", "fd_fdstat_set_rights", "fd_filestat_get", "fd_filestat_set_size",
-	"fd_filestat_set_times", "fd_pread", "fd_prestat_get", "fd_prestat_dir_name", "fd_pwrite",
-	"fd_read", "fd_readdir", "fd_renumber", "fd_seek", "fd_sync", "fd_tell", "fd_write",
-	"path_create_directory", "path_filestat_get", "path_filestat_set_times", "path_link",
-	"path_open", "path_readlink", "path_remove_directory", "path_rename", "path_symlink",
-	"path_unlink_file", "poll_oneoff", "proc_exit", "proc_raise", "sched_yield", "random_get",
-	"sock_accept", "sock_recv", "sock_send", "sock_shutdown", NULL,
+    "args_get",
+    "args_sizes_get",
+    "environ_get",
+    "environ_sizes_get",
+    "clock_res_get",
+    "clock_time_get",
+    "fd_advise",
+    "fd_allocate",
+    "fd_close",
+    "fd_datasync",
+    "fd_fdstat_get",
+    "fd_fdstat_set_flags",
+    "fd_fdstat_set_rights",
+    "fd_filestat_get",
+    "fd_filestat_set_size",
+    "fd_filestat_set_times",
+    "fd_pread",
+    "fd_prestat_get",
+    "fd_prestat_dir_name",
+    "fd_pwrite",
+    "fd_read",
+    "fd_readdir",
+    "fd_renumber",
+    "fd_seek",
+    "fd_sync",
+    "fd_tell",
+    "fd_write",
+    "path_create_directory",
+    "path_filestat_get",
+    "path_filestat_set_times",
+    "path_link",
+    "path_open",
+    "path_readlink",
+    "path_remove_directory",
+    "path_rename",
+    "path_symlink",
+    "path_unlink_file",
+    "poll_oneoff",
+    "proc_exit",
+    "proc_raise",
+    "sched_yield",
+    "random_get",
+    "sock_accept",
+    "sock_recv",
+    "sock_send",
+    "sock_shutdown",
+    NULL,
 };
 
 /* WASI "unstable" (preview 0): the same calls, before sock_accept existed. */
 static const char *const wasi_unstable[] = {
-	"args_get", "args_sizes_get", "environ_get", "environ_sizes_get", "clock_res_get",
-	"clock_time_get", "fd_advise", "fd_allocate", "fd_close", "fd_datasync", "fd_fdstat_get",
-	"fd_fdstat_set_flags", "fd_fdstat_set_rights", "fd_filestat_get", "fd_filestat_set_size",
-	"fd_filestat_set_times", "fd_pread", "fd_prestat_get", "fd_prestat_dir_name", "fd_pwrite",
-	"fd_read", "fd_readdir", "fd_renumber", "fd_seek", "fd_sync", "fd_tell", "fd_write",
-	"path_create_directory", "path_filestat_get", "path_filestat_set_times", "path_link",
-	"path_open", "path_readlink", "path_remove_directory", "path_rename", "path_symlink",
-	"path_unlink_file", "poll_oneoff", "proc_exit", "proc_raise", "sched_yield", "random_get",
-	"sock_recv", "sock_send", "sock_shutdown", NULL,
+    "args_get",
+    "args_sizes_get",
+    "environ_get",
+    "environ_sizes_get",
+    "clock_res_get",
+    "clock_time_get",
+    "fd_advise",
+    "fd_allocate",
+    "fd_close",
+    "fd_datasync",
+    "fd_fdstat_get",
+    "fd_fdstat_set_flags",
+    "fd_fdstat_set_rights",
+    "fd_filestat_get",
+    "fd_filestat_set_size",
+    "fd_filestat_set_times",
+    "fd_pread",
+    "fd_prestat_get",
+    "fd_prestat_dir_name",
+    "fd_pwrite",
+    "fd_read",
+    "fd_readdir",
+    "fd_renumber",
+    "fd_seek",
+    "fd_sync",
+    "fd_tell",
+    "fd_write",
+    "path_create_directory",
+    "path_filestat_get",
+    "path_filestat_set_times",
+    "path_link",
+    "path_open",
+    "path_readlink",
+    "path_remove_directory",
+    "path_rename",
+    "path_symlink",
+    "path_unlink_file",
+    "poll_oneoff",
+    "proc_exit",
+    "proc_raise",
+    "sched_yield",
+    "random_get",
+    "sock_recv",
+    "sock_send",
+    "sock_shutdown",
+    NULL,
 };
 
 /* gc's GOOS=js imports, as Go's lib/wasm/wasm_exec.js provides them. */
 static const char *const gojs[] = {
-	"debug", "runtime.wasmExit", "runtime.wasmWrite", "runtime.resetMemoryDataView",
-	"runtime.nanotime1", "runtime.walltime", "runtime.scheduleTimeoutEvent",
-	"runtime.clearTimeoutEvent", "runtime.getRandomData", "syscall/js.finalizeRef",
-	"syscall/js.stringVal", "syscall/js.valueGet", "syscall/js.valueSet",
-	"syscall/js.valueDelete", "syscall/js.valueIndex", "syscall/js.valueSetIndex",
-	"syscall/js.valueCall", "syscall/js.valueInvoke", "syscall/js.valueNew",
-	"syscall/js.valueLength", "syscall/js.valuePrepareString", "syscall/js.valueLoadString",
-	"syscall/js.valueInstanceOf", "syscall/js.copyBytesToGo", "syscall/js.copyBytesToJS", NULL,
+    "debug",
+    "runtime.wasmExit",
+    "runtime.wasmWrite",
+    "runtime.resetMemoryDataView",
+    "runtime.nanotime1",
+    "runtime.walltime",
+    "runtime.scheduleTimeoutEvent",
+    "runtime.clearTimeoutEvent",
+    "runtime.getRandomData",
+    "syscall/js.finalizeRef",
+    "syscall/js.stringVal",
+    "syscall/js.valueGet",
+    "syscall/js.valueSet",
+    "syscall/js.valueDelete",
+    "syscall/js.valueIndex",
+    "syscall/js.valueSetIndex",
+    "syscall/js.valueCall",
+    "syscall/js.valueInvoke",
+    "syscall/js.valueNew",
+    "syscall/js.valueLength",
+    "syscall/js.valuePrepareString",
+    "syscall/js.valueLoadString",
+    "syscall/js.valueInstanceOf",
+    "syscall/js.copyBytesToGo",
+    "syscall/js.copyBytesToJS",
+    NULL,
 };
 
 const char *const *rig_wasm_known_imports(const char *module)
@@ -68,9 +161,10 @@ static int load_imports(const struct rig_cfg *cfg, struct rig_wasm_profile *p,
 		return 0;
 	n = rig_cfg_map_len(imp);
 	if (n == 0 && rig_cfg_seq_len(imp) > 0)
-		return rig_fail(err, RIG_ERR_PARSE,
-				"%s:%d: field 'imports': expected a mapping of import module -> function list",
-				p->file, rig_cfg_line(imp));
+		return rig_fail(
+		    err, RIG_ERR_PARSE,
+		    "%s:%d: field 'imports': expected a mapping of import module -> function list",
+		    p->file, rig_cfg_line(imp));
 	p->imports = rig_xcalloc(n ? n : 1, sizeof(*p->imports));
 	for (size_t i = 0; i < n; i++) {
 		struct rig_wasm_profile_imports *pi = &p->imports[i];
@@ -81,7 +175,8 @@ static int load_imports(const struct rig_cfg *cfg, struct rig_wasm_profile *p,
 
 		if (!key || strlen(key) >= sizeof(pi->module) || strchr(key, '/'))
 			return rig_fail(err, RIG_ERR_PARSE,
-					"%s:%d: field 'imports': expected an import module name (no '/', under 64 characters), got \"%s\"",
+					"%s:%d: field 'imports': expected an import module name "
+					"(no '/', under 64 characters), got \"%s\"",
 					p->file, rig_cfg_line(val), key ? key : "");
 		snprintf(pi->module, sizeof(pi->module), "%s", key);
 		p->n_imports = i + 1;
@@ -91,7 +186,9 @@ static int load_imports(const struct rig_cfg *cfg, struct rig_wasm_profile *p,
 			known = rig_wasm_known_imports(key);
 			if (!known)
 				return rig_fail(err, RIG_ERR_PARSE,
-						"%s:%d: field 'imports/%s': 'all' is only known for wasi_snapshot_preview1, wasi_unstable and gojs: list the functions",
+						"%s:%d: field 'imports/%s': 'all' is only known "
+						"for wasi_snapshot_preview1, wasi_unstable and "
+						"gojs: list the functions",
 						p->file, rig_cfg_line(val), key);
 			rig_strv_free(&pi->fields);
 			for (; *known; known++)
@@ -112,8 +209,8 @@ static int load_features(const struct rig_cfg *cfg, struct rig_wasm_profile *p,
 		if (!bit) {
 			char known[400] = "";
 			for (unsigned k = 0; rig_wasm_feature_name(k); k++)
-				snprintf(known + strlen(known), sizeof(known) - strlen(known), "%s%s",
-					 k ? ", " : "", rig_wasm_feature_name(k));
+				snprintf(known + strlen(known), sizeof(known) - strlen(known),
+					 "%s%s", k ? ", " : "", rig_wasm_feature_name(k));
 			rc = rig_fail(err, RIG_ERR_PARSE,
 				      "%s:%d: field 'features': unknown feature \"%s\" (known: %s)",
 				      p->file, rig_cfg_line(rig_cfg_get(cfg, NULL, "features")),
@@ -125,8 +222,7 @@ static int load_features(const struct rig_cfg *cfg, struct rig_wasm_profile *p,
 	return rc;
 }
 
-static int load_memory(const struct rig_cfg *cfg, struct rig_wasm_profile *p,
-		       struct rig_error *err)
+static int load_memory(const struct rig_cfg *cfg, struct rig_wasm_profile *p, struct rig_error *err)
 {
 	static const char *const keys[] = {"max_bytes", "max_pages", "require_max", NULL};
 	struct rig_cfg_node *mem = rig_cfg_get(cfg, NULL, "memory");
@@ -145,15 +241,16 @@ static int load_memory(const struct rig_cfg *cfg, struct rig_wasm_profile *p,
 		return rig_fail(err, RIG_ERR_PARSE,
 				"%s:%d: field 'memory': give max_bytes or max_pages, not both",
 				p->file, rig_cfg_line(mem));
-	p->memory_max_bytes = bytes >= 0 ? bytes : pages >= 0 ? pages * (long long)WASM_PAGE_BYTES : -1;
+	p->memory_max_bytes = bytes >= 0   ? bytes
+			      : pages >= 0 ? pages * (long long)WASM_PAGE_BYTES
+					   : -1;
 	return 0;
 }
 
-static int load_cfg(const struct rig_cfg *cfg, struct rig_wasm_profile **out,
-		    struct rig_error *err)
+static int load_cfg(const struct rig_cfg *cfg, struct rig_wasm_profile **out, struct rig_error *err)
 {
-	static const char *const keys[] = {"name", "description", "runtime", "imports",
-					   "features", "memory", NULL};
+	static const char *const keys[] = {"name",     "description", "runtime", "imports",
+					   "features", "memory",      NULL};
 	struct rig_wasm_profile *p = rig_xcalloc(1, sizeof(*p));
 	const char *path = rig_cfg_path(cfg);
 	const char *base;
@@ -289,9 +386,8 @@ static void check_memory(const struct rig_wasm_module *m, const struct rig_wasm_
 	if (m->n_memories == 0)
 		return;
 	c->initial_memory_bytes = m->memories[0].limits.min * WASM_PAGE_BYTES;
-	c->max_memory_bytes = m->memories[0].limits.has_max
-				      ? m->memories[0].limits.max * WASM_PAGE_BYTES
-				      : 0;
+	c->max_memory_bytes =
+	    m->memories[0].limits.has_max ? m->memories[0].limits.max * WASM_PAGE_BYTES : 0;
 	if (p->memory_max_bytes < 0)
 		return;
 	fmt_bytes((uint64_t)p->memory_max_bytes, b, sizeof(b));
@@ -302,26 +398,30 @@ static void check_memory(const struct rig_wasm_module *m, const struct rig_wasm_
 		fmt_bytes(init, a, sizeof(a));
 		if (init > (uint64_t)p->memory_max_bytes)
 			rig_strv_pushf(&c->memory_problems,
-				       "memory %zu: initial size %s (%llu pages) exceeds the runtime's %s budget",
+				       "memory %zu: initial size %s (%llu pages) exceeds the "
+				       "runtime's %s budget",
 				       i, a, (unsigned long long)l->min, b);
 		else if (!l->has_max && p->memory_require_max)
-			rig_strv_pushf(&c->memory_problems,
-				       "memory %zu declares no maximum, but the runtime needs one within %s",
-				       i, b);
+			rig_strv_pushf(
+			    &c->memory_problems,
+			    "memory %zu declares no maximum, but the runtime needs one within %s",
+			    i, b);
 		else if (l->has_max && l->max * WASM_PAGE_BYTES > (uint64_t)p->memory_max_bytes) {
 			fmt_bytes(l->max * WASM_PAGE_BYTES, a, sizeof(a));
 			if (p->memory_require_max)
-				rig_strv_pushf(&c->memory_problems,
-					       "memory %zu: maximum %s exceeds the runtime's %s budget",
-					       i, a, b);
+				rig_strv_pushf(
+				    &c->memory_problems,
+				    "memory %zu: maximum %s exceeds the runtime's %s budget", i, a,
+				    b);
 			else
 				rig_strv_pushf(&c->notes,
-					       "memory %zu may grow to %s, past the %s budget (memory.grow fails there)",
+					       "memory %zu may grow to %s, past the %s budget "
+					       "(memory.grow fails there)",
 					       i, a, b);
 		} else if (!l->has_max)
-			rig_strv_pushf(&c->notes,
-				       "memory %zu has no maximum: growth past %s fails at run time",
-				       i, b);
+			rig_strv_pushf(
+			    &c->notes,
+			    "memory %zu has no maximum: growth past %s fails at run time", i, b);
 	}
 }
 

@@ -39,8 +39,8 @@ struct rig_wasm_profile {
 	char runtime[32];
 	struct rig_wasm_profile_imports *imports;
 	size_t n_imports;
-	unsigned features;         /* enum rig_wasm_feature bits supported */
-	int64_t memory_max_bytes;  /* -1: no budget */
+	unsigned features;	  /* enum rig_wasm_feature bits supported */
+	int64_t memory_max_bytes; /* -1: no budget */
 	int memory_require_max;
 };
 
@@ -60,13 +60,14 @@ const char *const *rig_wasm_known_imports(const char *module);
 
 /* Outcome of checking a module against a profile. Every string owned. */
 struct rig_wasm_check {
-	struct rig_strv missing_imports;      /* "wasi_snapshot_preview1.sock_accept (func (i32) -> (i32))" */
+	struct rig_strv
+	    missing_imports; /* "wasi_snapshot_preview1.sock_accept (func (i32) -> (i32))" */
 	struct rig_strv unsupported_features; /* "simd" */
-	struct rig_strv memory_problems;      /* "initial memory 2.0 MiB exceeds the 256 KiB budget" */
-	struct rig_strv notes;                /* not failures: "memory may grow past the budget" */
+	struct rig_strv memory_problems; /* "initial memory 2.0 MiB exceeds the 256 KiB budget" */
+	struct rig_strv notes;		 /* not failures: "memory may grow past the budget" */
 	uint64_t initial_memory_bytes, max_memory_bytes; /* of memory 0; max 0 = none */
-	int memory_fits;                      /* 1 when memory_problems is empty */
-	size_t problems;                      /* total of the three lists */
+	int memory_fits;				 /* 1 when memory_problems is empty */
+	size_t problems;				 /* total of the three lists */
 };
 
 /* Checks m against p. Never fails (a module that parsed can be checked);
