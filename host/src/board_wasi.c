@@ -8,6 +8,7 @@
  *     runtime: node        # node | wasmtime | wamr | iwasm | wasmer | wazero
  *     command: node        # the runtime's executable (default: its usual name)
  *     compiler: wamrc      # AOT compiler for runtimes that need one (wamr)
+ *     compile_args: [-O0]  # extra arguments for the compile step
  *     precompile: false    # compile ahead (wasmtime compile, wamrc) in prepare;
  *                          # startup then excludes compilation, compile_ns has it
  *     compile_cache: false # wasmtime: keep its on-disk compile cache (default
@@ -88,7 +89,7 @@ struct wasi_priv {
 	char version[160], compiler_version[160];
 	char profile_name[96];
 	struct rig_wasm_profile *profile;
-	struct rig_strv env;
+	struct rig_strv env, compile_args;
 	struct rig_kvlist skip_workloads; /* workload -> why it cannot run here */
 	int preopen, precompile, floor, compile_cache;
 	long long floor_samples;
@@ -142,7 +143,7 @@ static int wasi_configure(struct rig_board *b, const struct rig_cfg *cfg, struct
 {
 	static const char *const keys[] = {
 	    "runtime", "command",   "compiler", "precompile",	 "profile",	   "env",
-	    "preopen", "guest_dir", "floor",	"floor_samples", "skip_workloads", "compile_cache",
+	    "preopen", "guest_dir", "floor",	"floor_samples", "skip_workloads", "compile_cache", "compile_args",
 	    NULL};
 	static const char *const names[] = {"node",   "wasmtime", "wamr", "iwasm",
 					    "wasmer", "wazero",	  NULL};
@@ -169,6 +170,7 @@ static int wasi_configure(struct rig_board *b, const struct rig_cfg *cfg, struct
 	    (rc = rig_cfg_str(cfg, sec, "profile", 0, "", wp->profile_name,
 			      sizeof(wp->profile_name), err)) ||
 	    (rc = rig_cfg_strv(cfg, sec, "env", 0, &wp->env, err)) ||
+	    (rc = rig_cfg_strv(cfg, sec, "compile_args", 0, &wp->compile_args, err)) ||
 	    (rc = rig_cfg_bool(cfg, sec, "preopen", 0, 1, &wp->preopen, err)) ||
 	    (rc = rig_cfg_str(cfg, sec, "guest_dir", 0, "/work", wp->guest_dir,
 			      sizeof(wp->guest_dir), err)) ||
@@ -459,6 +461,11 @@ static int wasi_facts(struct rig_board *b, struct rig_kvlist *facts, struct rig_
 		rig_kv_set(facts, "board.wasi.compiler_version", wp->compiler_version);
 	}
 	rig_kv_set(facts, "board.wasi.precompile", wp->precompile ? "yes" : "no");
+	if (wp->compile_args.n) {
+		char *j = rig_strv_join_quoted(&wp->compile_args);
+		rig_kv_set(facts, "board.wasi.compile_args", j);
+		free(j);
+	}
 	if (wp->profile)
 		rig_kv_set(facts, "board.wasi.profile", wp->profile->name);
 	if (wp->fl.have) {
@@ -558,10 +565,16 @@ static int prepare_module(struct rig_board *b, const char *path, struct rig_erro
 	snprintf(wp->run_path, sizeof(wp->run_path), "%s/%.*s.cwasm", wp->scratch,
 		 (int)strcspn(base, "."), base);
 	{
-		char *wt[] = {wp->exe, "compile", (char *)path, "-o", wp->run_path, NULL};
-		char *wc[] = {wp->compiler_exe, "compile", (char *)path, "-o", wp->run_path, NULL};
-		rc =
-		    rig_run_capture(wp->rt == RT_WASMTIME ? wt : wc, NULL, NULL, 600000, &res, err);
+		struct rig_strv av = {0};
+		rig_strv_push(&av, wp->rt == RT_WASMTIME ? wp->exe : wp->compiler_exe);
+		rig_strv_push(&av, "compile");
+		for (size_t i = 0; i < wp->compile_args.n; i++)
+			rig_strv_push(&av, wp->compile_args.v[i]);
+		rig_strv_push(&av, path);
+		rig_strv_push(&av, "-o");
+		rig_strv_push(&av, wp->run_path);
+		rc = rig_run_capture(av.v, NULL, NULL, 600000, &res, err);
+		rig_strv_free(&av);
 	}
 	if (rc) {
 		rig_proc_result_free(&res);
@@ -800,6 +813,7 @@ static void wasi_destroy(struct rig_board *b)
 		return;
 	rig_wasm_profile_free(wp->profile);
 	rig_strv_free(&wp->env);
+	rig_strv_free(&wp->compile_args);
 	rig_kv_free(&wp->skip_workloads);
 	free(wp);
 	b->priv = NULL;
