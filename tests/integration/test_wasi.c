@@ -281,6 +281,8 @@ static void run_on_board(const char *board, const char *module, int expect_drive
 	assert_true(rig_sample_get(&s, "peak_rss_kib", &v) && v > 1000);
 	assert_true(rig_sample_get(&s, "startup_above_floor_ns", &v));
 	assert_true(rig_sample_get(&s, "module_code_bytes", &v) && v > 0);
+	if (b->ops == &rig_board_wasi_ops && strstr(board, "wamr"))
+		assert_true(rig_sample_get(&s, "compile_ns", &v) && v > 0);
 	if (expect_driver_metrics) {
 		assert_true(rig_sample_get(&s, "compile_ns", &v) && v > 0);
 		assert_true(rig_sample_get(&s, "instantiate_ns", &v) && v > 0);
@@ -308,6 +310,44 @@ static void wasmtime_board_runs_the_c_module(void **state)
 {
 	REQUIRE_MODULES();
 	run_on_board("wasi-wasmtime", c_wasm, 0);
+}
+
+/* The AOT-only WAMR from PyPI: compile in prepare (compile_ns), then run;
+ * at -O0 it also runs gc's module (its optimiser miscompiles gc's runtime). */
+static void wamr_boards_run_c_and_gc_modules(void **state)
+{
+	REQUIRE_MODULES();
+	run_on_board("wasi-wamr", c_wasm, 0);
+	run_on_board("wasi-wamr-o0", gc_wasm, 0);
+}
+
+static void inspect_json_is_complete(void **state)
+{
+	char *out = NULL;
+
+	REQUIRE_MODULES();
+	assert_int_equal(
+	    rigtest_sh(&out, "'%s' wasm inspect --format json -n 3 '%s'", rig_exe(), gc_wasm), 0);
+	assert_non_null(strstr(out, "\"features\":[\"sign-ext\""));
+	assert_non_null(strstr(
+	    out,
+	    "\"name\":\"fd_write\",\"kind\":\"func\",\"type\":\"(i32, i32, i32, i32) -> (i32)\""));
+	assert_non_null(strstr(out, "\"package\":\"runtime\""));
+	assert_non_null(strstr(out, "\"largest_functions\":[{"));
+	free(out);
+	if (rigtest_have("python3")) {
+		assert_int_equal(
+		    rigtest_sh(
+			NULL,
+			"'%s' wasm inspect --format json '%s' | python3 -m json.tool >/dev/null",
+			rig_exe(), gc_wasm),
+		    0);
+		assert_int_equal(rigtest_sh(NULL,
+					    "'%s' wasm check --format json -p wamr-small '%s' | "
+					    "python3 -m json.tool >/dev/null; [ $? -eq 0 ]",
+					    rig_exe(), gc_wasm),
+				 0);
+	}
 }
 
 static void profile_skips_what_the_runtime_cannot_load(void **state)
@@ -357,6 +397,8 @@ int main(void)
 	    cmocka_unit_test(node_board_runs_the_c_module),
 	    cmocka_unit_test(node_board_runs_the_gc_module),
 	    cmocka_unit_test(wasmtime_board_runs_the_c_module),
+	    cmocka_unit_test(wamr_boards_run_c_and_gc_modules),
+	    cmocka_unit_test(inspect_json_is_complete),
 	    cmocka_unit_test(profile_skips_what_the_runtime_cannot_load),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
