@@ -16,6 +16,9 @@ static char go_exe[1024];
 static char gc_wasm[1024], c_wasm[1024];
 static int built;
 
+static const char *const go_dirs[] = {"/usr/local/go/bin/go", "/usr/lib/go-1.23/bin/go",
+				      "/usr/lib/go-1.22/bin/go", "/usr/lib/go-1.21/bin/go"};
+
 static const char *find_go(void)
 {
 	char out[1024];
@@ -23,8 +26,11 @@ static const char *find_go(void)
 	if (!go_exe[0]) {
 		if (rig_which("go", out, sizeof(out)))
 			snprintf(go_exe, sizeof(go_exe), "%s", out);
-		else if (rig_file_exists("/usr/local/go/bin/go"))
-			snprintf(go_exe, sizeof(go_exe), "/usr/local/go/bin/go");
+		else
+			/* where scripts/env.sh looks when go is not on PATH */
+			for (size_t i = 0; i < RIG_ARRAY_SIZE(go_dirs) && !go_exe[0]; i++)
+				if (rig_file_exists(go_dirs[i]))
+					snprintf(go_exe, sizeof(go_exe), "%s", go_dirs[i]);
 	}
 	return go_exe[0] ? go_exe : NULL;
 }
