@@ -193,6 +193,7 @@ static int start_emulator(struct rig_board *b, struct rig_error *err)
 	q->starts++;
 	if (!q->lines_ready) {
 		rig_lines_init(&q->lines, rig_qemu_console(q->q));
+		q->lines.pace_us = 100; /* see serial_lines.h: QEMU UART input */
 		q->lines_ready = 1;
 	} else {
 		q->lines.t = rig_qemu_console(q->q);

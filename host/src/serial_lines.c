@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "util.h"
 
@@ -162,7 +163,15 @@ int rig_lines_send(struct rig_lines *l, const char *line, int timeout_ms, struct
 	memcpy(msg, line, n);
 	msg[n] = '\n';
 	rig_lines_mark(l, "sent \"%s\"", line);
-	w = rig_transport_write(l->t, msg, n + 1, timeout_ms, err);
+	if (l->pace_us <= 0) {
+		w = rig_transport_write(l->t, msg, n + 1, timeout_ms, err);
+	} else {
+		w = 0;
+		for (size_t i = 0; i <= n && w >= 0; i++) {
+			w = rig_transport_write(l->t, msg + i, 1, timeout_ms, err);
+			nanosleep(&(struct timespec){.tv_nsec = l->pace_us * 1000L}, NULL);
+		}
+	}
 	free(msg);
 	return w < 0 ? (int)w : 0;
 }

@@ -31,6 +31,12 @@ struct rig_lines {
 	char tail[1024];    /* the last bytes received, a ring */
 	size_t tail_pos, tail_len;
 	unsigned long long bytes; /* received in total */
+	/* Gap between the bytes of a command, microseconds (0: one write).
+	 * QEMU's emulated UARTs take input only while their receive FIFO has
+	 * room; a burst that finds it full is re-read only at QEMU's next
+	 * main-loop wake-up, measured at up to ~1 s. Pacing at about the line
+	 * rate avoids that (docs/serial.md). */
+	int pace_us;
 };
 
 /* Starts reading t (borrowed: the caller closes it after rig_lines_free). */
