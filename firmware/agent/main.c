@@ -209,8 +209,11 @@ static int open_serial(const char *path, long baud)
 /* Sessions on the serial line, one after another, for ever. */
 static void serial_loop(const struct agent_cfg *cfg, int fd)
 {
-	for (;;)
+	for (;;) {
 		agent_serve(cfg, fd, fd, 1);
+		/* a broken line must not turn into a busy loop */
+		usleep(50000);
+	}
 }
 
 static void reap(int *nconn)

@@ -357,7 +357,7 @@ int agent_do_run(struct agent_conn *c, const struct rig_frame *f)
 		if (p[iconn].revents) {
 			struct rig_frame kf;
 			int rc = agent_recv(c, &kf, 0);
-			if (rc < 0) {
+			if (rc < 0 || rc == 2) { /* gone, or (serial) starting over */
 				kill(-pid, SIGKILL);
 				c->closed = 1;
 			} else if (rc > 0 && kf.type == RIG_MSG_KILL) {

@@ -11,6 +11,8 @@
 
 #include "agent.h"
 
+#define SERIAL_STALL_MS 1000
+
 static int64_t now_ms(void)
 {
 	struct timespec ts;
@@ -113,6 +115,12 @@ int agent_recv(struct agent_conn *c, struct rig_frame *f, int timeout_ms)
 					   &used, f);
 		c->in_off += used;
 		if (v == RIG_FRAME_OK) {
+			/* On a serial line a host that lost its session (timeout,
+			 * restart) can only start over: a fresh HELLO restarts
+			 * ours. On TCP it simply connects again. */
+			if (c->is_tty && f->type == RIG_MSG_HELLO &&
+			    !(f->flags & RIG_FRAME_F_AGENT) && f->seq == 0 && c->s.rx_seq != 0)
+				return 2;
 			chk = rig_frame_accept(&c->s, f);
 			if (chk == RIG_FRAME_ACCEPT)
 				return 1;
@@ -141,9 +149,21 @@ int agent_recv(struct agent_conn *c, struct rig_frame *f, int timeout_ms)
 				int64_t left = deadline - now_ms();
 				wait = left > 0 ? (int)left : 0; /* 0: look once */
 			}
+			/* On a serial line a frame whose bytes stop coming is
+			 * noise (or a cut transfer): after a second of silence in
+			 * mid-frame, resynchronise instead of waiting for bytes
+			 * that a wrong length field promised. */
+			if (c->is_tty && rig_frame_decoder_partial(&c->dec) &&
+			    (wait < 0 || wait > SERIAL_STALL_MS))
+				wait = SERIAL_STALL_MS;
 			pr = poll(&p, 1, wait);
 			if (pr < 0 && errno == EINTR)
 				continue;
+			if (pr == 0 && c->is_tty && rig_frame_decoder_partial(&c->dec)) {
+				agent_log(c->cfg, "serial: partial frame stalled, resynchronising");
+				rig_frame_decoder_skip(&c->dec);
+				continue;
+			}
 			if (pr == 0)
 				return 0;
 			r = read(c->in_fd, c->inbuf, sizeof(c->inbuf));
@@ -159,7 +179,10 @@ int agent_recv(struct agent_conn *c, struct rig_frame *f, int timeout_ms)
 	}
 }
 
-static int handshake(struct agent_conn *c)
+/* Runs HELLO/AUTH. With have_hello, *fp already holds a HELLO the decoder
+ * returned (a restart on a serial line). Returns 0, -1 (session over) or 2
+ * (a new HELLO arrived: restart with it, it is in *fp). */
+static int handshake(struct agent_conn *c, struct rig_frame *fp, int have_hello)
 {
 	struct rig_frame f;
 	struct rig_frame_reader r;
@@ -169,9 +192,17 @@ static int handshake(struct agent_conn *c)
 	int rc;
 
 	/* HELLO */
-	rc = agent_recv(c, &f, c->is_tty ? -1 : c->cfg->handshake_timeout_ms);
-	if (rc <= 0)
-		return -1;
+	if (have_hello) {
+		f = *fp;
+		if (rig_frame_accept(&c->s, &f) != RIG_FRAME_ACCEPT)
+			return -1;
+	} else {
+		rc = agent_recv(c, &f, c->is_tty ? -1 : c->cfg->handshake_timeout_ms);
+		if (rc == 2)
+			goto restart;
+		if (rc <= 0)
+			return -1;
+	}
 	if (f.type != RIG_MSG_HELLO) {
 		agent_send_error(c, RIG_FERR_AUTH, "expected HELLO, got %s: authenticate first",
 				 rig_frame_type_name(f.type));
@@ -204,6 +235,8 @@ static int handshake(struct agent_conn *c)
 
 	/* AUTH */
 	rc = agent_recv(c, &f, c->cfg->handshake_timeout_ms);
+	if (rc == 2)
+		goto restart;
 	if (rc <= 0)
 		return -1;
 	if (f.type != RIG_MSG_AUTH || f.len != 32) {
@@ -231,6 +264,9 @@ static int handshake(struct agent_conn *c)
 	memset(key, 0, sizeof(key));
 	agent_log(c->cfg, "session authenticated");
 	return 0;
+restart:
+	*fp = f;
+	return 2;
 }
 
 static int dispatch(struct agent_conn *c, const struct rig_frame *f)
@@ -261,11 +297,20 @@ static int dispatch(struct agent_conn *c, const struct rig_frame *f)
 	}
 }
 
+static void reset_session(struct agent_conn *c)
+{
+	agent_put_abort(c);
+	memset(&c->s, 0, sizeof(c->s));
+	rig_frame_session_init(&c->s, agent_hmac_sha256, 1);
+	c->closed = 0;
+}
+
 void agent_serve(const struct agent_cfg *cfg, int in_fd, int out_fd, int is_tty)
 {
 	static struct agent_conn conn; /* large buffers: not on the stack */
 	struct agent_conn *c = &conn;
 	struct rig_frame f;
+	int rc, have_hello = 0;
 
 	memset(c, 0, offsetof(struct agent_conn, rx));
 	c->cfg = cfg;
@@ -273,21 +318,33 @@ void agent_serve(const struct agent_cfg *cfg, int in_fd, int out_fd, int is_tty)
 	c->out_fd = out_fd;
 	c->is_tty = is_tty;
 	c->put_fd = -1;
-	rig_frame_session_init(&c->s, agent_hmac_sha256, 1);
 	rig_frame_decoder_init(&c->dec, c->rx, sizeof(c->rx), RIG_FRAME_MAX_PAYLOAD);
-	if (handshake(c) == 0) {
+	for (;;) {
+		reset_session(c);
+		rc = handshake(c, &f, have_hello);
+		have_hello = 0;
+		if (rc == 2) {
+			agent_log(cfg, "new HELLO: session restarted");
+			have_hello = 1;
+			continue;
+		}
+		if (rc < 0)
+			break;
 		for (;;) {
-			int rc = agent_recv(c, &f, cfg->idle_timeout_ms > 0 ? cfg->idle_timeout_ms
-									  : -1);
+			rc = agent_recv(c, &f, cfg->idle_timeout_ms > 0 ? cfg->idle_timeout_ms : -1);
 			if (rc == 0) {
 				agent_send_error(c, RIG_FERR_PROTOCOL,
 						 "no request for %d ms: session ended",
 						 cfg->idle_timeout_ms);
 				break;
 			}
-			if (rc < 0 || dispatch(c, &f) < 0)
+			if (rc == 2 || rc < 0 || dispatch(c, &f) < 0)
 				break;
 		}
+		if (rc != 2)
+			break;
+		agent_log(cfg, "new HELLO: session restarted");
+		have_hello = 1;
 	}
 	agent_put_abort(c);
 	memset(&c->s, 0, sizeof(c->s));

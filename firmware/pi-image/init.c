@@ -122,7 +122,7 @@ static pid_t start_agent(void)
 
 	if (pid == 0) {
 		int fd = open("/var/log/rig-agent.log", O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
-			      0600);
+			      0644); /* no secrets in it; readable for diagnosis */
 		/* stdout/stderr away from the UART: the agent speaks frames there */
 		if (fd >= 0) {
 			dup2(fd, 1);

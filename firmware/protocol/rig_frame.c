@@ -152,6 +152,18 @@ enum rig_frame_verdict rig_frame_decoder_push(struct rig_frame_decoder *d, const
 	}
 }
 
+void rig_frame_decoder_skip(struct rig_frame_decoder *d)
+{
+	if (d->have_frame || d->len == 0)
+		return;
+	d->noise_bytes += resync(d);
+}
+
+int rig_frame_decoder_partial(const struct rig_frame_decoder *d)
+{
+	return !d->have_frame && d->len > 0;
+}
+
 /* ---- sessions ---- */
 
 void rig_frame_session_init(struct rig_frame_session *s, rig_frame_hmac_fn hmac, int is_agent)

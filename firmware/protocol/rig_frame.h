@@ -135,6 +135,13 @@ void rig_frame_decoder_init(struct rig_frame_decoder *d, uint8_t *buf, size_t ca
 enum rig_frame_verdict rig_frame_decoder_push(struct rig_frame_decoder *d, const uint8_t *data,
 					      size_t n, size_t *used, struct rig_frame *out);
 
+/* Drops a partial frame waiting at the front (its length field may be line
+ * noise that happened to follow a magic) and resynchronises on the next
+ * magic. For serial readers, after a silence in mid-frame. */
+void rig_frame_decoder_skip(struct rig_frame_decoder *d);
+/* 1 when bytes of an incomplete frame are buffered. */
+int rig_frame_decoder_partial(const struct rig_frame_decoder *d);
+
 /* HMAC-SHA256(key, msg) into out. Supplied by the side that links this file. */
 typedef void (*rig_frame_hmac_fn)(const uint8_t *key, size_t key_len, const uint8_t *msg,
 				  size_t msg_len, uint8_t out[32]);

@@ -347,12 +347,22 @@ static int connect_once(struct rig_board *b, struct agent_priv *ap, int timeout_
 	char addr[PATH_MAX + 160];
 	int rc;
 
-	if (ap->has_qemu && ap->transport == XPORT_SERIAL) {
-		snprintf(addr, sizeof(addr), "%s", ap->uart_sock);
-		rc = rig_transport_connect(addr, timeout_ms, &t, err);
-	} else if (ap->transport == XPORT_SERIAL) {
-		snprintf(addr, sizeof(addr), "%s", ap->serial);
-		rc = rig_transport_serial_open(ap->serial, (int)ap->baud, &t, err);
+	if (ap->transport == XPORT_SERIAL) {
+		uint8_t junk[256];
+		int64_t quiet_until;
+
+		if (ap->has_qemu)
+			rc = rig_transport_connect(ap->uart_sock, timeout_ms, &t, err);
+		else
+			rc = rig_transport_serial_open(ap->serial, (int)ap->baud, &t, err);
+		if (rc)
+			return rc;
+		/* Boot messages, or the tail of an earlier session: wait for
+		 * 200 ms of silence before the HELLO (at most 2 s). */
+		quiet_until = rig_now_ns() + 2000000000ll;
+		while (rig_now_ns() < quiet_until &&
+		       rig_transport_read(t, junk, sizeof(junk), 200, NULL) > 0)
+			;
 	} else {
 		snprintf(addr, sizeof(addr), "%s:%d", ap->host,
 			 ap->has_qemu ? ap->fwd_port : (int)ap->port);
@@ -360,7 +370,23 @@ static int connect_once(struct rig_board *b, struct agent_priv *ap, int timeout_
 	}
 	if (rc)
 		return rc;
+	if (ap->transport == XPORT_SERIAL && timeout_ms > 5000)
+		timeout_ms = 5000; /* a lost HELLO on a serial line: try again soon */
 	return rig_agent_open(t, b->name, ap->key, ap->key_len, timeout_ms, &ap->a, err);
+}
+
+/* 1 once the console log shows that init started the agent. */
+static int console_says_agent_started(struct agent_priv *ap)
+{
+	char *data = NULL;
+	size_t len = 0;
+	int yes;
+
+	if (rig_read_file(ap->console_log, &data, &len, NULL))
+		return 0;
+	yes = strstr(data, "rig-pi-init: starting rig-agent") != NULL;
+	free(data);
+	return yes;
 }
 
 /* Connects, retrying while the board boots (QEMU accepts forwarded
@@ -371,6 +397,24 @@ static int connect_agent(struct rig_board *b, struct agent_priv *ap, struct rig_
 							 : ap->connect_timeout_ms) * 1000000;
 	int rc;
 
+	/* The emulated UART: say nothing until the agent owns it. Bytes sent
+	 * while the kernel boots were seen to wedge the guest's PL011 input
+	 * for good (docs/agent.md), so follow the boot in the console log. */
+	if (ap->q && ap->transport == XPORT_SERIAL) {
+		int status;
+		while (!console_says_agent_started(ap)) {
+			if (!rig_qemu_alive(ap->q, &status) || rig_now_ns() >= deadline) {
+				char con[400];
+				console_tail(ap, con, sizeof(con));
+				return rig_fail(err, RIG_ERR_TIMEOUT,
+						"board %s: the agent did not start (QEMU %s) | console: %s",
+						b->name, rig_qemu_alive(ap->q, NULL) ? "running" : "exited",
+						con);
+			}
+			nanosleep(&(struct timespec){.tv_nsec = 100 * 1000000}, NULL);
+		}
+		nanosleep(&(struct timespec){.tv_nsec = 300 * 1000000}, NULL);
+	}
 	for (;;) {
 		int64_t left_ms = (deadline - rig_now_ns()) / 1000000;
 		int status;
@@ -382,6 +426,7 @@ static int connect_agent(struct rig_board *b, struct agent_priv *ap, struct rig_
 				  err);
 		if (rc == 0 || rc == RIG_ERR_AUTH || rc == RIG_ERR_INVALID)
 			return rc;
+		rig_dbg("board %s: not yet: %s", b->name, err ? err->msg : "");
 		if (ap->q && !rig_qemu_alive(ap->q, &status)) {
 			char tail[600], con[600];
 			rig_qemu_log_tail(ap->q, tail, sizeof(tail));

@@ -1,0 +1,181 @@
+/*
+ * The emulated Raspberry Pi end to end: rig boots Debian's arm64 kernel with
+ * its initramfs in QEMU (boards/qemu-rpi-arm64*.yaml), authenticates to the
+ * agent, reads the board's facts, uploads a C workload cross-built here and
+ * runs it, once through the host-forwarded TCP port and once through the
+ * VM's UART. One VM at a time (the machine has 2 cores and no KVM).
+ * Skipped, with the reason, when QEMU, the cross compiler or the kernel
+ * (scripts/pi-kernel.sh) is missing.
+ */
+#include "rigtest.h"
+
+#include <elf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "board.h"
+#include "elfsize.h"
+
+static char kernel[1024];
+
+static int have_everything(void)
+{
+	const char *cache = getenv("RIG_CACHE_DIR");
+	const char *home = getenv("HOME");
+
+	if (cache && *cache)
+		snprintf(kernel, sizeof(kernel), "%s/pi-kernel/vmlinuz", cache);
+	else
+		snprintf(kernel, sizeof(kernel), "%s/.cache/rig/pi-kernel/vmlinuz", home ? home : "");
+	if (!rigtest_have("qemu-system-aarch64")) {
+		print_message("[  SKIPPED ] qemu-system-aarch64 is not installed (scripts/setup.sh)\n");
+		return 0;
+	}
+	if (!rigtest_have("aarch64-linux-gnu-gcc")) {
+		print_message("[  SKIPPED ] aarch64-linux-gnu-gcc is not installed (scripts/setup.sh)\n");
+		return 0;
+	}
+	if (!rig_file_exists(kernel)) {
+		print_message("[  SKIPPED ] no Debian arm64 kernel at %s: run scripts/pi-kernel.sh\n",
+			      kernel);
+		return 0;
+	}
+	return 1;
+}
+
+/* Cross-builds the C hello workload the way the c toolchain does. */
+static void build_hello(const char *cc, const char *out)
+{
+	const char *src = rigtest_source_dir();
+	char *log = NULL;
+	int rc = rigtest_sh(&log,
+			    "%s -O2 -I%s/firmware/protocol -I%s/firmware/workloads/c -o %s "
+			    "%s/firmware/workloads/c/hello.c %s/firmware/workloads/c/rig_wl.c "
+			    "%s/firmware/protocol/rig_report.c -lm 2>&1",
+			    cc, src, src, out, src, src, src);
+	if (rc != 0)
+		fail_msg("%s failed: %s", cc, log ? log : "");
+	free(log);
+}
+
+static void make_artifact(struct rig_artifact *a, const char *path, const char *arch)
+{
+	struct rig_error err = {0};
+
+	memset(a, 0, sizeof(*a));
+	snprintf(a->path, sizeof(a->path), "%s", path);
+	snprintf(a->toolchain, sizeof(a->toolchain), "c");
+	snprintf(a->profile, sizeof(a->profile), "c");
+	snprintf(a->workload, sizeof(a->workload), "hello");
+	snprintf(a->target.os, sizeof(a->target.os), "linux");
+	snprintf(a->target.arch, sizeof(a->target.arch), "%s", arch);
+	if (rig_sha256_file(path, a->sha256, &err) || rig_elf_sizes(path, &a->sizes, &err))
+		fail_msg("%s", err.msg);
+}
+
+/* Boots the board, checks facts, runs hello twice; closes the board. */
+static void boot_and_run(const char *board_name, const char *transport)
+{
+	char boards[1024], hello[1024], wrong[1024], workdir[1024];
+	struct rig_board *b = NULL;
+	struct rig_error err = {0};
+	struct rig_kvlist facts = {0};
+	struct rig_artifact art, x86;
+	struct rig_sample s = {0};
+	struct rig_run_req req = {0};
+	double startup, wall;
+	int64_t t0;
+	int rc;
+
+	snprintf(boards, sizeof(boards), "%s/boards", rigtest_source_dir());
+	snprintf(hello, sizeof(hello), "%s/hello-arm64", rigtest_tmpdir());
+	snprintf(wrong, sizeof(wrong), "%s/hello-x86", rigtest_tmpdir());
+	build_hello("aarch64-linux-gnu-gcc", hello);
+	build_hello("gcc", wrong);
+	make_artifact(&art, hello, "aarch64");
+	make_artifact(&x86, wrong, "aarch64"); /* claims aarch64; the ELF says otherwise */
+
+	if (rig_board_load(board_name, boards, &b, &err))
+		fail_msg("%s", err.msg);
+	snprintf(workdir, sizeof(workdir), "%s/%s", rigtest_tmpdir(), board_name);
+	snprintf(b->workdir, sizeof(b->workdir), "%s", workdir);
+	assert_true(b->emulated);
+	t0 = rig_now_ns();
+	rc = b->ops->open(b, &err);
+	if (rc)
+		fail_msg("open %s: %s", board_name, err.msg);
+	print_message("%s: booted and authenticated over %s in %.1f s\n", board_name, transport,
+		      (double)(rig_now_ns() - t0) / 1e9);
+
+	if (b->ops->facts(b, &facts, &err))
+		fail_msg("facts: %s", err.msg);
+	assert_string_equal(rig_kv_get(&facts, "board.machine"), "aarch64");
+	assert_non_null(strstr(rig_kv_get(&facts, "board.cpu"), "Cortex-A53"));
+	assert_non_null(strstr(rig_kv_get(&facts, "board.kernel"), "arm64"));
+	assert_string_equal(rig_kv_get(&facts, "board.agent_transport"), transport);
+	assert_non_null(rig_kv_get(&facts, "throttled"));
+	assert_string_equal(rig_kv_get(&facts, "hot"), "no");
+	rig_kv_free(&facts);
+
+	/* an x86-64 binary is refused before it is deployed */
+	assert_int_equal(rig_board_supports(b, &x86, &err), RIG_ERR_SKIPPED);
+	assert_non_null(strstr(err.msg, "wrong machine"));
+	assert_int_equal(rig_board_supports(b, &art, &err), 0);
+
+	if (b->ops->prepare(b, &art, &err))
+		fail_msg("prepare: %s", err.msg);
+	req.art = &art;
+	req.workload = "hello";
+	req.timeout_ms = 60000;
+	for (int i = 0; i < 2; i++) {
+		memset(&s, 0, sizeof(s));
+		if (b->ops->run(b, &req, &s, &err))
+			fail_msg("run: %s", err.msg);
+		if (!s.ok)
+			fail_msg("sample failed: %s (%s)", s.fail_reason, s.stderr_tail);
+		assert_true(rig_sample_get(&s, "startup_ns", &startup));
+		assert_true(rig_sample_get(&s, "wall_ns", &wall));
+		assert_true(startup > 0 && startup <= wall);
+		assert_true(rig_sample_get(&s, "peak_rss_kib", &wall) && wall > 0);
+		print_message("%s: hello over %s: startup %.2f ms (measured on the board)\n",
+			      board_name, transport, startup / 1e6);
+		rig_sample_free(&s);
+	}
+	b->ops->close(b);
+	/* the console log was captured */
+	{
+		char *log = NULL;
+		size_t len;
+		char path[1100];
+		snprintf(path, sizeof(path), "%s/console.log", workdir);
+		if (rig_read_file(path, &log, &len, &err))
+			fail_msg("console log: %s", err.msg);
+		assert_non_null(strstr(log, "rig-pi-init: starting rig-agent"));
+		free(log);
+	}
+	rig_board_free(b);
+}
+
+static void emulated_pi_runs_hello_over_tcp(void **state)
+{
+	if (!have_everything())
+		skip();
+	boot_and_run("qemu-rpi-arm64", "tcp");
+}
+
+static void emulated_pi_runs_hello_over_serial(void **state)
+{
+	if (!have_everything())
+		skip();
+	boot_and_run("qemu-rpi-arm64-serial", "serial");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(emulated_pi_runs_hello_over_tcp),
+		cmocka_unit_test(emulated_pi_runs_hello_over_serial),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
