@@ -356,6 +356,52 @@ static void inspect_json_is_complete(void **state)
 	}
 }
 
+/* A module that traps after its ready line: the sample fails, saying why. */
+static void trapping_module_fails_the_sample_with_the_reason(void **state)
+{
+	static const char wat[] =
+	    "(module\n"
+	    "  (import \"wasi_snapshot_preview1\" \"fd_write\" (func $w (param i32 i32 i32 i32) "
+	    "(result i32)))\n"
+	    "  (memory (export \"memory\") 1)\n"
+	    "  (data (i32.const 16) \"@rig ready*cbcb3afa\\n\")\n"
+	    "  (data (i32.const 0) \"\\10\\00\\00\\00\\14\\00\\00\\00\")\n"
+	    "  (func (export \"_start\")\n"
+	    "    (drop (call $w (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))\n"
+	    "    unreachable))\n";
+	struct rig_board *b;
+	struct rig_error err = {0};
+	struct rig_artifact art = {0};
+	struct rig_run_req req = {0};
+	struct rig_sample s = {0};
+	char dir[1024], module[1200];
+	const char *src;
+	double v;
+
+	RIGTEST_REQUIRE_CMD("wat2wasm");
+	RIGTEST_REQUIRE_CMD("node");
+	src = rigtest_write(rigtest_tmpdir(), "trap.wat", wat);
+	snprintf(module, sizeof(module), "%s/trap.wasm", rigtest_tmpdir());
+	assert_int_equal(rigtest_sh(NULL, "wat2wasm '%s' -o '%s'", src, module), 0);
+	snprintf(dir, sizeof(dir), "%s/boards", rigtest_source_dir());
+	assert_int_equal(rig_board_load("wasi-node", dir, &b, &err), 0);
+	snprintf(b->workdir, sizeof(b->workdir), "%s/trap-node", rigtest_tmpdir());
+	if (b->ops->open(b, &err))
+		fail_msg("%s", err.msg);
+	snprintf(art.path, sizeof(art.path), "%s", module);
+	req.art = &art;
+	req.timeout_ms = 30000;
+	assert_int_equal(b->ops->run(b, &req, &s, &err), 0);
+	assert_false(s.ok);
+	assert_true(s.fail_reason[0]);
+	assert_non_null(strstr(s.stderr_tail, "RuntimeError: unreachable"));
+	/* the ready line came: startup was still measured */
+	assert_true(rig_sample_get(&s, "startup_ns", &v) && v > 0);
+	rig_sample_free(&s);
+	b->ops->close(b);
+	rig_board_free(b);
+}
+
 static void profile_skips_what_the_runtime_cannot_load(void **state)
 {
 	struct rig_board *b;
@@ -405,6 +451,7 @@ int main(void)
 	    cmocka_unit_test(wasmtime_board_runs_the_c_module),
 	    cmocka_unit_test(wamr_boards_run_c_and_gc_modules),
 	    cmocka_unit_test(inspect_json_is_complete),
+	    cmocka_unit_test(trapping_module_fails_the_sample_with_the_reason),
 	    cmocka_unit_test(profile_skips_what_the_runtime_cannot_load),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
