@@ -312,6 +312,22 @@ static void node_board_runs_the_gc_module(void **state)
 	run_on_board("wasi-node", gc_wasm, 1);
 }
 
+/* gc GOOS=js: the Node driver loads Go's wasm_exec.js for gojs imports. */
+static void node_board_runs_a_gojs_module(void **state)
+{
+	char js[1200], *out = NULL;
+
+	REQUIRE_MODULES();
+	snprintf(js, sizeof(js), "%s/hello-js.wasm", rigtest_tmpdir());
+	if (rigtest_sh(&out,
+		       "cd '%s/firmware/workloads/go/hello' && GOOS=js GOARCH=wasm "
+		       "GOTOOLCHAIN=local GOFLAGS=-mod=mod '%s' build -o '%s' . 2>&1",
+		       rigtest_source_dir(), go_exe, js) != 0)
+		fail_msg("gc js/wasm build failed:\n%s", out);
+	free(out);
+	run_on_board("wasi-node", js, 1);
+}
+
 static void wasmtime_board_runs_the_c_module(void **state)
 {
 	REQUIRE_MODULES();
@@ -448,6 +464,7 @@ int main(void)
 	    cmocka_unit_test(floor_module_is_what_wat2wasm_makes),
 	    cmocka_unit_test(node_board_runs_the_c_module),
 	    cmocka_unit_test(node_board_runs_the_gc_module),
+	    cmocka_unit_test(node_board_runs_a_gojs_module),
 	    cmocka_unit_test(wasmtime_board_runs_the_c_module),
 	    cmocka_unit_test(wamr_boards_run_c_and_gc_modules),
 	    cmocka_unit_test(inspect_json_is_complete),
