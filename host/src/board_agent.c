@@ -397,10 +397,11 @@ static int connect_agent(struct rig_board *b, struct agent_priv *ap, struct rig_
 							 : ap->connect_timeout_ms) * 1000000;
 	int rc;
 
-	/* The emulated UART: say nothing until the agent owns it. Bytes sent
+	/* The emulated board: follow the boot in the console log and say
+	 * nothing until init has started the agent. On the UART, bytes sent
 	 * while the kernel boots were seen to wedge the guest's PL011 input
-	 * for good (docs/agent.md), so follow the boot in the console log. */
-	if (ap->q && ap->transport == XPORT_SERIAL) {
+	 * for good (docs/agent.md); on TCP it saves futile attempts. */
+	if (ap->q) {
 		int status;
 		while (!console_says_agent_started(ap)) {
 			if (!rig_qemu_alive(ap->q, &status) || rig_now_ns() >= deadline) {
