@@ -95,17 +95,19 @@ static void print_sections_text(const struct rig_wasm_module *m)
 {
 	char nb[64];
 
-	printf("%-24s %10s %10s %10s %8s\n", "SECTION", "START", "END", "SIZE", "COUNT");
+	printf("%-24s %10s %10s %10s %6s %8s\n", "SECTION", "START", "END", "SIZE", "%FILE",
+	       "COUNT");
 	for (size_t i = 0; i < m->n_sections; i++) {
 		const struct rig_wasm_section *s = &m->sections[i];
 		char cnt[24] = "";
 		if (s->count >= 0)
 			snprintf(cnt, sizeof(cnt), "%lld", (long long)s->count);
-		printf("%-24s 0x%08llx 0x%08llx %10llu %8s\n",
+		printf("%-24s 0x%08llx 0x%08llx %10llu %5.1f%% %8s\n",
 		       s->id == RIG_WASM_SEC_CUSTOM ? printable(s->name, nb, sizeof(nb)) : s->name,
 		       (unsigned long long)s->payload_offset,
 		       (unsigned long long)(s->payload_offset + s->size),
-		       (unsigned long long)s->size, cnt);
+		       (unsigned long long)s->size,
+		       m->file_bytes ? 100.0 * (double)s->size / (double)m->file_bytes : 0.0, cnt);
 	}
 }
 
@@ -303,6 +305,10 @@ static void print_inspect_text(const char *path, const struct rig_wasm_module *m
 	}
 	if (m->has_start)
 		printf("start     function %u\n", m->start_func);
+	printf("\ndata      %zu segments, %llu bytes of initial contents; %zu element segments, "
+	       "%zu globals\n",
+	       m->n_data_segments, (unsigned long long)m->data_init_bytes, m->n_elem_segments,
+	       m->n_globals + m->n_global_imports);
 
 	printf("\nfunctions: %u imported, %zu defined, %llu instructions\n", m->n_func_imports,
 	       m->n_funcs, (unsigned long long)m->n_instructions);
