@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "artifact.h"
+#include "board.h"
 #include "error.h"
 #include "sample.h"
 #include "serial_lines.h"
@@ -62,5 +63,10 @@ int rig_mcu_sample(const struct rig_mcu_ctl *ctl, const struct rig_mcu_params *p
 /* The command line a sample sends: "run NAME N", or "run NAME" for
  * iterations 0. */
 void rig_mcu_command(char *buf, size_t cap, const char *workload, long long iterations);
+
+/* The real-board backend (board_serial.c), `kind: serial`: a board on a
+ * serial port with a reset method and a flash command. Listed in board.c's
+ * backend table. */
+extern const struct rig_board_ops rig_board_serial_ops;
 
 #endif

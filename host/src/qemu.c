@@ -369,11 +369,12 @@ static int connect_while_alive(struct rig_qemu *q, const char *path, int64_t dea
 
 static int qmp_handshake(struct rig_qemu *q, int64_t deadline, struct rig_error *err)
 {
+	struct rig_error e = {0};
 	char *line = NULL;
 	int rc, kind;
 
-	if ((rc = qmp_read_line(q, deadline, &line, err)))
-		return rig_fail(err, rc, "QMP greeting: %s", err ? err->msg : "");
+	if ((rc = qmp_read_line(q, deadline, &line, &e)))
+		return rig_fail(err, rc, "QMP greeting: %s", e.msg);
 	kind = rig_qmp_classify(line, NULL, 0);
 	free(line);
 	if (kind != 3)
