@@ -12,7 +12,7 @@
 #    and wall_ns (board clock) against hyperfine running on the same VM.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-build=${1:-$root/build}
+build=${1:-$root/build}   # use a build without sanitizers for throughput
 ctl=$build/firmware/agent/rig-agent-ctl
 agent=$build/firmware/agent/rig-agent
 cache=${RIG_CACHE_DIR:-$HOME/.cache/rig}
@@ -95,8 +95,14 @@ for i in $(seq $runs); do
 done
 s_med=$(median <"$tmp/startup")
 w_med=$(median <"$tmp/wall")
-"$ctl" "${vm[@]}" run --run-timeout 300000 hyperfine -N --warmup 3 --runs $runs --export-json /dev/stdout \
-  /var/rig/hello 2>/dev/null >"$tmp/hf.out" || true
+# hyperfine runs as the agent's unprivileged user: it writes its JSON to the
+# VM's /tmp and a tiny static cat brings it back
+printf '#include <stdio.h>\nint main(int c,char**v){FILE*f=fopen(v[1],"r");int ch;if(!f)return 1;while((ch=getc(f))!=EOF)putchar(ch);return 0;}\n' >"$tmp/catf.c"
+aarch64-linux-gnu-gcc -static -O2 -o "$tmp/catf" "$tmp/catf.c"
+"$ctl" "${vm[@]}" put "$tmp/catf" catf 2>/dev/null
+"$ctl" "${vm[@]}" run --run-timeout 300000 hyperfine -N --warmup 3 --runs $runs --export-json /tmp/hf.json \
+  /var/rig/hello >"$tmp/hf.txt" 2>&1 || true
+"$ctl" "${vm[@]}" run catf /tmp/hf.json 2>/dev/null >"$tmp/hf.out" || true
 hf=$(python3 - "$tmp/hf.out" <<'PY'
 import json, sys
 t = open(sys.argv[1]).read()

@@ -630,6 +630,7 @@ static int agent_run(struct rig_board *b, const struct rig_run_req *req, struct 
 	struct rig_agent_run_req ar = {0};
 	struct rig_frame_run_done d;
 	struct run_ctx rc = {.s = out};
+	struct rig_error e = {0};
 	char name[RIG_FRAME_MAX_NAME + 1], iters[32];
 	const char *args[1];
 	int r;
@@ -653,7 +654,7 @@ static int agent_run(struct rig_board *b, const struct rig_run_req *req, struct 
 	rig_report_parser_init(&rc.parser, on_line, &rc);
 	if (req->log_path)
 		rc.log = fopen(req->log_path, "w");
-	r = rig_agent_run(ap->a, &ar, &d, err);
+	r = rig_agent_run(ap->a, &ar, &d, &e);
 	if (rc.log)
 		fclose(rc.log);
 	rig_report_parser_cut(&rc.parser, 1);
@@ -668,11 +669,11 @@ static int agent_run(struct rig_board *b, const struct rig_run_req *req, struct 
 	if (r == RIG_ERR_NOT_FOUND || r == RIG_ERR_INVALID) {
 		/* the program is not there or was refused: this sample failed,
 		 * the board is fine */
-		rig_sample_fail(out, "%s", err->msg);
+		rig_sample_fail(out, "%s", e.msg);
 		return 0;
 	}
-	if (r)
-		return r; /* the link broke: the board is unusable */
+	if (r) /* the link broke: the board is unusable */
+		return rig_fail(err, r, "%s", e.msg);
 
 	out->exit_status = d.signal ? 128 + d.signal : d.exit_code;
 	if (d.startup_ns >= 0)
