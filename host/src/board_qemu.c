@@ -225,8 +225,16 @@ static int ctl_reset(void *ctx, int64_t *t0_ns, struct rig_error *err)
 {
 	struct rig_board *b = ctx;
 	struct qboard *q = qb(b);
-	int rc;
+	int rc, status = -1;
 
+	if (q->q && !rig_qemu_alive(q->q, &status) && status == 0) {
+		/* The image ended the emulator itself with status 0 (a TinyGo
+		 * program's semihosting exit after its done line): not a death,
+		 * just start it again. */
+		rig_lines_drain(&q->lines);
+		if ((rc = start_emulator(b, err)))
+			return rc;
+	}
 	if (!q->q || !rig_qemu_alive(q->q, NULL))
 		return rig_fail(err, RIG_ERR_IO, "QEMU is not running");
 	rig_lines_drain(&q->lines);
