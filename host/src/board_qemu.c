@@ -262,7 +262,8 @@ static int ctl_recover(void *ctx, struct rig_error *err)
 	char tail[300] = "";
 
 	if (q->q) {
-		rig_qemu_alive(q->q, &status);
+		/* its monitor or console closed: give the exit a moment to land */
+		rig_qemu_wait(q->q, 500, &status, NULL);
 		rig_qemu_log_tail(q->q, tail, sizeof(tail));
 	}
 	rig_warn("board %s: QEMU ended (status %d%s%s): restarting it", b->name, status,
