@@ -21,15 +21,15 @@ struct agent_cfg {
 	uint8_t psk[RIG_FRAME_KEY_MAX];
 	size_t psk_len;
 	char workdir[512];
-	int workdir_fd;             /* O_PATH|O_DIRECTORY: every file op is relative to it */
-	uint64_t max_file_bytes;    /* largest upload */
-	uint64_t max_output_bytes;  /* workload output forwarded per run */
-	int handshake_timeout_ms;   /* HELLO and AUTH must arrive within this */
-	int idle_timeout_ms;        /* between requests; 0: none (serial) */
-	int drop_privs;             /* running as root: workloads run as run_uid */
+	int workdir_fd;		   /* O_PATH|O_DIRECTORY: every file op is relative to it */
+	uint64_t max_file_bytes;   /* largest upload */
+	uint64_t max_output_bytes; /* workload output forwarded per run */
+	int handshake_timeout_ms;  /* HELLO and AUTH must arrive within this */
+	int idle_timeout_ms;	   /* between requests; 0: none (serial) */
+	int drop_privs;		   /* running as root: workloads run as run_uid */
 	uid_t run_uid;
 	gid_t run_gid;
-	uint64_t rlimit_as_bytes;   /* RLIMIT_AS for workloads; 0: unlimited */
+	uint64_t rlimit_as_bytes; /* RLIMIT_AS for workloads; 0: unlimited */
 	uint64_t rlimit_fsize_bytes;
 	int verbose;
 };
@@ -71,7 +71,7 @@ int agent_has_input(struct agent_conn *c);
 int agent_send(struct agent_conn *c, uint8_t type, const uint8_t *payload, uint32_t len);
 int agent_send_ok(struct agent_conn *c);
 int agent_send_error(struct agent_conn *c, uint32_t code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 /* Runs one session to its end on in_fd/out_fd (which the caller closes). */
 void agent_serve(const struct agent_cfg *cfg, int in_fd, int out_fd, int is_tty);
 
@@ -86,6 +86,6 @@ int agent_do_remove(struct agent_conn *c, const struct rig_frame *f);
 int agent_do_run(struct agent_conn *c, const struct rig_frame *f);
 
 void agent_log(const struct agent_cfg *cfg, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 #endif

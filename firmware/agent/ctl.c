@@ -28,9 +28,12 @@ static int on_output(void *ctx, int stream, const char *d, size_t n)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: rig-agent-ctl --key FILE (--tcp HOST:PORT | --unix PATH | --tty PATH[@BAUD])\n"
-			"                     [--timeout MS] hello|facts|put LOCAL NAME [MODE]|rm NAME|\n"
-			"                     run [--cpu MASK] [--env K=V]... [--run-timeout MS] NAME [ARGS...]\n");
+	fprintf(
+	    stderr,
+	    "usage: rig-agent-ctl --key FILE (--tcp HOST:PORT | --unix PATH | --tty PATH[@BAUD])\n"
+	    "                     [--timeout MS] hello|facts|put LOCAL NAME [MODE]|rm NAME|\n"
+	    "                     run [--cpu MASK] [--env K=V]... [--run-timeout MS] NAME "
+	    "[ARGS...]\n");
 	return 2;
 }
 
@@ -77,8 +80,11 @@ int main(int argc, char **argv)
 	} else {
 		rc = rig_transport_connect(tcp ? tcp : unix_path, timeout_ms, &t, &err);
 	}
-	if (rc || rig_agent_open(t, tcp ? tcp : unix_path ? unix_path : tty, key, key_len, timeout_ms,
-				 &a, &err))
+	if (rc || rig_agent_open(t,
+				 tcp	     ? tcp
+				 : unix_path ? unix_path
+					     : tty,
+				 key, key_len, timeout_ms, &a, &err))
 		goto fail;
 
 	if (!strcmp(argv[i], "hello")) {
@@ -92,9 +98,9 @@ int main(int argc, char **argv)
 		rig_kv_free(&facts);
 	} else if (!strcmp(argv[i], "put") && i + 2 < argc) {
 		int64_t t0 = rig_now_ns();
-		if (rig_agent_put_file(a, argv[i + 1], argv[i + 2],
-				       i + 3 < argc ? (uint32_t)strtoul(argv[i + 3], NULL, 8) : 0755,
-				       &err))
+		if (rig_agent_put_file(
+			a, argv[i + 1], argv[i + 2],
+			i + 3 < argc ? (uint32_t)strtoul(argv[i + 3], NULL, 8) : 0755, &err))
 			goto fail;
 		fprintf(stderr, "put_ns=%lld\n", (long long)(rig_now_ns() - t0));
 	} else if (!strcmp(argv[i], "rm") && i + 1 < argc) {

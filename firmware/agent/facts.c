@@ -48,7 +48,8 @@ static int proc_field(const char *path, const char *key, char *out, size_t cap)
 		return -1;
 	while (fgets(line, sizeof(line), f)) {
 		char *p;
-		if (strncmp(line, key, kl) || (line[kl] != ' ' && line[kl] != '\t' && line[kl] != ':'))
+		if (strncmp(line, key, kl) ||
+		    (line[kl] != ' ' && line[kl] != '\t' && line[kl] != ':'))
 			continue;
 		p = strchr(line, ':');
 		if (!p)
@@ -70,14 +71,22 @@ static int proc_field(const char *path, const char *key, char *out, size_t cap)
 static const char *arm_core_name(unsigned long part)
 {
 	switch (part) {
-	case 0xb76: return "ARM1176 (ARMv6: Pi 1, Zero)";
-	case 0xc07: return "Cortex-A7 (Pi 2)";
-	case 0xd03: return "Cortex-A53 (Pi 3, Zero 2)";
-	case 0xd08: return "Cortex-A72 (Pi 4)";
-	case 0xd0b: return "Cortex-A76 (Pi 5)";
-	case 0xc0f: return "Cortex-A15";
-	case 0xd05: return "Cortex-A55";
-	case 0xd07: return "Cortex-A57";
+	case 0xb76:
+		return "ARM1176 (ARMv6: Pi 1, Zero)";
+	case 0xc07:
+		return "Cortex-A7 (Pi 2)";
+	case 0xd03:
+		return "Cortex-A53 (Pi 3, Zero 2)";
+	case 0xd08:
+		return "Cortex-A72 (Pi 4)";
+	case 0xd0b:
+		return "Cortex-A76 (Pi 5)";
+	case 0xc0f:
+		return "Cortex-A15";
+	case 0xd05:
+		return "Cortex-A55";
+	case 0xd07:
+		return "Cortex-A57";
 	}
 	return "unknown ARM core";
 }
@@ -104,8 +113,8 @@ static void fact(struct facts *fs, const char *key, const char *value)
 static int pi_throttled(uint32_t *bits, char *why, size_t cap)
 {
 	static const char *const sysfs[] = {
-		"/sys/devices/platform/soc/soc:firmware/get_throttled",
-		"/sys/devices/platform/soc:firmware/get_throttled",
+	    "/sys/devices/platform/soc/soc:firmware/get_throttled",
+	    "/sys/devices/platform/soc:firmware/get_throttled",
 	};
 	char buf[64];
 	int fd;
@@ -176,17 +185,20 @@ int agent_do_facts(struct agent_conn *c, const struct rig_frame *f)
 		fact(&fs, "machine", u.machine);
 		fact(&fs, "hostname", u.nodename);
 	}
-	if (read_small("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor", buf, sizeof(buf)) == 0)
+	if (read_small("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor", buf, sizeof(buf)) ==
+	    0)
 		fact(&fs, "governor", buf);
 	else
 		fact(&fs, "governor", "none (no cpufreq)");
-	if (read_small("/sys/devices/system/cpu/cpu0/cpufreq/scaling_cur_freq", buf, sizeof(buf)) == 0) {
+	if (read_small("/sys/devices/system/cpu/cpu0/cpufreq/scaling_cur_freq", buf, sizeof(buf)) ==
+	    0) {
 		snprintf(buf, sizeof(buf), "%ld", atol(buf) / 1000);
 		fact(&fs, "cpu_mhz", buf);
 	}
 	if (read_small("/sys/class/thermal/thermal_zone0/temp", buf, sizeof(buf)) == 0) {
 		long mc = atol(buf);
-		snprintf(buf, sizeof(buf), "%ld.%ld", mc / 1000, (mc % 1000 < 0 ? -mc : mc) % 1000 / 100);
+		snprintf(buf, sizeof(buf), "%ld.%ld", mc / 1000,
+			 (mc % 1000 < 0 ? -mc : mc) % 1000 / 100);
 		fact(&fs, "soc_temp_c", buf);
 	}
 	if (pi_throttled(&bits, why, sizeof(why)) == 0) {

@@ -80,7 +80,8 @@ static int load_key(const char *path, struct agent_cfg *cfg)
 		return -1;
 	}
 	if (sb.st_mode & 077) {
-		fprintf(stderr, "rig-agent: key file %s is readable by others (mode %03o): chmod 600 it\n",
+		fprintf(stderr,
+			"rig-agent: key file %s is readable by others (mode %03o): chmod 600 it\n",
 			path, (unsigned)(sb.st_mode & 0777));
 		close(fd);
 		return -1;
@@ -94,7 +95,8 @@ static int load_key(const char *path, struct agent_cfg *cfg)
 		if (text[i] == ' ' || text[i] == '\n' || text[i] == '\r' || text[i] == '\t')
 			continue;
 		if (v < 0 || k >= RIG_FRAME_KEY_MAX) {
-			fprintf(stderr, "rig-agent: key file %s: expected %d..%d bytes as hex digits\n",
+			fprintf(stderr,
+				"rig-agent: key file %s: expected %d..%d bytes as hex digits\n",
 				path, RIG_FRAME_KEY_MIN, RIG_FRAME_KEY_MAX);
 			return -1;
 		}
@@ -107,7 +109,8 @@ static int load_key(const char *path, struct agent_cfg *cfg)
 	}
 	memset(text, 0, sizeof(text));
 	if (hi >= 0 || k < RIG_FRAME_KEY_MIN) {
-		fprintf(stderr, "rig-agent: key file %s: expected %d..%d bytes as hex digits, got %zu\n",
+		fprintf(stderr,
+			"rig-agent: key file %s: expected %d..%d bytes as hex digits, got %zu\n",
 			path, RIG_FRAME_KEY_MIN, RIG_FRAME_KEY_MAX, k);
 		return -1;
 	}
@@ -130,7 +133,8 @@ static int open_listener(const char *spec, const char *port_file)
 	memcpy(host, spec, (size_t)(colon - spec));
 	host[colon - spec] = 0;
 	if (inet_pton(AF_INET, host, &a.sin_addr) != 1) {
-		fprintf(stderr, "rig-agent: --listen %s: '%s' is not an IPv4 address\n", spec, host);
+		fprintf(stderr, "rig-agent: --listen %s: '%s' is not an IPv4 address\n", spec,
+			host);
 		return -1;
 	}
 	a.sin_port = htons((uint16_t)atoi(colon + 1));
@@ -152,7 +156,8 @@ static int open_listener(const char *spec, const char *port_file)
 		f = fopen(tmp, "w");
 		if (!f || fprintf(f, "%d\n", ntohs(a.sin_port)) < 0 || fclose(f) ||
 		    rename(tmp, port_file)) {
-			fprintf(stderr, "rig-agent: --port-file %s: %s\n", port_file, strerror(errno));
+			fprintf(stderr, "rig-agent: --port-file %s: %s\n", port_file,
+				strerror(errno));
 			close(fd);
 			return -1;
 		}
@@ -163,17 +168,28 @@ static int open_listener(const char *spec, const char *port_file)
 static speed_t baud_const(long baud)
 {
 	switch (baud) {
-	case 9600: return B9600;
-	case 19200: return B19200;
-	case 38400: return B38400;
-	case 57600: return B57600;
-	case 115200: return B115200;
-	case 230400: return B230400;
-	case 460800: return B460800;
-	case 921600: return B921600;
-	case 1000000: return B1000000;
-	case 1500000: return B1500000;
-	case 3000000: return B3000000;
+	case 9600:
+		return B9600;
+	case 19200:
+		return B19200;
+	case 38400:
+		return B38400;
+	case 57600:
+		return B57600;
+	case 115200:
+		return B115200;
+	case 230400:
+		return B230400;
+	case 460800:
+		return B460800;
+	case 921600:
+		return B921600;
+	case 1000000:
+		return B1000000;
+	case 1500000:
+		return B1500000;
+	case 3000000:
+		return B3000000;
 	}
 	return 0;
 }

@@ -36,8 +36,8 @@ int agent_do_put_begin(struct agent_conn *c, const struct rig_frame *f)
 	uint32_t mode;
 
 	if (c->put_fd >= 0)
-		return agent_send_error(c, RIG_FERR_BUSY,
-					"an upload of %s is already in progress", c->put_name);
+		return agent_send_error(c, RIG_FERR_BUSY, "an upload of %s is already in progress",
+					c->put_name);
 	rig_frame_reader_init(&r, f->payload, f->len);
 	rig_frame_get_str(&r, name, sizeof(name));
 	size = rig_frame_get_u64(&r);
@@ -53,10 +53,9 @@ int agent_do_put_begin(struct agent_conn *c, const struct rig_frame *f)
 					"[A-Za-z0-9._-], no leading '.', no \"..\", no '/'",
 					name);
 	if (size > c->cfg->max_file_bytes)
-		return agent_send_error(c, RIG_FERR_TOO_BIG,
-					"%s: %llu bytes is over this agent's bound of %llu bytes",
-					name, (unsigned long long)size,
-					(unsigned long long)c->cfg->max_file_bytes);
+		return agent_send_error(
+		    c, RIG_FERR_TOO_BIG, "%s: %llu bytes is over this agent's bound of %llu bytes",
+		    name, (unsigned long long)size, (unsigned long long)c->cfg->max_file_bytes);
 	snprintf(c->put_tmp, sizeof(c->put_tmp), ".put-%s-%ld", name, (long)getpid());
 	unlinkat(c->cfg->workdir_fd, c->put_tmp, 0);
 	c->put_fd = openat(c->cfg->workdir_fd, c->put_tmp,
@@ -138,16 +137,18 @@ int agent_do_put_end(struct agent_conn *c, const struct rig_frame *f)
 	if (c->put_got != c->put_size) {
 		unsigned long long got = c->put_got, size = c->put_size;
 		agent_put_abort(c);
-		return agent_send_error(c, RIG_FERR_CHECKSUM,
-					"%s: truncated upload, %llu of %llu bytes; the old file is unchanged",
-					c->put_name, got, size);
+		return agent_send_error(
+		    c, RIG_FERR_CHECKSUM,
+		    "%s: truncated upload, %llu of %llu bytes; the old file is unchanged",
+		    c->put_name, got, size);
 	}
 	agent_sha256_final(&c->put_hash, sha);
 	if (!rig_frame_equal(sha, c->put_want, 32)) {
 		agent_put_abort(c);
-		return agent_send_error(c, RIG_FERR_CHECKSUM,
-					"%s: SHA-256 of the received bytes does not match; the old file is unchanged",
-					c->put_name);
+		return agent_send_error(
+		    c, RIG_FERR_CHECKSUM,
+		    "%s: SHA-256 of the received bytes does not match; the old file is unchanged",
+		    c->put_name);
 	}
 	if (fchmod(fd, c->put_mode) || fsync(fd)) {
 		int e = errno;
@@ -162,8 +163,7 @@ int agent_do_put_end(struct agent_conn *c, const struct rig_frame *f)
 	close(fd);
 	c->put_fd = -1;
 	fsync(c->cfg->workdir_fd);
-	agent_log(c->cfg, "stored %s (%llu bytes)", c->put_name,
-		  (unsigned long long)c->put_size);
+	agent_log(c->cfg, "stored %s (%llu bytes)", c->put_name, (unsigned long long)c->put_size);
 	return agent_send_ok(c);
 }
 
@@ -175,9 +175,9 @@ int agent_do_remove(struct agent_conn *c, const struct rig_frame *f)
 	rig_frame_reader_init(&r, f->payload, f->len);
 	rig_frame_get_str(&r, name, sizeof(name));
 	if (!rig_frame_reader_done(&r) || !rig_frame_valid_name(name))
-		return agent_send_error(c, RIG_FERR_BAD_NAME,
-					"refused name \"%s\": not a file name in the work directory",
-					name);
+		return agent_send_error(
+		    c, RIG_FERR_BAD_NAME,
+		    "refused name \"%s\": not a file name in the work directory", name);
 	if (unlinkat(c->cfg->workdir_fd, name, 0)) {
 		if (errno == ENOENT)
 			return agent_send_error(c, RIG_FERR_NOT_FOUND, "%s: no such file", name);

@@ -69,7 +69,8 @@ static int parse_run(struct agent_conn *c, const struct rig_frame *f, struct run
 	rig_frame_get_str(&r, q->prog, sizeof(q->prog));
 	if (r.bad || !rig_frame_valid_name(q->prog)) {
 		agent_send_error(c, RIG_FERR_BAD_NAME,
-				 "refused program \"%s\": a file name in the work directory", q->prog);
+				 "refused program \"%s\": a file name in the work directory",
+				 q->prog);
 		return 1;
 	}
 	q->argv[0] = keep(q, q->prog);
@@ -170,7 +171,8 @@ fail:
 	e = errno;
 	{
 		int64_t none = -1;
-		if (write(status_fd, &none, sizeof(none)) < 0 || write(status_fd, &e, sizeof(e)) < 0)
+		if (write(status_fd, &none, sizeof(none)) < 0 ||
+		    write(status_fd, &e, sizeof(e)) < 0)
 			_exit(127);
 	}
 	_exit(127);
@@ -257,9 +259,9 @@ int agent_do_run(struct agent_conn *c, const struct rig_frame *f)
 	if (parse_run(c, f, &q))
 		return c->closed ? -1 : 0;
 	if (fstatat(c->cfg->workdir_fd, q.prog, &sb, AT_SYMLINK_NOFOLLOW) || !S_ISREG(sb.st_mode))
-		return agent_send_error(c, RIG_FERR_NOT_FOUND,
-					"%s: no such program in the work directory (upload it first)",
-					q.prog);
+		return agent_send_error(
+		    c, RIG_FERR_NOT_FOUND,
+		    "%s: no such program in the work directory (upload it first)", q.prog);
 	if (pipe2(outp, O_CLOEXEC) || pipe2(errp, O_CLOEXEC) || pipe2(stp, O_CLOEXEC)) {
 		e = errno;
 		goto io_fail;
@@ -333,7 +335,8 @@ int agent_do_run(struct agent_conn *c, const struct rig_frame *f)
 		if (!exited && pidfd < 0)
 			wait_ms = 10; /* no pidfd (kernel < 5.3): poll for the exit */
 		if (exited)
-			wait_ms = 200; /* a grandchild may hold the pipes: do not wait for it long */
+			wait_ms =
+			    200; /* a grandchild may hold the pipes: do not wait for it long */
 		pr = poll(p, (nfds_t)np, wait_ms);
 		if (pr < 0 && errno != EINTR)
 			break;
@@ -364,7 +367,8 @@ int agent_do_run(struct agent_conn *c, const struct rig_frame *f)
 				kill(-pid, SIGKILL);
 				d.killed = 1;
 			} else if (rc > 0) {
-				agent_send_error(c, RIG_FERR_BUSY, "%s while a program runs: only KILL",
+				agent_send_error(c, RIG_FERR_BUSY,
+						 "%s while a program runs: only KILL",
 						 rig_frame_type_name(kf.type));
 			}
 		}

@@ -45,10 +45,7 @@ int agent_send(struct agent_conn *c, uint8_t type, const uint8_t *payload, uint3
 	return 0;
 }
 
-int agent_send_ok(struct agent_conn *c)
-{
-	return agent_send(c, RIG_MSG_OK, NULL, 0);
-}
+int agent_send_ok(struct agent_conn *c) { return agent_send(c, RIG_MSG_OK, NULL, 0); }
 
 int agent_send_error(struct agent_conn *c, uint32_t code, const char *fmt, ...)
 {
@@ -124,11 +121,10 @@ int agent_recv(struct agent_conn *c, struct rig_frame *f, int timeout_ms)
 			chk = rig_frame_accept(&c->s, f);
 			if (chk == RIG_FRAME_ACCEPT)
 				return 1;
-			agent_send_error(c,
-					 chk == RIG_FRAME_REJECT_UNAUTHED ? RIG_FERR_AUTH
-									  : RIG_FERR_PROTOCOL,
-					 "%s frame rejected: %s", rig_frame_type_name(f->type),
-					 rig_frame_check_str(chk));
+			agent_send_error(
+			    c, chk == RIG_FRAME_REJECT_UNAUTHED ? RIG_FERR_AUTH : RIG_FERR_PROTOCOL,
+			    "%s frame rejected: %s", rig_frame_type_name(f->type),
+			    rig_frame_check_str(chk));
 			c->closed = 1;
 			return -1;
 		}
@@ -331,7 +327,8 @@ void agent_serve(const struct agent_cfg *cfg, int in_fd, int out_fd, int is_tty)
 		if (rc < 0)
 			break;
 		for (;;) {
-			rc = agent_recv(c, &f, cfg->idle_timeout_ms > 0 ? cfg->idle_timeout_ms : -1);
+			rc =
+			    agent_recv(c, &f, cfg->idle_timeout_ms > 0 ? cfg->idle_timeout_ms : -1);
 			if (rc == 0) {
 				agent_send_error(c, RIG_FERR_PROTOCOL,
 						 "no request for %d ms: session ended",

@@ -262,9 +262,9 @@ void rig_frame_proof(rig_frame_hmac_fn hmac, enum rig_frame_proof which, const u
 		     const uint8_t agent_nonce[RIG_FRAME_NONCE], uint8_t out[32])
 {
 	static const char *const labels[] = {
-		[RIG_PROOF_HOST] = "rig-agent v1 host",
-		[RIG_PROOF_AGENT] = "rig-agent v1 agent",
-		[RIG_PROOF_SESSION] = "rig-agent v1 session",
+	    [RIG_PROOF_HOST] = "rig-agent v1 host",
+	    [RIG_PROOF_AGENT] = "rig-agent v1 agent",
+	    [RIG_PROOF_SESSION] = "rig-agent v1 session",
 	};
 	uint8_t msg[32 + 2 * RIG_FRAME_NONCE];
 	size_t l = strlen(labels[which]);
@@ -296,10 +296,7 @@ void rig_frame_put_bytes(struct rig_frame_writer *w, const void *p, size_t n)
 	w->len += n;
 }
 
-void rig_frame_put_u8(struct rig_frame_writer *w, uint8_t v)
-{
-	rig_frame_put_bytes(w, &v, 1);
-}
+void rig_frame_put_u8(struct rig_frame_writer *w, uint8_t v) { rig_frame_put_bytes(w, &v, 1); }
 
 void rig_frame_put_u32(struct rig_frame_writer *w, uint32_t v)
 {
@@ -409,10 +406,7 @@ size_t rig_frame_get_str(struct rig_frame_reader *r, char *out, size_t cap)
 	return n;
 }
 
-int rig_frame_reader_done(const struct rig_frame_reader *r)
-{
-	return !r->bad && r->off == r->len;
-}
+int rig_frame_reader_done(const struct rig_frame_reader *r) { return !r->bad && r->off == r->len; }
 
 int rig_frame_valid_name(const char *name)
 {
@@ -470,23 +464,40 @@ int rig_frame_get_run_done(struct rig_frame_reader *r, struct rig_frame_run_done
 const char *rig_frame_type_name(uint8_t type)
 {
 	switch (type) {
-	case RIG_MSG_HELLO: return "HELLO";
-	case RIG_MSG_HELLO_OK: return "HELLO_OK";
-	case RIG_MSG_AUTH: return "AUTH";
-	case RIG_MSG_AUTH_OK: return "AUTH_OK";
-	case RIG_MSG_FACTS: return "FACTS";
-	case RIG_MSG_FACTS_OK: return "FACTS_OK";
-	case RIG_MSG_PUT_BEGIN: return "PUT_BEGIN";
-	case RIG_MSG_PUT_DATA: return "PUT_DATA";
-	case RIG_MSG_PUT_END: return "PUT_END";
-	case RIG_MSG_RUN: return "RUN";
-	case RIG_MSG_OUTPUT: return "OUTPUT";
-	case RIG_MSG_RUN_DONE: return "RUN_DONE";
-	case RIG_MSG_KILL: return "KILL";
-	case RIG_MSG_REMOVE: return "REMOVE";
-	case RIG_MSG_BYE: return "BYE";
-	case RIG_MSG_OK: return "OK";
-	case RIG_MSG_ERROR: return "ERROR";
+	case RIG_MSG_HELLO:
+		return "HELLO";
+	case RIG_MSG_HELLO_OK:
+		return "HELLO_OK";
+	case RIG_MSG_AUTH:
+		return "AUTH";
+	case RIG_MSG_AUTH_OK:
+		return "AUTH_OK";
+	case RIG_MSG_FACTS:
+		return "FACTS";
+	case RIG_MSG_FACTS_OK:
+		return "FACTS_OK";
+	case RIG_MSG_PUT_BEGIN:
+		return "PUT_BEGIN";
+	case RIG_MSG_PUT_DATA:
+		return "PUT_DATA";
+	case RIG_MSG_PUT_END:
+		return "PUT_END";
+	case RIG_MSG_RUN:
+		return "RUN";
+	case RIG_MSG_OUTPUT:
+		return "OUTPUT";
+	case RIG_MSG_RUN_DONE:
+		return "RUN_DONE";
+	case RIG_MSG_KILL:
+		return "KILL";
+	case RIG_MSG_REMOVE:
+		return "REMOVE";
+	case RIG_MSG_BYE:
+		return "BYE";
+	case RIG_MSG_OK:
+		return "OK";
+	case RIG_MSG_ERROR:
+		return "ERROR";
 	}
 	return "?";
 }
@@ -494,15 +505,24 @@ const char *rig_frame_type_name(uint8_t type)
 const char *rig_frame_errcode_name(uint32_t code)
 {
 	switch (code) {
-	case RIG_FERR_PROTOCOL: return "protocol";
-	case RIG_FERR_AUTH: return "auth";
-	case RIG_FERR_TOO_BIG: return "too-big";
-	case RIG_FERR_BAD_NAME: return "bad-name";
-	case RIG_FERR_IO: return "io";
-	case RIG_FERR_CHECKSUM: return "checksum";
-	case RIG_FERR_NOT_FOUND: return "not-found";
-	case RIG_FERR_BUSY: return "busy";
-	case RIG_FERR_VERSION: return "version";
+	case RIG_FERR_PROTOCOL:
+		return "protocol";
+	case RIG_FERR_AUTH:
+		return "auth";
+	case RIG_FERR_TOO_BIG:
+		return "too-big";
+	case RIG_FERR_BAD_NAME:
+		return "bad-name";
+	case RIG_FERR_IO:
+		return "io";
+	case RIG_FERR_CHECKSUM:
+		return "checksum";
+	case RIG_FERR_NOT_FOUND:
+		return "not-found";
+	case RIG_FERR_BUSY:
+		return "busy";
+	case RIG_FERR_VERSION:
+		return "version";
 	}
 	return "?";
 }

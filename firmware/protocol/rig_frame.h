@@ -48,44 +48,44 @@
 #define RIG_FRAME_KEY_MAX 64
 
 /* Bounds every request obeys (the agent enforces them, the host respects them). */
-#define RIG_FRAME_MAX_NAME 64     /* a file name in the work directory */
-#define RIG_FRAME_MAX_ARGS 64     /* argv entries, and env entries */
-#define RIG_FRAME_MAX_ARG 4096    /* one argv or env string */
+#define RIG_FRAME_MAX_NAME 64	  /* a file name in the work directory */
+#define RIG_FRAME_MAX_ARGS 64	  /* argv entries, and env entries */
+#define RIG_FRAME_MAX_ARG 4096	  /* one argv or env string */
 #define RIG_FRAME_MAX_CHUNK 49152 /* file bytes in one PUT_DATA */
 
 enum rig_frame_type {
 	/* before authentication */
-	RIG_MSG_HELLO = 0x01,    /* host: u32 version, nonce[32] */
+	RIG_MSG_HELLO = 0x01,	 /* host: u32 version, nonce[32] */
 	RIG_MSG_HELLO_OK = 0x81, /* agent: u32 version, str agent_version, nonce[32] */
-	RIG_MSG_AUTH = 0x02,     /* host: proof[32] */
-	RIG_MSG_AUTH_OK = 0x82,  /* agent: proof[32] (mutual) */
+	RIG_MSG_AUTH = 0x02,	 /* host: proof[32] */
+	RIG_MSG_AUTH_OK = 0x82,	 /* agent: proof[32] (mutual) */
 	/* after */
-	RIG_MSG_FACTS = 0x03,     /* host: empty */
+	RIG_MSG_FACTS = 0x03,	  /* host: empty */
 	RIG_MSG_FACTS_OK = 0x83,  /* agent: u32 n, n x (str key, str value) */
 	RIG_MSG_PUT_BEGIN = 0x04, /* host: str name, u64 size, sha256[32], u32 mode */
 	RIG_MSG_PUT_DATA = 0x05,  /* host: u64 offset, bytes; no answer (streamed) */
-	RIG_MSG_PUT_END = 0x06,   /* host: empty; agent answers OK or ERROR */
-	RIG_MSG_RUN = 0x07,       /* host: see struct rig_frame_run */
-	RIG_MSG_OUTPUT = 0x87,    /* agent: u8 stream (1 out, 2 err), bytes */
+	RIG_MSG_PUT_END = 0x06,	  /* host: empty; agent answers OK or ERROR */
+	RIG_MSG_RUN = 0x07,	  /* host: see struct rig_frame_run */
+	RIG_MSG_OUTPUT = 0x87,	  /* agent: u8 stream (1 out, 2 err), bytes */
 	RIG_MSG_RUN_DONE = 0x88,  /* agent: see struct rig_frame_run_done */
-	RIG_MSG_KILL = 0x08,      /* host: empty; kills the running workload */
-	RIG_MSG_REMOVE = 0x09,    /* host: str name */
-	RIG_MSG_BYE = 0x0a,       /* host: empty; agent answers OK and closes */
-	RIG_MSG_OK = 0x80,        /* agent: empty */
-	RIG_MSG_ERROR = 0xff,     /* agent: u32 code, str message */
+	RIG_MSG_KILL = 0x08,	  /* host: empty; kills the running workload */
+	RIG_MSG_REMOVE = 0x09,	  /* host: str name */
+	RIG_MSG_BYE = 0x0a,	  /* host: empty; agent answers OK and closes */
+	RIG_MSG_OK = 0x80,	  /* agent: empty */
+	RIG_MSG_ERROR = 0xff,	  /* agent: u32 code, str message */
 };
 
 /* Codes carried by RIG_MSG_ERROR. */
 enum rig_frame_errcode {
-	RIG_FERR_PROTOCOL = 1,  /* malformed, unexpected, out of order */
-	RIG_FERR_AUTH = 2,      /* wrong key, or a request before authentication */
-	RIG_FERR_TOO_BIG = 3,   /* a length over a bound */
-	RIG_FERR_BAD_NAME = 4,  /* a name with '/', "..", a leading '.', bad characters */
-	RIG_FERR_IO = 5,        /* the board's file system or a system call failed */
-	RIG_FERR_CHECKSUM = 6,  /* upload size or SHA-256 did not match */
+	RIG_FERR_PROTOCOL = 1,	/* malformed, unexpected, out of order */
+	RIG_FERR_AUTH = 2,	/* wrong key, or a request before authentication */
+	RIG_FERR_TOO_BIG = 3,	/* a length over a bound */
+	RIG_FERR_BAD_NAME = 4,	/* a name with '/', "..", a leading '.', bad characters */
+	RIG_FERR_IO = 5,	/* the board's file system or a system call failed */
+	RIG_FERR_CHECKSUM = 6,	/* upload size or SHA-256 did not match */
 	RIG_FERR_NOT_FOUND = 7, /* no such file in the work directory */
-	RIG_FERR_BUSY = 8,      /* a run or upload is already in progress */
-	RIG_FERR_VERSION = 9,   /* the peer speaks another protocol version */
+	RIG_FERR_BUSY = 8,	/* a run or upload is already in progress */
+	RIG_FERR_VERSION = 9,	/* the peer speaks another protocol version */
 };
 
 /* A decoded frame: header fields and a pointer into the decoder's buffer. */
@@ -95,19 +95,19 @@ struct rig_frame {
 	uint32_t seq;
 	uint32_t len;
 	const uint8_t *payload;
-	const uint8_t *tag;   /* RIG_FRAME_TAG bytes */
-	const uint8_t *raw;   /* the whole frame (header..tag), for MAC checks */
-	size_t raw_len;       /* RIG_FRAME_HEADER + len */
+	const uint8_t *tag; /* RIG_FRAME_TAG bytes */
+	const uint8_t *raw; /* the whole frame (header..tag), for MAC checks */
+	size_t raw_len;	    /* RIG_FRAME_HEADER + len */
 };
 
 /* What rig_frame_decoder_push() found. */
 enum rig_frame_verdict {
 	RIG_FRAME_NEED_MORE = 0, /* all input consumed, no frame yet */
-	RIG_FRAME_OK = 1,        /* a frame whose CRC matched, in *out */
-	RIG_FRAME_CORRUPT = 2,   /* CRC mismatch: skipped to the next magic */
-	RIG_FRAME_TOO_BIG = 3,   /* length over the bound: skipped to the next magic */
+	RIG_FRAME_OK = 1,	 /* a frame whose CRC matched, in *out */
+	RIG_FRAME_CORRUPT = 2,	 /* CRC mismatch: skipped to the next magic */
+	RIG_FRAME_TOO_BIG = 3,	 /* length over the bound: skipped to the next magic */
 	RIG_FRAME_BAD_VERSION = 4,
-	RIG_FRAME_NOISE = 5,     /* bytes before a magic were dropped (count in .noise) */
+	RIG_FRAME_NOISE = 5, /* bytes before a magic were dropped (count in .noise) */
 };
 
 /*
@@ -120,7 +120,7 @@ struct rig_frame_decoder {
 	size_t cap;
 	size_t len;
 	uint32_t max_payload;
-	int have_frame; /* the last OK frame is still at the front of buf */
+	int have_frame;	       /* the last OK frame is still at the front of buf */
 	uint32_t last_bad_len; /* the length field of the last TOO_BIG frame */
 	unsigned long frames, corrupt, too_big, bad_version, noise_bytes;
 };
@@ -152,11 +152,11 @@ typedef void (*rig_frame_hmac_fn)(const uint8_t *key, size_t key_len, const uint
  */
 struct rig_frame_session {
 	rig_frame_hmac_fn hmac;
-	int is_agent;     /* 1 on the agent: sets RIG_FRAME_F_AGENT on what it sends */
-	int authed;       /* frames are tagged and checked from now on */
-	uint8_t key[32];  /* session key when authed */
-	uint32_t tx_seq;  /* next seq to send */
-	uint32_t rx_seq;  /* next seq expected */
+	int is_agent;	 /* 1 on the agent: sets RIG_FRAME_F_AGENT on what it sends */
+	int authed;	 /* frames are tagged and checked from now on */
+	uint8_t key[32]; /* session key when authed */
+	uint32_t tx_seq; /* next seq to send */
+	uint32_t rx_seq; /* next seq expected */
 };
 
 void rig_frame_session_init(struct rig_frame_session *s, rig_frame_hmac_fn hmac, int is_agent);
@@ -173,10 +173,10 @@ size_t rig_frame_encode(struct rig_frame_session *s, uint8_t type, const uint8_t
 /* What rig_frame_accept() thinks of a received frame. */
 enum rig_frame_check {
 	RIG_FRAME_ACCEPT = 0,
-	RIG_FRAME_REJECT_SEQ = 1,       /* replayed, reordered or lost frame */
-	RIG_FRAME_REJECT_TAG = 2,       /* tag mismatch: tampered, or another key */
+	RIG_FRAME_REJECT_SEQ = 1,	/* replayed, reordered or lost frame */
+	RIG_FRAME_REJECT_TAG = 2,	/* tag mismatch: tampered, or another key */
 	RIG_FRAME_REJECT_DIRECTION = 3, /* a frame reflected back at its sender */
-	RIG_FRAME_REJECT_UNAUTHED = 4,  /* before authentication, only the handshake */
+	RIG_FRAME_REJECT_UNAUTHED = 4,	/* before authentication, only the handshake */
 };
 
 /* Checks direction, sequence number and (when authenticated) the tag of a
@@ -249,14 +249,14 @@ int rig_frame_valid_name(const char *name);
 /* A RUN request. */
 struct rig_frame_run_done {
 	int32_t exit_code;    /* exit status, or -1 when killed by a signal */
-	int32_t signal;       /* the signal, or 0 */
+	int32_t signal;	      /* the signal, or 0 */
 	uint8_t timed_out;    /* killed by the agent at the timeout */
-	uint8_t killed;       /* killed because the host asked */
+	uint8_t killed;	      /* killed because the host asked */
 	int64_t startup_ns;   /* exec to the ready line on the board's CLOCK_MONOTONIC; -1: none */
 	int64_t wall_ns;      /* exec to exit */
 	int64_t peak_rss_kib; /* wait4's ru_maxrss */
 	int64_t user_ns, sys_ns;
-	uint64_t out_bytes;   /* stdout bytes the workload wrote */
+	uint64_t out_bytes;	/* stdout bytes the workload wrote */
 	uint64_t dropped_bytes; /* output not forwarded (over the output bound) */
 };
 void rig_frame_put_run_done(struct rig_frame_writer *w, const struct rig_frame_run_done *d);

@@ -73,8 +73,8 @@ int rig_agent_load_key(const char *path, uint8_t key[RIG_FRAME_KEY_MAX], size_t 
 	if (k < sizeof(hex))
 		hex[k] = 0;
 	rc = k < sizeof(hex) && k % 2 == 0
-		     ? sodium_hex2bin(key, RIG_FRAME_KEY_MAX, hex, k, NULL, &bin_len, NULL)
-		     : -1;
+		 ? sodium_hex2bin(key, RIG_FRAME_KEY_MAX, hex, k, NULL, &bin_len, NULL)
+		 : -1;
 	sodium_memzero(hex, sizeof(hex));
 	if (rc || bin_len < RIG_FRAME_KEY_MIN)
 		return rig_fail(err, RIG_ERR_INVALID,
@@ -92,8 +92,9 @@ static int send_frame(struct rig_agent *a, uint8_t type, const uint8_t *payload,
 	ssize_t w;
 
 	if (n == 0)
-		return rig_fail(err, RIG_ERR_INVALID, "agent %s: %s payload of %zu bytes is too big",
-				a->name, rig_frame_type_name(type), len);
+		return rig_fail(err, RIG_ERR_INVALID,
+				"agent %s: %s payload of %zu bytes is too big", a->name,
+				rig_frame_type_name(type), len);
 	w = rig_transport_write(a->t, a->tx, n, timeout_ms, err);
 	return w < 0 ? (int)w : 0;
 }
@@ -106,8 +107,8 @@ static int recv_frame(struct rig_agent *a, struct rig_frame *f, int timeout_ms,
 
 	for (;;) {
 		size_t used;
-		enum rig_frame_verdict v = rig_frame_decoder_push(
-			&a->dec, a->in + a->in_off, a->in_len - a->in_off, &used, f);
+		enum rig_frame_verdict v = rig_frame_decoder_push(&a->dec, a->in + a->in_off,
+								  a->in_len - a->in_off, &used, f);
 		enum rig_frame_check chk;
 		int64_t left;
 		ssize_t r;
@@ -117,11 +118,11 @@ static int recv_frame(struct rig_agent *a, struct rig_frame *f, int timeout_ms,
 		case RIG_FRAME_OK:
 			chk = rig_frame_accept(&a->s, f);
 			if (chk != RIG_FRAME_ACCEPT)
-				return rig_fail(err, chk == RIG_FRAME_REJECT_TAG ? RIG_ERR_AUTH
-										 : RIG_ERR_PROTOCOL,
-						"agent %s: %s frame rejected: %s", a->name,
-						rig_frame_type_name(f->type),
-						rig_frame_check_str(chk));
+				return rig_fail(
+				    err,
+				    chk == RIG_FRAME_REJECT_TAG ? RIG_ERR_AUTH : RIG_ERR_PROTOCOL,
+				    "agent %s: %s frame rejected: %s", a->name,
+				    rig_frame_type_name(f->type), rig_frame_check_str(chk));
 			return 0;
 		case RIG_FRAME_NOISE:
 			continue; /* console text on a serial line */
@@ -167,14 +168,24 @@ static int agent_error(struct rig_agent *a, const struct rig_frame *f, struct ri
 	code = rig_frame_get_u32(&r);
 	rig_frame_get_str(&r, msg, sizeof(msg));
 	switch (code) {
-	case RIG_FERR_AUTH: rc = RIG_ERR_AUTH; break;
+	case RIG_FERR_AUTH:
+		rc = RIG_ERR_AUTH;
+		break;
 	case RIG_FERR_TOO_BIG:
 	case RIG_FERR_BAD_NAME:
-	case RIG_FERR_BUSY: rc = RIG_ERR_INVALID; break;
-	case RIG_FERR_NOT_FOUND: rc = RIG_ERR_NOT_FOUND; break;
+	case RIG_FERR_BUSY:
+		rc = RIG_ERR_INVALID;
+		break;
+	case RIG_FERR_NOT_FOUND:
+		rc = RIG_ERR_NOT_FOUND;
+		break;
 	case RIG_FERR_IO:
-	case RIG_FERR_CHECKSUM: rc = RIG_ERR_IO; break;
-	default: rc = RIG_ERR_PROTOCOL; break;
+	case RIG_FERR_CHECKSUM:
+		rc = RIG_ERR_IO;
+		break;
+	default:
+		rc = RIG_ERR_PROTOCOL;
+		break;
 	}
 	return rig_fail(err, rc, "agent %s refused (%s): %s", a->name, rig_frame_errcode_name(code),
 			r.bad ? "(malformed ERROR frame)" : msg);
@@ -260,10 +271,7 @@ fail:
 	return rc;
 }
 
-const char *rig_agent_version(const struct rig_agent *a)
-{
-	return a->version;
-}
+const char *rig_agent_version(const struct rig_agent *a) { return a->version; }
 
 int rig_agent_facts(struct rig_agent *a, struct rig_kvlist *facts, struct rig_error *err)
 {
@@ -389,8 +397,8 @@ int rig_agent_run(struct rig_agent *a, const struct rig_agent_run_req *req,
 		case RIG_MSG_RUN_DONE:
 			rig_frame_reader_init(&r, f.payload, f.len);
 			if (rig_frame_get_run_done(&r, done))
-				return rig_fail(err, RIG_ERR_PROTOCOL, "agent %s: malformed RUN_DONE",
-						a->name);
+				return rig_fail(err, RIG_ERR_PROTOCOL,
+						"agent %s: malformed RUN_DONE", a->name);
 			return 0;
 		case RIG_MSG_ERROR:
 			return agent_error(a, &f, err);
@@ -418,18 +426,12 @@ void rig_agent_close(struct rig_agent *a)
 	free(a);
 }
 
-struct rig_transport *rig_agent_transport(struct rig_agent *a)
-{
-	return a->t;
-}
+struct rig_transport *rig_agent_transport(struct rig_agent *a) { return a->t; }
 
-struct rig_frame_session *rig_agent_session(struct rig_agent *a)
-{
-	return &a->s;
-}
+struct rig_frame_session *rig_agent_session(struct rig_agent *a) { return &a->s; }
 
-int rig_agent_recv_frame(struct rig_agent *a, uint8_t *type, uint8_t *buf, size_t cap,
-			 size_t *len, int timeout_ms, struct rig_error *err)
+int rig_agent_recv_frame(struct rig_agent *a, uint8_t *type, uint8_t *buf, size_t cap, size_t *len,
+			 int timeout_ms, struct rig_error *err)
 {
 	struct rig_frame f;
 	int rc = recv_frame(a, &f, timeout_ms, err);

@@ -64,13 +64,13 @@ int rig_agent_remove(struct rig_agent *a, const char *name, struct rig_error *er
 typedef int (*rig_agent_output_fn)(void *ctx, int stream, const char *data, size_t len);
 
 struct rig_agent_run_req {
-	const char *prog;              /* a file in the work directory */
-	const char *const *args;       /* argv[1..], n_args of them */
+	const char *prog;	 /* a file in the work directory */
+	const char *const *args; /* argv[1..], n_args of them */
 	size_t n_args;
-	const char *const *env;        /* "K=V", n_env of them */
+	const char *const *env; /* "K=V", n_env of them */
 	size_t n_env;
-	uint32_t timeout_ms;           /* the agent kills it after this; 0: none */
-	uint64_t cpu_mask;             /* CPU affinity; 0: any */
+	uint32_t timeout_ms;	       /* the agent kills it after this; 0: none */
+	uint64_t cpu_mask;	       /* CPU affinity; 0: any */
 	rig_agent_output_fn on_output; /* may be NULL */
 	void *ctx;
 };
@@ -93,7 +93,7 @@ struct rig_frame_session *rig_agent_session(struct rig_agent *a);
 /* Receives one frame (any type): 0 with *type and a copy of the payload in
  * buf (at most cap bytes, *len), or an error. An ERROR frame is returned as
  * such, not turned into an error code. */
-int rig_agent_recv_frame(struct rig_agent *a, uint8_t *type, uint8_t *buf, size_t cap,
-			 size_t *len, int timeout_ms, struct rig_error *err);
+int rig_agent_recv_frame(struct rig_agent *a, uint8_t *type, uint8_t *buf, size_t cap, size_t *len,
+			 int timeout_ms, struct rig_error *err);
 
 #endif

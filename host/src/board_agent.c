@@ -110,7 +110,7 @@ static void expand_path(const char *in, const char *board_file, char *out, size_
 static int configure_qemu(struct rig_board *b, struct agent_priv *ap, const struct rig_cfg *cfg,
 			  struct rig_cfg_node *sec, struct rig_error *err)
 {
-	static const char *const keys[] = {"system", "machine", "cpu", "memory", "smp",
+	static const char *const keys[] = {"system",	 "machine",   "cpu",	"memory", "smp",
 					   "kernel_dir", "image_dir", "append", NULL};
 	char raw[PATH_MAX];
 	int rc;
@@ -121,13 +121,13 @@ static int configure_qemu(struct rig_board *b, struct agent_priv *ap, const stru
 			      sizeof(ap->qemu_system), err)) ||
 	    (rc = rig_cfg_str(cfg, sec, "machine", 0, "virt", ap->machine, sizeof(ap->machine),
 			      err)) ||
-	    (rc = rig_cfg_str(cfg, sec, "cpu", 0, "cortex-a53", ap->qemu_cpu,
-			      sizeof(ap->qemu_cpu), err)) ||
-	    (rc = rig_cfg_str(cfg, sec, "memory", 0, "512M", ap->memory, sizeof(ap->memory),
+	    (rc = rig_cfg_str(cfg, sec, "cpu", 0, "cortex-a53", ap->qemu_cpu, sizeof(ap->qemu_cpu),
 			      err)) ||
+	    (rc =
+		 rig_cfg_str(cfg, sec, "memory", 0, "512M", ap->memory, sizeof(ap->memory), err)) ||
 	    (rc = rig_cfg_int(cfg, sec, "smp", 0, 1, 1, 8, &ap->smp, err)) ||
-	    (rc = rig_cfg_str(cfg, sec, "append", 0, "console=ttyAMA0 quiet panic=-1",
-			      ap->append, sizeof(ap->append), err)))
+	    (rc = rig_cfg_str(cfg, sec, "append", 0, "console=ttyAMA0 quiet panic=-1", ap->append,
+			      sizeof(ap->append), err)))
 		return rc;
 	if ((rc = rig_cfg_str(cfg, sec, "kernel_dir", 0, "{cache}/pi-kernel", raw, sizeof(raw),
 			      err)))
@@ -140,16 +140,18 @@ static int configure_qemu(struct rig_board *b, struct agent_priv *ap, const stru
 	if (strcmp(ap->machine, "virt") != 0)
 		return rig_fail(err, RIG_ERR_PARSE,
 				"%s:%d: field 'qemu/machine': only \"virt\" is supported for agent "
-				"boards (raspi3b's UART is bound to Bluetooth and it has no network), got \"%s\"",
-				b->file, rig_cfg_line(rig_cfg_get(cfg, sec, "machine")), ap->machine);
+				"boards (raspi3b's UART is bound to Bluetooth and it has no "
+				"network), got \"%s\"",
+				b->file, rig_cfg_line(rig_cfg_get(cfg, sec, "machine")),
+				ap->machine);
 	return 0;
 }
 
 static int agent_configure(struct rig_board *b, const struct rig_cfg *cfg, struct rig_error *err)
 {
-	static const char *const keys[] = {"key_file", "transport", "host",  "port",
-					   "serial",   "baud",      "cpu",   "env",
-					   "connect_timeout", "hot_c", NULL};
+	static const char *const keys[] = {"key_file",	      "transport", "host", "port",
+					   "serial",	      "baud",	   "cpu",  "env",
+					   "connect_timeout", "hot_c",	   NULL};
 	static const char *const transports[] = {"tcp", "serial", NULL};
 	struct rig_cfg_node *sec = rig_cfg_get(cfg, NULL, "agent");
 	struct rig_cfg_node *qsec = rig_cfg_get(cfg, NULL, "qemu");
@@ -160,7 +162,8 @@ static int agent_configure(struct rig_board *b, const struct rig_cfg *cfg, struc
 	b->priv = ap;
 	if (!sec)
 		return rig_fail(err, RIG_ERR_PARSE,
-				"%s:%d: an agent board needs an 'agent:' section (key_file, transport, host...)",
+				"%s:%d: an agent board needs an 'agent:' section (key_file, "
+				"transport, host...)",
 				b->file, rig_cfg_line(rig_cfg_root(cfg)));
 	if (qsec && (rc = configure_qemu(b, ap, cfg, qsec, err)))
 		return rc;
@@ -187,21 +190,25 @@ static int agent_configure(struct rig_board *b, const struct rig_cfg *cfg, struc
 		snprintf(ap->key_file, sizeof(ap->key_file), "%s/agent.key", ap->image_dir);
 	if (!ap->has_qemu && ap->transport == XPORT_TCP && !ap->host[0])
 		return rig_fail(err, RIG_ERR_PARSE,
-				"%s:%d: field 'agent/host' is required with transport tcp (the board's host name)",
+				"%s:%d: field 'agent/host' is required with transport tcp (the "
+				"board's host name)",
 				b->file, rig_cfg_line(sec));
 	if (!ap->has_qemu && ap->transport == XPORT_TCP && ap->port == 0)
 		return rig_fail(err, RIG_ERR_PARSE,
-				"%s:%d: field 'agent/port': 0 (pick a free port) only makes sense with a qemu: section",
+				"%s:%d: field 'agent/port': 0 (pick a free port) only makes sense "
+				"with a qemu: section",
 				b->file, rig_cfg_line(rig_cfg_get(cfg, sec, "port")));
 	if (!ap->has_qemu && ap->transport == XPORT_SERIAL && !ap->serial[0])
 		return rig_fail(err, RIG_ERR_PARSE,
-				"%s:%d: field 'agent/serial' is required with transport serial (e.g. /dev/ttyUSB0)",
+				"%s:%d: field 'agent/serial' is required with transport serial "
+				"(e.g. /dev/ttyUSB0)",
 				b->file, rig_cfg_line(sec));
 	for (size_t i = 0; i < ap->env.n; i++)
 		if (!strchr(ap->env.v[i], '='))
 			return rig_fail(err, RIG_ERR_PARSE,
-					"%s:%d: field 'agent/env': expected K=V, got \"%s\"", b->file,
-					rig_cfg_line(rig_cfg_get(cfg, sec, "env")), ap->env.v[i]);
+					"%s:%d: field 'agent/env': expected K=V, got \"%s\"",
+					b->file, rig_cfg_line(rig_cfg_get(cfg, sec, "env")),
+					ap->env.v[i]);
 	return 0;
 }
 
@@ -230,8 +237,8 @@ static int build_image(struct rig_board *b, struct agent_priv *ap, struct rig_er
 {
 	char script[PATH_MAX];
 	struct rig_proc_result res = {0};
-	char *argv[] = {script, "--arch", "aarch64", "--kernel-dir", ap->kernel_dir, "--out",
-			ap->image_dir, NULL};
+	char *argv[] = {script,		"--arch", "aarch64",	 "--kernel-dir",
+			ap->kernel_dir, "--out",  ap->image_dir, NULL};
 	int rc;
 
 	snprintf(script, sizeof(script), "%s/firmware/pi-image/mkimage.sh", RIG_SOURCE_DIR);
@@ -252,8 +259,9 @@ static int start_vm(struct rig_board *b, struct agent_priv *ap, struct rig_error
 	int rc;
 
 	if (!rig_which(ap->qemu_system, found, sizeof(found)))
-		return rig_fail(err, RIG_ERR_SKIPPED, "board %s: %s is not installed (scripts/setup.sh)",
-				b->name, ap->qemu_system);
+		return rig_fail(err, RIG_ERR_SKIPPED,
+				"board %s: %s is not installed (scripts/setup.sh)", b->name,
+				ap->qemu_system);
 	snprintf(path, sizeof(path), "%s/vmlinuz", ap->kernel_dir);
 	if (!rig_file_exists(path))
 		return rig_fail(err, RIG_ERR_SKIPPED,
@@ -393,8 +401,8 @@ static int console_says_agent_started(struct agent_priv *ap)
  * connections before the guest listens, then closes them). */
 static int connect_agent(struct rig_board *b, struct agent_priv *ap, struct rig_error *err)
 {
-	int64_t deadline = rig_now_ns() + (ap->has_qemu ? b->ready_timeout_ms
-							 : ap->connect_timeout_ms) * 1000000;
+	int64_t deadline =
+	    rig_now_ns() + (ap->has_qemu ? b->ready_timeout_ms : ap->connect_timeout_ms) * 1000000;
 	int rc;
 
 	/* The emulated board: follow the boot in the console log and say
@@ -407,10 +415,11 @@ static int connect_agent(struct rig_board *b, struct agent_priv *ap, struct rig_
 			if (!rig_qemu_alive(ap->q, &status) || rig_now_ns() >= deadline) {
 				char con[400];
 				console_tail(ap, con, sizeof(con));
-				return rig_fail(err, RIG_ERR_TIMEOUT,
-						"board %s: the agent did not start (QEMU %s) | console: %s",
-						b->name, rig_qemu_alive(ap->q, NULL) ? "running" : "exited",
-						con);
+				return rig_fail(
+				    err, RIG_ERR_TIMEOUT,
+				    "board %s: the agent did not start (QEMU %s) | console: %s",
+				    b->name, rig_qemu_alive(ap->q, NULL) ? "running" : "exited",
+				    con);
 			}
 			nanosleep(&(struct timespec){.tv_nsec = 100 * 1000000}, NULL);
 		}
@@ -422,9 +431,10 @@ static int connect_agent(struct rig_board *b, struct agent_priv *ap, struct rig_
 
 		if (left_ms < 1)
 			left_ms = 1;
-		rc = connect_once(b, ap, (int)(left_ms < ap->connect_timeout_ms ? left_ms
-									: ap->connect_timeout_ms),
-				  err);
+		rc = connect_once(
+		    b, ap,
+		    (int)(left_ms < ap->connect_timeout_ms ? left_ms : ap->connect_timeout_ms),
+		    err);
 		if (rc == 0 || rc == RIG_ERR_AUTH || rc == RIG_ERR_INVALID)
 			return rc;
 		rig_dbg("board %s: not yet: %s", b->name, err ? err->msg : "");
@@ -433,7 +443,8 @@ static int connect_agent(struct rig_board *b, struct agent_priv *ap, struct rig_
 			rig_qemu_log_tail(ap->q, tail, sizeof(tail));
 			console_tail(ap, con, sizeof(con));
 			return rig_fail(err, RIG_ERR_CRASH,
-					"board %s: QEMU exited (status %d) before the agent answered: %s | console: %s",
+					"board %s: QEMU exited (status %d) before the agent "
+					"answered: %s | console: %s",
 					b->name, status, tail, con);
 		}
 		if (rig_now_ns() >= deadline || !ap->q) {
@@ -551,10 +562,11 @@ static int agent_supports(struct rig_board *b, const struct rig_artifact *a, str
 	/* ARMv6 (Pi Zero, Pi 1): Debian's armhf gcc and gccgo emit ARMv7
 	 * instructions (SIGILL there); only gc with GOARM=6 runs. */
 	if (strcmp(b->target.variant, "armv6") == 0 && strcmp(a->toolchain, "gc") != 0)
-		return rig_fail(err, RIG_ERR_SKIPPED,
-				"board %s is ARMv6: Debian's armhf %s output is ARMv7 and dies with "
-				"SIGILL there; only gc with GOARM=6 runs (armel toolchains would be needed)",
-				b->name, a->toolchain);
+		return rig_fail(
+		    err, RIG_ERR_SKIPPED,
+		    "board %s is ARMv6: Debian's armhf %s output is ARMv7 and dies with "
+		    "SIGILL there; only gc with GOARM=6 runs (armel toolchains would be needed)",
+		    b->name, a->toolchain);
 	return 0;
 }
 
@@ -690,8 +702,8 @@ static int agent_run(struct rig_board *b, const struct rig_run_req *req, struct 
 	else if (d.exit_code != 0)
 		rig_sample_fail(out, "exited with status %d", d.exit_code);
 	else if (d.startup_ns < 0)
-		rig_sample_fail(out, "no ready line (%lu noise, %lu corrupt lines)", rc.parser.noise,
-				rc.parser.corrupt);
+		rig_sample_fail(out, "no ready line (%lu noise, %lu corrupt lines)",
+				rc.parser.noise, rc.parser.corrupt);
 	else if (!rc.done_seen)
 		rig_sample_fail(out, "no done line");
 	else if (rc.done_status != 0)
@@ -722,14 +734,14 @@ static void agent_destroy(struct rig_board *b)
 }
 
 const struct rig_board_ops rig_board_agent_ops = {
-	.kind = "agent",
-	.configure = agent_configure,
-	.open = agent_open,
-	.close = agent_close,
-	.facts = agent_facts,
-	.supports = agent_supports,
-	.prepare = agent_prepare,
-	.run = agent_run,
-	.reset = agent_reset,
-	.destroy = agent_destroy,
+    .kind = "agent",
+    .configure = agent_configure,
+    .open = agent_open,
+    .close = agent_close,
+    .facts = agent_facts,
+    .supports = agent_supports,
+    .prepare = agent_prepare,
+    .run = agent_run,
+    .reset = agent_reset,
+    .destroy = agent_destroy,
 };

@@ -27,18 +27,22 @@ static int have_everything(void)
 	if (cache && *cache)
 		snprintf(kernel, sizeof(kernel), "%s/pi-kernel/vmlinuz", cache);
 	else
-		snprintf(kernel, sizeof(kernel), "%s/.cache/rig/pi-kernel/vmlinuz", home ? home : "");
+		snprintf(kernel, sizeof(kernel), "%s/.cache/rig/pi-kernel/vmlinuz",
+			 home ? home : "");
 	if (!rigtest_have("qemu-system-aarch64")) {
-		print_message("[  SKIPPED ] qemu-system-aarch64 is not installed (scripts/setup.sh)\n");
+		print_message(
+		    "[  SKIPPED ] qemu-system-aarch64 is not installed (scripts/setup.sh)\n");
 		return 0;
 	}
 	if (!rigtest_have("aarch64-linux-gnu-gcc")) {
-		print_message("[  SKIPPED ] aarch64-linux-gnu-gcc is not installed (scripts/setup.sh)\n");
+		print_message(
+		    "[  SKIPPED ] aarch64-linux-gnu-gcc is not installed (scripts/setup.sh)\n");
 		return 0;
 	}
 	if (!rig_file_exists(kernel)) {
-		print_message("[  SKIPPED ] no Debian arm64 kernel at %s: run scripts/pi-kernel.sh\n",
-			      kernel);
+		print_message(
+		    "[  SKIPPED ] no Debian arm64 kernel at %s: run scripts/pi-kernel.sh\n",
+		    kernel);
 		return 0;
 	}
 	return 1;
@@ -174,8 +178,8 @@ static void emulated_pi_runs_hello_over_serial(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(emulated_pi_runs_hello_over_tcp),
-		cmocka_unit_test(emulated_pi_runs_hello_over_serial),
+	    cmocka_unit_test(emulated_pi_runs_hello_over_tcp),
+	    cmocka_unit_test(emulated_pi_runs_hello_over_serial),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

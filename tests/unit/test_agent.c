@@ -408,9 +408,22 @@ static void tampered_frame_is_refused(void **state)
 static void oversized_frame_is_refused(void **state)
 {
 	struct rig_agent *a = connect_ok();
-	uint8_t hdr[RIG_FRAME_HEADER] = {RIG_FRAME_MAGIC0, RIG_FRAME_MAGIC1, RIG_FRAME_VERSION,
-					 RIG_MSG_PUT_DATA, 0, 0, 0, 0, 0, 0, 0, 3,
-					 0x01, 0x00, 0x00, 0x00}; /* 16 MiB */
+	uint8_t hdr[RIG_FRAME_HEADER] = {RIG_FRAME_MAGIC0,
+					 RIG_FRAME_MAGIC1,
+					 RIG_FRAME_VERSION,
+					 RIG_MSG_PUT_DATA,
+					 0,
+					 0,
+					 0,
+					 0,
+					 0,
+					 0,
+					 0,
+					 3,
+					 0x01,
+					 0x00,
+					 0x00,
+					 0x00}; /* 16 MiB */
 	struct rig_error err = {0};
 
 	rig_transport_write(rig_agent_transport(a), hdr, sizeof(hdr), 5000, &err);
@@ -451,7 +464,7 @@ static void request_without_handshake_is_refused(void **state)
 static void put_script(struct rig_agent *a, const char *name, const char *body)
 {
 	char ready[RIG_REPORT_MAX_LINE + 2], result[RIG_REPORT_MAX_LINE + 2],
-		done[RIG_REPORT_MAX_LINE + 2];
+	    done[RIG_REPORT_MAX_LINE + 2];
 	struct rig_error err = {0};
 	char *text;
 
@@ -489,9 +502,15 @@ static void run_measures_on_the_board(void **state)
 	struct out o = {0};
 	const char *args[] = {"first arg"};
 	const char *env[] = {"RIG_TEST_VAR=value"};
-	struct rig_agent_run_req req = {.prog = "wl.sh", .args = args, .n_args = 1, .env = env,
-					.n_env = 1, .timeout_ms = 10000, .cpu_mask = 1,
-					.on_output = on_output, .ctx = &o};
+	struct rig_agent_run_req req = {.prog = "wl.sh",
+					.args = args,
+					.n_args = 1,
+					.env = env,
+					.n_env = 1,
+					.timeout_ms = 10000,
+					.cpu_mask = 1,
+					.on_output = on_output,
+					.ctx = &o};
 
 	put_script(a, "wl.sh",
 		   "sleep 0.05\necho \"$READY\"\necho \"$RESULT\"\necho \"arg=$1 var=$RIG_TEST_VAR "
@@ -553,8 +572,8 @@ static void kill_request_stops_the_program(void **state)
 	struct rig_frame_run_done d;
 	struct rig_error err = {0};
 	struct out o = {.kill_after = 1};
-	struct rig_agent_run_req req = {.prog = "loop.sh", .timeout_ms = 20000,
-					.on_output = on_output, .ctx = &o};
+	struct rig_agent_run_req req = {
+	    .prog = "loop.sh", .timeout_ms = 20000, .on_output = on_output, .ctx = &o};
 
 	put_script(a, "loop.sh", "echo \"$READY\"\nexec sleep 30");
 	if (rig_agent_run(a, &req, &d, &err))
@@ -599,8 +618,9 @@ static void key_file_readable_by_others_is_refused(void **state)
 	uint8_t key[RIG_FRAME_KEY_MAX];
 	size_t len;
 	struct rig_error err = {0};
-	const char *p = rigtest_write(fx.dir, "open.key",
-				      "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\n");
+	const char *p =
+	    rigtest_write(fx.dir, "open.key",
+			  "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\n");
 
 	chmod(p, 0644);
 	assert_int_equal(rig_agent_load_key(p, key, &len, &err), RIG_ERR_INVALID);
@@ -613,25 +633,25 @@ static void key_file_readable_by_others_is_refused(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(handshake_gives_version),
-		cmocka_unit_test(wrong_key_is_refused),
-		cmocka_unit_test(facts_describe_the_machine),
-		cmocka_unit_test(upload_lands_atomically_with_its_mode),
-		cmocka_unit_test(names_with_dotdot_or_slash_are_refused),
-		cmocka_unit_test(truncated_upload_leaves_old_file),
-		cmocka_unit_test(upload_over_the_size_bound_is_refused),
-		cmocka_unit_test(agent_survives_client_vanishing_mid_upload),
-		cmocka_unit_test(replayed_frame_is_refused),
-		cmocka_unit_test(tampered_frame_is_refused),
-		cmocka_unit_test(oversized_frame_is_refused),
-		cmocka_unit_test(request_without_handshake_is_refused),
-		cmocka_unit_test(run_measures_on_the_board),
-		cmocka_unit_test(run_without_ready_line_has_no_startup),
-		cmocka_unit_test(run_timeout_kills_the_program),
-		cmocka_unit_test(kill_request_stops_the_program),
-		cmocka_unit_test(run_of_missing_program_is_refused),
-		cmocka_unit_test(remove_deletes_and_reports_missing),
-		cmocka_unit_test(key_file_readable_by_others_is_refused),
+	    cmocka_unit_test(handshake_gives_version),
+	    cmocka_unit_test(wrong_key_is_refused),
+	    cmocka_unit_test(facts_describe_the_machine),
+	    cmocka_unit_test(upload_lands_atomically_with_its_mode),
+	    cmocka_unit_test(names_with_dotdot_or_slash_are_refused),
+	    cmocka_unit_test(truncated_upload_leaves_old_file),
+	    cmocka_unit_test(upload_over_the_size_bound_is_refused),
+	    cmocka_unit_test(agent_survives_client_vanishing_mid_upload),
+	    cmocka_unit_test(replayed_frame_is_refused),
+	    cmocka_unit_test(tampered_frame_is_refused),
+	    cmocka_unit_test(oversized_frame_is_refused),
+	    cmocka_unit_test(request_without_handshake_is_refused),
+	    cmocka_unit_test(run_measures_on_the_board),
+	    cmocka_unit_test(run_without_ready_line_has_no_startup),
+	    cmocka_unit_test(run_timeout_kills_the_program),
+	    cmocka_unit_test(kill_request_stops_the_program),
+	    cmocka_unit_test(run_of_missing_program_is_refused),
+	    cmocka_unit_test(remove_deletes_and_reports_missing),
+	    cmocka_unit_test(key_file_readable_by_others_is_refused),
 	};
 	return cmocka_run_group_tests(tests, start_agent, stop_agent);
 }

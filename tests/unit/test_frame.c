@@ -61,12 +61,13 @@ static void frames_survive_any_split(void **state)
 			size_t off = 0;
 			for (;;) {
 				enum rig_frame_verdict v = rig_frame_decoder_push(
-					&d, parts[p] + off, lens[p] - off, &used, &f);
+				    &d, parts[p] + off, lens[p] - off, &used, &f);
 				off += used;
 				if (v == RIG_FRAME_NEED_MORE)
 					break;
 				assert_int_equal(v, RIG_FRAME_OK);
-				assert_int_equal(f.type, seen == 0 ? RIG_MSG_FACTS : RIG_MSG_REMOVE);
+				assert_int_equal(f.type,
+						 seen == 0 ? RIG_MSG_FACTS : RIG_MSG_REMOVE);
 				assert_int_equal(f.seq, (uint32_t)seen);
 				seen++;
 			}
@@ -135,7 +136,7 @@ static void bad_crc_is_dropped_and_next_frame_found(void **state)
 		int got_bye = 0, corrupt = 0;
 		for (int i = 0; i < 100 && !got_bye; i++) {
 			enum rig_frame_verdict v =
-				rig_frame_decoder_push(&d, buf + off, n - off, &used, &f);
+			    rig_frame_decoder_push(&d, buf + off, n - off, &used, &f);
 			off += used;
 			if (v == RIG_FRAME_CORRUPT)
 				corrupt++;
@@ -149,15 +150,29 @@ static void bad_crc_is_dropped_and_next_frame_found(void **state)
 
 static void oversized_length_is_refused_without_waiting(void **state)
 {
-	uint8_t hdr[RIG_FRAME_HEADER] = {RIG_FRAME_MAGIC0, RIG_FRAME_MAGIC1, RIG_FRAME_VERSION,
-					 RIG_MSG_PUT_DATA, 0, 0, 0, 0, 0, 0, 0, 0,
-					 0x00, 0x01, 0x00, 0x01}; /* 65537 */
+	uint8_t hdr[RIG_FRAME_HEADER] = {RIG_FRAME_MAGIC0,
+					 RIG_FRAME_MAGIC1,
+					 RIG_FRAME_VERSION,
+					 RIG_MSG_PUT_DATA,
+					 0,
+					 0,
+					 0,
+					 0,
+					 0,
+					 0,
+					 0,
+					 0,
+					 0x00,
+					 0x01,
+					 0x00,
+					 0x01}; /* 65537 */
 	struct rig_frame_decoder d;
 	struct rig_frame f;
 	size_t used;
 
 	rig_frame_decoder_init(&d, dec_buf, sizeof(dec_buf), RIG_FRAME_MAX_PAYLOAD);
-	assert_int_equal(rig_frame_decoder_push(&d, hdr, sizeof(hdr), &used, &f), RIG_FRAME_TOO_BIG);
+	assert_int_equal(rig_frame_decoder_push(&d, hdr, sizeof(hdr), &used, &f),
+			 RIG_FRAME_TOO_BIG);
 	assert_int_equal(d.last_bad_len, 65537);
 }
 
@@ -344,11 +359,17 @@ static void run_done_round_trips(void **state)
 	uint8_t p[128];
 	struct rig_frame_writer w;
 	struct rig_frame_reader r;
-	struct rig_frame_run_done a = {.exit_code = 3, .signal = 0, .timed_out = 1,
-				       .startup_ns = 123456789, .wall_ns = 987654321,
-				       .peak_rss_kib = 2048, .user_ns = 5, .sys_ns = 6,
-				       .out_bytes = 77, .dropped_bytes = 0},
-				      b;
+	struct rig_frame_run_done a = {.exit_code = 3,
+				       .signal = 0,
+				       .timed_out = 1,
+				       .startup_ns = 123456789,
+				       .wall_ns = 987654321,
+				       .peak_rss_kib = 2048,
+				       .user_ns = 5,
+				       .sys_ns = 6,
+				       .out_bytes = 77,
+				       .dropped_bytes = 0},
+				  b;
 
 	rig_frame_writer_init(&w, p, sizeof(p));
 	rig_frame_put_run_done(&w, &a);
@@ -373,13 +394,21 @@ static void names_outside_the_work_dir_are_refused(void **state)
 		const char *name;
 		int ok;
 	} cases[] = {
-		{"hello", 1},          {"hello-gc.arm64", 1}, {"a_b-c.1", 1},
-		{"..", 0},             {"../etc/passwd", 0},  {"a/b", 0},
-		{"/etc/passwd", 0},    {".hidden", 0},        {"a..b", 0},
-		{"", 0},               {"sp ace", 0},         {"new\nline", 0},
-		{"ok.", 1},
-		{"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 1}, /* 64 */
-		{"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 0}, /* 65 */
+	    {"hello", 1},
+	    {"hello-gc.arm64", 1},
+	    {"a_b-c.1", 1},
+	    {"..", 0},
+	    {"../etc/passwd", 0},
+	    {"a/b", 0},
+	    {"/etc/passwd", 0},
+	    {".hidden", 0},
+	    {"a..b", 0},
+	    {"", 0},
+	    {"sp ace", 0},
+	    {"new\nline", 0},
+	    {"ok.", 1},
+	    {"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 1},  /* 64 */
+	    {"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 0}, /* 65 */
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -407,24 +436,24 @@ static void proofs_depend_on_key_and_label(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(frame_round_trips),
-		cmocka_unit_test(frames_survive_any_split),
-		cmocka_unit_test(noise_before_a_frame_is_skipped),
-		cmocka_unit_test(bad_crc_is_dropped_and_next_frame_found),
-		cmocka_unit_test(oversized_length_is_refused_without_waiting),
-		cmocka_unit_test(smaller_bound_is_honoured),
-		cmocka_unit_test(other_version_is_refused),
-		cmocka_unit_test(replayed_frame_is_rejected),
-		cmocka_unit_test(tampered_tag_is_rejected),
-		cmocka_unit_test(reflected_frame_is_rejected),
-		cmocka_unit_test(request_before_auth_is_rejected),
-		cmocka_unit_test(reader_refuses_overruns),
-		cmocka_unit_test(reader_refuses_long_and_nul_strings),
-		cmocka_unit_test(writer_and_reader_agree),
-		cmocka_unit_test(writer_reports_overflow),
-		cmocka_unit_test(run_done_round_trips),
-		cmocka_unit_test(names_outside_the_work_dir_are_refused),
-		cmocka_unit_test(proofs_depend_on_key_and_label),
+	    cmocka_unit_test(frame_round_trips),
+	    cmocka_unit_test(frames_survive_any_split),
+	    cmocka_unit_test(noise_before_a_frame_is_skipped),
+	    cmocka_unit_test(bad_crc_is_dropped_and_next_frame_found),
+	    cmocka_unit_test(oversized_length_is_refused_without_waiting),
+	    cmocka_unit_test(smaller_bound_is_honoured),
+	    cmocka_unit_test(other_version_is_refused),
+	    cmocka_unit_test(replayed_frame_is_rejected),
+	    cmocka_unit_test(tampered_tag_is_rejected),
+	    cmocka_unit_test(reflected_frame_is_rejected),
+	    cmocka_unit_test(request_before_auth_is_rejected),
+	    cmocka_unit_test(reader_refuses_overruns),
+	    cmocka_unit_test(reader_refuses_long_and_nul_strings),
+	    cmocka_unit_test(writer_and_reader_agree),
+	    cmocka_unit_test(writer_reports_overflow),
+	    cmocka_unit_test(run_done_round_trips),
+	    cmocka_unit_test(names_outside_the_work_dir_are_refused),
+	    cmocka_unit_test(proofs_depend_on_key_and_label),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
