@@ -61,7 +61,8 @@ int main(int argc, char **argv)
 	double *v;
 
 	if (argc != 7) {
-		fprintf(stderr, "usage: %s MACHINE ELF socket|pty icount|noicount ROUNDS BURST_BYTES\n",
+		fprintf(stderr,
+			"usage: %s MACHINE ELF socket|pty icount|noicount ROUNDS BURST_BYTES\n",
 			argv[0]);
 		return 2;
 	}

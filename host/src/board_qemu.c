@@ -54,15 +54,13 @@ struct qboard {
 	int starts;
 };
 
-static struct qboard *qb(struct rig_board *b)
-{
-	return b->priv;
-}
+static struct qboard *qb(struct rig_board *b) { return b->priv; }
 
 static int qemu_configure(struct rig_board *b, const struct rig_cfg *cfg, struct rig_error *err)
 {
-	static const char *const keys[] = {"machine", "binary", "cpu", "icount", "console",
-					   "semihosting", "args", "start_timeout", NULL};
+	static const char *const keys[] = {"machine", "binary",	       "cpu",
+					   "icount",  "console",       "semihosting",
+					   "args",    "start_timeout", NULL};
 	static const char *const consoles[] = {"socket", "pty", NULL};
 	struct rig_cfg_node *sec = rig_cfg_get(cfg, NULL, "qemu");
 	struct qboard *q;
@@ -71,7 +69,8 @@ static int qemu_configure(struct rig_board *b, const struct rig_cfg *cfg, struct
 
 	if (!sec)
 		return rig_fail(err, RIG_ERR_PARSE,
-				"%s:%d: field 'qemu' is required for kind qemu (at least qemu: {machine: lm3s6965evb})",
+				"%s:%d: field 'qemu' is required for kind qemu (at least qemu: "
+				"{machine: lm3s6965evb})",
 				b->file, rig_cfg_line(rig_cfg_root(cfg)));
 	q = rig_xcalloc(1, sizeof(*q));
 	b->priv = q;
@@ -95,8 +94,10 @@ static int qemu_configure(struct rig_board *b, const struct rig_cfg *cfg, struct
 
 		if (rig_parse_count(icount, 0, 10, &v))
 			return rig_fail(err, RIG_ERR_PARSE,
-					"%s:%d: field 'qemu.icount': expected off or a shift from 0 to 10, got \"%s\"",
-					b->file, rig_cfg_line(rig_cfg_get(cfg, sec, "icount")), icount);
+					"%s:%d: field 'qemu.icount': expected off or a shift from "
+					"0 to 10, got \"%s\"",
+					b->file, rig_cfg_line(rig_cfg_get(cfg, sec, "icount")),
+					icount);
 		q->icount = (int)v;
 	}
 	return 0;
@@ -276,20 +277,20 @@ static int qemu_run(struct rig_board *b, const struct rig_run_req *req, struct r
 {
 	struct qboard *q = qb(b);
 	struct rig_mcu_ctl ctl = {
-		.reset = ctl_reset,
-		.recover = ctl_recover,
-		.ctx = b,
-		.lines = &q->lines,
+	    .reset = ctl_reset,
+	    .recover = ctl_recover,
+	    .ctx = b,
+	    .lines = &q->lines,
 	};
 	struct rig_mcu_params p = {
-		.art = req->art,
-		.workload = req->workload,
-		.iterations = req->iterations,
-		.command = strcmp(req->art->lang, "go") != 0,
-		.ready_timeout_ms = b->ready_timeout_ms,
-		.retries = b->retries,
-		.timeout_ms = req->timeout_ms > 0 ? req->timeout_ms : b->timeout_ms,
-		.log_path = req->log_path,
+	    .art = req->art,
+	    .workload = req->workload,
+	    .iterations = req->iterations,
+	    .command = strcmp(req->art->lang, "go") != 0,
+	    .ready_timeout_ms = b->ready_timeout_ms,
+	    .retries = b->retries,
+	    .timeout_ms = req->timeout_ms > 0 ? req->timeout_ms : b->timeout_ms,
+	    .log_path = req->log_path,
 	};
 	int rc;
 
@@ -316,10 +317,12 @@ static int qemu_facts(struct rig_board *b, struct rig_kvlist *facts, struct rig_
 
 	rig_kv_set(facts, "board.kind", "qemu");
 	rig_kv_set(facts, "board.machine", q->machine);
-	rig_kv_set(facts, "board.emulated", "yes: instruction-level emulation, speeds are not silicon's");
+	rig_kv_set(facts, "board.emulated",
+		   "yes: instruction-level emulation, speeds are not silicon's");
 	if (q->icount >= 0)
-		rig_kv_setf(facts, "board.icount", "shift=%d (virtual time: 2^%d ns per instruction)",
-			    q->icount, q->icount);
+		rig_kv_setf(facts, "board.icount",
+			    "shift=%d (virtual time: 2^%d ns per instruction)", q->icount,
+			    q->icount);
 	else
 		rig_kv_set(facts, "board.icount", "off (SysTick follows the host clock)");
 	if (rig_run_capture(argv, NULL, NULL, 5000, &res, NULL) == 0 && res.out.data) {
@@ -362,13 +365,13 @@ static void qemu_close(struct rig_board *b)
 }
 
 const struct rig_board_ops rig_board_qemu_ops = {
-	.kind = "qemu",
-	.configure = qemu_configure,
-	.open = qemu_open,
-	.close = qemu_close,
-	.facts = qemu_facts,
-	.prepare = qemu_prepare,
-	.run = qemu_run,
-	.reset = qemu_reset,
-	.destroy = qemu_destroy,
+    .kind = "qemu",
+    .configure = qemu_configure,
+    .open = qemu_open,
+    .close = qemu_close,
+    .facts = qemu_facts,
+    .prepare = qemu_prepare,
+    .run = qemu_run,
+    .reset = qemu_reset,
+    .destroy = qemu_destroy,
 };

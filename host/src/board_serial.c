@@ -62,7 +62,8 @@ static int serial_configure(struct rig_board *b, const struct rig_cfg *cfg, stru
 
 	if (!s)
 		return rig_fail(err, RIG_ERR_PARSE,
-				"%s:%d: field 'serial' is required for kind serial (serial: {port: usb:VID:PID})",
+				"%s:%d: field 'serial' is required for kind serial (serial: {port: "
+				"usb:VID:PID})",
 				b->file, rig_cfg_line(rig_cfg_root(cfg)));
 	sb = rig_xcalloc(1, sizeof(*sb));
 	b->priv = sb;
@@ -81,9 +82,10 @@ static int serial_configure(struct rig_board *b, const struct rig_cfg *cfg, stru
 	    (r && (rc = rig_cfg_strv(cfg, r, "command", 0, &sb->reset_cmd, err))))
 		return rc;
 	if (sb->reset == RESET_COMMAND && !sb->reset_cmd.n)
-		return rig_fail(err, RIG_ERR_PARSE,
-				"%s:%d: reset method command needs reset.command (e.g. [st-flash, reset])",
-				b->file, rig_cfg_line(r));
+		return rig_fail(
+		    err, RIG_ERR_PARSE,
+		    "%s:%d: reset method command needs reset.command (e.g. [st-flash, reset])",
+		    b->file, rig_cfg_line(r));
 	if (f && ((rc = rig_cfg_known_keys(cfg, f, fkeys, err)) ||
 		  (rc = rig_cfg_strv(cfg, f, "command", 0, &sb->flash, err)) ||
 		  (rc = rig_cfg_duration_ms(cfg, f, "timeout", 0, 60000, 600000,
@@ -91,7 +93,8 @@ static int serial_configure(struct rig_board *b, const struct rig_cfg *cfg, stru
 		return rc;
 	if (sb->reset == RESET_TOUCH1200 && !sb->flash.n)
 		return rig_fail(err, RIG_ERR_PARSE,
-				"%s:%d: reset method touch1200 leaves the board in its boot loader: it needs flash.command to boot the image again",
+				"%s:%d: reset method touch1200 leaves the board in its boot "
+				"loader: it needs flash.command to boot the image again",
 				b->file, rig_cfg_line(r));
 	return 0;
 }
@@ -141,10 +144,7 @@ static int open_port(struct rig_board *b, long long timeout_ms, struct rig_error
 	return 0;
 }
 
-static int serial_open(struct rig_board *b, struct rig_error *err)
-{
-	return open_port(b, 0, err);
-}
+static int serial_open(struct rig_board *b, struct rig_error *err) { return open_port(b, 0, err); }
 
 static void serial_close(struct rig_board *b)
 {
@@ -223,9 +223,9 @@ static int run_template(struct rig_board *b, const struct rig_strv *tpl, const c
 		rc = rig_fail(err, RIG_ERR_SKIPPED, "board %s: %s tool %s is not installed",
 			      b->name, what, av.v[0]);
 	else if (rc == 0 && !(res.exited && res.status == 0))
-		rc = rig_fail(err, RIG_ERR_IO, "board %s: %s of %s failed (%s %d): %.300s",
-			      b->name, what, sb->image, res.timed_out ? "timed out," : "status",
-			      res.status, res.out.data ? res.out.data : "");
+		rc = rig_fail(err, RIG_ERR_IO, "board %s: %s of %s failed (%s %d): %.300s", b->name,
+			      what, sb->image, res.timed_out ? "timed out," : "status", res.status,
+			      res.out.data ? res.out.data : "");
 	rig_proc_result_free(&res);
 	rig_strv_free(&av);
 	return rc;
@@ -312,17 +312,17 @@ static int serial_run(struct rig_board *b, const struct rig_run_req *req, struct
 		      struct rig_error *err)
 {
 	struct sboard *sb = b->priv;
-	struct rig_mcu_ctl ctl = {.reset = ctl_reset, .recover = ctl_recover, .ctx = b,
-				  .lines = &sb->lines};
+	struct rig_mcu_ctl ctl = {
+	    .reset = ctl_reset, .recover = ctl_recover, .ctx = b, .lines = &sb->lines};
 	struct rig_mcu_params p = {
-		.art = req->art,
-		.workload = req->workload,
-		.iterations = req->iterations,
-		.command = strcmp(req->art->lang, "go") != 0,
-		.ready_timeout_ms = b->ready_timeout_ms,
-		.retries = b->retries,
-		.timeout_ms = req->timeout_ms > 0 ? req->timeout_ms : b->timeout_ms,
-		.log_path = req->log_path,
+	    .art = req->art,
+	    .workload = req->workload,
+	    .iterations = req->iterations,
+	    .command = strcmp(req->art->lang, "go") != 0,
+	    .ready_timeout_ms = b->ready_timeout_ms,
+	    .retries = b->retries,
+	    .timeout_ms = req->timeout_ms > 0 ? req->timeout_ms : b->timeout_ms,
+	    .log_path = req->log_path,
 	};
 
 	if (!sb->lines_ready)
@@ -343,12 +343,12 @@ static int serial_facts(struct rig_board *b, struct rig_kvlist *facts, struct ri
 }
 
 const struct rig_board_ops rig_board_serial_ops = {
-	.kind = "serial",
-	.configure = serial_configure,
-	.open = serial_open,
-	.close = serial_close,
-	.facts = serial_facts,
-	.prepare = serial_prepare,
-	.run = serial_run,
-	.destroy = serial_destroy,
+    .kind = "serial",
+    .configure = serial_configure,
+    .open = serial_open,
+    .close = serial_close,
+    .facts = serial_facts,
+    .prepare = serial_prepare,
+    .run = serial_run,
+    .destroy = serial_destroy,
 };

@@ -24,14 +24,14 @@ struct counts {
 static struct counts counts_of(const struct rig_lines *l)
 {
 	return (struct counts){
-		.noise = l->parser.noise,
-		.corrupt = l->parser.corrupt + l->parser.overlong_lines,
-		.cut = l->parser.cut,
+	    .noise = l->parser.noise,
+	    .corrupt = l->parser.corrupt + l->parser.overlong_lines,
+	    .cut = l->parser.cut,
 	};
 }
 
 static void fail_with_tail(struct rig_sample *s, const struct rig_lines *l, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 static void fail_with_tail(struct rig_sample *s, const struct rig_lines *l, const char *fmt, ...)
 {
 	char tail[sizeof(s->stderr_tail)];
@@ -105,7 +105,8 @@ static int wait_ready(const struct rig_mcu_ctl *ctl, const struct rig_mcu_params
 			if (rc == 0 && it.line.kind == RIG_REPORT_READY) {
 				*ready_ns = it.at_ns;
 				if (deaths)
-					rig_sample_set(s, "emulator_restarts", (double)deaths, "count");
+					rig_sample_set(s, "emulator_restarts", (double)deaths,
+						       "count");
 				return 1;
 			}
 			if (rc == 0)

@@ -37,14 +37,14 @@ struct rig_mcu_ctl {
 struct rig_mcu_params {
 	const struct rig_artifact *art;
 	const char *workload;
-	long long iterations;      /* 0: the firmware's default for the workload */
-	int command;               /* 1: the image waits for "run NAME N" after ready
-				    * (rig's C firmware); 0: it runs one workload by
-				    * itself (a TinyGo image) */
+	long long iterations;	    /* 0: the firmware's default for the workload */
+	int command;		    /* 1: the image waits for "run NAME N" after ready
+				     * (rig's C firmware); 0: it runs one workload by
+				     * itself (a TinyGo image) */
 	long long ready_timeout_ms; /* reset to ready */
-	long long retries;          /* resets after a missing ready line */
-	long long timeout_ms;       /* ready to done */
-	const char *log_path;       /* this sample's console log, or NULL */
+	long long retries;	    /* resets after a missing ready line */
+	long long timeout_ms;	    /* ready to done */
+	const char *log_path;	    /* this sample's console log, or NULL */
 };
 
 /*

@@ -65,22 +65,17 @@ int rig_qemu_wait(struct rig_qemu *q, int timeout_ms, int *status, struct rig_er
 
 	while (rig_qemu_alive(q, status)) {
 		if (rig_now_ns() >= deadline)
-			return rig_fail(err, RIG_ERR_TIMEOUT, "QEMU (pid %d) still running after %d ms",
-					(int)q->pid, timeout_ms);
+			return rig_fail(err, RIG_ERR_TIMEOUT,
+					"QEMU (pid %d) still running after %d ms", (int)q->pid,
+					timeout_ms);
 		sleep_ms(2);
 	}
 	return 0;
 }
 
-int rig_qemu_pid(const struct rig_qemu *q)
-{
-	return (int)q->pid;
-}
+int rig_qemu_pid(const struct rig_qemu *q) { return (int)q->pid; }
 
-struct rig_transport *rig_qemu_console(struct rig_qemu *q)
-{
-	return q->console;
-}
+struct rig_transport *rig_qemu_console(struct rig_qemu *q) { return q->console; }
 
 void rig_qemu_log_tail(const struct rig_qemu *q, char *out, size_t cap)
 {
@@ -226,8 +221,8 @@ static int qmp_read_line(struct rig_qemu *q, int64_t deadline, char **line, stru
 	}
 }
 
-int rig_qemu_qmp(struct rig_qemu *q, const char *execute, const char *arguments_json,
-		 char **reply, int timeout_ms, struct rig_error *err)
+int rig_qemu_qmp(struct rig_qemu *q, const char *execute, const char *arguments_json, char **reply,
+		 int timeout_ms, struct rig_error *err)
 {
 	int64_t deadline = rig_now_ns() + (int64_t)timeout_ms * 1000000;
 	char *cmd, msg[448];
@@ -250,7 +245,8 @@ int rig_qemu_qmp(struct rig_qemu *q, const char *execute, const char *arguments_
 
 		if ((rc = qmp_read_line(q, deadline, &line, err))) {
 			if (rc == RIG_ERR_TIMEOUT)
-				rig_fail(err, rc, "QMP %s: no reply within %d ms", execute, timeout_ms);
+				rig_fail(err, rc, "QMP %s: no reply within %d ms", execute,
+					 timeout_ms);
 			else if (rc == RIG_ERR_IO)
 				rig_fail(err, rc, "QMP %s: monitor closed (QEMU exited?)", execute);
 			return rc;
@@ -313,8 +309,8 @@ static int spawn(struct rig_qemu *q, struct rig_strv *av, struct rig_error *err)
 	int logfd;
 
 	if (!rig_which(av->v[0], path, sizeof(path)))
-		return rig_fail(err, RIG_ERR_NOT_FOUND, "%s is not installed (apt-get install qemu-system-arm)",
-				av->v[0]);
+		return rig_fail(err, RIG_ERR_NOT_FOUND,
+				"%s is not installed (apt-get install qemu-system-arm)", av->v[0]);
 	logfd = open(q->log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (logfd < 0)
 		return rig_fail(err, RIG_ERR_IO, "%s: %s", q->log, strerror(errno));
@@ -357,12 +353,13 @@ static int connect_while_alive(struct rig_qemu *q, const char *path, int64_t dea
 			char tail[400];
 
 			rig_qemu_log_tail(q, tail, sizeof(tail));
-			return rig_fail(err, RIG_ERR_CRASH, "QEMU exited with status %d during start-up: %s",
-					st, tail[0] ? tail : "(no output)");
+			return rig_fail(err, RIG_ERR_CRASH,
+					"QEMU exited with status %d during start-up: %s", st,
+					tail[0] ? tail : "(no output)");
 		}
 		if (rig_now_ns() >= deadline)
-			return rig_fail(err, RIG_ERR_TIMEOUT, "QEMU did not open %s in time: %s", path,
-					e.msg);
+			return rig_fail(err, RIG_ERR_TIMEOUT, "QEMU did not open %s in time: %s",
+					path, e.msg);
 		sleep_ms(2);
 	}
 }
@@ -399,8 +396,7 @@ static int open_pty_console(struct rig_qemu *q, const struct rig_qemu_config *cf
 	return rig_transport_tty_open(pty, 0, &q->console, err);
 }
 
-int rig_qemu_start(const struct rig_qemu_config *cfg, struct rig_qemu **out,
-		   struct rig_error *err)
+int rig_qemu_start(const struct rig_qemu_config *cfg, struct rig_qemu **out, struct rig_error *err)
 {
 	struct rig_qemu *q = rig_xcalloc(1, sizeof(*q));
 	struct rig_strv av = {0};
@@ -419,9 +415,10 @@ int rig_qemu_start(const struct rig_qemu_config *cfg, struct rig_qemu **out,
 	    rig_snprintf(q->console_sock, sizeof(q->console_sock), "%s/console.sock", cfg->dir) ||
 	    strlen(q->console_sock) >= 108) {
 		free(q);
-		return rig_fail(err, RIG_ERR_INVALID,
-				"QEMU work directory path too long for a unix socket (max ~90 bytes): %s",
-				cfg->dir);
+		return rig_fail(
+		    err, RIG_ERR_INVALID,
+		    "QEMU work directory path too long for a unix socket (max ~90 bytes): %s",
+		    cfg->dir);
 	}
 	unlink(q->qmp_sock);
 	unlink(q->console_sock);

@@ -37,13 +37,13 @@ struct rig_qemu_config {
 	 * "-kernel", "fw.elf", "-nographic"...}. Copied. argv[0] is looked up on
 	 * PATH. Do not pass -qmp, -S or (with a console mode) -serial. */
 	const struct rig_strv *argv;
-	const char *dir;              /* existing directory for sockets and qemu.log */
+	const char *dir; /* existing directory for sockets and qemu.log */
 	enum rig_qemu_console console;
-	const char *console_logfile;  /* QEMU itself copies all console output here
-				       * (chardev logfile=), or NULL */
-	const char *log_path;         /* QEMU's own stdout/stderr; NULL: <dir>/qemu.log */
-	int paused;                   /* start with -S; rig_qemu_cont() starts the CPU */
-	int timeout_ms;               /* for start-up: sockets to appear, QMP handshake */
+	const char *console_logfile; /* QEMU itself copies all console output here
+				      * (chardev logfile=), or NULL */
+	const char *log_path;	     /* QEMU's own stdout/stderr; NULL: <dir>/qemu.log */
+	int paused;		     /* start with -S; rig_qemu_cont() starts the CPU */
+	int timeout_ms;		     /* for start-up: sockets to appear, QMP handshake */
 };
 
 /*
@@ -53,8 +53,7 @@ struct rig_qemu_config {
  * of its log: bad machine, missing kernel...), RIG_ERR_TIMEOUT, RIG_ERR_IO.
  * Blocks up to cfg->timeout_ms.
  */
-int rig_qemu_start(const struct rig_qemu_config *cfg, struct rig_qemu **out,
-		   struct rig_error *err);
+int rig_qemu_start(const struct rig_qemu_config *cfg, struct rig_qemu **out, struct rig_error *err);
 
 /* The console transport (borrowed; NULL without a console). Valid until
  * rig_qemu_free(). Console mode PTY: its name is the pty path. */
@@ -71,8 +70,8 @@ int rig_qemu_pid(const struct rig_qemu *q);
  * (its class and desc in err), RIG_ERR_TIMEOUT, RIG_ERR_IO when the monitor
  * closed (QEMU died).
  */
-int rig_qemu_qmp(struct rig_qemu *q, const char *execute, const char *arguments_json,
-		 char **reply, int timeout_ms, struct rig_error *err);
+int rig_qemu_qmp(struct rig_qemu *q, const char *execute, const char *arguments_json, char **reply,
+		 int timeout_ms, struct rig_error *err);
 
 /* Shorthands: `cont` (start the CPUs of a paused VM), `system_reset`. */
 int rig_qemu_cont(struct rig_qemu *q, struct rig_error *err);

@@ -25,10 +25,10 @@ struct rig_lines {
 	struct rig_report_parser parser;
 	struct rig_lines_item *queue; /* valid lines not yet taken */
 	size_t q_head, q_len, q_cap;
-	int64_t chunk_ns;   /* arrival time of the chunk being fed */
-	FILE *log;          /* console log, or NULL */
-	int log_at_bol;     /* the log's last byte was '\n' */
-	char tail[1024];    /* the last bytes received, a ring */
+	int64_t chunk_ns; /* arrival time of the chunk being fed */
+	FILE *log;	  /* console log, or NULL */
+	int log_at_bol;	  /* the log's last byte was '\n' */
+	char tail[1024];  /* the last bytes received, a ring */
 	size_t tail_pos, tail_len;
 	unsigned long long bytes; /* received in total */
 	/* Gap between the bytes of a command, microseconds (0: one write).
@@ -49,7 +49,8 @@ void rig_lines_free(struct rig_lines *l);
 int rig_lines_log_to(struct rig_lines *l, const char *path, struct rig_error *err);
 /* Writes "## rig: TEXT" on a line of its own in the console log (resets,
  * commands sent, retries), so the log reads as what happened. */
-void rig_lines_mark(struct rig_lines *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void rig_lines_mark(struct rig_lines *l, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /*
  * Feeds bytes as if they had been read at at_ns (tests and boards that get

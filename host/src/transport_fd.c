@@ -30,10 +30,7 @@ struct fd_priv {
 	int is_socket;
 };
 
-static int fd_of(struct rig_transport *t)
-{
-	return ((struct fd_priv *)t->priv)->fd;
-}
+static int fd_of(struct rig_transport *t) { return ((struct fd_priv *)t->priv)->fd; }
 
 /* Milliseconds left until deadline_ns (>= 0). */
 static int ms_left(int64_t deadline_ns)
@@ -58,12 +55,13 @@ static ssize_t fd_read(struct rig_transport *t, void *buf, size_t n, int timeout
 		if (r > 0)
 			return r;
 		if (r == 0)
-			return rig_fail(err, RIG_ERR_IO, "%s: end of stream (peer closed)", t->name);
+			return rig_fail(err, RIG_ERR_IO, "%s: end of stream (peer closed)",
+					t->name);
 		if (errno == EIO)
 			/* A pty master whose slave closed, or a slave whose master
 			 * closed: the emulator went away. */
-			return rig_fail(err, RIG_ERR_IO, "%s: end of stream (EIO: other side closed)",
-					t->name);
+			return rig_fail(err, RIG_ERR_IO,
+					"%s: end of stream (EIO: other side closed)", t->name);
 		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
 			return rig_fail(err, RIG_ERR_IO, "%s: read: %s", t->name, strerror(errno));
 		pr = poll(&pfd, 1, ms_left(deadline));
@@ -136,10 +134,10 @@ static speed_t baud_to_speed(int baud)
 		int baud;
 		speed_t speed;
 	} table[] = {
-		{1200, B1200},       {2400, B2400},       {4800, B4800},     {9600, B9600},
-		{19200, B19200},     {38400, B38400},     {57600, B57600},   {115200, B115200},
-		{230400, B230400},   {460800, B460800},   {921600, B921600}, {1000000, B1000000},
-		{2000000, B2000000},
+	    {1200, B1200},	 {2400, B2400},	    {4800, B4800},     {9600, B9600},
+	    {19200, B19200},	 {38400, B38400},   {57600, B57600},   {115200, B115200},
+	    {230400, B230400},	 {460800, B460800}, {921600, B921600}, {1000000, B1000000},
+	    {2000000, B2000000},
 	};
 
 	for (size_t i = 0; i < RIG_ARRAY_SIZE(table); i++)
@@ -158,8 +156,8 @@ static int fd_set_baud(struct rig_transport *t, int baud, struct rig_error *err)
 		return rig_fail(err, RIG_ERR_NOT_SUPPORTED, "%s: not a tty: no line rate to set",
 				t->name);
 	if (!sp)
-		return rig_fail(err, RIG_ERR_INVALID, "%s: baud %d is not a standard rate",
-				t->name, baud);
+		return rig_fail(err, RIG_ERR_INVALID, "%s: baud %d is not a standard rate", t->name,
+				baud);
 	if (tcgetattr(p->fd, &tio) || cfsetispeed(&tio, sp) || cfsetospeed(&tio, sp) ||
 	    tcsetattr(p->fd, TCSANOW, &tio))
 		return rig_fail(err, RIG_ERR_IO, "%s: setting %d baud: %s", t->name, baud,
@@ -176,10 +174,9 @@ static int fd_set_lines(struct rig_transport *t, int dtr, int rts, struct rig_er
 		return rig_fail(err, RIG_ERR_NOT_SUPPORTED, "%s: not a tty: no DTR/RTS", t->name);
 	/* Ptys reject TIOCMGET/TIOCMSET with ENOTTY: they have no modem lines. */
 	if (ioctl(p->fd, TIOCMGET, &bits))
-		return rig_fail(err, errno == ENOTTY || errno == EINVAL ? RIG_ERR_NOT_SUPPORTED
-									 : RIG_ERR_IO,
-				"%s: reading modem lines: %s (a pty has no DTR/RTS)", t->name,
-				strerror(errno));
+		return rig_fail(
+		    err, errno == ENOTTY || errno == EINVAL ? RIG_ERR_NOT_SUPPORTED : RIG_ERR_IO,
+		    "%s: reading modem lines: %s (a pty has no DTR/RTS)", t->name, strerror(errno));
 	if (dtr >= 0)
 		bits = dtr ? bits | TIOCM_DTR : bits & ~TIOCM_DTR;
 	if (rts >= 0)
@@ -201,13 +198,13 @@ static void fd_close(struct rig_transport *t)
 }
 
 static const struct rig_transport_ops fd_ops = {
-	.kind = "fd",
-	.read = fd_read,
-	.write = fd_write,
-	.flush_input = fd_flush_input,
-	.set_baud = fd_set_baud,
-	.set_lines = fd_set_lines,
-	.close = fd_close,
+    .kind = "fd",
+    .read = fd_read,
+    .write = fd_write,
+    .flush_input = fd_flush_input,
+    .set_baud = fd_set_baud,
+    .set_lines = fd_set_lines,
+    .close = fd_close,
 };
 
 int rig_transport_fd_open(int fd, const char *name, struct rig_transport **out,
@@ -249,8 +246,8 @@ int rig_transport_tty_open(const char *path, int baud, struct rig_transport **ou
 		return rig_fail(err, errno == ENOENT ? RIG_ERR_NOT_FOUND : RIG_ERR_IO,
 				"%s: open: %s", path, strerror(errno));
 	if (tcgetattr(fd, &tio)) {
-		rc = rig_fail(err, RIG_ERR_INVALID, "%s: not a terminal: %s", path,
-			      strerror(errno));
+		rc =
+		    rig_fail(err, RIG_ERR_INVALID, "%s: not a terminal: %s", path, strerror(errno));
 		close(fd);
 		return rc;
 	}
@@ -289,8 +286,8 @@ static int connect_unix(const char *path, int *fd_out, int *retry, struct rig_er
 	*retry = 0;
 	if (strlen(path) >= sizeof(sa.sun_path))
 		return rig_fail(err, RIG_ERR_INVALID,
-				"unix socket path is %zu bytes, the limit is %zu: %s",
-				strlen(path), sizeof(sa.sun_path) - 1, path);
+				"unix socket path is %zu bytes, the limit is %zu: %s", strlen(path),
+				sizeof(sa.sun_path) - 1, path);
 	memcpy(sa.sun_path, path, strlen(path) + 1);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)

@@ -27,8 +27,9 @@ static int parse_hex16(const char *s, size_t n, int *out)
 	for (size_t i = 0; i < n; i++) {
 		if (!isxdigit((unsigned char)s[i]))
 			return 0;
-		v = v * 16 + (isdigit((unsigned char)s[i]) ? s[i] - '0'
-							   : tolower((unsigned char)s[i]) - 'a' + 10);
+		v = v * 16 + (isdigit((unsigned char)s[i])
+				  ? s[i] - '0'
+				  : tolower((unsigned char)s[i]) - 'a' + 10);
 	}
 	*out = v;
 	return 1;
@@ -44,7 +45,8 @@ int rig_serial_sel_parse(const char *text, struct rig_serial_sel *out, struct ri
 				"serial port: empty (expected a path or usb:VID:PID[:SERIAL])");
 	if (strncmp(text, "usb:", 4) != 0) {
 		if (strlen(text) >= sizeof(out->path))
-			return rig_fail(err, RIG_ERR_INVALID, "serial port path too long: %s", text);
+			return rig_fail(err, RIG_ERR_INVALID, "serial port path too long: %s",
+					text);
 		snprintf(out->path, sizeof(out->path), "%s", text);
 		return 0;
 	}
@@ -52,7 +54,8 @@ int rig_serial_sel_parse(const char *text, struct rig_serial_sel *out, struct ri
 	c1 = strchr(p, ':');
 	if (!c1 || !parse_hex16(p, (size_t)(c1 - p), &out->vid))
 		return rig_fail(err, RIG_ERR_INVALID,
-				"serial port \"%s\": expected usb:VID:PID[:SERIAL] with VID and PID as 1-4 hex digits",
+				"serial port \"%s\": expected usb:VID:PID[:SERIAL] with VID and "
+				"PID as 1-4 hex digits",
 				text);
 	c2 = strchr(c1 + 1, ':');
 	if (!parse_hex16(c1 + 1, c2 ? (size_t)(c2 - c1 - 1) : strlen(c1 + 1), &out->pid))
@@ -61,7 +64,8 @@ int rig_serial_sel_parse(const char *text, struct rig_serial_sel *out, struct ri
 	if (c2) {
 		if (!c2[1] || strlen(c2 + 1) >= sizeof(out->serial))
 			return rig_fail(err, RIG_ERR_INVALID,
-					"serial port \"%s\": USB serial number empty or too long", text);
+					"serial port \"%s\": USB serial number empty or too long",
+					text);
 		snprintf(out->serial, sizeof(out->serial), "%s", c2 + 1);
 	}
 	out->usb = 1;
@@ -77,12 +81,13 @@ int rig_serial_sel_match(const struct rig_serial_sel *sel, const struct rig_seri
 	for (size_t i = 0; i < n; i++) {
 		const struct rig_serial_port_info *p = &ports[i];
 		int match = sel->usb ? p->is_usb && p->vid == sel->vid && p->pid == sel->pid &&
-					       (!sel->serial[0] || strcmp(p->serial, sel->serial) == 0)
+					   (!sel->serial[0] || strcmp(p->serial, sel->serial) == 0)
 				     : strcmp(p->name, sel->path) == 0;
 
 		if (p->is_usb)
 			rig_buf_appendf(&seen, "%s%s=usb:%04x:%04x%s%s", seen.len ? ", " : "",
-					p->name, p->vid, p->pid, p->serial[0] ? ":" : "", p->serial);
+					p->name, p->vid, p->pid, p->serial[0] ? ":" : "",
+					p->serial);
 		else
 			rig_buf_appendf(&seen, "%s%s", seen.len ? ", " : "", p->name);
 		if (match) {
@@ -93,7 +98,8 @@ int rig_serial_sel_match(const struct rig_serial_sel *sel, const struct rig_seri
 	}
 	if (found >= 0 && count > 1 && sel->usb) {
 		rig_fail(err, RIG_ERR_INVALID,
-			 "%d ports match usb:%04x:%04x; add the serial number (usb:VID:PID:SERIAL) to choose one: %s",
+			 "%d ports match usb:%04x:%04x; add the serial number (usb:VID:PID:SERIAL) "
+			 "to choose one: %s",
 			 count, sel->vid, sel->pid, seen.data);
 		rig_buf_free(&seen);
 		return RIG_ERR_INVALID;
@@ -101,8 +107,8 @@ int rig_serial_sel_match(const struct rig_serial_sel *sel, const struct rig_seri
 	if (found < 0) {
 		if (sel->usb)
 			rig_fail(err, RIG_ERR_NOT_FOUND,
-				 "no serial port with USB id %04x:%04x%s%s (ports seen: %s)", sel->vid,
-				 sel->pid, sel->serial[0] ? " serial " : "", sel->serial,
+				 "no serial port with USB id %04x:%04x%s%s (ports seen: %s)",
+				 sel->vid, sel->pid, sel->serial[0] ? " serial " : "", sel->serial,
 				 seen.len ? seen.data : "none");
 		else
 			rig_fail(err, RIG_ERR_NOT_FOUND, "no serial port %s (ports seen: %s)",
@@ -197,8 +203,8 @@ int rig_serial_list(struct rig_kvlist *ports, struct rig_error *err)
 
 		if (p->is_usb)
 			rig_kv_setf(ports, p->name, "usb %04x:%04x%s%s (%s%s%s)", p->vid, p->pid,
-				    p->serial[0] ? " serial " : "", p->serial,
-				    p->manufacturer, p->manufacturer[0] ? " " : "",
+				    p->serial[0] ? " serial " : "", p->serial, p->manufacturer,
+				    p->manufacturer[0] ? " " : "",
 				    p->product[0] ? p->product : p->description);
 		else
 			rig_kv_setf(ports, p->name, "native (%s)", p->description);
@@ -224,10 +230,7 @@ struct sp_priv {
 	struct sp_port *port;
 };
 
-static struct sp_port *sp_of(struct rig_transport *t)
-{
-	return ((struct sp_priv *)t->priv)->port;
-}
+static struct sp_port *sp_of(struct rig_transport *t) { return ((struct sp_priv *)t->priv)->port; }
 
 static ssize_t sp_read(struct rig_transport *t, void *buf, size_t n, int timeout_ms,
 		       struct rig_error *err)
@@ -250,7 +253,8 @@ static ssize_t sp_read(struct rig_transport *t, void *buf, size_t n, int timeout
 static ssize_t sp_write(struct rig_transport *t, const void *buf, size_t n, int timeout_ms,
 			struct rig_error *err)
 {
-	enum sp_return r = sp_blocking_write(sp_of(t), buf, n, (unsigned)(timeout_ms > 0 ? timeout_ms : 1));
+	enum sp_return r =
+	    sp_blocking_write(sp_of(t), buf, n, (unsigned)(timeout_ms > 0 ? timeout_ms : 1));
 
 	if (r < 0)
 		return sp_fail(err, r, "write", t->name);
@@ -296,13 +300,13 @@ static void sp_close_t(struct rig_transport *t)
 }
 
 static const struct rig_transport_ops serial_ops = {
-	.kind = "serial",
-	.read = sp_read,
-	.write = sp_write,
-	.flush_input = sp_flush_in,
-	.set_baud = sp_baud,
-	.set_lines = sp_lines,
-	.close = sp_close_t,
+    .kind = "serial",
+    .read = sp_read,
+    .write = sp_write,
+    .flush_input = sp_flush_in,
+    .set_baud = sp_baud,
+    .set_lines = sp_lines,
+    .close = sp_close_t,
 };
 
 /* The path of the port sel means (enumerating for usb: selectors). */
@@ -331,7 +335,8 @@ static int configure(struct sp_port *port, int baud, const char *name, struct ri
 
 	if ((r = sp_set_baudrate(port, baud)) != SP_OK)
 		return sp_fail(err, r, "set baud rate", name);
-	if ((r = sp_set_bits(port, 8)) != SP_OK || (r = sp_set_parity(port, SP_PARITY_NONE)) != SP_OK ||
+	if ((r = sp_set_bits(port, 8)) != SP_OK ||
+	    (r = sp_set_parity(port, SP_PARITY_NONE)) != SP_OK ||
 	    (r = sp_set_stopbits(port, 1)) != SP_OK ||
 	    (r = sp_set_flowcontrol(port, SP_FLOWCONTROL_NONE)) != SP_OK)
 		return sp_fail(err, r, "set 8N1, no flow control", name);
@@ -362,7 +367,8 @@ int rig_transport_serial_open(const char *selector, int baud, struct rig_transpo
 		return rig_transport_tty_open(path, baud, out, err);
 	}
 	if (access(path, F_OK) != 0)
-		return rig_fail(err, RIG_ERR_NOT_FOUND, "serial port %s: %s", path, strerror(errno));
+		return rig_fail(err, RIG_ERR_NOT_FOUND, "serial port %s: %s", path,
+				strerror(errno));
 	if ((r = sp_get_port_by_name(path, &port)) != SP_OK)
 		return sp_fail(err, r, "look up port", path);
 	if ((r = sp_open(port, SP_MODE_READ_WRITE)) != SP_OK) {

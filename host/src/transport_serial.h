@@ -17,9 +17,9 @@
  *   usb:2e8a:000a:E6616407E3 the same, and the USB serial number
  */
 struct rig_serial_sel {
-	char path[256]; /* set for the path form */
-	int usb;        /* 1 for the usb: forms */
-	int vid, pid;   /* 0..0xffff */
+	char path[256];	  /* set for the path form */
+	int usb;	  /* 1 for the usb: forms */
+	int vid, pid;	  /* 0..0xffff */
 	char serial[128]; /* empty: any */
 };
 
@@ -28,10 +28,10 @@ int rig_serial_sel_parse(const char *text, struct rig_serial_sel *out, struct ri
 
 /* One enumerated port. */
 struct rig_serial_port_info {
-	char name[256];   /* /dev/ttyACM0 */
+	char name[256]; /* /dev/ttyACM0 */
 	char description[256];
 	int is_usb;
-	int vid, pid;     /* when is_usb */
+	int vid, pid;	  /* when is_usb */
 	char serial[128]; /* USB serial number, may be empty */
 	char manufacturer[128], product[128];
 };

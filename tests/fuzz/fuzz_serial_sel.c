@@ -10,8 +10,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const struct rig_serial_port_info ports[] = {
-		{.name = "/dev/ttyACM0", .is_usb = 1, .vid = 0x2e8a, .pid = 0x000a, .serial = "E661"},
-		{.name = "/dev/ttyS0"},
+	    {.name = "/dev/ttyACM0", .is_usb = 1, .vid = 0x2e8a, .pid = 0x000a, .serial = "E661"},
+	    {.name = "/dev/ttyS0"},
 	};
 	struct rig_serial_sel sel;
 	struct rig_error err = {0};

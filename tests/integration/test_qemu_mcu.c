@@ -26,8 +26,9 @@ static char fw_lm[600], fw_mps[600], fw_hung[600];
 static int build_fw(const char *machine, const char *out, const char *extra)
 {
 	char *log = NULL;
-	int rc = rigtest_sh(&log, "make -s -C %s/firmware/mcu MACHINE=%s OUT=%s EXTRA_CFLAGS='%s' 2>&1",
-			    rigtest_source_dir(), machine, out, extra);
+	int rc =
+	    rigtest_sh(&log, "make -s -C %s/firmware/mcu MACHINE=%s OUT=%s EXTRA_CFLAGS='%s' 2>&1",
+		       rigtest_source_dir(), machine, out, extra);
 
 	if (rc)
 		print_message("firmware build failed: %s\n", log ? log : "");
@@ -104,8 +105,8 @@ static void run_ok(struct rig_board *b, const struct rig_artifact *a, const char
 {
 	struct rig_error err = {0};
 	char log[700];
-	struct rig_run_req req = {.art = a, .workload = wl, .iterations = iters,
-				  .timeout_ms = 60000, .log_path = log};
+	struct rig_run_req req = {
+	    .art = a, .workload = wl, .iterations = iters, .timeout_ms = 60000, .log_path = log};
 
 	snprintf(log, sizeof(log), "%s/%s-%s.log", b->workdir, b->name, wl);
 	memset(s, 0, sizeof(*s));
@@ -131,7 +132,8 @@ static void check_plausible(struct rig_board *b, const struct rig_artifact *a,
 	assert_true(metric(s, "boot_ns") < 1e6); /* reset to ready: microseconds */
 	assert_true(metric(s, "stack_hwm_bytes") > 0);
 	assert_true(metric(s, "stack_hwm_bytes") < metric(s, "stack_size_bytes"));
-	assert_true(metric(s, "ram_bytes") >= metric(s, "static_ram_bytes") + metric(s, "stack_hwm_bytes"));
+	assert_true(metric(s, "ram_bytes") >=
+		    metric(s, "static_ram_bytes") + metric(s, "stack_hwm_bytes"));
 	assert_int_equal(s->corrupt_lines, 0);
 	assert_int_equal(rig_read_file(s->log_path, &log, &len, &err), 0);
 	assert_non_null(strstr(log, "@rig ready*"));
@@ -199,7 +201,8 @@ static void mps2_an385_over_a_pty(void **state)
 		assert_int_equal(rig_read_file(src, &text, &len, &err), 0);
 		assert_non_null(strstr(text, "console: socket"));
 		memcpy(strstr(text, "console: socket"), "console: pty   ", 15);
-		snprintf(src, sizeof(src), "%s", rigtest_write(rigtest_tmpdir(), "mps2-pty.yaml", text));
+		snprintf(src, sizeof(src), "%s",
+			 rigtest_write(rigtest_tmpdir(), "mps2-pty.yaml", text));
 		free(text);
 		assert_int_equal(rig_board_load(src, NULL, &b, &err), 0);
 		snprintf(b->workdir, sizeof(b->workdir), "%s", rigtest_tmpdir());
@@ -366,11 +369,11 @@ int main(void)
 	static const char *const need[] = {"qemu-system-arm", "arm-none-eabi-gcc",
 					   "arm-none-eabi-size", "make"};
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(lm3s6965evb_runs_hello_cpu_alloc),
-		cmocka_unit_test(mps2_an385_over_a_pty),
-		cmocka_unit_test(hung_board_fails_after_retries),
-		cmocka_unit_test(emulator_death_is_survived),
-		cmocka_unit_test(reset_mid_line_and_semihosting_exit),
+	    cmocka_unit_test(lm3s6965evb_runs_hello_cpu_alloc),
+	    cmocka_unit_test(mps2_an385_over_a_pty),
+	    cmocka_unit_test(hung_board_fails_after_retries),
+	    cmocka_unit_test(emulator_death_is_survived),
+	    cmocka_unit_test(reset_mid_line_and_semihosting_exit),
 	};
 
 	for (size_t i = 0; i < RIG_ARRAY_SIZE(need); i++) {

@@ -15,7 +15,7 @@
 
 struct pair {
 	struct rig_transport *t; /* the host side */
-	int peer;                /* the "board" side */
+	int peer;		 /* the "board" side */
 	struct rig_lines l;
 };
 
@@ -66,10 +66,7 @@ static const char *line_result(const char *name, int64_t v)
 	return buf;
 }
 
-static int64_t soon(int ms)
-{
-	return rig_now_ns() + (int64_t)ms * 1000000;
-}
+static int64_t soon(int ms) { return rig_now_ns() + (int64_t)ms * 1000000; }
 
 static void expect_kind(struct pair *p, enum rig_report_kind kind)
 {
@@ -285,19 +282,19 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
-		T(whole_lines_arrive_in_order),
-		T(noise_is_counted_and_skipped),
-		T(broken_checksum_is_rejected),
-		T(split_reads_assemble_one_line),
-		T(reset_mid_line_counts_a_cut),
-		T(ready_after_unterminated_noise_still_counts),
-		T(cut_drops_queued_lines),
-		T(overlong_line_is_corrupt_not_a_crash),
-		T(deadline_is_kept),
-		T(end_of_stream_is_io_and_parses_last_line),
-		T(command_goes_out_with_newline),
-		T(console_log_keeps_bytes_and_marks),
-		T(tail_keeps_the_last_bytes),
+	    T(whole_lines_arrive_in_order),
+	    T(noise_is_counted_and_skipped),
+	    T(broken_checksum_is_rejected),
+	    T(split_reads_assemble_one_line),
+	    T(reset_mid_line_counts_a_cut),
+	    T(ready_after_unterminated_noise_still_counts),
+	    T(cut_drops_queued_lines),
+	    T(overlong_line_is_corrupt_not_a_crash),
+	    T(deadline_is_kept),
+	    T(end_of_stream_is_io_and_parses_last_line),
+	    T(command_goes_out_with_newline),
+	    T(console_log_keeps_bytes_and_marks),
+	    T(tail_keeps_the_last_bytes),
 #undef T
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

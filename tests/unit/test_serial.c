@@ -50,8 +50,14 @@ static void selector_usb_forms(void **state)
 static void selector_rejects_bad_usb_ids(void **state)
 {
 	static const char *const bad[] = {
-		"", "usb:", "usb:2e8a", "usb:2e8a:", "usb:12345:0001", "usb:zz:0001",
-		"usb:2e8a:000a:", "usb::000a",
+	    "",
+	    "usb:",
+	    "usb:2e8a",
+	    "usb:2e8a:",
+	    "usb:12345:0001",
+	    "usb:zz:0001",
+	    "usb:2e8a:000a:",
+	    "usb::000a",
 	};
 	struct rig_serial_sel s;
 
@@ -64,10 +70,10 @@ static void selector_rejects_bad_usb_ids(void **state)
 }
 
 static const struct rig_serial_port_info ports[] = {
-	{.name = "/dev/ttyS0", .description = "ttyS0"},
-	{.name = "/dev/ttyACM0", .is_usb = 1, .vid = 0x2e8a, .pid = 0x000a, .serial = "E6616407E3"},
-	{.name = "/dev/ttyACM1", .is_usb = 1, .vid = 0x2e8a, .pid = 0x000a, .serial = "E66164084B"},
-	{.name = "/dev/ttyACM2", .is_usb = 1, .vid = 0x0483, .pid = 0x374b, .serial = "066D"},
+    {.name = "/dev/ttyS0", .description = "ttyS0"},
+    {.name = "/dev/ttyACM0", .is_usb = 1, .vid = 0x2e8a, .pid = 0x000a, .serial = "E6616407E3"},
+    {.name = "/dev/ttyACM1", .is_usb = 1, .vid = 0x2e8a, .pid = 0x000a, .serial = "E66164084B"},
+    {.name = "/dev/ttyACM2", .is_usb = 1, .vid = 0x0483, .pid = 0x374b, .serial = "066D"},
 };
 
 static void match_by_usb_serial(void **state)
@@ -325,23 +331,23 @@ static void tcp_bad_address_is_invalid(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(selector_path_form),
-		cmocka_unit_test(selector_usb_forms),
-		cmocka_unit_test(selector_rejects_bad_usb_ids),
-		cmocka_unit_test(match_by_usb_serial),
-		cmocka_unit_test(ambiguous_usb_id_needs_a_serial),
-		cmocka_unit_test(missing_usb_device_lists_what_was_seen),
-		cmocka_unit_test(enumeration_and_list_agree),
-		cmocka_unit_test(libserialport_refuses_a_pty),
-		cmocka_unit_test(pty_is_detected_by_device_number),
-		cmocka_unit_test(pty_opens_through_the_serial_entry_point),
-		cmocka_unit_test(pty_read_times_out_then_sees_hangup),
-		cmocka_unit_test(missing_port_is_not_found),
-		cmocka_unit_test(non_tty_file_is_refused_by_libserialport_with_its_error),
-		cmocka_unit_test(unix_connect_gives_up_at_the_deadline),
-		cmocka_unit_test(unix_connect_and_talk),
-		cmocka_unit_test(tcp_connect_sets_nodelay),
-		cmocka_unit_test(tcp_bad_address_is_invalid),
+	    cmocka_unit_test(selector_path_form),
+	    cmocka_unit_test(selector_usb_forms),
+	    cmocka_unit_test(selector_rejects_bad_usb_ids),
+	    cmocka_unit_test(match_by_usb_serial),
+	    cmocka_unit_test(ambiguous_usb_id_needs_a_serial),
+	    cmocka_unit_test(missing_usb_device_lists_what_was_seen),
+	    cmocka_unit_test(enumeration_and_list_agree),
+	    cmocka_unit_test(libserialport_refuses_a_pty),
+	    cmocka_unit_test(pty_is_detected_by_device_number),
+	    cmocka_unit_test(pty_opens_through_the_serial_entry_point),
+	    cmocka_unit_test(pty_read_times_out_then_sees_hangup),
+	    cmocka_unit_test(missing_port_is_not_found),
+	    cmocka_unit_test(non_tty_file_is_refused_by_libserialport_with_its_error),
+	    cmocka_unit_test(unix_connect_gives_up_at_the_deadline),
+	    cmocka_unit_test(unix_connect_and_talk),
+	    cmocka_unit_test(tcp_connect_sets_nodelay),
+	    cmocka_unit_test(tcp_bad_address_is_invalid),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

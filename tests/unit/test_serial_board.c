@@ -55,14 +55,13 @@ static void board_file_errors_name_the_field(void **state)
 	static const struct {
 		const char *yaml, *want;
 	} cases[] = {
-		{"kind: serial\n", "field 'serial' is required"},
-		{"serial: {port: usb:zz:1}\n", "real.yaml:1: field 'serial.port'"},
-		{"serial: {port: /dev/ttyACM0}\nreset: {method: touch1200}\n",
-		 "touch1200 leaves the board in its boot loader"},
-		{"serial: {port: /dev/ttyACM0}\nreset: {method: command}\n",
-		 "needs reset.command"},
-		{"serial: {port: /dev/ttyACM0}\nreset: {method: jiggle}\n", "jiggle"},
-		{"serial: {port: /dev/ttyACM0, speed: 9600}\n", "speed"},
+	    {"kind: serial\n", "field 'serial' is required"},
+	    {"serial: {port: usb:zz:1}\n", "real.yaml:1: field 'serial.port'"},
+	    {"serial: {port: /dev/ttyACM0}\nreset: {method: touch1200}\n",
+	     "touch1200 leaves the board in its boot loader"},
+	    {"serial: {port: /dev/ttyACM0}\nreset: {method: command}\n", "needs reset.command"},
+	    {"serial: {port: /dev/ttyACM0}\nreset: {method: jiggle}\n", "jiggle"},
+	    {"serial: {port: /dev/ttyACM0, speed: 9600}\n", "speed"},
 	};
 
 	for (size_t i = 0; i < RIG_ARRAY_SIZE(cases); i++) {
@@ -111,10 +110,7 @@ static void absent_usb_board_is_skipped(void **state)
 
 static volatile sig_atomic_t reset_pending;
 
-static void on_usr1(int sig)
-{
-	reset_pending = 1;
-}
+static void on_usr1(int sig) { reset_pending = 1; }
 
 static void say(int fd, const char *s, size_t n)
 {
@@ -165,10 +161,14 @@ static void model(int master, int mode)
 			say(master, "\x01\x02 garbage\n", 11);
 			say(master, "@rig result x 1 B*00000000\n", 27);
 		}
-		say(master, line, rig_report_format_result_i64(line, sizeof(line), "throughput", 1234, "ops/s"));
-		say(master, line, rig_report_format_result_i64(line, sizeof(line), "boot_ticks", 160, "ticks"));
-		say(master, line, rig_report_format_result_i64(line, sizeof(line), "tick_hz", 16000000, "Hz"));
-		say(master, line, rig_report_format_result_i64(line, sizeof(line), "stack_hwm_bytes", 900, "B"));
+		say(master, line,
+		    rig_report_format_result_i64(line, sizeof(line), "throughput", 1234, "ops/s"));
+		say(master, line,
+		    rig_report_format_result_i64(line, sizeof(line), "boot_ticks", 160, "ticks"));
+		say(master, line,
+		    rig_report_format_result_i64(line, sizeof(line), "tick_hz", 16000000, "Hz"));
+		say(master, line,
+		    rig_report_format_result_i64(line, sizeof(line), "stack_hwm_bytes", 900, "B"));
 		say(master, line, rig_report_format_done(line, sizeof(line), 0));
 	}
 }
@@ -228,8 +228,8 @@ static struct rig_board *board_for(const struct device *d)
 static void sample(struct rig_board *b, struct rig_sample *s)
 {
 	static struct rig_artifact art = {.lang = "c", .path = "/nonexistent/fw.elf"};
-	struct rig_run_req req = {.art = &art, .workload = "cpu", .iterations = 5,
-				  .timeout_ms = 3000};
+	struct rig_run_req req = {
+	    .art = &art, .workload = "cpu", .iterations = 5, .timeout_ms = 3000};
 	struct rig_error err = {0};
 
 	memset(s, 0, sizeof(*s));
@@ -251,7 +251,8 @@ static void model_board_gives_a_sample(void **state)
 		if (!s.ok)
 			fail_msg("%s\n%s", s.fail_reason, s.stderr_tail);
 		assert_true(rig_sample_get(&s, "throughput", &v) && v == 1234);
-		assert_true(rig_sample_get(&s, "boot_ns", &v) && v == 10000); /* 160 ticks at 16 MHz */
+		assert_true(rig_sample_get(&s, "boot_ns", &v) &&
+			    v == 10000); /* 160 ticks at 16 MHz */
 		assert_true(rig_sample_get(&s, "startup_ns", &v) && v > 0);
 		assert_int_equal(s.noise_lines, 1); /* the banner */
 		assert_int_equal(s.corrupt_lines, 0);
@@ -301,12 +302,12 @@ static void hung_model_fails_after_retries(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(board_file_errors_name_the_field),
-		cmocka_unit_test(shipped_board_files_configure),
-		cmocka_unit_test(absent_usb_board_is_skipped),
-		cmocka_unit_test(model_board_gives_a_sample),
-		cmocka_unit_test(model_board_noise_is_counted),
-		cmocka_unit_test(hung_model_fails_after_retries),
+	    cmocka_unit_test(board_file_errors_name_the_field),
+	    cmocka_unit_test(shipped_board_files_configure),
+	    cmocka_unit_test(absent_usb_board_is_skipped),
+	    cmocka_unit_test(model_board_gives_a_sample),
+	    cmocka_unit_test(model_board_noise_is_counted),
+	    cmocka_unit_test(hung_model_fails_after_retries),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

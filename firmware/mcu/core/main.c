@@ -38,10 +38,7 @@ void rig_fw_write(const char *s, size_t n)
 		port_uart_putc(s[i]);
 }
 
-void rig_fw_puts(const char *s)
-{
-	rig_fw_write(s, strlen(s));
-}
+void rig_fw_puts(const char *s) { rig_fw_write(s, strlen(s)); }
 
 static void report_i64(const char *name, int64_t v, const char *unit)
 {
@@ -166,7 +163,8 @@ static void cmd_run(const char *name, long long iterations)
 
 static void cmd_burst(long long bytes)
 {
-	static const char filler[64] = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ\n";
+	static const char filler[64] =
+	    "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ\n";
 	uint64_t t0 = rig_fw_ticks(), t1;
 	long long left = bytes;
 
@@ -205,7 +203,8 @@ static void execute(char *line)
 	} else if (strcmp(w[0], "exit") == 0 && n == 2 && parse_ll(w[1], &v)) {
 		rig_fw_semihost_exit((int)v);
 	} else {
-		rig_fw_puts("error: unknown command (run NAME [N] | burst BYTES | ping | ticks | exit CODE)\n");
+		rig_fw_puts("error: unknown command (run NAME [N] | burst BYTES | ping | ticks | "
+			    "exit CODE)\n");
 		report_done(2);
 	}
 }

@@ -24,34 +24,34 @@ int main(void);
 /* Only the 16 system exceptions: the firmware polls its UART and uses no
  * device interrupt. */
 __attribute__((section(".vectors"), used)) const void *const rig_fw_vectors[16] = {
-	__stack_top,          /* initial SP */
-	Reset_Handler,        /* reset */
-	rig_fw_fault_handler, /* NMI */
-	rig_fw_fault_handler, /* HardFault */
-	rig_fw_fault_handler, /* MemManage */
-	rig_fw_fault_handler, /* BusFault */
-	rig_fw_fault_handler, /* UsageFault */
-	0,
-	0,
-	0,
-	0,
-	rig_fw_fault_handler, /* SVCall */
-	rig_fw_fault_handler, /* DebugMonitor */
-	0,
-	rig_fw_fault_handler, /* PendSV */
-	SysTick_Handler,      /* SysTick */
+    __stack_top,	  /* initial SP */
+    Reset_Handler,	  /* reset */
+    rig_fw_fault_handler, /* NMI */
+    rig_fw_fault_handler, /* HardFault */
+    rig_fw_fault_handler, /* MemManage */
+    rig_fw_fault_handler, /* BusFault */
+    rig_fw_fault_handler, /* UsageFault */
+    0,
+    0,
+    0,
+    0,
+    rig_fw_fault_handler, /* SVCall */
+    rig_fw_fault_handler, /* DebugMonitor */
+    0,
+    rig_fw_fault_handler, /* PendSV */
+    SysTick_Handler,	  /* SysTick */
 };
 
 void Reset_Handler(void)
 {
 	/* Assembly: nothing may use the stack before it is painted. */
-	__asm volatile("ldr r0, =0xE000E010\n"   /* SYST_CSR */
+	__asm volatile("ldr r0, =0xE000E010\n" /* SYST_CSR */
 		       "ldr r1, =0x00FFFFFF\n"
-		       "str r1, [r0, #4]\n"        /* SYST_RVR: full 24 bits */
+		       "str r1, [r0, #4]\n" /* SYST_RVR: full 24 bits */
 		       "movs r1, #0\n"
-		       "str r1, [r0, #8]\n"        /* SYST_CVR: clear */
+		       "str r1, [r0, #8]\n" /* SYST_CVR: clear */
 		       "movs r1, #7\n"
-		       "str r1, [r0]\n"            /* ENABLE | TICKINT | CLKSOURCE=core */
+		       "str r1, [r0]\n" /* ENABLE | TICKINT | CLKSOURCE=core */
 		       "ldr r0, =__stack_bottom\n"
 		       "mov r1, sp\n"
 		       "ldr r2, =" RIG_FW_PAINT_STR "\n"

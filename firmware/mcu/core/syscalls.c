@@ -33,21 +33,12 @@ void *_sbrk(ptrdiff_t incr)
 	return old;
 }
 
-uint32_t rig_fw_heap_hwm(void)
-{
-	return heap_max ? (uint32_t)(heap_max - __heap_start) : 0;
-}
+uint32_t rig_fw_heap_hwm(void) { return heap_max ? (uint32_t)(heap_max - __heap_start) : 0; }
 
-uint32_t rig_fw_heap_size(void)
-{
-	return (uint32_t)(__heap_end - __heap_start);
-}
+uint32_t rig_fw_heap_size(void) { return (uint32_t)(__heap_end - __heap_start); }
 
 void _exit(int code);
-void _exit(int code)
-{
-	rig_fw_fault(-code);
-}
+void _exit(int code) { rig_fw_fault(-code); }
 
 int _kill(int pid, int sig);
 int _kill(int pid, int sig)
@@ -57,7 +48,4 @@ int _kill(int pid, int sig)
 }
 
 int _getpid(void);
-int _getpid(void)
-{
-	return 1;
-}
+int _getpid(void) { return 1; }

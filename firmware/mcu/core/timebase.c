@@ -14,10 +14,7 @@
 static volatile uint32_t systick_wraps;
 
 void SysTick_Handler(void);
-void SysTick_Handler(void)
-{
-	systick_wraps++;
-}
+void SysTick_Handler(void) { systick_wraps++; }
 
 uint64_t rig_fw_ticks(void)
 {

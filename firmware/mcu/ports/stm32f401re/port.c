@@ -26,7 +26,7 @@ const uint32_t port_cpu_hz = 16000000u; /* HSI after reset */
 
 void port_init(void)
 {
-	RCC_AHB1ENR |= 1u << 0;  /* GPIOA */
+	RCC_AHB1ENR |= 1u << 0;	 /* GPIOA */
 	RCC_APB1ENR |= 1u << 17; /* USART2 */
 	(void)RCC_APB1ENR;
 	/* PA2 (TX), PA3 (RX): alternate function 7 */
