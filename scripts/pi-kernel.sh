@@ -29,7 +29,12 @@ if ! dpkg --print-foreign-architectures | grep -qx arm64; then
   fi
   echo "pi-kernel: adding arm64 to dpkg's architectures (package lists only; nothing arm64 is installed)" >&2
   dpkg --add-architecture arm64
-  apt-get update -qq
+  if ! apt-get update -qq; then
+    # a half-fetched arm64 list would make every later `apt-get update` fail
+    echo "pi-kernel: apt-get update failed (mirror sync?): removing arm64 again; retry later" >&2
+    dpkg --remove-architecture arm64
+    exit 1
+  fi
 fi
 if ! apt-cache show linux-image-arm64:arm64 >/dev/null 2>&1; then
   apt-get update -qq
