@@ -18,6 +18,19 @@
 #include "elfsize.h"
 
 static char kernel[1024];
+/* the board being tested, closed by the teardown even when a check fails
+ * (so no QEMU outlives the test) */
+static struct rig_board *cur;
+
+static int close_board(void **state)
+{
+	if (cur) {
+		cur->ops->close(cur);
+		rig_board_free(cur);
+		cur = NULL;
+	}
+	return 0;
+}
 
 static int have_everything(void)
 {
@@ -102,6 +115,7 @@ static void boot_and_run(const char *board_name, const char *transport)
 
 	if (rig_board_load(board_name, boards, &b, &err))
 		fail_msg("%s", err.msg);
+	cur = b;
 	snprintf(workdir, sizeof(workdir), "%s/%s", rigtest_tmpdir(), board_name);
 	snprintf(b->workdir, sizeof(b->workdir), "%s", workdir);
 	assert_true(b->emulated);
@@ -159,6 +173,7 @@ static void boot_and_run(const char *board_name, const char *transport)
 		free(log);
 	}
 	rig_board_free(b);
+	cur = NULL;
 }
 
 static void emulated_pi_runs_hello_over_tcp(void **state)
@@ -178,8 +193,8 @@ static void emulated_pi_runs_hello_over_serial(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(emulated_pi_runs_hello_over_tcp),
-	    cmocka_unit_test(emulated_pi_runs_hello_over_serial),
+	    cmocka_unit_test_teardown(emulated_pi_runs_hello_over_tcp, close_board),
+	    cmocka_unit_test_teardown(emulated_pi_runs_hello_over_serial, close_board),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
