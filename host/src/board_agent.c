@@ -545,8 +545,10 @@ static void remote_name(const struct rig_artifact *a, char *out, size_t cap)
 {
 	size_t n;
 
-	snprintf(out, cap, "%s-%s-%.12s", a->profile[0] ? a->profile : a->toolchain,
-		 a->workload[0] ? a->workload : "prog", a->sha256);
+	/* the content hash first: names are cut at 64 characters, and the
+	 * part that makes them unique must survive the cut */
+	snprintf(out, cap, "%.12s-%s-%s", a->sha256[0] ? a->sha256 : "nohash",
+		 a->profile[0] ? a->profile : a->toolchain, a->workload[0] ? a->workload : "prog");
 	for (n = 0; out[n]; n++) {
 		char c = out[n];
 		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
