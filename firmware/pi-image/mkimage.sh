@@ -41,6 +41,9 @@ for m in failover net_failover virtio_mmio virtio_net; do
 done
 
 mkdir -p "$out"
+# one builder at a time per image (a bench and a test may both boot the board)
+exec 9>"$out/.lock"
+flock 9
 img=$out/initramfs.cpio.gz
 key=$out/agent.key
 if [ ! -s "$key" ]; then
@@ -77,6 +80,8 @@ printf 'root:x:0:0:root:/:/bin/false\nnobody:x:65534:65534:nobody:/nonexistent:/
 printf 'root:x:0:\nnogroup:x:65534:\n' >"$r/etc/group"
 cp "$key" "$r/etc/rig/agent.key"
 chmod 600 "$r/etc/rig/agent.key"
-(cd "$r" && find . -print0 | LC_ALL=C sort -z | cpio --null -o -H newc --owner 0:0 --quiet) | gzip -6 >"$img.tmp"
-mv "$img.tmp" "$img"
+tmpimg=$(mktemp "$out/.initramfs.XXXXXX")
+(cd "$r" && find . -print0 | LC_ALL=C sort -z | cpio --null -o -H newc --owner 0:0 --quiet) | gzip -6 >"$tmpimg"
+chmod 644 "$tmpimg"
+mv "$tmpimg" "$img"
 echo "$img"
