@@ -7,6 +7,7 @@
 
 #include "board.h"
 #include "cli.h"
+#include "format.h"
 #include "log.h"
 #include "toolchain.h"
 
@@ -16,9 +17,11 @@ static void print_sample(const struct rig_sample *s, int idx)
 	if (!s->ok)
 		printf(" (%s)", s->fail_reason);
 	printf("\n");
-	for (size_t i = 0; i < s->n_metrics; i++)
-		printf("  %-22s %.17g %s\n", s->metrics[i].name, s->metrics[i].value,
-		       s->metrics[i].unit);
+	for (size_t i = 0; i < s->n_metrics; i++) {
+		char num[RIG_FMT_CAP];
+		printf("  %-24s %s %s\n", s->metrics[i].name,
+		       rig_fmt_number(num, sizeof(num), s->metrics[i].value), s->metrics[i].unit);
+	}
 	if (s->noise_lines || s->corrupt_lines || s->cut_lines)
 		printf("  lines: %lu noise, %lu corrupt, %lu cut\n", s->noise_lines,
 		       s->corrupt_lines, s->cut_lines);

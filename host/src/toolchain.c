@@ -13,6 +13,7 @@
 #include "config.h"
 #include "elfsize.h"
 #include "log.h"
+#include "wasm_module.h"
 
 #define MAX_OUTPUT_TAIL 1500
 
@@ -742,10 +743,8 @@ static void fill_sizes(struct rig_artifact *a)
 	memset(&a->sizes, 0, sizeof(a->sizes));
 	if (stat(a->path, &st) == 0)
 		a->sizes.file_bytes = st.st_size;
-#ifdef RIG_HAVE_WASM_SIZES
 	if (strcmp(a->target.os, "wasip1") == 0)
 		rig_wasm_sizes(a->path, &a->sizes, &e);
-#endif
 }
 
 int rig_build(const struct rig_toolchains *tcs_c, const struct rig_build_req *req,
