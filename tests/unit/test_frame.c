@@ -433,9 +433,30 @@ static void proofs_depend_on_key_and_label(void **state)
 	assert_false(rig_frame_equal(a, c, 32));
 }
 
+/* The frame path's table CRC is the report lines' bitwise CRC-32. */
+static void frame_crc_equals_report_crc(void **state)
+{
+	static uint8_t buf[4096];
+	uint32_t seed = 12345;
+
+	assert_int_equal(rig_frame_crc32(0, "123456789", 9), 0xcbf43926u);
+	for (size_t n = 0; n < sizeof(buf); n += 97) {
+		for (size_t i = 0; i < n; i++) {
+			seed = seed * 1103515245u + 12345u;
+			buf[i] = (uint8_t)(seed >> 16);
+		}
+		assert_int_equal(rig_frame_crc32(0, buf, n), rig_crc32(0, buf, n));
+		/* and incrementally */
+		assert_int_equal(
+		    rig_frame_crc32(rig_frame_crc32(0, buf, n / 2), buf + n / 2, n - n / 2),
+		    rig_crc32(0, buf, n));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(frame_crc_equals_report_crc),
 	    cmocka_unit_test(frame_round_trips),
 	    cmocka_unit_test(frames_survive_any_split),
 	    cmocka_unit_test(noise_before_a_frame_is_skipped),
