@@ -1,61 +1,71 @@
 #!/usr/bin/env bash
-# Fetches a Debian arm64 kernel for the emulated Raspberry Pi board
-# (boards/qemu-rpi-arm64.yaml) from Debian's own packages and extracts what
-# the initramfs needs into a cache directory. Nothing here is committed.
+# Fetches a Debian kernel for the emulated Raspberry Pi boards from Debian's
+# own packages and extracts what the initramfs needs into a cache directory.
+# Nothing here is committed, and nothing is installed: apt runs with a private
+# state directory for the foreign architecture, so dpkg's configuration and
+# the machine's package lists are left as they were.
 #
-#   scripts/pi-kernel.sh [CACHE_DIR]     default: ${RIG_CACHE_DIR:-~/.cache/rig}/pi-kernel
+#   scripts/pi-kernel.sh [--arch arm64|armhf] [CACHE_DIR]
 #
-# Result (CACHE_DIR):
-#   vmlinuz                 the kernel image (arm64, Debian 6.1)
-#   modules/*.ko            failover, net_failover, virtio_mmio, virtio_net (decompressed)
-#   version                 the kernel release, e.g. 6.1.0-35-arm64
-#   hyperfine/              hyperfine:arm64 and the libraries it needs (for bench/agent_*.sh)
-# Needs: root for `dpkg --add-architecture arm64` + `apt-get update` the first
-# time (apt cannot download arm64 packages otherwise), dpkg-deb, xz.
+# arm64 (default): linux-image-arm64's kernel for qemu-system-aarch64 -M virt,
+#   into ${RIG_CACHE_DIR:-~/.cache/rig}/pi-kernel, plus hyperfine:arm64 (and
+#   libgcc-s1) for bench/agent_bench.sh.
+# armhf: linux-image-armmp's kernel for qemu-system-arm -M virt, into
+#   .../pi-kernel-armhf.
+# Result (CACHE_DIR): vmlinuz, modules/{failover,net_failover,virtio_mmio,
+# virtio_net}.ko (decompressed), version, and hyperfine/ for arm64.
 set -euo pipefail
 
-CACHE=${1:-${RIG_CACHE_DIR:-$HOME/.cache/rig}/pi-kernel}
+arch=arm64
+if [ "${1:-}" = "--arch" ]; then
+  arch=$2
+  shift 2
+fi
+case "$arch" in
+arm64) meta=linux-image-arm64; flavour=arm64; default_dir=pi-kernel ;;
+armhf) meta=linux-image-armmp; flavour=armmp; default_dir=pi-kernel-armhf ;;
+*) echo "pi-kernel: --arch arm64 or armhf, got '$arch'" >&2; exit 2 ;;
+esac
+CACHE=${1:-${RIG_CACHE_DIR:-$HOME/.cache/rig}/$default_dir}
 MODS=(failover net_failover virtio_mmio virtio_net)
 
-if [ -s "$CACHE/vmlinuz" ] && [ -s "$CACHE/modules/virtio_net.ko" ] && [ -x "$CACHE/hyperfine/usr/bin/hyperfine" ]; then
+if [ -s "$CACHE/vmlinuz" ] && [ -s "$CACHE/modules/virtio_net.ko" ] &&
+  { [ "$arch" != arm64 ] || [ -x "$CACHE/hyperfine/usr/bin/hyperfine" ]; }; then
   echo "pi-kernel: $CACHE already has $(cat "$CACHE/version")" >&2
   exit 0
 fi
 
-if ! dpkg --print-foreign-architectures | grep -qx arm64; then
-  if [ "$(id -u)" != 0 ]; then
-    echo "pi-kernel: apt needs the arm64 architecture: run as root (dpkg --add-architecture arm64)" >&2
-    exit 1
-  fi
-  echo "pi-kernel: adding arm64 to dpkg's architectures (package lists only; nothing arm64 is installed)" >&2
-  dpkg --add-architecture arm64
-  if ! apt-get update -qq; then
-    # a half-fetched arm64 list would make every later `apt-get update` fail
-    echo "pi-kernel: apt-get update failed (mirror sync?): removing arm64 again; retry later" >&2
-    dpkg --remove-architecture arm64
-    exit 1
-  fi
-fi
-if ! apt-cache show linux-image-arm64:arm64 >/dev/null 2>&1; then
-  apt-get update -qq
-fi
-
-# The metapackage names the current kernel ABI: linux-image-6.1.0-NN-arm64.
-kpkg=$(apt-cache depends linux-image-arm64:arm64 | sed -n 's/^ *Depends: \(linux-image-6[^ ]*-arm64\).*/\1/p' | head -n1)
-kpkg=${kpkg%:arm64}
-if [ -z "$kpkg" ]; then
-  echo "pi-kernel: cannot find the kernel package behind linux-image-arm64:arm64" >&2
-  exit 1
-fi
-
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$CACHE/modules" "$CACHE/hyperfine"
-(cd "$work" && apt-get download -q "$kpkg:arm64" >/dev/null)
-deb=$(ls "$work"/*.deb)
+# apt with its own lists for the foreign architecture, from the mirror the
+# machine's sources already use (main only: the kernel is there)
+mirror=$(grep -rhoE 'https?://[^ ]+' /etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null |
+  grep -E '/debian/?$' | head -n 1 || true)
+mirror=${mirror:-http://deb.debian.org/debian}
+suite=$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")
+st=$work/apt
+mkdir -p "$st/lists/partial" "$st/cache/archives/partial" "$work/dl"
+: >"$st/status"
+echo "deb $mirror $suite main" >"$st/sources.list"
+apt_o=(-o "Dir::State=$st" -o "Dir::State::Lists=$st/lists" -o "Dir::State::status=$st/status"
+  -o "Dir::Cache=$st/cache" -o "Dir::Etc::SourceList=$st/sources.list"
+  -o "Dir::Etc::SourceParts=/dev/null" -o "APT::Architecture=$arch" -o "APT::Architectures::=$arch")
+echo "pi-kernel: reading $arch package lists from $mirror $suite" >&2
+apt-get "${apt_o[@]}" update -qq
+# the metapackage names the current kernel ABI: linux-image-6.1.0-NN-FLAVOUR
+kpkg=$(apt-cache "${apt_o[@]}" depends "$meta" |
+  sed -n "s/^ *Depends: \(linux-image-6[^ ]*-$flavour\).*/\1/p" | head -n1 || true)
+kpkg=${kpkg%:$arch}
+if [ -z "$kpkg" ]; then
+  echo "pi-kernel: cannot find the kernel package behind $meta ($arch)" >&2
+  exit 1
+fi
+(cd "$work/dl" && apt-get "${apt_o[@]}" download -q "$kpkg" >/dev/null 2>&1)
+deb=$(ls "$work"/dl/*.deb)
 echo "pi-kernel: extracting $(basename "$deb")" >&2
 dpkg-deb -x "$deb" "$work/k"
 release=$(ls "$work/k/lib/modules" | head -n1)
+mkdir -p "$CACHE/modules"
 cp "$work/k/boot/vmlinuz-$release" "$CACHE/vmlinuz"
 for m in "${MODS[@]}"; do
   f=$(find "$work/k/lib/modules/$release" -name "$m.ko*" | head -n1)
@@ -70,11 +80,13 @@ for m in "${MODS[@]}"; do
   esac
 done
 
-# hyperfine for arm64, to measure a program's startup the way the agent does
-# but on the emulated board itself. Its libraries come from the same arm64 lists.
-rm -rf "$work/h" && mkdir -p "$work/h"
-(cd "$work/h" && apt-get download -q hyperfine:arm64 libgcc-s1:arm64 >/dev/null)
-for d in "$work"/h/*.deb; do dpkg-deb -x "$d" "$CACHE/hyperfine"; done
+if [ "$arch" = arm64 ]; then
+  # hyperfine to measure a program's startup on the emulated board itself
+  rm -rf "$work/dl"/*.deb "$CACHE/hyperfine"
+  mkdir -p "$CACHE/hyperfine"
+  (cd "$work/dl" && apt-get "${apt_o[@]}" download -q hyperfine libgcc-s1 >/dev/null 2>&1)
+  for d in "$work"/dl/*.deb; do dpkg-deb -x "$d" "$CACHE/hyperfine"; done
+fi
 
 echo "$release" >"$CACHE/version"
-echo "pi-kernel: $CACHE: vmlinuz $release, modules ${MODS[*]}, hyperfine" >&2
+echo "pi-kernel: $CACHE: vmlinuz $release, modules ${MODS[*]}" >&2

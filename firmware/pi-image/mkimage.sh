@@ -4,9 +4,10 @@
 # (gccgo and C artifacts are dynamically linked), hyperfine for the
 # benchmark, and the agent's key.
 #
-#   firmware/pi-image/mkimage.sh [--arch aarch64] [--kernel-dir DIR] [--out DIR]
+#   firmware/pi-image/mkimage.sh [--arch aarch64|armhf] [--kernel-dir DIR] [--out DIR]
 #
-# Defaults: kernel from scripts/pi-kernel.sh (${RIG_CACHE_DIR:-~/.cache/rig}/pi-kernel),
+# Defaults: kernel from scripts/pi-kernel.sh (${RIG_CACHE_DIR:-~/.cache/rig}/pi-kernel,
+# pi-kernel-armhf for armhf),
 # output in ${RIG_CACHE_DIR:-~/.cache/rig}/pi-image/<arch>. Writes
 #   OUT/initramfs.cpio.gz   the image
 #   OUT/agent.key           the pre-shared key (mode 600; created once, kept)
@@ -17,7 +18,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root_src=$(cd "$here/../.." && pwd)
 cache=${RIG_CACHE_DIR:-$HOME/.cache/rig}
 arch=aarch64
-kdir=$cache/pi-kernel
+kdir=
 out=
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -28,10 +29,14 @@ while [ $# -gt 0 ]; do
   esac
 done
 out=${out:-$cache/pi-image/$arch}
+if [ -z "$kdir" ]; then
+  if [ "$arch" = aarch64 ]; then kdir=$cache/pi-kernel; else kdir=$cache/pi-kernel-$arch; fi
+fi
 
 case "$arch" in
 aarch64) cc=aarch64-linux-gnu-gcc; sysroot=/usr/aarch64-linux-gnu; ld_so=ld-linux-aarch64.so.1 ;;
-*) echo "mkimage.sh: only aarch64 images are built (Debian's arm64 kernel under qemu -M virt)" >&2; exit 2 ;;
+armhf) cc=arm-linux-gnueabihf-gcc; sysroot=/usr/arm-linux-gnueabihf; ld_so=ld-linux-armhf.so.3 ;;
+*) echo "mkimage.sh: --arch aarch64 or armhf (Debian's arm64 / armmp kernel under qemu -M virt)" >&2; exit 2 ;;
 esac
 for need in "$cc" cpio gzip; do
   command -v "$need" >/dev/null || { echo "mkimage.sh: $need is not installed (scripts/setup.sh)" >&2; exit 1; }

@@ -20,6 +20,7 @@
  *     connect_timeout: 10s  # per connection attempt
  *     hot_c: 80             # a SoC at or above this is flagged hot
  *   qemu:                   # optional: boot this board in QEMU first
+ *                           # (target arch aarch64: arm64 kernel; arm: armmp)
  *     system: qemu-system-aarch64
  *     machine: virt
  *     cpu: cortex-a53
@@ -71,6 +72,7 @@ struct agent_priv {
 	char qemu_system[64], machine[32], qemu_cpu[32], memory[16], append[256];
 	long long smp;
 	char kernel_dir[PATH_MAX], image_dir[PATH_MAX];
+	const char *image_arch; /* mkimage.sh --arch: aarch64 or armhf, from the target */
 	/* while open */
 	struct rig_qemu *q;
 	char vmdir[PATH_MAX];
@@ -113,27 +115,38 @@ static int configure_qemu(struct rig_board *b, struct agent_priv *ap, const stru
 	static const char *const keys[] = {"system",	 "machine",   "cpu",	"memory", "smp",
 					   "kernel_dir", "image_dir", "append", NULL};
 	char raw[PATH_MAX];
-	int rc;
+	int rc, is32;
 
 	ap->has_qemu = 1;
+	/* 64-bit: Debian's arm64 kernel; 32-bit arm: its armmp kernel */
+	is32 = strcmp(b->target.arch, "arm") == 0;
+	if (!is32 && strcmp(b->target.arch, "aarch64") != 0)
+		return rig_fail(err, RIG_ERR_PARSE,
+				"%s:%d: an emulated agent board is arm (armhf image) or aarch64, "
+				"got target arch \"%s\"",
+				b->file, rig_cfg_line(sec), b->target.arch);
+	ap->image_arch = is32 ? "armhf" : "aarch64";
 	if ((rc = rig_cfg_known_keys(cfg, sec, keys, err)) ||
-	    (rc = rig_cfg_str(cfg, sec, "system", 0, "qemu-system-aarch64", ap->qemu_system,
+	    (rc = rig_cfg_str(cfg, sec, "system", 0,
+			      is32 ? "qemu-system-arm" : "qemu-system-aarch64", ap->qemu_system,
 			      sizeof(ap->qemu_system), err)) ||
 	    (rc = rig_cfg_str(cfg, sec, "machine", 0, "virt", ap->machine, sizeof(ap->machine),
 			      err)) ||
-	    (rc = rig_cfg_str(cfg, sec, "cpu", 0, "cortex-a53", ap->qemu_cpu, sizeof(ap->qemu_cpu),
-			      err)) ||
+	    (rc = rig_cfg_str(cfg, sec, "cpu", 0, is32 ? "cortex-a7" : "cortex-a53", ap->qemu_cpu,
+			      sizeof(ap->qemu_cpu), err)) ||
 	    (rc =
 		 rig_cfg_str(cfg, sec, "memory", 0, "512M", ap->memory, sizeof(ap->memory), err)) ||
 	    (rc = rig_cfg_int(cfg, sec, "smp", 0, 1, 1, 8, &ap->smp, err)) ||
 	    (rc = rig_cfg_str(cfg, sec, "append", 0, "console=ttyAMA0 quiet panic=-1", ap->append,
 			      sizeof(ap->append), err)))
 		return rc;
-	if ((rc = rig_cfg_str(cfg, sec, "kernel_dir", 0, "{cache}/pi-kernel", raw, sizeof(raw),
-			      err)))
+	if ((rc = rig_cfg_str(cfg, sec, "kernel_dir", 0,
+			      is32 ? "{cache}/pi-kernel-armhf" : "{cache}/pi-kernel", raw,
+			      sizeof(raw), err)))
 		return rc;
 	expand_path(raw, b->file, ap->kernel_dir, sizeof(ap->kernel_dir));
-	if ((rc = rig_cfg_str(cfg, sec, "image_dir", 0, "{cache}/pi-image/aarch64", raw,
+	if ((rc = rig_cfg_str(cfg, sec, "image_dir", 0,
+			      is32 ? "{cache}/pi-image/armhf" : "{cache}/pi-image/aarch64", raw,
 			      sizeof(raw), err)))
 		return rc;
 	expand_path(raw, b->file, ap->image_dir, sizeof(ap->image_dir));
@@ -237,8 +250,8 @@ static int build_image(struct rig_board *b, struct agent_priv *ap, struct rig_er
 {
 	char script[PATH_MAX];
 	struct rig_proc_result res = {0};
-	char *argv[] = {script,		"--arch", "aarch64",	 "--kernel-dir",
-			ap->kernel_dir, "--out",  ap->image_dir, NULL};
+	char *argv[] = {script,		"--arch", (char *)ap->image_arch, "--kernel-dir",
+			ap->kernel_dir, "--out",  ap->image_dir,	  NULL};
 	int rc;
 
 	snprintf(script, sizeof(script), "%s/firmware/pi-image/mkimage.sh", RIG_SOURCE_DIR);
@@ -265,8 +278,9 @@ static int start_vm(struct rig_board *b, struct agent_priv *ap, struct rig_error
 	snprintf(path, sizeof(path), "%s/vmlinuz", ap->kernel_dir);
 	if (!rig_file_exists(path))
 		return rig_fail(err, RIG_ERR_SKIPPED,
-				"board %s: no Debian arm64 kernel at %s: run scripts/pi-kernel.sh",
-				b->name, path);
+				"board %s: no Debian %s kernel at %s: run scripts/pi-kernel.sh%s",
+				b->name, strcmp(ap->image_arch, "armhf") ? "arm64" : "armhf", path,
+				strcmp(ap->image_arch, "armhf") ? "" : " --arch armhf");
 	if ((rc = build_image(b, ap, err)))
 		return rc;
 	/* unix socket paths are short: a directory under /tmp, not the workdir */

@@ -3,9 +3,9 @@
  * its initramfs in QEMU (boards/qemu-rpi-arm64*.yaml), authenticates to the
  * agent, reads the board's facts, uploads a C workload cross-built here and
  * runs it, once through the host-forwarded TCP port and once through the
- * VM's UART. One VM at a time (the machine has 2 cores and no KVM).
- * Skipped, with the reason, when QEMU, the cross compiler or the kernel
- * (scripts/pi-kernel.sh) is missing.
+ * VM's UART; then the 32-bit board (armmp kernel, Cortex-A7) over TCP. One VM at a time (the
+ * machine has 2 cores and no KVM). Skipped, with the reason, when QEMU, the cross compiler or the
+ * kernel (scripts/pi-kernel.sh) is missing.
  */
 #include "rigtest.h"
 
@@ -32,30 +32,68 @@ static int close_board(void **state)
 	return 0;
 }
 
-static int have_everything(void)
+/* One emulated board and what it must report. */
+struct pi {
+	const char *board, *transport;
+	const char *qemu, *cc, *arch, *kernel_subdir, *kernel_arg;
+	const char *machine, *cpu_key, *cpu_value, *kernel_word;
+};
+
+static const struct pi pi_arm64_tcp = {"qemu-rpi-arm64",
+				       "tcp",
+				       "qemu-system-aarch64",
+				       "aarch64-linux-gnu-gcc",
+				       "aarch64",
+				       "pi-kernel",
+				       "",
+				       "aarch64",
+				       "board.cpu",
+				       "Cortex-A53",
+				       "arm64"};
+static const struct pi pi_arm64_serial = {"qemu-rpi-arm64-serial",
+					  "serial",
+					  "qemu-system-aarch64",
+					  "aarch64-linux-gnu-gcc",
+					  "aarch64",
+					  "pi-kernel",
+					  "",
+					  "aarch64",
+					  "board.cpu",
+					  "Cortex-A53",
+					  "arm64"};
+static const struct pi pi_armhf_tcp = {"qemu-rpi-armhf",
+				       "tcp",
+				       "qemu-system-arm",
+				       "arm-linux-gnueabihf-gcc",
+				       "arm",
+				       "pi-kernel-armhf",
+				       " --arch armhf",
+				       "armv7l",
+				       "board.cpu_part",
+				       "0xc07",
+				       "armmp"};
+
+static int have_everything(const struct pi *p)
 {
 	const char *cache = getenv("RIG_CACHE_DIR");
 	const char *home = getenv("HOME");
 
 	if (cache && *cache)
-		snprintf(kernel, sizeof(kernel), "%s/pi-kernel/vmlinuz", cache);
+		snprintf(kernel, sizeof(kernel), "%s/%s/vmlinuz", cache, p->kernel_subdir);
 	else
-		snprintf(kernel, sizeof(kernel), "%s/.cache/rig/pi-kernel/vmlinuz",
-			 home ? home : "");
-	if (!rigtest_have("qemu-system-aarch64")) {
-		print_message(
-		    "[  SKIPPED ] qemu-system-aarch64 is not installed (scripts/setup.sh)\n");
+		snprintf(kernel, sizeof(kernel), "%s/.cache/rig/%s/vmlinuz", home ? home : "",
+			 p->kernel_subdir);
+	if (!rigtest_have(p->qemu)) {
+		print_message("[  SKIPPED ] %s is not installed (scripts/setup.sh)\n", p->qemu);
 		return 0;
 	}
-	if (!rigtest_have("aarch64-linux-gnu-gcc")) {
-		print_message(
-		    "[  SKIPPED ] aarch64-linux-gnu-gcc is not installed (scripts/setup.sh)\n");
+	if (!rigtest_have(p->cc)) {
+		print_message("[  SKIPPED ] %s is not installed (scripts/setup.sh)\n", p->cc);
 		return 0;
 	}
 	if (!rig_file_exists(kernel)) {
-		print_message(
-		    "[  SKIPPED ] no Debian arm64 kernel at %s: run scripts/pi-kernel.sh\n",
-		    kernel);
+		print_message("[  SKIPPED ] no Debian kernel at %s: run scripts/pi-kernel.sh%s\n",
+			      kernel, p->kernel_arg);
 		return 0;
 	}
 	return 1;
@@ -92,8 +130,9 @@ static void make_artifact(struct rig_artifact *a, const char *path, const char *
 }
 
 /* Boots the board, checks facts, runs hello twice; closes the board. */
-static void boot_and_run(const char *board_name, const char *transport)
+static void boot_and_run(const struct pi *p)
 {
+	const char *board_name = p->board, *transport = p->transport;
 	char boards[1024], hello[1024], wrong[1024], workdir[1024];
 	struct rig_board *b = NULL;
 	struct rig_error err = {0};
@@ -106,12 +145,12 @@ static void boot_and_run(const char *board_name, const char *transport)
 	int rc;
 
 	snprintf(boards, sizeof(boards), "%s/boards", rigtest_source_dir());
-	snprintf(hello, sizeof(hello), "%s/hello-arm64", rigtest_tmpdir());
+	snprintf(hello, sizeof(hello), "%s/hello-%s", rigtest_tmpdir(), p->arch);
 	snprintf(wrong, sizeof(wrong), "%s/hello-x86", rigtest_tmpdir());
-	build_hello("aarch64-linux-gnu-gcc", hello);
+	build_hello(p->cc, hello);
 	build_hello("gcc", wrong);
-	make_artifact(&art, hello, "aarch64");
-	make_artifact(&x86, wrong, "aarch64"); /* claims aarch64; the ELF says otherwise */
+	make_artifact(&art, hello, p->arch);
+	make_artifact(&x86, wrong, p->arch); /* claims the board's arch; the ELF says otherwise */
 
 	if (rig_board_load(board_name, boards, &b, &err))
 		fail_msg("%s", err.msg);
@@ -128,9 +167,9 @@ static void boot_and_run(const char *board_name, const char *transport)
 
 	if (b->ops->facts(b, &facts, &err))
 		fail_msg("facts: %s", err.msg);
-	assert_string_equal(rig_kv_get(&facts, "board.machine"), "aarch64");
-	assert_non_null(strstr(rig_kv_get(&facts, "board.cpu"), "Cortex-A53"));
-	assert_non_null(strstr(rig_kv_get(&facts, "board.kernel"), "arm64"));
+	assert_string_equal(rig_kv_get(&facts, "board.machine"), p->machine);
+	assert_non_null(strstr(rig_kv_get(&facts, p->cpu_key), p->cpu_value));
+	assert_non_null(strstr(rig_kv_get(&facts, "board.kernel"), p->kernel_word));
 	assert_string_equal(rig_kv_get(&facts, "board.agent_transport"), transport);
 	assert_non_null(rig_kv_get(&facts, "throttled"));
 	assert_string_equal(rig_kv_get(&facts, "hot"), "no");
@@ -178,16 +217,23 @@ static void boot_and_run(const char *board_name, const char *transport)
 
 static void emulated_pi_runs_hello_over_tcp(void **state)
 {
-	if (!have_everything())
+	if (!have_everything(&pi_arm64_tcp))
 		skip();
-	boot_and_run("qemu-rpi-arm64", "tcp");
+	boot_and_run(&pi_arm64_tcp);
 }
 
 static void emulated_pi_runs_hello_over_serial(void **state)
 {
-	if (!have_everything())
+	if (!have_everything(&pi_arm64_serial))
 		skip();
-	boot_and_run("qemu-rpi-arm64-serial", "serial");
+	boot_and_run(&pi_arm64_serial);
+}
+
+static void emulated_32bit_pi_runs_hello_over_tcp(void **state)
+{
+	if (!have_everything(&pi_armhf_tcp))
+		skip();
+	boot_and_run(&pi_armhf_tcp);
 }
 
 int main(void)
@@ -195,6 +241,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_teardown(emulated_pi_runs_hello_over_tcp, close_board),
 	    cmocka_unit_test_teardown(emulated_pi_runs_hello_over_serial, close_board),
+	    cmocka_unit_test_teardown(emulated_32bit_pi_runs_hello_over_tcp, close_board),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

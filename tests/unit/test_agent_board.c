@@ -67,8 +67,9 @@ static void board_file_errors_name_the_field(void **state)
 
 static void repository_pi_boards_load(void **state)
 {
-	static const char *const names[] = {"rpi4", "rpi-zero2", "rpi-zero", "qemu-rpi-arm64",
-					    "qemu-rpi-arm64-serial"};
+	static const char *const names[] = {
+	    "rpi4",	     "rpi-zero2", "rpi-zero", "qemu-rpi-arm64", "qemu-rpi-arm64-serial",
+	    "qemu-rpi-armhf"};
 	char boards[1024];
 
 	snprintf(boards, sizeof(boards), "%s/boards", rigtest_source_dir());
