@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -124,7 +125,8 @@ static void say(int fd, const char *s, size_t n)
 }
 
 /* mode 0: a good board; 1: never prints ready (hung); 2: noise and a
- * broken line before its results */
+ * broken line before its results; 3: the workload fails (done 3); 4: it
+ * reboots mid-run (half a line, then ready again); 5: never says done */
 static void model(int master, int mode)
 {
 	char cmd[128], line[RIG_REPORT_MAX_LINE + 2];
@@ -157,6 +159,13 @@ static void model(int master, int mode)
 		len = 0;
 		if (strncmp(cmd, "run ", 4) != 0)
 			continue;
+		if (mode == 4) {
+			say(master, "@rig result thr", 15);
+			say(master, line, rig_report_format_ready(line, sizeof(line)));
+			continue;
+		}
+		if (mode == 5)
+			continue;
 		if (mode == 2) {
 			say(master, "\x01\x02 garbage\n", 11);
 			say(master, "@rig result x 1 B*00000000\n", 27);
@@ -169,7 +178,7 @@ static void model(int master, int mode)
 		    rig_report_format_result_i64(line, sizeof(line), "tick_hz", 16000000, "Hz"));
 		say(master, line,
 		    rig_report_format_result_i64(line, sizeof(line), "stack_hwm_bytes", 900, "B"));
-		say(master, line, rig_report_format_done(line, sizeof(line), 0));
+		say(master, line, rig_report_format_done(line, sizeof(line), mode == 3 ? 3 : 0));
 	}
 }
 
@@ -192,6 +201,10 @@ static void device_start(struct device *d, int mode)
 	d->pid = fork();
 	assert_true(d->pid >= 0);
 	if (d->pid == 0) {
+		/* never outlive the test, even when an assertion skipped
+		 * device_stop() */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		alarm(60);
 		signal(SIGUSR1, on_usr1);
 		close(slave);
 		model(d->master, mode);
@@ -225,17 +238,19 @@ static struct rig_board *board_for(const struct device *d)
 	return b;
 }
 
-static void sample(struct rig_board *b, struct rig_sample *s)
+static void sample_within(struct rig_board *b, struct rig_sample *s, long long timeout_ms)
 {
 	static struct rig_artifact art = {.lang = "c", .path = "/nonexistent/fw.elf"};
 	struct rig_run_req req = {
-	    .art = &art, .workload = "cpu", .iterations = 5, .timeout_ms = 3000};
+	    .art = &art, .workload = "cpu", .iterations = 5, .timeout_ms = timeout_ms};
 	struct rig_error err = {0};
 
 	memset(s, 0, sizeof(*s));
 	if (b->ops->run(b, &req, s, &err))
 		fail_msg("run: %s", err.msg);
 }
+
+static void sample(struct rig_board *b, struct rig_sample *s) { sample_within(b, s, 3000); }
 
 static void model_board_gives_a_sample(void **state)
 {
@@ -299,6 +314,50 @@ static void hung_model_fails_after_retries(void **state)
 	device_stop(&d);
 }
 
+static void failing_model(int mode, const char *reason, int exit_status)
+{
+	struct device d;
+	struct rig_board *b;
+	struct rig_sample s;
+
+	device_start(&d, mode);
+	b = board_for(&d);
+	sample_within(b, &s, 400);
+	assert_false(s.ok);
+	if (!strstr(s.fail_reason, reason))
+		fail_msg("mode %d: \"%s\" lacks \"%s\"", mode, s.fail_reason, reason);
+	assert_int_equal(s.exit_status, exit_status);
+	assert_true(strlen(s.stderr_tail) > 0); /* the console tail comes along */
+	rig_sample_free(&s);
+	release(b);
+	device_stop(&d);
+}
+
+static void workload_status_fails_the_sample(void **state)
+{
+	failing_model(3, "workload finished with status 3", 3);
+}
+
+static void reboot_mid_run_fails_the_sample(void **state)
+{
+	failing_model(4, "board reset itself during the run", 0);
+}
+
+static void missing_done_times_out(void **state)
+{
+	failing_model(5, "no done line within 400 ms of ready", 0);
+}
+
+static void command_line_spelling(void **state)
+{
+	char buf[64];
+
+	rig_mcu_command(buf, sizeof(buf), "cpu", 20);
+	assert_string_equal(buf, "run cpu 20");
+	rig_mcu_command(buf, sizeof(buf), "hello", 0);
+	assert_string_equal(buf, "run hello");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -308,6 +367,10 @@ int main(void)
 	    cmocka_unit_test(model_board_gives_a_sample),
 	    cmocka_unit_test(model_board_noise_is_counted),
 	    cmocka_unit_test(hung_model_fails_after_retries),
+	    cmocka_unit_test(workload_status_fails_the_sample),
+	    cmocka_unit_test(reboot_mid_run_fails_the_sample),
+	    cmocka_unit_test(missing_done_times_out),
+	    cmocka_unit_test(command_line_spelling),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
