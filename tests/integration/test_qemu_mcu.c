@@ -135,6 +135,8 @@ static void check_plausible(struct rig_board *b, const struct rig_artifact *a,
 	assert_true(metric(s, "ram_bytes") >=
 		    metric(s, "static_ram_bytes") + metric(s, "stack_hwm_bytes"));
 	assert_int_equal(s->corrupt_lines, 0);
+	assert_int_equal(s->noise_lines, 0); /* the firmware prints only protocol lines */
+	assert_int_equal(s->cut_lines, 0);
 	assert_int_equal(rig_read_file(s->log_path, &log, &len, &err), 0);
 	assert_non_null(strstr(log, "@rig ready*"));
 	assert_non_null(strstr(log, "@rig done 0*"));

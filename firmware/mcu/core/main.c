@@ -224,10 +224,9 @@ int main(void)
 		;
 #endif
 	boot_ticks = rig_fw_ticks();
+	/* Nothing but protocol lines in a healthy run: any noise the host
+	 * counts is real garbage on the line. */
 	rig_fw_write(ready, n);
-	rig_fw_puts("rig-fw ");
-	rig_fw_puts(port_name);
-	rig_fw_puts("\n");
 
 	for (;;) {
 		int c = port_uart_getc();
