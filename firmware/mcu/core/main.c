@@ -203,7 +203,9 @@ static void execute(char *line)
 	} else if (strcmp(w[0], "exit") == 0 && n == 2 && parse_ll(w[1], &v)) {
 		rig_fw_semihost_exit((int)v);
 	} else {
-		rig_fw_puts("error: unknown command (run NAME [N] | burst BYTES | ping | ticks | "
+		rig_fw_puts("error: rig-fw ");
+		rig_fw_puts(port_name);
+		rig_fw_puts(": unknown command (run NAME [N] | burst BYTES | ping | ticks | "
 			    "exit CODE)\n");
 		report_done(2);
 	}

@@ -9,7 +9,7 @@
 
 #include <stdint.h>
 
-/* Human-readable machine name, printed in the boot banner. */
+/* Human-readable machine name, printed in error lines. */
 extern const char port_name[];
 
 /* Frequency of the clock SysTick counts with CLKSOURCE = processor clock:
