@@ -210,7 +210,7 @@ int rig_serial_list(struct rig_kvlist *ports, struct rig_error *err)
 			rig_kv_setf(ports, p->name, "native (%s)", p->description);
 	}
 	free(info);
-	return (int)n;
+	return 0;
 }
 
 int rig_serial_path_is_pty(const char *path)

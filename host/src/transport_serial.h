@@ -54,8 +54,8 @@ int rig_serial_enumerate(struct rig_serial_port_info **out, size_t *n, struct ri
 /*
  * For `rig doctor`: one entry per serial port, key = the port's path, value
  * = "usb 2e8a:000a serial E6616407E3 (Raspberry Pi Pico)" or "native" /
- * "bluetooth" / "virtual" with libserialport's description. Returns the count
- * (>= 0) or RIG_ERR_IO.
+ * "bluetooth" / "virtual" with libserialport's description (ports->n is
+ * the count). Returns 0 or RIG_ERR_IO.
  */
 int rig_serial_list(struct rig_kvlist *ports, struct rig_error *err);
 

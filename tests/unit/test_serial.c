@@ -125,7 +125,7 @@ static void enumeration_and_list_agree(void **state)
 
 	assert_int_equal(rig_serial_enumerate(&info, &n, &err), 0);
 	listed = rig_serial_list(&kv, &err);
-	assert_int_equal(listed, (int)n);
+	assert_int_equal(listed, 0);
 	assert_int_equal(kv.n, n);
 	for (size_t i = 0; i < n; i++) {
 		assert_non_null(rig_kv_get(&kv, info[i].name));
