@@ -10,7 +10,7 @@
 
 static const struct rig_board_ops *const backends[] = {
 	&rig_board_host_ops, &rig_board_qemu_ops, &rig_board_agent_ops,
-	&rig_board_wasi_ops, &rig_board_null_ops,
+	&rig_board_wasi_ops, &rig_board_serial_ops, &rig_board_null_ops,
 };
 
 const struct rig_board_ops *rig_board_ops_find(const char *kind)
@@ -106,7 +106,7 @@ int rig_board_load(const char *name_or_path, const char *boards_dir, struct rig_
 {
 	struct rig_board *b = rig_xcalloc(1, sizeof(*b));
 	struct rig_cfg *cfg = NULL;
-	char kind[32];
+	char kind[32], defname[64];
 	const char *base;
 	int rc;
 
@@ -127,7 +127,8 @@ int rig_board_load(const char *name_or_path, const char *boards_dir, struct rig_
 	base = strrchr(b->file, '/');
 	base = base ? base + 1 : b->file;
 	snprintf(b->name, sizeof(b->name), "%.*s", (int)strcspn(base, "."), base);
-	if ((rc = rig_cfg_str(cfg, NULL, "name", 0, b->name, b->name, sizeof(b->name), err)) ||
+	snprintf(defname, sizeof(defname), "%s", b->name);
+	if ((rc = rig_cfg_str(cfg, NULL, "name", 0, defname, b->name, sizeof(b->name), err)) ||
 	    (rc = rig_cfg_str(cfg, NULL, "kind", 1, NULL, kind, sizeof(kind), err)) ||
 	    (rc = rig_cfg_str(cfg, NULL, "description", 0, "", b->description,
 			      sizeof(b->description), err)) ||
@@ -147,7 +148,7 @@ int rig_board_load(const char *name_or_path, const char *boards_dir, struct rig_
 	b->ops = rig_board_ops_find(kind);
 	if (!b->ops) {
 		rc = rig_fail(err, RIG_ERR_PARSE,
-			      "%s:%d: field 'kind': expected one of host, qemu, agent, wasi, null, got \"%s\"",
+			      "%s:%d: field 'kind': expected one of host, qemu, agent, wasi, serial, null, got \"%s\"",
 			      b->file, rig_cfg_line(rig_cfg_get(cfg, NULL, "kind")), kind);
 		goto fail;
 	}

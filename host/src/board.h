@@ -105,6 +105,7 @@ extern const struct rig_board_ops rig_board_host_ops;
 extern const struct rig_board_ops rig_board_qemu_ops;
 extern const struct rig_board_ops rig_board_agent_ops;
 extern const struct rig_board_ops rig_board_wasi_ops;
+extern const struct rig_board_ops rig_board_serial_ops;
 extern const struct rig_board_ops rig_board_null_ops;
 
 #endif

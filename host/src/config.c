@@ -248,8 +248,8 @@ int rig_cfg_str(const struct rig_cfg *cfg, struct rig_cfg_node *from, const char
 		int required, const char *def, char *out, size_t cap, struct rig_error *err)
 {
 	struct rig_cfg_node *n;
-	const char *t;
-	size_t len;
+	const char *t = NULL;
+	size_t len = 0;
 	int rc = scalar(cfg, from, key, &n, &t, &len, "a string", err);
 
 	if (rc < 0)
@@ -277,8 +277,8 @@ int rig_cfg_int(const struct rig_cfg *cfg, struct rig_cfg_node *from, const char
 		struct rig_error *err)
 {
 	struct rig_cfg_node *n;
-	const char *t;
-	size_t len;
+	const char *t = NULL;
+	size_t len = 0;
 	char buf[64];
 	long long v;
 	int rc = scalar(cfg, from, key, &n, &t, &len, "a number", err);
@@ -307,8 +307,8 @@ int rig_cfg_bool(const struct rig_cfg *cfg, struct rig_cfg_node *from, const cha
 	static const char *const yes[] = {"true", "yes", "on", "1"};
 	static const char *const no[] = {"false", "no", "off", "0"};
 	struct rig_cfg_node *n;
-	const char *t;
-	size_t len;
+	const char *t = NULL;
+	size_t len = 0;
 	int rc = scalar(cfg, from, key, &n, &t, &len, "true or false", err);
 
 	if (rc < 0)
@@ -338,8 +338,8 @@ int rig_cfg_duration_ms(const struct rig_cfg *cfg, struct rig_cfg_node *from, co
 			struct rig_error *err)
 {
 	struct rig_cfg_node *n;
-	const char *t;
-	size_t len;
+	const char *t = NULL;
+	size_t len = 0;
 	char buf[64];
 	long long v;
 	int rc = scalar(cfg, from, key, &n, &t, &len, "a duration", err);
@@ -397,8 +397,8 @@ int rig_cfg_enum(const struct rig_cfg *cfg, struct rig_cfg_node *from, const cha
 		 struct rig_error *err)
 {
 	struct rig_cfg_node *n;
-	const char *t;
-	size_t len;
+	const char *t = NULL;
+	size_t len = 0;
 	struct rig_buf all = {0};
 	int rc = scalar(cfg, from, key, &n, &t, &len, "a word", err);
 

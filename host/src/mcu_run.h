@@ -67,6 +67,5 @@ void rig_mcu_command(char *buf, size_t cap, const char *workload, long long iter
 /* The real-board backend (board_serial.c), `kind: serial`: a board on a
  * serial port with a reset method and a flash command. Listed in board.c's
  * backend table. */
-extern const struct rig_board_ops rig_board_serial_ops;
 
 #endif

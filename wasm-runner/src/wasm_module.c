@@ -111,7 +111,7 @@ static int rd_leb(struct rd *r, unsigned bits, int is_signed, uint64_t *out, con
 
 static int rd_u32(struct rd *r, uint32_t *out, const char *what)
 {
-	uint64_t v;
+	uint64_t v = 0;
 	int rc = rd_leb(r, 32, 0, &v, what);
 
 	if (!rc)
@@ -151,7 +151,7 @@ static int utf8_valid(const uint8_t *s, size_t n)
 	while (i < n) {
 		uint8_t c = s[i];
 		size_t len;
-		uint32_t cp;
+		uint32_t cp = 0;
 
 		if (c < 0x80) {
 			i++;
@@ -184,7 +184,7 @@ static int utf8_valid(const uint8_t *s, size_t n)
  * keeps names as C strings, so it is rejected rather than truncated. */
 static int rd_name(struct rd *r, char **out, const char *what)
 {
-	uint32_t n;
+	uint32_t n = 0;
 	size_t start;
 	int rc;
 
@@ -255,8 +255,8 @@ static int rd_limits(struct rd *r, struct rig_wasm_module *m, int is_memory,
 		     struct rig_wasm_limits *l)
 {
 	size_t at = r->pos;
-	uint8_t flags;
-	uint64_t v;
+	uint8_t flags = 0;
+	uint64_t v = 0;
 	int rc;
 
 	memset(l, 0, sizeof(*l));
@@ -296,7 +296,7 @@ static int rd_limits(struct rd *r, struct rig_wasm_module *m, int is_memory,
 static int rd_globaltype(struct rd *r, struct rig_wasm_module *m, uint8_t *vt, int *mut)
 {
 	size_t at;
-	uint8_t b;
+	uint8_t b = 0;
 	int rc;
 
 	if ((rc = rd_valtype(r, m, vt, "global type")))
@@ -315,7 +315,7 @@ static int rd_globaltype(struct rd *r, struct rig_wasm_module *m, uint8_t *vt, i
 static int rd_memarg(struct rd *r, struct rig_wasm_module *m)
 {
 	uint32_t align, memidx;
-	uint64_t offset;
+	uint64_t offset = 0;
 	size_t at = r->pos;
 	int rc;
 
@@ -336,7 +336,7 @@ static int rd_memarg(struct rd *r, struct rig_wasm_module *m)
 static int rd_blocktype(struct rd *r, struct rig_wasm_module *m)
 {
 	size_t at = r->pos;
-	uint64_t v;
+	uint64_t v = 0;
 	int rc;
 
 	if (r->pos >= r->end)
@@ -361,14 +361,14 @@ static int rd_blocktype(struct rd *r, struct rig_wasm_module *m)
 
 static int rd_index(struct rd *r, const char *what)
 {
-	uint32_t v;
+	uint32_t v = 0;
 	return rd_u32(r, &v, what);
 }
 
 /* 0xFC prefix: saturating truncation, bulk memory, table operations. */
 static int insn_fc(struct rd *r, struct rig_wasm_module *m, size_t at)
 {
-	uint32_t op;
+	uint32_t op = 0;
 	int rc;
 
 	if ((rc = rd_u32(r, &op, "0xfc sub-opcode")))
@@ -416,7 +416,7 @@ static int insn_fc(struct rd *r, struct rig_wasm_module *m, size_t at)
 /* 0xFD prefix: fixed-width SIMD. Immediates by sub-opcode range. */
 static int insn_fd(struct rd *r, struct rig_wasm_module *m, size_t at)
 {
-	uint32_t op;
+	uint32_t op = 0;
 	int rc;
 
 	m->features |= RIG_WASM_F_SIMD;
@@ -441,14 +441,14 @@ static int insn_fd(struct rd *r, struct rig_wasm_module *m, size_t at)
 /* 0xFE prefix: atomics (threads proposal). */
 static int insn_fe(struct rd *r, struct rig_wasm_module *m, size_t at)
 {
-	uint32_t op;
+	uint32_t op = 0;
 	int rc;
 
 	m->features |= RIG_WASM_F_THREADS;
 	if ((rc = rd_u32(r, &op, "0xfe sub-opcode")))
 		return rc;
 	if (op == 3) { /* atomic.fence: one reserved byte */
-		uint8_t z;
+		uint8_t z = 0;
 		return rd_byte(r, &z, "atomic.fence reserved byte");
 	}
 	if (op <= 2 || (op >= 0x10 && op <= 0x4e))
@@ -468,9 +468,9 @@ static int rd_expr(struct rd *r, struct rig_wasm_module *m, int const_expr)
 
 	while (depth > 0) {
 		size_t at = r->pos;
-		uint8_t op;
-		uint64_t v;
-		uint32_t n;
+		uint8_t op = 0;
+		uint64_t v = 0;
+		uint32_t n = 0;
 		int rc;
 
 		if (r->pos >= r->end)
@@ -559,7 +559,7 @@ static int rd_expr(struct rd *r, struct rig_wasm_module *m, int const_expr)
 			break;
 		case 0x11:   /* call_indirect type table */
 		case 0x13: { /* return_call_indirect */
-			uint32_t table;
+			uint32_t table = 0;
 			if (op == 0x13)
 				m->features |= RIG_WASM_F_TAIL_CALL;
 			if ((rc = rd_index(r, "type index")) ||
@@ -578,7 +578,7 @@ static int rd_expr(struct rd *r, struct rig_wasm_module *m, int const_expr)
 			if ((rc = rd_count(r, &n, 1, "select type count")))
 				return rc;
 			for (uint32_t i = 0; i < n && !rc; i++) {
-				uint8_t t;
+				uint8_t t = 0;
 				rc = rd_valtype(r, m, &t, "select type");
 			}
 			break;
@@ -598,7 +598,7 @@ static int rd_expr(struct rd *r, struct rig_wasm_module *m, int const_expr)
 			break;
 		case 0x3f:
 		case 0x40: { /* memory.size/grow */
-			uint32_t mem;
+			uint32_t mem = 0;
 			if ((rc = rd_u32(r, &mem, "memory index")))
 				return rc;
 			if (mem)
@@ -618,7 +618,7 @@ static int rd_expr(struct rd *r, struct rig_wasm_module *m, int const_expr)
 			rc = rd_skip(r, 8, "f64.const");
 			break;
 		case 0xd0: { /* ref.null heaptype */
-			uint8_t t;
+			uint8_t t = 0;
 			rc = rd_reftype(r, m, &t);
 			m->features |= RIG_WASM_F_REFERENCE_TYPES;
 			break;
@@ -673,7 +673,7 @@ static int section_rank(uint8_t id)
 
 static int sec_type(struct rd *r, struct rig_wasm_module *m, int64_t *count)
 {
-	uint32_t n;
+	uint32_t n = 0;
 	int rc;
 
 	if ((rc = rd_count(r, &n, 3, "type count")))
@@ -683,7 +683,7 @@ static int sec_type(struct rd *r, struct rig_wasm_module *m, int64_t *count)
 	for (uint32_t i = 0; i < n; i++) {
 		struct rig_wasm_functype *t = &m->types[i];
 		size_t at = r->pos;
-		uint8_t form;
+		uint8_t form = 0;
 
 		r->entry = i;
 		if ((rc = rd_byte(r, &form, "function type form 0x60")))
@@ -723,7 +723,7 @@ static int check_index(struct rd *r, size_t at, uint64_t idx, uint64_t limit, co
 
 static int sec_import(struct rd *r, struct rig_wasm_module *m, int64_t *count)
 {
-	uint32_t n;
+	uint32_t n = 0;
 	int rc;
 
 	if ((rc = rd_count(r, &n, 4, "import count")))
@@ -774,7 +774,7 @@ static int sec_import(struct rd *r, struct rig_wasm_module *m, int64_t *count)
 			m->n_global_imports++;
 			break;
 		case RIG_WASM_EXT_TAG: {
-			uint8_t attr;
+			uint8_t attr = 0;
 			m->features |= RIG_WASM_F_EXCEPTIONS;
 			if ((rc = rd_byte(r, &attr, "tag attribute")))
 				return rc;
@@ -797,7 +797,7 @@ static int sec_import(struct rd *r, struct rig_wasm_module *m, int64_t *count)
 
 static int sec_function(struct rd *r, struct rig_wasm_module *m, int64_t *count)
 {
-	uint32_t n;
+	uint32_t n = 0;
 	int rc;
 
 	if ((rc = rd_count(r, &n, 1, "function count")))
@@ -817,7 +817,7 @@ static int sec_function(struct rd *r, struct rig_wasm_module *m, int64_t *count)
 
 static int sec_table(struct rd *r, struct rig_wasm_module *m, int64_t *count)
 {
-	uint32_t n;
+	uint32_t n = 0;
 	int rc;
 
 	if ((rc = rd_count(r, &n, 3, "table count")))
@@ -839,7 +839,7 @@ static int sec_table(struct rd *r, struct rig_wasm_module *m, int64_t *count)
 
 static int sec_memory(struct rd *r, struct rig_wasm_module *m, int64_t *count)
 {
-	uint32_t n;
+	uint32_t n = 0;
 	int rc;
 
 	if ((rc = rd_count(r, &n, 2, "memory count")))
@@ -861,7 +861,7 @@ static int sec_memory(struct rd *r, struct rig_wasm_module *m, int64_t *count)
 
 static int sec_tag(struct rd *r, struct rig_wasm_module *m, int64_t *count)
 {
-	uint32_t n;
+	uint32_t n = 0;
 	int rc;
 
 	m->features |= RIG_WASM_F_EXCEPTIONS;
@@ -869,8 +869,8 @@ static int sec_tag(struct rd *r, struct rig_wasm_module *m, int64_t *count)
 		return rc;
 	*count = n;
 	for (uint32_t i = 0; i < n; i++) {
-		uint8_t attr;
-		uint32_t t;
+		uint8_t attr = 0;
+		uint32_t t = 0;
 		size_t at;
 		r->entry = i;
 		if ((rc = rd_byte(r, &attr, "tag attribute")))
@@ -889,7 +889,7 @@ static int rd_const_expr(struct rd *r, struct rig_wasm_module *m) { return rd_ex
 
 static int sec_global(struct rd *r, struct rig_wasm_module *m, int64_t *count)
 {
-	uint32_t n;
+	uint32_t n = 0;
 	int rc;
 
 	if ((rc = rd_count(r, &n, 3, "global count")))
@@ -897,8 +897,8 @@ static int sec_global(struct rd *r, struct rig_wasm_module *m, int64_t *count)
 	*count = n;
 	m->global_mutable = rig_xcalloc(n ? n : 1, 1);
 	for (uint32_t i = 0; i < n; i++) {
-		uint8_t vt;
-		int mut;
+		uint8_t vt = 0;
+		int mut = 0;
 		r->entry = i;
 		if ((rc = rd_globaltype(r, m, &vt, &mut)) || (rc = rd_const_expr(r, m)))
 			return rc;
@@ -910,7 +910,7 @@ static int sec_global(struct rd *r, struct rig_wasm_module *m, int64_t *count)
 
 static int sec_export(struct rd *r, struct rig_wasm_module *m, int64_t *count)
 {
-	uint32_t n;
+	uint32_t n = 0;
 	int rc;
 
 	if ((rc = rd_count(r, &n, 3, "export count")))
@@ -977,7 +977,7 @@ static int sec_start(struct rd *r, struct rig_wasm_module *m, int64_t *count)
 
 static int rd_func_indices(struct rd *r)
 {
-	uint32_t n;
+	uint32_t n = 0;
 	int rc;
 
 	if ((rc = rd_count(r, &n, 1, "element function count")))
@@ -990,7 +990,7 @@ static int rd_func_indices(struct rd *r)
 
 static int rd_elem_exprs(struct rd *r, struct rig_wasm_module *m)
 {
-	uint32_t n;
+	uint32_t n = 0;
 	int rc;
 
 	if ((rc = rd_count(r, &n, 2, "element expression count")))
@@ -1004,7 +1004,7 @@ static int rd_elem_exprs(struct rd *r, struct rig_wasm_module *m)
 /* Element segments: 8 encodings selected by a flags word (spec 5.5.12). */
 static int sec_element(struct rd *r, struct rig_wasm_module *m, int64_t *count)
 {
-	uint32_t n;
+	uint32_t n = 0;
 	int rc;
 
 	if ((rc = rd_count(r, &n, 2, "element segment count")))
@@ -1013,7 +1013,7 @@ static int sec_element(struct rd *r, struct rig_wasm_module *m, int64_t *count)
 	for (uint32_t i = 0; i < n; i++) {
 		uint32_t flags, table = 0;
 		size_t at = r->pos;
-		uint8_t kind;
+		uint8_t kind = 0;
 
 		r->entry = i;
 		if ((rc = rd_u32(r, &flags, "element segment flags")))
@@ -1069,14 +1069,14 @@ static int sec_datacount(struct rd *r, struct rig_wasm_module *m, int64_t *count
 static int rd_locals(struct rd *r, struct rig_wasm_module *m)
 {
 	uint64_t total = 0;
-	uint32_t n;
+	uint32_t n = 0;
 	int rc;
 
 	if ((rc = rd_count(r, &n, 2, "local declaration count")))
 		return rc;
 	for (uint32_t k = 0; k < n; k++) {
-		uint32_t c;
-		uint8_t t;
+		uint32_t c = 0;
+		uint8_t t = 0;
 		size_t at = r->pos;
 		if ((rc = rd_u32(r, &c, "local count")) ||
 		    (rc = rd_valtype(r, m, &t, "local type")))
@@ -1091,7 +1091,7 @@ static int rd_locals(struct rd *r, struct rig_wasm_module *m)
 static int sec_code(struct rd *r, struct rig_wasm_module *m, int64_t *count)
 {
 	size_t start = r->pos;
-	uint32_t n;
+	uint32_t n = 0;
 	int rc;
 
 	if ((rc = rd_count(r, &n, 2, "code entry count")))
@@ -1104,7 +1104,7 @@ static int sec_code(struct rd *r, struct rig_wasm_module *m, int64_t *count)
 			       n, m->n_funcs);
 	for (uint32_t i = 0; i < n; i++) {
 		struct rd body;
-		uint32_t size;
+		uint32_t size = 0;
 
 		r->entry = i;
 		if ((rc = rd_count(r, &size, 1, "function body size")))
@@ -1123,7 +1123,7 @@ static int sec_code(struct rd *r, struct rig_wasm_module *m, int64_t *count)
 static int sec_data(struct rd *r, struct rig_wasm_module *m, int64_t *count)
 {
 	size_t start = r->pos;
-	uint32_t n;
+	uint32_t n = 0;
 	int rc;
 
 	if ((rc = rd_count(r, &n, 2, "data segment count")))
@@ -1175,7 +1175,7 @@ static int custom_name(struct rd *r, struct rig_wasm_module *m)
 	int rc;
 
 	while (r->pos < r->end) {
-		uint8_t id;
+		uint8_t id = 0;
 		uint32_t size, n;
 		struct rd sub;
 
@@ -1194,7 +1194,7 @@ static int custom_name(struct rd *r, struct rig_wasm_module *m)
 			if ((rc = rd_count(&sub, &n, 2, "function name count")))
 				return rc;
 			for (uint32_t i = 0; i < n; i++) {
-				uint32_t idx;
+				uint32_t idx = 0;
 				char *name;
 				if ((rc = rd_u32(&sub, &idx, "function index")) ||
 				    (rc = rd_name(&sub, &name, "function name")))
@@ -1209,14 +1209,14 @@ static int custom_name(struct rd *r, struct rig_wasm_module *m)
 
 static int custom_producers(struct rd *r, struct rig_wasm_module *m)
 {
-	uint32_t nf;
+	uint32_t nf = 0;
 	int rc;
 
 	if ((rc = rd_count(r, &nf, 2, "producers field count")))
 		return rc;
 	for (uint32_t i = 0; i < nf; i++) {
 		char *field;
-		uint32_t nv;
+		uint32_t nv = 0;
 
 		if ((rc = rd_name(r, &field, "producers field name")))
 			return rc;
@@ -1245,7 +1245,7 @@ static int custom_producers(struct rd *r, struct rig_wasm_module *m)
 /* Custom-section contents are advisory: record the first problem and go on. */
 static void parse_custom(struct rd *r, struct rig_wasm_module *m, const char *name)
 {
-	struct rig_error cerr = {0};
+	struct rig_error cerr = {0}, *saved = r->err;
 	int rc = 0;
 
 	r->err = &cerr;
@@ -1253,6 +1253,7 @@ static void parse_custom(struct rd *r, struct rig_wasm_module *m, const char *na
 		rc = custom_name(r, m);
 	else if (strcmp(name, "producers") == 0)
 		rc = custom_producers(r, m);
+	r->err = saved; /* cerr ends here */
 	if (rc && !m->warning[0])
 		snprintf(m->warning, sizeof(m->warning), "custom section ignored: %.560s",
 			 cerr.msg);
@@ -1299,7 +1300,7 @@ static int parse_section(struct rd *file, struct rig_wasm_module *m, int *last_r
 	struct rig_wasm_section s = {.offset = file->pos, .count = -1};
 	char ctx[96];
 	struct rd r;
-	uint32_t size;
+	uint32_t size = 0;
 	section_fn fn;
 	int rc, rank;
 
@@ -1572,7 +1573,7 @@ const char *rig_wasm_func_name(const struct rig_wasm_module *m, uint32_t func_in
 const struct rig_wasm_functype *rig_wasm_func_type(const struct rig_wasm_module *m,
 						   uint32_t func_index)
 {
-	uint32_t t;
+	uint32_t t = 0;
 
 	if (func_index < m->n_func_imports) {
 		uint32_t k = 0;
