@@ -13,8 +13,8 @@
 
 #define DEFAULT_WORKLOADS "hello,cpu,alloc"
 
-/* The main job's boards: the host and the emulated microcontroller. */
-#define DEFAULT_BOARDS "host,qemu-lm3s6965evb"
+/* The main job's boards: the host and the emulated microcontrollers. */
+#define DEFAULT_BOARDS "host,qemu-lm3s6965evb,qemu-mps2-an385"
 
 struct matrix_opts {
 	struct rig_strv boards, toolchains, profiles, workloads;

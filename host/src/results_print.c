@@ -52,6 +52,15 @@ static void note(char *out, size_t cap, const struct rig_row *r)
 		    r->m[RIG_M_STARTUP].s.n_outliers == 1 ? "" : "s");
 	if (r->m[RIG_M_STARTUP].has_ratio && r->m[RIG_M_STARTUP].n_too_small && !r->is_baseline)
 		ADD("%sn too small for p<0.05", n ? ", " : "");
+	for (size_t k = 0; k < r->n_extra; k++) {
+		/* WASI: what the module costs above the runtime's empty-module floor */
+		if (strcmp(r->extra_names[k], "startup_above_floor_ns") == 0 &&
+		    r->extra[k].present) {
+			char fl[RIG_FMT_CAP];
+			rig_fmt_duration_ns(fl, sizeof(fl), r->extra[k].s.median);
+			ADD("%sstartup above floor %s", n ? ", " : "", fl);
+		}
+	}
 	if (r->sizes.extra_bytes) {
 		char sz[RIG_FMT_CAP];
 		rig_fmt_bytes(sz, sizeof(sz), (double)r->sizes.extra_bytes);
