@@ -23,12 +23,12 @@ struct rig_target {
  * program needs at run time (libgo.so for a dynamic gccgo binary). */
 struct rig_sizes {
 	int64_t file_bytes;
-	int64_t text_bytes; /* SHF_ALLOC & !SHF_WRITE (code and read-only data) */
-	int64_t data_bytes; /* SHF_ALLOC & SHF_WRITE & !NOBITS */
-	int64_t bss_bytes;  /* SHF_ALLOC & NOBITS */
-	int64_t alloc_bytes;/* text + data + bss = `size`'s dec column (`size -A`'s Total
-			     * also counts .comment and .debug_*, which are not loaded) */
-	int elf_machine;    /* e_machine, 0 when not ELF */
+	int64_t text_bytes;  /* SHF_ALLOC & !SHF_WRITE (code and read-only data) */
+	int64_t data_bytes;  /* SHF_ALLOC & SHF_WRITE & !NOBITS */
+	int64_t bss_bytes;   /* SHF_ALLOC & NOBITS */
+	int64_t alloc_bytes; /* text + data + bss = `size`'s dec column (`size -A`'s Total
+			      * also counts .comment and .debug_*, which are not loaded) */
+	int elf_machine;     /* e_machine, 0 when not ELF */
 	char extra_name[64];
 	int64_t extra_bytes;
 };
@@ -39,12 +39,12 @@ struct rig_artifact {
 	char toolchain[32]; /* gc, gccgo, c, tinygo, gollvm, or a custom name */
 	char profile[48];   /* gc-stripped, gccgo-static, ... */
 	char workload[32];  /* hello, cpu, ...; "firmware" for a multi-workload image */
-	char lang[8];       /* go, c */
+	char lang[8];	    /* go, c */
 	struct rig_target target;
 	char tc_version[160];
 	char command[4096]; /* shell-quoted, as run */
-	char env[1024];     /* the variables rig set, "K=V K=V" */
-	char key[65];       /* content hash of sources + command + env + version */
+	char env[1024];	    /* the variables rig set, "K=V K=V" */
+	char key[65];	    /* content hash of sources + command + env + version */
 	int64_t build_ns;   /* wall time of the build; 0 when from cache */
 	int cached;
 	struct rig_sizes sizes;

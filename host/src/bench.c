@@ -15,10 +15,7 @@
 /* The only process-wide state: a flag a signal handler may set. */
 static volatile sig_atomic_t interrupted;
 
-void rig_bench_interrupt(void)
-{
-	interrupted = 1;
-}
+void rig_bench_interrupt(void) { interrupted = 1; }
 
 struct job {
 	struct rig_board *board;
@@ -112,11 +109,11 @@ static int build_all(struct bench *bn, struct rig_error *err)
 				const char *wl = bn->o->workloads.v[w];
 				struct job *j = &bn->jobs[bn->n_jobs];
 				struct rig_build_req req = {
-					.profile = prof,
-					.workload = wl,
-					.target = &bd->target,
-					.source_root = bn->o->source_dir,
-					.cache_dir = cache,
+				    .profile = prof,
+				    .workload = wl,
+				    .target = &bd->target,
+				    .source_root = bn->o->source_dir,
+				    .cache_dir = cache,
 				};
 				struct rig_error e = {0};
 				int rc;
@@ -143,7 +140,8 @@ static int build_all(struct bench *bn, struct rig_error *err)
 				if (rc == RIG_ERR_SKIPPED || rc == RIG_ERR_BUILD) {
 					char why[600];
 					snprintf(why, sizeof(why), "%s%s",
-						 rc == RIG_ERR_BUILD ? "build failed: " : "", e.msg);
+						 rc == RIG_ERR_BUILD ? "build failed: " : "",
+						 e.msg);
 					if (rc == RIG_ERR_BUILD)
 						rig_warn("%s", e.msg);
 					skip(bn, bd, prof, wl, why);
@@ -166,7 +164,8 @@ static int build_all(struct bench *bn, struct rig_error *err)
 					skip(bn, bd, prof, wl, e.msg);
 					continue;
 				}
-				if ((rc = rig_store_add_build(bn->store, &j->art, &j->build_id, err)))
+				if ((rc = rig_store_add_build(bn->store, &j->art, &j->build_id,
+							      err)))
 					return rc;
 				bn->n_jobs++;
 			}
@@ -212,16 +211,16 @@ static int run_job(struct bench *bn, struct job *j, int64_t env_id, struct rig_e
 	long long n = bn->o->samples >= 0 ? bn->o->samples : b->samples;
 	long long warm = bn->o->warmup >= 0 ? bn->o->warmup : b->warmup;
 	struct rig_run_key key = {
-		.board = b->name,
-		.build_id = j->build_id,
-		.workload = j->workload,
-		.iterations = iterations_for(bn, b, j->workload),
+	    .board = b->name,
+	    .build_id = j->build_id,
+	    .workload = j->workload,
+	    .iterations = iterations_for(bn, b, j->workload),
 	};
 	struct rig_run_req req = {
-		.art = &j->art,
-		.workload = j->workload,
-		.iterations = key.iterations,
-		.timeout_ms = bn->o->timeout_ms > 0 ? bn->o->timeout_ms : b->timeout_ms,
+	    .art = &j->art,
+	    .workload = j->workload,
+	    .iterations = key.iterations,
+	    .timeout_ms = bn->o->timeout_ms > 0 ? bn->o->timeout_ms : b->timeout_ms,
 	};
 	int64_t run_id;
 	int have, rc;
@@ -304,10 +303,7 @@ static int run_job(struct bench *bn, struct job *j, int64_t env_id, struct rig_e
 	return 0;
 }
 
-static void on_signal(int sig)
-{
-	interrupted = 1;
-}
+static void on_signal(int sig) { interrupted = 1; }
 
 static int run_board(struct bench *bn, struct rig_board *b, struct rig_error *err)
 {
@@ -386,8 +382,9 @@ int rig_bench_run(const struct rig_bench_opts *o, struct rig_store *store,
 out:
 	if (interrupted) {
 		sum->interrupted = 1;
-		rc = rig_fail(err, RIG_ERR_INTERRUPTED,
-			      "interrupted: every finished sample is stored; run the same command to resume");
+		rc = rig_fail(
+		    err, RIG_ERR_INTERRUPTED,
+		    "interrupted: every finished sample is stored; run the same command to resume");
 	}
 	for (size_t b = 0; b < bn.n_boards; b++)
 		rig_board_free(bn.boards[b]);

@@ -13,16 +13,16 @@
 #include "util.h"
 
 struct rig_bench_opts {
-	struct rig_strv boards;    /* board names or files */
+	struct rig_strv boards;	   /* board names or files */
 	struct rig_strv profiles;  /* profile names (already selected) */
 	struct rig_strv workloads; /* hello, cpu, ... */
-	long long samples;         /* -1: each board's default */
-	long long warmup;          /* -1: each board's default */
-	long long iterations;      /* 0: the board's iterations map, else the workload's default */
-	long long timeout_ms;      /* 0: each board's timeout */
-	int resume;                /* 1: complete incomplete runs instead of starting new ones */
-	int progress;              /* print progress lines on stderr */
-	int build_only;            /* stop after building */
+	long long samples;	   /* -1: each board's default */
+	long long warmup;	   /* -1: each board's default */
+	long long iterations;	   /* 0: the board's iterations map, else the workload's default */
+	long long timeout_ms;	   /* 0: each board's timeout */
+	int resume;		   /* 1: complete incomplete runs instead of starting new ones */
+	int progress;		   /* print progress lines on stderr */
+	int build_only;		   /* stop after building */
 	const char *source_dir, *boards_dir, *state_dir;
 };
 

@@ -9,8 +9,8 @@
 #include "elfsize.h"
 
 static const struct rig_board_ops *const backends[] = {
-	&rig_board_host_ops, &rig_board_qemu_ops, &rig_board_agent_ops,
-	&rig_board_wasi_ops, &rig_board_serial_ops, &rig_board_null_ops,
+    &rig_board_host_ops, &rig_board_qemu_ops,	&rig_board_agent_ops,
+    &rig_board_wasi_ops, &rig_board_serial_ops, &rig_board_null_ops,
 };
 
 const struct rig_board_ops *rig_board_ops_find(const char *kind)
@@ -36,10 +36,28 @@ int rig_arch_elf_machine(const char *arch)
 
 /* Fields every board file may have; backends add their own section. */
 static const char *const common_keys[] = {
-	"name", "kind", "description", "emulated", "target", "timeout", "ready_timeout",
-	"retries", "samples", "warmup", "toolchains", "iterations",
-	/* backend sections */
-	"host", "qemu", "agent", "wasi", "serial", "reset", "flash", "usb", NULL,
+    "name",
+    "kind",
+    "description",
+    "emulated",
+    "target",
+    "timeout",
+    "ready_timeout",
+    "retries",
+    "samples",
+    "warmup",
+    "toolchains",
+    "iterations",
+    /* backend sections */
+    "host",
+    "qemu",
+    "agent",
+    "wasi",
+    "serial",
+    "reset",
+    "flash",
+    "usb",
+    NULL,
 };
 
 static int load_target(struct rig_board *b, const struct rig_cfg *cfg, struct rig_error *err)
@@ -50,14 +68,15 @@ static int load_target(struct rig_board *b, const struct rig_cfg *cfg, struct ri
 
 	if (!t)
 		return rig_fail(err, RIG_ERR_PARSE,
-				"%s:%d: field 'target' is required (os and arch, e.g. {os: linux, arch: x86_64})",
+				"%s:%d: field 'target' is required (os and arch, e.g. {os: linux, "
+				"arch: x86_64})",
 				b->file, rig_cfg_line(rig_cfg_root(cfg)));
 	if ((rc = rig_cfg_known_keys(cfg, t, tkeys, err)))
 		return rc;
 	if ((rc = rig_cfg_str(cfg, t, "os", 1, NULL, b->target.os, sizeof(b->target.os), err)))
 		return rc;
-	if ((rc = rig_cfg_str(cfg, t, "arch", 1, NULL, b->target.arch, sizeof(b->target.arch),
-			      err)))
+	if ((rc =
+		 rig_cfg_str(cfg, t, "arch", 1, NULL, b->target.arch, sizeof(b->target.arch), err)))
 		return rc;
 	return rig_cfg_str(cfg, t, "variant", 0, "", b->target.variant, sizeof(b->target.variant),
 			   err);
@@ -116,8 +135,8 @@ int rig_board_load(const char *name_or_path, const char *boards_dir, struct rig_
 	}
 	rc = rig_cfg_load(b->file, &cfg, err);
 	if (rc == RIG_ERR_NOT_FOUND) {
-		rig_fail(err, rc, "no board '%s': %s does not exist (see `rig boards`)", name_or_path,
-			 b->file);
+		rig_fail(err, rc, "no board '%s': %s does not exist (see `rig boards`)",
+			 name_or_path, b->file);
 		goto fail;
 	}
 	if (rc)
@@ -148,7 +167,8 @@ int rig_board_load(const char *name_or_path, const char *boards_dir, struct rig_
 	b->ops = rig_board_ops_find(kind);
 	if (!b->ops) {
 		rc = rig_fail(err, RIG_ERR_PARSE,
-			      "%s:%d: field 'kind': expected one of host, qemu, agent, wasi, serial, null, got \"%s\"",
+			      "%s:%d: field 'kind': expected one of host, qemu, agent, wasi, "
+			      "serial, null, got \"%s\"",
 			      b->file, rig_cfg_line(rig_cfg_get(cfg, NULL, "kind")), kind);
 		goto fail;
 	}
@@ -191,7 +211,8 @@ int rig_board_supports(struct rig_board *b, const struct rig_artifact *a, struct
 	want = rig_arch_elf_machine(b->target.arch);
 	if (want && a->sizes.elf_machine && a->sizes.elf_machine != want)
 		return rig_fail(err, RIG_ERR_SKIPPED,
-				"%s is an ELF for %s, but board %s needs %s: the toolchain built for the wrong machine",
+				"%s is an ELF for %s, but board %s needs %s: the toolchain built "
+				"for the wrong machine",
 				a->path, rig_elf_machine_name(a->sizes.elf_machine), b->name,
 				rig_elf_machine_name(want));
 	if (b->ops->supports)
@@ -214,7 +235,7 @@ static int null_run(struct rig_board *b, const struct rig_run_req *req, struct r
 }
 
 const struct rig_board_ops rig_board_null_ops = {
-	.kind = "null",
-	.configure = null_configure,
-	.run = null_run,
+    .kind = "null",
+    .configure = null_configure,
+    .run = null_run,
 };

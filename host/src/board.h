@@ -20,11 +20,11 @@ struct rig_board;
 /* One sample to take. */
 struct rig_run_req {
 	const struct rig_artifact *art;
-	const char *workload;   /* which workload (firmware images serve several) */
-	long long iterations;   /* workload size; 0 = the workload's default */
-	long long timeout_ms;   /* for this sample, from ready-wait to exit */
-	const char *log_path;   /* where to write the full console/stdout log, or NULL */
-	int warmup;             /* 1: a warm-up run, not stored */
+	const char *workload; /* which workload (firmware images serve several) */
+	long long iterations; /* workload size; 0 = the workload's default */
+	long long timeout_ms; /* for this sample, from ready-wait to exit */
+	const char *log_path; /* where to write the full console/stdout log, or NULL */
+	int warmup;	      /* 1: a warm-up run, not stored */
 };
 
 struct rig_board_ops {
@@ -72,19 +72,19 @@ struct rig_board_ops {
 
 struct rig_board {
 	const struct rig_board_ops *ops;
-	char name[64];       /* from the file name or `name:` */
+	char name[64];	     /* from the file name or `name:` */
 	char file[PATH_MAX]; /* the board file */
 	char description[160];
 	struct rig_target target;
-	int emulated;               /* results are labelled emulated */
-	long long timeout_ms;       /* default per-sample timeout */
-	long long ready_timeout_ms; /* from start/reset to the ready line */
-	long long retries;          /* resets before a sample counts as failed */
-	long long samples, warmup;  /* defaults for bench */
-	char workdir[PATH_MAX];     /* scratch and logs for this board */
-	struct rig_strv toolchains; /* toolchains that can build for it (empty: any) */
+	int emulated;		      /* results are labelled emulated */
+	long long timeout_ms;	      /* default per-sample timeout */
+	long long ready_timeout_ms;   /* from start/reset to the ready line */
+	long long retries;	      /* resets before a sample counts as failed */
+	long long samples, warmup;    /* defaults for bench */
+	char workdir[PATH_MAX];	      /* scratch and logs for this board */
+	struct rig_strv toolchains;   /* toolchains that can build for it (empty: any) */
 	struct rig_kvlist iterations; /* workload -> iteration count (`iterations:` map) */
-	void *priv;                 /* the backend's state */
+	void *priv;		      /* the backend's state */
 };
 
 /* Loads a board file (boards/NAME.yaml, or a path), validates the common

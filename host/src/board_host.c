@@ -82,9 +82,9 @@ static void host_destroy(struct rig_board *b)
 }
 
 const struct rig_board_ops rig_board_host_ops = {
-	.kind = "host",
-	.configure = host_configure,
-	.facts = host_facts,
-	.run = host_run,
-	.destroy = host_destroy,
+    .kind = "host",
+    .configure = host_configure,
+    .facts = host_facts,
+    .run = host_run,
+    .destroy = host_destroy,
 };

@@ -141,10 +141,13 @@ static int load_skips(struct rig_board *b, const struct rig_cfg *cfg, struct rig
 
 static int wasi_configure(struct rig_board *b, const struct rig_cfg *cfg, struct rig_error *err)
 {
-	static const char *const keys[] = {
-	    "runtime", "command",   "compiler", "precompile",	 "profile",	   "env",
-	    "preopen", "guest_dir", "floor",	"floor_samples", "skip_workloads", "compile_cache", "compile_args",
-	    NULL};
+	static const char *const keys[] = {"runtime",	     "command",
+					   "compiler",	     "precompile",
+					   "profile",	     "env",
+					   "preopen",	     "guest_dir",
+					   "floor",	     "floor_samples",
+					   "skip_workloads", "compile_cache",
+					   "compile_args",   NULL};
 	static const char *const names[] = {"node",   "wasmtime", "wamr", "iwasm",
 					    "wasmer", "wazero",	  NULL};
 	struct wasi_priv *wp = rig_xcalloc(1, sizeof(*wp));

@@ -50,16 +50,18 @@ static int set_value(const struct rig_opt *o, const char *arg, struct rig_error 
 		return 0;
 	case RIG_OPT_COUNT:
 		if (rig_parse_count(arg, o->min, o->max, &v))
-			return rig_fail(err, RIG_ERR_INVALID,
-					"option --%s: expected a whole number from %lld to %lld, got \"%s\"",
-					o->long_name, o->min, o->max, arg);
+			return rig_fail(
+			    err, RIG_ERR_INVALID,
+			    "option --%s: expected a whole number from %lld to %lld, got \"%s\"",
+			    o->long_name, o->min, o->max, arg);
 		*(long long *)o->value = v;
 		return 0;
 	case RIG_OPT_DURATION:
 		if (rig_parse_duration_ms(arg, &v))
-			return rig_fail(err, RIG_ERR_INVALID,
-					"option --%s: expected a duration such as 500ms, 2s or 1m, got \"%s\"",
-					o->long_name, arg);
+			return rig_fail(
+			    err, RIG_ERR_INVALID,
+			    "option --%s: expected a duration such as 500ms, 2s or 1m, got \"%s\"",
+			    o->long_name, arg);
 		*(long long *)o->value = v;
 		return 0;
 	case RIG_OPT_LIST:
@@ -99,7 +101,8 @@ int rig_parse_options(int argc, char **argv, const struct rig_opt *opts, const c
 			o = find_long(opts, a + 2, n);
 			if (!o)
 				return rig_fail(err, RIG_ERR_INVALID,
-						"unknown option '%.*s' (see --help)", (int)n + 2, a);
+						"unknown option '%.*s' (see --help)", (int)n + 2,
+						a);
 			if (eq)
 				val = eq + 1;
 		} else {
@@ -112,8 +115,8 @@ int rig_parse_options(int argc, char **argv, const struct rig_opt *opts, const c
 		}
 		if (o->type == RIG_OPT_FLAG) {
 			if (val)
-				return rig_fail(err, RIG_ERR_INVALID,
-						"option --%s takes no value", o->long_name);
+				return rig_fail(err, RIG_ERR_INVALID, "option --%s takes no value",
+						o->long_name);
 		} else if (!val) {
 			if (i + 1 >= argc)
 				return rig_fail(err, RIG_ERR_INVALID,
@@ -132,7 +135,9 @@ void rig_print_options(FILE *f, const char *usage, const struct rig_opt *opts)
 	fprintf(f, "usage: %s\n\n", usage);
 	for (; opts->type != RIG_OPT_END; opts++) {
 		char left[64];
-		const char *argh = opts->type == RIG_OPT_FLAG ? "" : opts->argh ? opts->argh : "VALUE";
+		const char *argh = opts->type == RIG_OPT_FLAG ? ""
+				   : opts->argh		      ? opts->argh
+							      : "VALUE";
 
 		snprintf(left, sizeof(left), "%s%c%s--%s%s%s", opts->short_name ? "-" : "",
 			 opts->short_name ? opts->short_name : ' ', opts->short_name ? ", " : "  ",
@@ -154,8 +159,7 @@ int rig_ctx_open_store(struct rig_ctx *ctx, struct rig_store **out, struct rig_e
 	return rig_store_open(path, out, err);
 }
 
-int rig_ctx_load_toolchains(struct rig_ctx *ctx, struct rig_toolchains **out,
-			    struct rig_error *err)
+int rig_ctx_load_toolchains(struct rig_ctx *ctx, struct rig_toolchains **out, struct rig_error *err)
 {
 	char path[1200];
 

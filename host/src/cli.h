@@ -13,11 +13,11 @@
 
 enum rig_opt_type {
 	RIG_OPT_END = 0,
-	RIG_OPT_FLAG,     /* int, set to 1 */
-	RIG_OPT_STRING,   /* const char *, the argument as given */
-	RIG_OPT_COUNT,    /* long long, whole number within [min, max], k/M suffixes */
+	RIG_OPT_FLAG,	  /* int, set to 1 */
+	RIG_OPT_STRING,	  /* const char *, the argument as given */
+	RIG_OPT_COUNT,	  /* long long, whole number within [min, max], k/M suffixes */
 	RIG_OPT_DURATION, /* long long milliseconds: 500ms, 2s, 1m */
-	RIG_OPT_LIST,     /* struct rig_strv, comma-separated, may repeat */
+	RIG_OPT_LIST,	  /* struct rig_strv, comma-separated, may repeat */
 };
 
 struct rig_opt {
@@ -36,11 +36,11 @@ struct rig_toolchains;
 struct rig_ctx {
 	const char *source_dir; /* the rig tree: boards/, firmware/, host/toolchains.yaml */
 	char boards_dir[1024];
-	char state_dir[1024];   /* .rig/ of the project directory: db, cache, logs */
-	const char *db_path;    /* --db, or state_dir/rig.db */
-	int is_tty;             /* stdout is a terminal */
-	int progress;           /* stderr is a terminal: progress lines */
-	const char *format;     /* --format for data commands */
+	char state_dir[1024]; /* .rig/ of the project directory: db, cache, logs */
+	const char *db_path;  /* --db, or state_dir/rig.db */
+	int is_tty;	      /* stdout is a terminal */
+	int progress;	      /* stderr is a terminal: progress lines */
+	const char *format;   /* --format for data commands */
 	struct rig_strv toolchain_files;
 };
 

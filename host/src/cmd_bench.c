@@ -68,30 +68,29 @@ static int bench_or_build(int argc, char **argv, struct rig_ctx *ctx, int build_
 	const char *baseline = NULL, *format = "table";
 	int no_resume = 0, quiet_table = 0, rc, exit_code = 0;
 	const struct rig_opt opts[] = {
-		{'b', "boards", RIG_OPT_LIST, &m.boards, "LIST",
-		 "boards to use (default " DEFAULT_BOARDS ")"},
-		{'t', "toolchains", RIG_OPT_LIST, &m.toolchains, "LIST",
-		 "toolchains (their default profiles) or profile names"},
-		{'p', "profiles", RIG_OPT_LIST, &m.profiles, "LIST", "build profiles by name"},
-		{'w', "workloads", RIG_OPT_LIST, &m.workloads, "LIST",
-		 "workloads (default " DEFAULT_WORKLOADS ")"},
-		{'n', "samples", RIG_OPT_COUNT, &o.samples, "N",
-		 "samples per cell (default: the board's)", 1, 100000},
-		{0, "warmup", RIG_OPT_COUNT, &o.warmup, "N",
-		 "warm-up runs before the samples (default: the board's)", 0, 10000},
-		{'i', "iterations", RIG_OPT_COUNT, &o.iterations, "N",
-		 "workload iterations (default: board file, else the workload's)", 1,
-		 1000000000000LL},
-		{0, "timeout", RIG_OPT_DURATION, &o.timeout_ms, "TIME",
-		 "per-sample timeout, e.g. 30s (default: the board's)"},
-		{0, "no-resume", RIG_OPT_FLAG, &no_resume, NULL,
-		 "start new runs instead of completing unfinished ones"},
-		{0, "baseline", RIG_OPT_STRING, &baseline, "PROFILE",
-		 "profile the ratios compare with (default: the one marked baseline)"},
-		{0, "format", RIG_OPT_STRING, &format, "FMT",
-		 "results after the bench: table, json, csv, benchfmt"},
-		{'q', "no-table", RIG_OPT_FLAG, &quiet_table, NULL, "do not print results"},
-		{0}};
+	    {'b', "boards", RIG_OPT_LIST, &m.boards, "LIST",
+	     "boards to use (default " DEFAULT_BOARDS ")"},
+	    {'t', "toolchains", RIG_OPT_LIST, &m.toolchains, "LIST",
+	     "toolchains (their default profiles) or profile names"},
+	    {'p', "profiles", RIG_OPT_LIST, &m.profiles, "LIST", "build profiles by name"},
+	    {'w', "workloads", RIG_OPT_LIST, &m.workloads, "LIST",
+	     "workloads (default " DEFAULT_WORKLOADS ")"},
+	    {'n', "samples", RIG_OPT_COUNT, &o.samples, "N",
+	     "samples per cell (default: the board's)", 1, 100000},
+	    {0, "warmup", RIG_OPT_COUNT, &o.warmup, "N",
+	     "warm-up runs before the samples (default: the board's)", 0, 10000},
+	    {'i', "iterations", RIG_OPT_COUNT, &o.iterations, "N",
+	     "workload iterations (default: board file, else the workload's)", 1, 1000000000000LL},
+	    {0, "timeout", RIG_OPT_DURATION, &o.timeout_ms, "TIME",
+	     "per-sample timeout, e.g. 30s (default: the board's)"},
+	    {0, "no-resume", RIG_OPT_FLAG, &no_resume, NULL,
+	     "start new runs instead of completing unfinished ones"},
+	    {0, "baseline", RIG_OPT_STRING, &baseline, "PROFILE",
+	     "profile the ratios compare with (default: the one marked baseline)"},
+	    {0, "format", RIG_OPT_STRING, &format, "FMT",
+	     "results after the bench: table, json, csv, benchfmt"},
+	    {'q', "no-table", RIG_OPT_FLAG, &quiet_table, NULL, "do not print results"},
+	    {0}};
 	const char *usage = build_only ? "rig build [options]" : "rig bench [options]";
 
 	rc = rig_parse_options(argc, argv, opts, usage, &rest, &err);
@@ -147,13 +146,13 @@ static int bench_or_build(int argc, char **argv, struct rig_ctx *ctx, int build_
 	}
 	if (!quiet_table && !build_only) {
 		struct rig_results_opts ro = {
-			.boards = &m.boards,
-			.workloads = &m.workloads,
-			.profiles = &o.profiles,
-			.baseline = baseline ? baseline : rig_profile_baseline(tcs),
-			.format = format,
-			.is_tty = ctx->is_tty,
-			.skips_since = sum.started,
+		    .boards = &m.boards,
+		    .workloads = &m.workloads,
+		    .profiles = &o.profiles,
+		    .baseline = baseline ? baseline : rig_profile_baseline(tcs),
+		    .format = format,
+		    .is_tty = ctx->is_tty,
+		    .skips_since = sum.started,
 		};
 		if (rig_results_print(store, &ro, stdout, &err)) {
 			rig_err("%s", err.msg);

@@ -19,24 +19,24 @@ struct tool {
 };
 
 static const struct tool tools[] = {
-	{"qemu-system-arm", "--version", "emulated Cortex-M boards", "apt-get install qemu-system-arm"},
-	{"qemu-system-aarch64", "--version", "emulated Raspberry Pi (arm64)",
-	 "apt-get install qemu-system-arm"},
-	{"qemu-aarch64", "--version", "running arm64 binaries on this machine",
-	 "apt-get install qemu-user"},
-	{"qemu-arm", "--version", "running armhf binaries on this machine",
-	 "apt-get install qemu-user"},
-	{"node", "--version", "WASI runtime (node:wasi)", "apt-get install nodejs"},
-	{"iwasm", "--version", "WASI runtime (WAMR)", "pip install wamr-bin (see docs/wasm.md)"},
-	{"wasmtime", "--version", "WASI runtime", "install wasmtime"},
-	{"wasmer", "--version", "WASI runtime", "install wasmer"},
-	{"wazero", "version", "WASI runtime", "go install github.com/tetratelabs/wazero/cmd/wazero"},
-	{"hyperfine", "--version", "benchmark cross-check", "apt-get install hyperfine"},
-	{"wasm-objdump", "--version", "wasm section cross-check", "apt-get install wabt"},
-	{"benchstat", NULL, "reading `rig export --format benchfmt`",
-	 "go install golang.org/x/perf/cmd/benchstat@latest"},
-	{"arm-none-eabi-size", "--version", "flash size cross-check",
-	 "apt-get install binutils-arm-none-eabi"},
+    {"qemu-system-arm", "--version", "emulated Cortex-M boards", "apt-get install qemu-system-arm"},
+    {"qemu-system-aarch64", "--version", "emulated Raspberry Pi (arm64)",
+     "apt-get install qemu-system-arm"},
+    {"qemu-aarch64", "--version", "running arm64 binaries on this machine",
+     "apt-get install qemu-user"},
+    {"qemu-arm", "--version", "running armhf binaries on this machine",
+     "apt-get install qemu-user"},
+    {"node", "--version", "WASI runtime (node:wasi)", "apt-get install nodejs"},
+    {"iwasm", "--version", "WASI runtime (WAMR)", "pip install wamr-bin (see docs/wasm.md)"},
+    {"wasmtime", "--version", "WASI runtime", "install wasmtime"},
+    {"wasmer", "--version", "WASI runtime", "install wasmer"},
+    {"wazero", "version", "WASI runtime", "go install github.com/tetratelabs/wazero/cmd/wazero"},
+    {"hyperfine", "--version", "benchmark cross-check", "apt-get install hyperfine"},
+    {"wasm-objdump", "--version", "wasm section cross-check", "apt-get install wabt"},
+    {"benchstat", NULL, "reading `rig export --format benchfmt`",
+     "go install golang.org/x/perf/cmd/benchstat@latest"},
+    {"arm-none-eabi-size", "--version", "flash size cross-check",
+     "apt-get install binutils-arm-none-eabi"},
 };
 
 static void first_line(const char *cmd, const char *arg, char *out, size_t cap)
@@ -58,9 +58,8 @@ static void first_line(const char *cmd, const char *arg, char *out, size_t cap)
 static void doctor_toolchains(struct rig_ctx *ctx, int *missing)
 {
 	static const struct rig_target targets[] = {
-		{"linux", "x86_64", ""},  {"linux", "aarch64", ""},
-		{"linux", "arm", "armv7"}, {"wasip1", "wasm32", ""},
-		{"none", "thumb", "lm3s6965evb"},
+	    {"linux", "x86_64", ""},  {"linux", "aarch64", ""},		{"linux", "arm", "armv7"},
+	    {"wasip1", "wasm32", ""}, {"none", "thumb", "lm3s6965evb"},
 	};
 	struct rig_toolchains *tcs = NULL;
 	struct rig_error err = {0};
@@ -110,7 +109,8 @@ static void doctor_serial(void)
 		return;
 	}
 	if (!ports.n)
-		printf("  --  none found (USB-serial adapters appear here with VID:PID and serial)\n");
+		printf(
+		    "  --  none found (USB-serial adapters appear here with VID:PID and serial)\n");
 	for (size_t i = 0; i < ports.n; i++)
 		printf("  ok  %-20s %s\n", ports.v[i].key, ports.v[i].value);
 	rig_kv_free(&ports);
@@ -138,9 +138,10 @@ int cmd_doctor(int argc, char **argv, struct rig_ctx *ctx)
 	       rig_kv_get(&host, "cores"), rig_kv_get(&host, "governor"),
 	       rig_kv_get(&host, "kernel"));
 	if (strcmp(rig_kv_get(&host, "debug_info"), "yes") == 0)
-		printf("  !   /usr/lib/debug holds debug info: gccgo programs read it at their first "
-		       "sampled allocation and start 20-40x slower (85-185 ms instead of ~4 ms); "
-		       "results record debug_info=yes\n");
+		printf(
+		    "  !   /usr/lib/debug holds debug info: gccgo programs read it at their first "
+		    "sampled allocation and start 20-40x slower (85-185 ms instead of ~4 ms); "
+		    "results record debug_info=yes\n");
 	rig_kv_free(&host);
 	printf("\n");
 	doctor_toolchains(ctx, &missing);

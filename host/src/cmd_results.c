@@ -18,16 +18,16 @@ static int results_cmd(int argc, char **argv, struct rig_ctx *ctx, int is_export
 	int rc, code = 0;
 	FILE *f = stdout;
 	const struct rig_opt opts[] = {
-		{'b', "boards", RIG_OPT_LIST, &boards, "LIST", "only these boards"},
-		{'w', "workloads", RIG_OPT_LIST, &workloads, "LIST", "only these workloads"},
-		{'p', "profiles", RIG_OPT_LIST, &profiles, "LIST", "only these profiles"},
-		{0, "baseline", RIG_OPT_STRING, &baseline, "PROFILE",
-		 "profile to compare with (default: the one marked baseline, c)"},
-		{'f', "format", RIG_OPT_STRING, &format, "FMT",
-		 is_export ? "json (default), csv, benchfmt (Go benchmark lines for benchstat)"
-			   : "table (default), json, csv, benchfmt"},
-		{'o', "output", RIG_OPT_STRING, &out, "FILE", "write to FILE instead of stdout"},
-		{0}};
+	    {'b', "boards", RIG_OPT_LIST, &boards, "LIST", "only these boards"},
+	    {'w', "workloads", RIG_OPT_LIST, &workloads, "LIST", "only these workloads"},
+	    {'p', "profiles", RIG_OPT_LIST, &profiles, "LIST", "only these profiles"},
+	    {0, "baseline", RIG_OPT_STRING, &baseline, "PROFILE",
+	     "profile to compare with (default: the one marked baseline, c)"},
+	    {'f', "format", RIG_OPT_STRING, &format, "FMT",
+	     is_export ? "json (default), csv, benchfmt (Go benchmark lines for benchstat)"
+		       : "table (default), json, csv, benchfmt"},
+	    {'o', "output", RIG_OPT_STRING, &out, "FILE", "write to FILE instead of stdout"},
+	    {0}};
 
 	rc = rig_parse_options(argc, argv, opts,
 			       is_export ? "rig export [--format json|csv|benchfmt] [filters]"
@@ -53,13 +53,13 @@ static int results_cmd(int argc, char **argv, struct rig_ctx *ctx, int is_export
 		goto done;
 	}
 	struct rig_results_opts ro = {
-		.boards = &boards,
-		.workloads = &workloads,
-		.profiles = &profiles,
-		.baseline = baseline,
-		.format = format,
-		.is_tty = !out && ctx->is_tty,
-		.skips_since = is_export ? 0 : 1,
+	    .boards = &boards,
+	    .workloads = &workloads,
+	    .profiles = &profiles,
+	    .baseline = baseline,
+	    .format = format,
+	    .is_tty = !out && ctx->is_tty,
+	    .skips_since = is_export ? 0 : 1,
 	};
 	if (rig_results_print(store, &ro, f, &err)) {
 		rig_err("%s", err.msg);

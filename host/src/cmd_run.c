@@ -43,16 +43,16 @@ int cmd_run(int argc, char **argv, struct rig_ctx *ctx)
 	char cache[1200];
 	int rc, code = 0, opened = 0;
 	const struct rig_opt opts[] = {
-		{'b', "board", RIG_OPT_STRING, &board_name, "BOARD", "board (default host)"},
-		{'p', "profile", RIG_OPT_STRING, &profile, "PROFILE", "build profile (default gc)"},
-		{'n', "samples", RIG_OPT_COUNT, &n, "N", "samples to take (default 1)", 1, 10000},
-		{'i', "iterations", RIG_OPT_COUNT, &iterations, "N", "workload iterations", 1,
-		 1000000000000LL},
-		{0, "timeout", RIG_OPT_DURATION, &timeout_ms, "TIME", "per-sample timeout"},
-		{0}};
+	    {'b', "board", RIG_OPT_STRING, &board_name, "BOARD", "board (default host)"},
+	    {'p', "profile", RIG_OPT_STRING, &profile, "PROFILE", "build profile (default gc)"},
+	    {'n', "samples", RIG_OPT_COUNT, &n, "N", "samples to take (default 1)", 1, 10000},
+	    {'i', "iterations", RIG_OPT_COUNT, &iterations, "N", "workload iterations", 1,
+	     1000000000000LL},
+	    {0, "timeout", RIG_OPT_DURATION, &timeout_ms, "TIME", "per-sample timeout"},
+	    {0}};
 
-	rc = rig_parse_options(argc, argv, opts, "rig run [--board B] [--profile P] WORKLOAD", &rest,
-			       &err);
+	rc = rig_parse_options(argc, argv, opts, "rig run [--board B] [--profile P] WORKLOAD",
+			       &rest, &err);
 	if (rc == 1)
 		goto done;
 	if (rc || rest.n != 1) {
@@ -99,11 +99,11 @@ int cmd_run(int argc, char **argv, struct rig_ctx *ctx)
 		struct rig_sample s = {0};
 		char log[1400];
 		struct rig_run_req rr = {
-			.art = &art,
-			.workload = rest.v[0],
-			.iterations = iterations ? iterations : rig_board_iterations(b, rest.v[0]),
-			.timeout_ms = timeout_ms ? timeout_ms : b->timeout_ms,
-			.log_path = log,
+		    .art = &art,
+		    .workload = rest.v[0],
+		    .iterations = iterations ? iterations : rig_board_iterations(b, rest.v[0]),
+		    .timeout_ms = timeout_ms ? timeout_ms : b->timeout_ms,
+		    .log_path = log,
 		};
 		snprintf(log, sizeof(log), "%s/run-%lld.log", b->workdir, i);
 		if ((rc = b->ops->run(b, &rr, &s, &err))) {

@@ -12,8 +12,8 @@ struct rig_cfg {
 	struct fy_document *doc;
 };
 
-static int load(const char *name, const char *text, size_t len, int from_file,
-		struct rig_cfg **out, struct rig_error *err)
+static int load(const char *name, const char *text, size_t len, int from_file, struct rig_cfg **out,
+		struct rig_error *err)
 {
 	struct fy_diag_cfg dcfg;
 	struct fy_diag *diag;
@@ -58,8 +58,8 @@ static int load(const char *name, const char *text, size_t len, int from_file,
 	fy_diag_destroy(diag);
 	if (!fy_document_root(doc) || !fy_node_is_mapping(fy_document_root(doc))) {
 		fy_document_destroy(doc);
-		return rig_fail(err, RIG_ERR_PARSE, "%s:1: expected a mapping (key: value) at the top",
-				name);
+		return rig_fail(err, RIG_ERR_PARSE,
+				"%s:1: expected a mapping (key: value) at the top", name);
 	}
 	*out = rig_xcalloc(1, sizeof(**out));
 	(*out)->path = rig_xstrdup(name);
@@ -87,10 +87,7 @@ void rig_cfg_free(struct rig_cfg *cfg)
 	free(cfg);
 }
 
-const char *rig_cfg_path(const struct rig_cfg *cfg)
-{
-	return cfg->path;
-}
+const char *rig_cfg_path(const struct rig_cfg *cfg) { return cfg->path; }
 
 struct rig_cfg_node *rig_cfg_root(const struct rig_cfg *cfg)
 {
@@ -155,15 +152,9 @@ int rig_cfg_line(struct rig_cfg_node *node)
 	return 0;
 }
 
-int rig_cfg_is_seq(struct rig_cfg_node *n)
-{
-	return n && fy_node_is_sequence((struct fy_node *)n);
-}
+int rig_cfg_is_seq(struct rig_cfg_node *n) { return n && fy_node_is_sequence((struct fy_node *)n); }
 
-int rig_cfg_is_map(struct rig_cfg_node *n)
-{
-	return n && fy_node_is_mapping((struct fy_node *)n);
-}
+int rig_cfg_is_map(struct rig_cfg_node *n) { return n && fy_node_is_mapping((struct fy_node *)n); }
 
 int rig_cfg_is_scalar(struct rig_cfg_node *n)
 {
@@ -244,8 +235,8 @@ static int scalar(const struct rig_cfg *cfg, struct rig_cfg_node *from, const ch
 	return 1;
 }
 
-int rig_cfg_str(const struct rig_cfg *cfg, struct rig_cfg_node *from, const char *key,
-		int required, const char *def, char *out, size_t cap, struct rig_error *err)
+int rig_cfg_str(const struct rig_cfg *cfg, struct rig_cfg_node *from, const char *key, int required,
+		const char *def, char *out, size_t cap, struct rig_error *err)
 {
 	struct rig_cfg_node *n;
 	const char *t = NULL;
@@ -272,9 +263,8 @@ int rig_cfg_str(const struct rig_cfg *cfg, struct rig_cfg_node *from, const char
 	return 0;
 }
 
-int rig_cfg_int(const struct rig_cfg *cfg, struct rig_cfg_node *from, const char *key,
-		int required, long long def, long long min, long long max, long long *out,
-		struct rig_error *err)
+int rig_cfg_int(const struct rig_cfg *cfg, struct rig_cfg_node *from, const char *key, int required,
+		long long def, long long min, long long max, long long *out, struct rig_error *err)
 {
 	struct rig_cfg_node *n;
 	const char *t = NULL;
@@ -293,10 +283,11 @@ int rig_cfg_int(const struct rig_cfg *cfg, struct rig_cfg_node *from, const char
 	}
 	snprintf(buf, sizeof(buf), "%.*s", (int)(len < 63 ? len : 63), t);
 	if (len >= sizeof(buf) || rig_parse_count(buf, min, max, &v))
-		return rig_fail(err, RIG_ERR_PARSE,
-				"%s:%d: field '%s': expected a whole number from %lld to %lld, got \"%.*s\"",
-				cfg->path, blame_line(cfg, from, n), key, min, max,
-				(int)(len > 60 ? 60 : len), t);
+		return rig_fail(
+		    err, RIG_ERR_PARSE,
+		    "%s:%d: field '%s': expected a whole number from %lld to %lld, got \"%.*s\"",
+		    cfg->path, blame_line(cfg, from, n), key, min, max, (int)(len > 60 ? 60 : len),
+		    t);
 	*out = v;
 	return 0;
 }
@@ -329,8 +320,9 @@ int rig_cfg_bool(const struct rig_cfg *cfg, struct rig_cfg_node *from, const cha
 			return 0;
 		}
 	}
-	return rig_fail(err, RIG_ERR_PARSE, "%s:%d: field '%s': expected true or false, got \"%.*s\"",
-			cfg->path, blame_line(cfg, from, n), key, (int)(len > 60 ? 60 : len), t);
+	return rig_fail(err, RIG_ERR_PARSE,
+			"%s:%d: field '%s': expected true or false, got \"%.*s\"", cfg->path,
+			blame_line(cfg, from, n), key, (int)(len > 60 ? 60 : len), t);
 }
 
 int rig_cfg_duration_ms(const struct rig_cfg *cfg, struct rig_cfg_node *from, const char *key,
@@ -355,7 +347,8 @@ int rig_cfg_duration_ms(const struct rig_cfg *cfg, struct rig_cfg_node *from, co
 	snprintf(buf, sizeof(buf), "%.*s", (int)(len < 63 ? len : 63), t);
 	if (len >= sizeof(buf) || rig_parse_duration_ms(buf, &v) || v > max)
 		return rig_fail(err, RIG_ERR_PARSE,
-				"%s:%d: field '%s': expected a duration up to %lld ms (e.g. 500ms, 2s), got \"%.*s\"",
+				"%s:%d: field '%s': expected a duration up to %lld ms (e.g. 500ms, "
+				"2s), got \"%.*s\"",
 				cfg->path, blame_line(cfg, from, n), key, max,
 				(int)(len > 60 ? 60 : len), t);
 	*out = v;
@@ -386,15 +379,15 @@ int rig_cfg_strv(const struct rig_cfg *cfg, struct rig_cfg_node *from, const cha
 		if (!it || !fy_node_is_scalar(it))
 			return rig_fail(err, RIG_ERR_PARSE,
 					"%s:%d: field '%s' item %zu: expected a string", cfg->path,
-					blame_line(cfg, from, (struct rig_cfg_node *)it), key, i + 1);
+					blame_line(cfg, from, (struct rig_cfg_node *)it), key,
+					i + 1);
 		rig_strv_push(out, fy_node_get_scalar0(it));
 	}
 	return 0;
 }
 
 int rig_cfg_enum(const struct rig_cfg *cfg, struct rig_cfg_node *from, const char *key,
-		 int required, const char *const *choices, int def, int *out,
-		 struct rig_error *err)
+		 int required, const char *const *choices, int def, int *out, struct rig_error *err)
 {
 	struct rig_cfg_node *n;
 	const char *t = NULL;

@@ -14,7 +14,7 @@
 #include "error.h"
 #include "util.h"
 
-struct rig_cfg;      /* one loaded file; owns the document */
+struct rig_cfg;	     /* one loaded file; owns the document */
 struct rig_cfg_node; /* a node inside it (borrowed from the document) */
 
 /* Loads and parses path. The YAML parser's own error names line and column. */
@@ -47,11 +47,10 @@ const char *rig_cfg_map_key(struct rig_cfg_node *n, size_t i, struct rig_cfg_nod
 /* Typed getters. `from` may be NULL for the root. Each returns 0, or
  * RIG_ERR_PARSE with the message described above. required=1 makes an absent
  * key an error ("field 'x' is required"). Strings are copied into out. */
-int rig_cfg_str(const struct rig_cfg *cfg, struct rig_cfg_node *from, const char *key,
-		int required, const char *def, char *out, size_t cap, struct rig_error *err);
-int rig_cfg_int(const struct rig_cfg *cfg, struct rig_cfg_node *from, const char *key,
-		int required, long long def, long long min, long long max, long long *out,
-		struct rig_error *err);
+int rig_cfg_str(const struct rig_cfg *cfg, struct rig_cfg_node *from, const char *key, int required,
+		const char *def, char *out, size_t cap, struct rig_error *err);
+int rig_cfg_int(const struct rig_cfg *cfg, struct rig_cfg_node *from, const char *key, int required,
+		long long def, long long min, long long max, long long *out, struct rig_error *err);
 /* Accepts true/false/yes/no/on/off. */
 int rig_cfg_bool(const struct rig_cfg *cfg, struct rig_cfg_node *from, const char *key,
 		 int required, int def, int *out, struct rig_error *err);

@@ -15,8 +15,7 @@
 int rig_elf_sizes(const char *path, struct rig_sizes *out, struct rig_error *err);
 
 /* The same for an image in memory (fuzzing). */
-int rig_elf_sizes_mem(const void *data, size_t len, struct rig_sizes *out,
-		      struct rig_error *err);
+int rig_elf_sizes_mem(const void *data, size_t len, struct rig_sizes *out, struct rig_error *err);
 
 /* Name of an e_machine value ("x86-64", "AArch64", "ARM", "WebAssembly"). */
 const char *rig_elf_machine_name(int machine);

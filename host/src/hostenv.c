@@ -71,10 +71,7 @@ static int dir_has_files(const char *path, int depth)
 	return found;
 }
 
-int rig_hostenv_has_debug_info(void)
-{
-	return dir_has_files("/usr/lib/debug", 0);
-}
+int rig_hostenv_has_debug_info(void) { return dir_has_files("/usr/lib/debug", 0); }
 
 void rig_hostenv_collect(struct rig_kvlist *f, const char *p)
 {

@@ -6,15 +6,9 @@
 
 static int level = RIG_LOG_INFO;
 
-void rig_log_set_level(int l)
-{
-	level = l;
-}
+void rig_log_set_level(int l) { level = l; }
 
-int rig_log_level(void)
-{
-	return level;
-}
+int rig_log_level(void) { return level; }
 
 void rig_log_init(void)
 {

@@ -18,7 +18,7 @@ int rig_log_level(void);
 /* Reads RIG_DEBUG once; call from main. */
 void rig_log_init(void);
 void rig_log(int level, const char *func, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 #define rig_err(...)                                                                               \
 	do {                                                                                       \

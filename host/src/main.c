@@ -18,14 +18,14 @@ struct rig_cmd {
 };
 
 static const struct rig_cmd commands[] = {
-	{"doctor", cmd_doctor, "show which toolchains, emulators, runtimes and ports are present"},
-	{"boards", cmd_boards, "list board files and check them"},
-	{"build", cmd_build, "build workloads with toolchain profiles for a board"},
-	{"run", cmd_run, "run one workload on one board and print its samples"},
-	{"bench", cmd_bench, "measure the matrix of workloads x profiles x boards"},
-	{"results", cmd_results, "show stored results with statistics"},
-	{"export", cmd_export, "export results as json, csv or benchfmt (benchstat)"},
-	{"wasm", cmd_wasm, "inspect and check WebAssembly modules"},
+    {"doctor", cmd_doctor, "show which toolchains, emulators, runtimes and ports are present"},
+    {"boards", cmd_boards, "list board files and check them"},
+    {"build", cmd_build, "build workloads with toolchain profiles for a board"},
+    {"run", cmd_run, "run one workload on one board and print its samples"},
+    {"bench", cmd_bench, "measure the matrix of workloads x profiles x boards"},
+    {"results", cmd_results, "show stored results with statistics"},
+    {"export", cmd_export, "export results as json, csv or benchfmt (benchstat)"},
+    {"wasm", cmd_wasm, "inspect and check WebAssembly modules"},
 };
 
 static void usage(FILE *f)
@@ -89,8 +89,7 @@ int main(int argc, char **argv)
 	} else {
 		snprintf(ctx.state_dir, sizeof(ctx.state_dir), "%s", state_dir);
 	}
-	snprintf(ctx.boards_dir, sizeof(ctx.boards_dir), "%s",
-		 boards_dir ? boards_dir : "");
+	snprintf(ctx.boards_dir, sizeof(ctx.boards_dir), "%s", boards_dir ? boards_dir : "");
 	if (!boards_dir)
 		snprintf(ctx.boards_dir, sizeof(ctx.boards_dir), "%s/boards", ctx.source_dir);
 	ctx.is_tty = isatty(1);

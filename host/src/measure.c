@@ -99,8 +99,8 @@ static int spawn_trampoline(const struct rig_exec_req *req, const char *tramp, i
 		int replaced = 0;
 		for (size_t k = 0; req->env_add && req->env_add[k] && !replaced; k++) {
 			size_t kl = strcspn(req->env_add[k], "=");
-			replaced = strncmp(environ[i], req->env_add[k], kl) == 0 &&
-				   environ[i][kl] == '=';
+			replaced =
+			    strncmp(environ[i], req->env_add[k], kl) == 0 && environ[i][kl] == '=';
 		}
 		if (!replaced)
 			rig_strv_push(&env, environ[i]);
@@ -126,8 +126,7 @@ static int spawn_trampoline(const struct rig_exec_req *req, const char *tramp, i
 	return rc;
 }
 
-int rig_measure_exec(const struct rig_exec_req *req, struct rig_sample *out,
-		     struct rig_error *err)
+int rig_measure_exec(const struct rig_exec_req *req, struct rig_sample *out, struct rig_error *err)
 {
 	struct run_state rs = {.s = out};
 	struct rig_report_parser parser;

@@ -13,13 +13,13 @@
 #include "sample.h"
 
 struct rig_exec_req {
-	char *const *argv;     /* argv[0] is a path or a name on PATH */
-	char *const *env_add;  /* "K=V" added to the environment, or NULL */
-	const char *dir;       /* working directory, or NULL */
-	int cpu;               /* pin to this CPU, or -1 */
-	long long timeout_ms;  /* from exec to exit; the process group is killed after */
-	const char *log_path;  /* stdout+stderr copy, or NULL */
-	int need_done;         /* 1: a missing "@rig done" line fails the sample */
+	char *const *argv;    /* argv[0] is a path or a name on PATH */
+	char *const *env_add; /* "K=V" added to the environment, or NULL */
+	const char *dir;      /* working directory, or NULL */
+	int cpu;	      /* pin to this CPU, or -1 */
+	long long timeout_ms; /* from exec to exit; the process group is killed after */
+	const char *log_path; /* stdout+stderr copy, or NULL */
+	int need_done;	      /* 1: a missing "@rig done" line fails the sample */
 };
 
 /*
@@ -30,7 +30,6 @@ struct rig_exec_req {
  * (whatever happened to it), RIG_ERR_NOT_FOUND / RIG_ERR_IO when it could
  * not be started. Blocks up to timeout_ms.
  */
-int rig_measure_exec(const struct rig_exec_req *req, struct rig_sample *out,
-		     struct rig_error *err);
+int rig_measure_exec(const struct rig_exec_req *req, struct rig_sample *out, struct rig_error *err);
 
 #endif

@@ -5,10 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 static const char *const metric_names[RIG_M_COUNT] = {
-	[RIG_M_STARTUP] = "startup_ns", [RIG_M_WALL] = "wall_ns", [RIG_M_RAM] = "ram_bytes",
-	[RIG_M_OPS] = "throughput",     [RIG_M_BOOT] = "boot_ns",
+    [RIG_M_STARTUP] = "startup_ns", [RIG_M_WALL] = "wall_ns", [RIG_M_RAM] = "ram_bytes",
+    [RIG_M_OPS] = "throughput",	    [RIG_M_BOOT] = "boot_ns",
 };
 
 int rig_results_filter_has(const struct rig_strv *l, const char *s)
@@ -48,7 +47,8 @@ static int on_series(void *ctx, const struct rig_series *sr)
 	struct rig_results *r = ld->r;
 	struct rig_row *row;
 
-	if (!rig_results_filter_has(ld->o->boards, sr->board) || !rig_results_filter_has(ld->o->workloads, sr->workload) ||
+	if (!rig_results_filter_has(ld->o->boards, sr->board) ||
+	    !rig_results_filter_has(ld->o->workloads, sr->workload) ||
 	    !rig_results_filter_has(ld->o->profiles, sr->profile))
 		return 0;
 	row = find_row(r, sr);
@@ -82,7 +82,7 @@ static int on_series(void *ctx, const struct rig_series *sr)
 		set_stat(&row->m[RIG_M_RAM], sr->values, sr->n_values, "bytes", 1024);
 	row->extra = rig_xrealloc(row->extra, (row->n_extra + 1) * sizeof(*row->extra));
 	row->extra_names =
-		rig_xrealloc(row->extra_names, (row->n_extra + 1) * sizeof(*row->extra_names));
+	    rig_xrealloc(row->extra_names, (row->n_extra + 1) * sizeof(*row->extra_names));
 	memset(&row->extra[row->n_extra], 0, sizeof(row->extra[0]));
 	snprintf(row->extra_names[row->n_extra], sizeof(row->extra_names[0]), "%s", sr->metric);
 	set_stat(&row->extra[row->n_extra], sr->values, sr->n_values, sr->unit, 1);
@@ -122,8 +122,8 @@ static void compare(struct rig_row *row, const struct rig_row *base)
 {
 	row->has_base = 1;
 	row->size_ratio = base->sizes.file_bytes
-				  ? (double)row->sizes.file_bytes / (double)base->sizes.file_bytes
-				  : 0;
+			      ? (double)row->sizes.file_bytes / (double)base->sizes.file_bytes
+			      : 0;
 	for (int m = 0; m < RIG_M_COUNT; m++) {
 		struct rig_stat *a = &row->m[m];
 		const struct rig_stat *b = &base->m[m];
@@ -166,10 +166,7 @@ int rig_results_load(struct rig_store *store, const struct rig_results_opts *o,
 	return 0;
 }
 
-static void stat_free(struct rig_stat *s)
-{
-	free(s->values);
-}
+static void stat_free(struct rig_stat *s) { free(s->values); }
 
 void rig_results_free(struct rig_results *r)
 {

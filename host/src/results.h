@@ -15,13 +15,13 @@
 #include "util.h"
 
 struct rig_results_opts {
-	const struct rig_strv *boards;    /* NULL or empty: all */
+	const struct rig_strv *boards;	  /* NULL or empty: all */
 	const struct rig_strv *workloads; /* NULL or empty: all */
 	const struct rig_strv *profiles;  /* NULL or empty: all */
-	const char *baseline;             /* profile to compare with, or NULL */
-	const char *format;               /* table (default), json, csv, benchfmt */
-	int is_tty;                       /* table: aligned with a rule line */
-	int64_t skips_since;              /* show skips recorded since (0: none) */
+	const char *baseline;		  /* profile to compare with, or NULL */
+	const char *format;		  /* table (default), json, csv, benchfmt */
+	int is_tty;			  /* table: aligned with a rule line */
+	int64_t skips_since;		  /* show skips recorded since (0: none) */
 };
 
 /* One summarised metric of a row. */
@@ -33,10 +33,10 @@ struct rig_stat {
 	char unit[24];
 	/* against the baseline row, when there is one */
 	int has_ratio;
-	double ratio;      /* median / baseline median */
-	double p;          /* Mann-Whitney two-sided p */
-	int significant;   /* p < 0.05 */
-	int n_too_small;   /* no p-value below 0.05 is possible at these n */
+	double ratio;	 /* median / baseline median */
+	double p;	 /* Mann-Whitney two-sided p */
+	int significant; /* p < 0.05 */
+	int n_too_small; /* no p-value below 0.05 is possible at these n */
 };
 
 enum rig_row_metric {
@@ -61,8 +61,8 @@ struct rig_row {
 	char (*extra_names)[48];
 	size_t n_extra;
 	int is_baseline;
-	int has_base;           /* a baseline row exists for board+workload */
-	double size_ratio;      /* file size / baseline file size (exact) */
+	int has_base;	   /* a baseline row exists for board+workload */
+	double size_ratio; /* file size / baseline file size (exact) */
 };
 
 struct rig_results {

@@ -75,13 +75,13 @@ static int print_table(const struct rig_results *res, FILE *f, int is_tty)
 		const char *name;
 		enum rig_align align;
 	} cols[] = {
-		{"BOARD", RIG_ALIGN_LEFT},    {"WORKLOAD", RIG_ALIGN_LEFT},
-		{"PROFILE", RIG_ALIGN_LEFT},  {"N", RIG_ALIGN_RIGHT},
-		{"STARTUP", RIG_ALIGN_RIGHT}, {"vs base", RIG_ALIGN_RIGHT},
-		{"PEAK RAM", RIG_ALIGN_RIGHT}, {"FILE/FLASH", RIG_ALIGN_RIGHT},
-		{"TEXT", RIG_ALIGN_RIGHT},    {"vs base", RIG_ALIGN_RIGHT},
-		{"OPS/S", RIG_ALIGN_RIGHT},   {"vs base", RIG_ALIGN_RIGHT},
-		{"NOTE", RIG_ALIGN_LEFT},
+	    {"BOARD", RIG_ALIGN_LEFT},	   {"WORKLOAD", RIG_ALIGN_LEFT},
+	    {"PROFILE", RIG_ALIGN_LEFT},   {"N", RIG_ALIGN_RIGHT},
+	    {"STARTUP", RIG_ALIGN_RIGHT},  {"vs base", RIG_ALIGN_RIGHT},
+	    {"PEAK RAM", RIG_ALIGN_RIGHT}, {"FILE/FLASH", RIG_ALIGN_RIGHT},
+	    {"TEXT", RIG_ALIGN_RIGHT},	   {"vs base", RIG_ALIGN_RIGHT},
+	    {"OPS/S", RIG_ALIGN_RIGHT},	   {"vs base", RIG_ALIGN_RIGHT},
+	    {"NOTE", RIG_ALIGN_LEFT},
 	};
 	struct rig_table *t = rig_table_new();
 	struct rig_buf out = {0};
@@ -91,7 +91,7 @@ static int print_table(const struct rig_results *res, FILE *f, int is_tty)
 	for (size_t i = 0; i < res->n; i++) {
 		const struct rig_row *r = &res->rows[i];
 		char n[16], startup[96], sr[RIG_FMT_CAP], ram[RIG_FMT_CAP], file[RIG_FMT_CAP],
-			text[RIG_FMT_CAP], zr[RIG_FMT_CAP], ops[96], or[RIG_FMT_CAP], nt[200];
+		    text[RIG_FMT_CAP], zr[RIG_FMT_CAP], ops[96], or [RIG_FMT_CAP], nt[200];
 
 		if (i && strcmp(r->board, res->rows[i - 1].board))
 			rig_table_add_separator(t);
@@ -114,8 +114,8 @@ static int print_table(const struct rig_results *res, FILE *f, int is_tty)
 		cell_stat(ops, sizeof(ops), &r->m[RIG_M_OPS], "ops/s");
 		cell_ratio(or, sizeof(or), r, &r->m[RIG_M_OPS]);
 		note(nt, sizeof(nt), r);
-		const char *cells[] = {r->board, r->workload, r->profile, n,  startup, sr, ram,
-				       file,     text,        zr,         ops, or,      nt};
+		const char *cells[] = {r->board, r->workload, r->profile, n,   startup, sr, ram,
+				       file,	 text,	      zr,	  ops, or,	nt};
 		rig_table_add_row(t, cells, RIG_ARRAY_SIZE(cells));
 	}
 	rig_table_render(t, is_tty ? RIG_TABLE_ALIGNED : RIG_TABLE_TSV, &out);
@@ -124,11 +124,13 @@ static int print_table(const struct rig_results *res, FILE *f, int is_tty)
 	rig_buf_free(&out);
 	rig_table_free(t);
 	if (is_tty && res->n)
-		fprintf(f, "\nmedian [95%% CI of the median]; vs base = ratio of medians to the "
-			   "baseline profile on the same board and workload (Mann-Whitney U, ~ = not "
-			   "significant at 0.05); sizes are exact. FILE/FLASH is the file size, or text + data "
-			   "for bare-metal images; PEAK RAM is peak RSS, or static + stack + heap "
-			   "high-water on microcontrollers.\n");
+		fprintf(f,
+			"\nmedian [95%% CI of the median]; vs base = ratio of medians to the "
+			"baseline profile on the same board and workload (Mann-Whitney U, ~ = not "
+			"significant at 0.05); sizes are exact. FILE/FLASH is the file size, or "
+			"text + data "
+			"for bare-metal images; PEAK RAM is peak RSS, or static + stack + heap "
+			"high-water on microcontrollers.\n");
 	return 0;
 }
 
@@ -158,7 +160,8 @@ static void json_stat(struct rig_buf *b, const char *name, const struct rig_stat
 		rig_buf_appendf(b, ",\"p\":");
 		rig_json_number(b, st->p);
 		rig_buf_appendf(b, ",\"significant\":%s,\"n_too_small\":%s",
-				st->significant ? "true" : "false", st->n_too_small ? "true" : "false");
+				st->significant ? "true" : "false",
+				st->n_too_small ? "true" : "false");
 	}
 	rig_buf_appendf(b, ",\"values\":[");
 	for (size_t i = 0; i < st->n; i++) {
@@ -170,7 +173,7 @@ static void json_stat(struct rig_buf *b, const char *name, const struct rig_stat
 }
 
 static const char *const row_metric_names[RIG_M_COUNT] = {"startup_ns", "wall_ns", "ram_bytes",
-							   "throughput", "boot_ns"};
+							  "throughput", "boot_ns"};
 
 static void json_str_field(struct rig_buf *b, const char *key, const char *v)
 {
@@ -254,16 +257,18 @@ static void csv_stat(struct rig_buf *b, const struct rig_row *r, const char *nam
 	if (st->has_ratio)
 		rig_fmt_number(p, sizeof(p), st->p);
 	const char *fields[] = {r->board, r->workload, r->profile, r->target, em,     name,
-				n,        num[0],      num[1],     num[2],    num[3], num[4],
-				num[5],   st->unit,    num[6],     p};
+				n,	  num[0],      num[1],	   num[2],    num[3], num[4],
+				num[5],	  st->unit,    num[6],	   p};
 	rig_csv_row(b, fields, RIG_ARRAY_SIZE(fields));
 }
 
 static int print_csv(const struct rig_results *res, FILE *f)
 {
-	static const char *const head[] = {"board", "workload", "profile", "target", "emulated",
-					   "metric", "n", "median", "ci_lo", "ci_hi", "min", "max",
-					   "mad", "unit", "ratio_to_baseline", "p"};
+	static const char *const head[] = {
+	    "board",  "workload", "profile", "target", "emulated",
+	    "metric", "n",	  "median",  "ci_lo",  "ci_hi",
+	    "min",    "max",	  "mad",     "unit",   "ratio_to_baseline",
+	    "p"};
 	struct rig_buf b = {0};
 
 	rig_csv_row(&b, head, RIG_ARRAY_SIZE(head));
@@ -297,9 +302,9 @@ static int print_benchfmt(const struct rig_results *res, FILE *f, struct rig_err
 		char base[40], name[256];
 		size_t n = 0;
 
-		snprintf(base, sizeof(base), "%c%s", r->workload[0] >= 'a' && r->workload[0] <= 'z'
-						       ? r->workload[0] - 'a' + 'A'
-						       : r->workload[0],
+		snprintf(base, sizeof(base), "%c%s",
+			 r->workload[0] >= 'a' && r->workload[0] <= 'z' ? r->workload[0] - 'a' + 'A'
+									: r->workload[0],
 			 r->workload + 1);
 		for (char *c = base; *c; c++)
 			if (*c == '-')
@@ -317,8 +322,8 @@ static int print_benchfmt(const struct rig_results *res, FILE *f, struct rig_err
 				if (s >= series[k]->n)
 					continue;
 				if (rig_benchfmt_metric(names[k], units[k], series[k]->values[s],
-							ustore[nv], sizeof(ustore[nv]), &v[nv].value,
-							NULL) == 0) {
+							ustore[nv], sizeof(ustore[nv]),
+							&v[nv].value, NULL) == 0) {
 					v[nv].unit = ustore[nv];
 					nv++;
 				}

@@ -24,11 +24,11 @@ struct rig_metric {
 };
 
 struct rig_sample {
-	int ok;                /* 1: measured; 0: failed (fail_reason says why) */
-	int exit_status;       /* exit code, or 128+signal */
-	char fail_reason[256]; /* empty when ok */
-	char stderr_tail[1024];/* last bytes of stderr / console, for failed samples */
-	char log_path[512];    /* full console log of this sample, or empty */
+	int ok;			/* 1: measured; 0: failed (fail_reason says why) */
+	int exit_status;	/* exit code, or 128+signal */
+	char fail_reason[256];	/* empty when ok */
+	char stderr_tail[1024]; /* last bytes of stderr / console, for failed samples */
+	char log_path[512];	/* full console log of this sample, or empty */
 	struct rig_metric *metrics;
 	size_t n_metrics, cap_metrics;
 	/* report-line accounting from the parser */
@@ -39,7 +39,8 @@ struct rig_sample {
 void rig_sample_set(struct rig_sample *s, const char *name, double value, const char *unit);
 /* Returns 1 and *value when present. */
 int rig_sample_get(const struct rig_sample *s, const char *name, double *value);
-void rig_sample_fail(struct rig_sample *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void rig_sample_fail(struct rig_sample *s, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 /* Keeps the last sizeof(stderr_tail)-1 bytes of text. */
 void rig_sample_set_tail(struct rig_sample *s, const char *text, size_t len);
 void rig_sample_free(struct rig_sample *s);

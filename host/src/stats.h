@@ -11,7 +11,7 @@
 struct rig_summary {
 	size_t n;
 	double median, min, max, mean;
-	double mad;          /* median absolute deviation, unscaled */
+	double mad;	     /* median absolute deviation, unscaled */
 	double ci_lo, ci_hi; /* 95% distribution-free CI of the median (order
 			      * statistics from the binomial); equal to min/max
 			      * when n is too small for 95% (n < 6) */

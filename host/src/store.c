@@ -14,48 +14,48 @@ struct rig_store {
 };
 
 static const char schema[] =
-	"PRAGMA journal_mode=WAL;"
-	"PRAGMA synchronous=NORMAL;"
-	"PRAGMA foreign_keys=ON;"
-	"CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);"
-	"CREATE TABLE IF NOT EXISTS envs("
-	"  id INTEGER PRIMARY KEY, created INTEGER NOT NULL, hash TEXT UNIQUE);"
-	"CREATE TABLE IF NOT EXISTS env_facts("
-	"  env_id INTEGER NOT NULL REFERENCES envs(id), key TEXT NOT NULL, value TEXT,"
-	"  PRIMARY KEY(env_id, key));"
-	"CREATE TABLE IF NOT EXISTS builds("
-	"  id INTEGER PRIMARY KEY, created INTEGER NOT NULL,"
-	"  sha256 TEXT NOT NULL, build_key TEXT NOT NULL, toolchain TEXT NOT NULL,"
-	"  profile TEXT NOT NULL, workload TEXT NOT NULL, lang TEXT,"
-	"  target_os TEXT, target_arch TEXT, target_variant TEXT,"
-	"  tc_version TEXT, command TEXT, env TEXT, build_ns INTEGER, path TEXT,"
-	"  file_bytes INTEGER, text_bytes INTEGER, data_bytes INTEGER, bss_bytes INTEGER,"
-	"  alloc_bytes INTEGER, elf_machine INTEGER, extra_name TEXT, extra_bytes INTEGER,"
-	"  UNIQUE(sha256, profile, workload, target_os, target_arch, target_variant));"
-	"CREATE TABLE IF NOT EXISTS runs("
-	"  id INTEGER PRIMARY KEY, started INTEGER NOT NULL, board TEXT NOT NULL,"
-	"  build_id INTEGER NOT NULL REFERENCES builds(id), workload TEXT NOT NULL,"
-	"  iterations INTEGER NOT NULL, env_id INTEGER REFERENCES envs(id),"
-	"  n_planned INTEGER NOT NULL, warmup INTEGER NOT NULL, emulated INTEGER NOT NULL);"
-	"CREATE INDEX IF NOT EXISTS runs_key ON runs(board, build_id, workload, iterations);"
-	"CREATE TABLE IF NOT EXISTS samples("
-	"  id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL REFERENCES runs(id),"
-	"  idx INTEGER NOT NULL, taken INTEGER NOT NULL, ok INTEGER NOT NULL,"
-	"  exit_status INTEGER, fail_reason TEXT, stderr_tail TEXT, log_path TEXT,"
-	"  noise_lines INTEGER, corrupt_lines INTEGER, cut_lines INTEGER, retries INTEGER,"
-	"  UNIQUE(run_id, idx));"
-	"CREATE TABLE IF NOT EXISTS metrics("
-	"  sample_id INTEGER NOT NULL REFERENCES samples(id), name TEXT NOT NULL,"
-	"  value REAL NOT NULL, unit TEXT, PRIMARY KEY(sample_id, name));"
-	"CREATE TABLE IF NOT EXISTS skips("
-	"  id INTEGER PRIMARY KEY, at INTEGER NOT NULL, board TEXT, toolchain TEXT,"
-	"  profile TEXT, workload TEXT, reason TEXT);"
-	"INSERT OR IGNORE INTO meta VALUES('schema', '1');";
+    "PRAGMA journal_mode=WAL;"
+    "PRAGMA synchronous=NORMAL;"
+    "PRAGMA foreign_keys=ON;"
+    "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);"
+    "CREATE TABLE IF NOT EXISTS envs("
+    "  id INTEGER PRIMARY KEY, created INTEGER NOT NULL, hash TEXT UNIQUE);"
+    "CREATE TABLE IF NOT EXISTS env_facts("
+    "  env_id INTEGER NOT NULL REFERENCES envs(id), key TEXT NOT NULL, value TEXT,"
+    "  PRIMARY KEY(env_id, key));"
+    "CREATE TABLE IF NOT EXISTS builds("
+    "  id INTEGER PRIMARY KEY, created INTEGER NOT NULL,"
+    "  sha256 TEXT NOT NULL, build_key TEXT NOT NULL, toolchain TEXT NOT NULL,"
+    "  profile TEXT NOT NULL, workload TEXT NOT NULL, lang TEXT,"
+    "  target_os TEXT, target_arch TEXT, target_variant TEXT,"
+    "  tc_version TEXT, command TEXT, env TEXT, build_ns INTEGER, path TEXT,"
+    "  file_bytes INTEGER, text_bytes INTEGER, data_bytes INTEGER, bss_bytes INTEGER,"
+    "  alloc_bytes INTEGER, elf_machine INTEGER, extra_name TEXT, extra_bytes INTEGER,"
+    "  UNIQUE(sha256, profile, workload, target_os, target_arch, target_variant));"
+    "CREATE TABLE IF NOT EXISTS runs("
+    "  id INTEGER PRIMARY KEY, started INTEGER NOT NULL, board TEXT NOT NULL,"
+    "  build_id INTEGER NOT NULL REFERENCES builds(id), workload TEXT NOT NULL,"
+    "  iterations INTEGER NOT NULL, env_id INTEGER REFERENCES envs(id),"
+    "  n_planned INTEGER NOT NULL, warmup INTEGER NOT NULL, emulated INTEGER NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS runs_key ON runs(board, build_id, workload, iterations);"
+    "CREATE TABLE IF NOT EXISTS samples("
+    "  id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL REFERENCES runs(id),"
+    "  idx INTEGER NOT NULL, taken INTEGER NOT NULL, ok INTEGER NOT NULL,"
+    "  exit_status INTEGER, fail_reason TEXT, stderr_tail TEXT, log_path TEXT,"
+    "  noise_lines INTEGER, corrupt_lines INTEGER, cut_lines INTEGER, retries INTEGER,"
+    "  UNIQUE(run_id, idx));"
+    "CREATE TABLE IF NOT EXISTS metrics("
+    "  sample_id INTEGER NOT NULL REFERENCES samples(id), name TEXT NOT NULL,"
+    "  value REAL NOT NULL, unit TEXT, PRIMARY KEY(sample_id, name));"
+    "CREATE TABLE IF NOT EXISTS skips("
+    "  id INTEGER PRIMARY KEY, at INTEGER NOT NULL, board TEXT, toolchain TEXT,"
+    "  profile TEXT, workload TEXT, reason TEXT);"
+    "INSERT OR IGNORE INTO meta VALUES('schema', '1');";
 
 static int db_fail(struct rig_store *s, struct rig_error *err, const char *what)
 {
-	return rig_fail(err, RIG_ERR_STORE, "%s: %s: %s (%s)", s->path, what,
-			sqlite3_errmsg(s->db), sqlite3_errstr(sqlite3_extended_errcode(s->db)));
+	return rig_fail(err, RIG_ERR_STORE, "%s: %s: %s (%s)", s->path, what, sqlite3_errmsg(s->db),
+			sqlite3_errstr(sqlite3_extended_errcode(s->db)));
 }
 
 int rig_store_open(const char *path, struct rig_store **out, struct rig_error *err)
@@ -93,10 +93,7 @@ void rig_store_close(struct rig_store *s)
 	free(s);
 }
 
-struct sqlite3 *rig_store_db(struct rig_store *s)
-{
-	return s->db;
-}
+struct sqlite3 *rig_store_db(struct rig_store *s) { return s->db; }
 
 static int prepare(struct rig_store *s, const char *sql, sqlite3_stmt **st, struct rig_error *err)
 {
@@ -254,8 +251,9 @@ int rig_store_begin_run(struct rig_store *s, const struct rig_run_key *key, int6
 			*have = sqlite3_column_int(st, 1);
 			sqlite3_finalize(st);
 			/* the plan may have grown */
-			if ((rc = prepare(s, "UPDATE runs SET n_planned = max(n_planned, ?) WHERE id = ?",
-					  &st, err)))
+			if ((rc = prepare(
+				 s, "UPDATE runs SET n_planned = max(n_planned, ?) WHERE id = ?",
+				 &st, err)))
 				return rc;
 			sqlite3_bind_int(st, 1, n_planned);
 			sqlite3_bind_int64(st, 2, *run_id);
@@ -265,10 +263,11 @@ int rig_store_begin_run(struct rig_store *s, const struct rig_run_key *key, int6
 		}
 		sqlite3_finalize(st);
 	}
-	if ((rc = prepare(s,
-			  "INSERT INTO runs(started, board, build_id, workload, iterations, env_id, "
-			  "n_planned, warmup, emulated) VALUES(?,?,?,?,?,?,?,?,?)",
-			  &st, err)))
+	if ((rc =
+		 prepare(s,
+			 "INSERT INTO runs(started, board, build_id, workload, iterations, env_id, "
+			 "n_planned, warmup, emulated) VALUES(?,?,?,?,?,?,?,?,?)",
+			 &st, err)))
 		return rc;
 	sqlite3_bind_int64(st, 1, rig_wall_s());
 	sqlite3_bind_text(st, 2, key->board, -1, SQLITE_TRANSIENT);
@@ -292,8 +291,8 @@ int rig_store_begin_run(struct rig_store *s, const struct rig_run_key *key, int6
 	return 0;
 }
 
-int rig_store_add_sample(struct rig_store *s, int64_t run_id, int idx,
-			 const struct rig_sample *smp, struct rig_error *err)
+int rig_store_add_sample(struct rig_store *s, int64_t run_id, int idx, const struct rig_sample *smp,
+			 struct rig_error *err)
 {
 	sqlite3_stmt *st = NULL;
 	int64_t sid;
@@ -382,25 +381,25 @@ int rig_store_each_series(struct rig_store *s, const char *board_filter,
 	/* The newest run per (board, profile, workload, target), then its
 	 * metrics over ok samples. */
 	static const char sql[] =
-		"WITH latest AS ("
-		"  SELECT max(r.id) AS id FROM runs r JOIN builds b ON b.id = r.build_id"
-		"  WHERE (?1 IS NULL OR r.board = ?1) AND (?2 IS NULL OR r.workload = ?2)"
-		"  GROUP BY r.board, b.profile, r.workload, b.target_os, b.target_arch,"
-		"           b.target_variant)"
-		"SELECT r.id, r.board, b.toolchain, b.profile, r.workload,"
-		"  b.target_os || '/' || b.target_arch ||"
-		"    CASE WHEN b.target_variant <> '' THEN '/' || b.target_variant ELSE '' END,"
-		"  r.emulated, r.iterations, r.started,"
-		"  (SELECT count(*) FROM samples WHERE run_id = r.id AND ok = 1),"
-		"  (SELECT count(*) FROM samples WHERE run_id = r.id AND ok = 0),"
-		"  b.file_bytes, b.text_bytes, b.data_bytes, b.bss_bytes, b.alloc_bytes,"
-		"  b.elf_machine, b.extra_name, b.extra_bytes, b.sha256, b.tc_version,"
-		"  m.name, m.unit"
-		" FROM latest JOIN runs r ON r.id = latest.id JOIN builds b ON b.id = r.build_id"
-		" LEFT JOIN (SELECT DISTINCT s.run_id, mm.name, mm.unit FROM metrics mm"
-		"            JOIN samples s ON s.id = mm.sample_id WHERE s.ok = 1) m"
-		"   ON m.run_id = r.id"
-		" ORDER BY r.board, r.workload, b.profile, m.name";
+	    "WITH latest AS ("
+	    "  SELECT max(r.id) AS id FROM runs r JOIN builds b ON b.id = r.build_id"
+	    "  WHERE (?1 IS NULL OR r.board = ?1) AND (?2 IS NULL OR r.workload = ?2)"
+	    "  GROUP BY r.board, b.profile, r.workload, b.target_os, b.target_arch,"
+	    "           b.target_variant)"
+	    "SELECT r.id, r.board, b.toolchain, b.profile, r.workload,"
+	    "  b.target_os || '/' || b.target_arch ||"
+	    "    CASE WHEN b.target_variant <> '' THEN '/' || b.target_variant ELSE '' END,"
+	    "  r.emulated, r.iterations, r.started,"
+	    "  (SELECT count(*) FROM samples WHERE run_id = r.id AND ok = 1),"
+	    "  (SELECT count(*) FROM samples WHERE run_id = r.id AND ok = 0),"
+	    "  b.file_bytes, b.text_bytes, b.data_bytes, b.bss_bytes, b.alloc_bytes,"
+	    "  b.elf_machine, b.extra_name, b.extra_bytes, b.sha256, b.tc_version,"
+	    "  m.name, m.unit"
+	    " FROM latest JOIN runs r ON r.id = latest.id JOIN builds b ON b.id = r.build_id"
+	    " LEFT JOIN (SELECT DISTINCT s.run_id, mm.name, mm.unit FROM metrics mm"
+	    "            JOIN samples s ON s.id = mm.sample_id WHERE s.ok = 1) m"
+	    "   ON m.run_id = r.id"
+	    " ORDER BY r.board, r.workload, b.profile, m.name";
 	sqlite3_stmt *st = NULL, *vals = NULL;
 	int rc, step;
 
@@ -475,11 +474,12 @@ int rig_store_each_skip(struct rig_store *s, int64_t since, rig_skip_cb cb, void
 	sqlite3_stmt *st = NULL;
 	int rc = 0, step;
 
-	if ((rc = prepare(s,
-			  "SELECT board, toolchain, profile, workload, reason FROM skips WHERE id IN"
-			  " (SELECT max(id) FROM skips WHERE at >= ? GROUP BY board, profile, workload)"
-			  " ORDER BY board, workload, profile",
-			  &st, err)))
+	if ((rc = prepare(
+		 s,
+		 "SELECT board, toolchain, profile, workload, reason FROM skips WHERE id IN"
+		 " (SELECT max(id) FROM skips WHERE at >= ? GROUP BY board, profile, workload)"
+		 " ORDER BY board, workload, profile",
+		 &st, err)))
 		return rc;
 	sqlite3_bind_int64(st, 1, since);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {

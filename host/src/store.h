@@ -47,8 +47,8 @@ int rig_store_begin_run(struct rig_store *s, const struct rig_run_key *key, int6
 			int *have, struct rig_error *err);
 
 /* Stores one sample with its metrics in one transaction. */
-int rig_store_add_sample(struct rig_store *s, int64_t run_id, int idx,
-			 const struct rig_sample *smp, struct rig_error *err);
+int rig_store_add_sample(struct rig_store *s, int64_t run_id, int idx, const struct rig_sample *smp,
+			 struct rig_error *err);
 
 /* Records that a (board, toolchain profile, workload) combination was
  * skipped and why; shown in results beside measured rows. */

@@ -32,7 +32,7 @@ struct tc_target {
 	char key[64]; /* os/arch or os/arch/variant */
 	struct vars vars;
 	struct rig_strv build; /* empty: the toolchain's */
-	char dir[512];         /* empty: the toolchain's */
+	char dir[512];	       /* empty: the toolchain's */
 };
 
 struct toolchain {
@@ -125,8 +125,7 @@ static void vars_merge(struct vars *dst, const struct vars *src)
 {
 	for (size_t i = 0; i < src->n; i++) {
 		vars_set_list(dst, src->v[i].name, &src->v[i].words);
-		vars_find(dst, src->v[i].name, strlen(src->v[i].name))->is_list =
-			src->v[i].is_list;
+		vars_find(dst, src->v[i].name, strlen(src->v[i].name))->is_list = src->v[i].is_list;
 	}
 }
 
@@ -148,9 +147,10 @@ static int load_vars(const struct rig_cfg *cfg, struct rig_cfg_node *map, struct
 		if (!k || skipped)
 			continue;
 		if (!rig_cfg_is_seq(val) && !rig_cfg_is_scalar(val))
-			return rig_fail(err, RIG_ERR_PARSE,
-					"%s:%d: variable '%s': expected a string or a list of strings",
-					rig_cfg_path(cfg), rig_cfg_line(val ? val : map), k);
+			return rig_fail(
+			    err, RIG_ERR_PARSE,
+			    "%s:%d: variable '%s': expected a string or a list of strings",
+			    rig_cfg_path(cfg), rig_cfg_line(val ? val : map), k);
 		if ((rc = rig_cfg_strv(cfg, map, k, 1, &words, err))) {
 			rig_strv_free(&words);
 			return rc;
@@ -162,10 +162,10 @@ static int load_vars(const struct rig_cfg *cfg, struct rig_cfg_node *map, struct
 	return 0;
 }
 
-static const char *const tc_keys[] = {"lang", "version", "build", "dir", "env", "vars",
-				      "targets", "install", NULL};
-static const char *const profile_keys[] = {"toolchain", "flags", "env", "vars", "runtime_lib",
-					   "default", "baseline", NULL};
+static const char *const tc_keys[] = {"lang", "version", "build",   "dir", "env",
+				      "vars", "targets", "install", NULL};
+static const char *const profile_keys[] = {"toolchain",	  "flags",   "env",	 "vars",
+					   "runtime_lib", "default", "baseline", NULL};
 
 static int load_toolchain(const struct rig_cfg *cfg, const char *name, struct rig_cfg_node *node,
 			  struct toolchain *tc, struct rig_error *err)
@@ -183,16 +183,17 @@ static int load_toolchain(const struct rig_cfg *cfg, const char *name, struct ri
 	    (rc = rig_cfg_strv(cfg, node, "build", 1, &tc->build, err)) ||
 	    (rc = rig_cfg_strv(cfg, node, "env", 0, &tc->env, err)) ||
 	    (rc = rig_cfg_str(cfg, node, "dir", 0, "{root}", tc->dir, sizeof(tc->dir), err)) ||
-	    (rc = rig_cfg_str(cfg, node, "install", 0, "", tc->install, sizeof(tc->install),
-			      err)) ||
+	    (rc =
+		 rig_cfg_str(cfg, node, "install", 0, "", tc->install, sizeof(tc->install), err)) ||
 	    (rc = load_vars(cfg, rig_cfg_get(cfg, node, "vars"), &tc->vars, NULL, err)))
 		return rc;
 	snprintf(tc->lang, sizeof(tc->lang), "%s", langs[lang]);
 	targets = rig_cfg_get(cfg, node, "targets");
 	if (!targets || rig_cfg_map_len(targets) == 0)
-		return rig_fail(err, RIG_ERR_PARSE,
-				"%s:%d: toolchain '%s': field 'targets' is required (os/arch: {vars})",
-				rig_cfg_path(cfg), rig_cfg_line(node), name);
+		return rig_fail(
+		    err, RIG_ERR_PARSE,
+		    "%s:%d: toolchain '%s': field 'targets' is required (os/arch: {vars})",
+		    rig_cfg_path(cfg), rig_cfg_line(node), name);
 	tc->n_targets = rig_cfg_map_len(targets);
 	tc->targets = rig_xcalloc(tc->n_targets, sizeof(*tc->targets));
 	for (size_t i = 0; i < tc->n_targets; i++) {
@@ -202,9 +203,10 @@ static int load_toolchain(const struct rig_cfg *cfg, const char *name, struct ri
 		struct tc_target *t = &tc->targets[i];
 
 		if (!key || strlen(key) >= sizeof(t->key) || strchr(key, '/') == NULL)
-			return rig_fail(err, RIG_ERR_PARSE,
-					"%s:%d: toolchain '%s': target '%s' must be os/arch or os/arch/variant",
-					rig_cfg_path(cfg), rig_cfg_line(tn), name, key ? key : "?");
+			return rig_fail(
+			    err, RIG_ERR_PARSE,
+			    "%s:%d: toolchain '%s': target '%s' must be os/arch or os/arch/variant",
+			    rig_cfg_path(cfg), rig_cfg_line(tn), name, key ? key : "?");
 		snprintf(t->key, sizeof(t->key), "%s", key);
 		if ((rc = load_vars(cfg, tn, &t->vars, skip, err)) ||
 		    (rc = rig_cfg_strv(cfg, tn, "build", 0, &t->build, err)) ||
@@ -315,8 +317,8 @@ static int load_file(struct rig_toolchains *tcs, const char *path, struct rig_er
 
 		if (!name || !pn || !rig_cfg_map_len(pn)) {
 			rc = rig_fail(err, RIG_ERR_PARSE,
-				      "%s:%d: profile '%s': expected a mapping with 'toolchain'", path,
-				      rig_cfg_line(pn ? pn : n), name ? name : "?");
+				      "%s:%d: profile '%s': expected a mapping with 'toolchain'",
+				      path, rig_cfg_line(pn ? pn : n), name ? name : "?");
 			goto out;
 		}
 		if ((rc = load_profile(cfg, name, pn, &p, err))) {
@@ -324,10 +326,11 @@ static int load_file(struct rig_toolchains *tcs, const char *path, struct rig_er
 			goto out;
 		}
 		if (!find_tc(tcs, p.toolchain)) {
-			rc = rig_fail(err, RIG_ERR_PARSE,
-				      "%s:%d: profile '%s': field 'toolchain': no toolchain named \"%s\"",
-				      path, rig_cfg_line(rig_cfg_get(cfg, pn, "toolchain")), name,
-				      p.toolchain);
+			rc = rig_fail(
+			    err, RIG_ERR_PARSE,
+			    "%s:%d: profile '%s': field 'toolchain': no toolchain named \"%s\"",
+			    path, rig_cfg_line(rig_cfg_get(cfg, pn, "toolchain")), name,
+			    p.toolchain);
 			profile_free(&p);
 			goto out;
 		}
@@ -378,10 +381,7 @@ void rig_toolchains_free(struct rig_toolchains *tcs)
 	free(tcs);
 }
 
-size_t rig_profile_count(const struct rig_toolchains *tcs)
-{
-	return tcs->n_p;
-}
+size_t rig_profile_count(const struct rig_toolchains *tcs) { return tcs->n_p; }
 
 const char *rig_profile_name(const struct rig_toolchains *tcs, size_t i)
 {
@@ -415,8 +415,7 @@ const char *rig_profile_baseline(const struct rig_toolchains *tcs)
 	return NULL;
 }
 
-size_t rig_profiles_select(const struct rig_toolchains *tcs, const char *word,
-			   struct rig_strv *out)
+size_t rig_profiles_select(const struct rig_toolchains *tcs, const char *word, struct rig_strv *out)
 {
 	size_t count = 0, defaults = 0;
 	int is_tc = find_tc(tcs, word) != NULL;
@@ -443,10 +442,7 @@ size_t rig_profiles_select(const struct rig_toolchains *tcs, const char *word,
 	return count;
 }
 
-size_t rig_toolchain_count(const struct rig_toolchains *tcs)
-{
-	return tcs->n_tc;
-}
+size_t rig_toolchain_count(const struct rig_toolchains *tcs) { return tcs->n_tc; }
 
 const char *rig_toolchain_name(const struct rig_toolchains *tcs, size_t i)
 {
@@ -496,7 +492,8 @@ static int expand_word(const char *word, const struct vars *vs, struct rig_strv 
 		v = vars_find(vs, p + 1, (size_t)(close - p - 1));
 		if (!v) {
 			int rc = rig_fail(err, RIG_ERR_PARSE,
-					  "%s: unknown variable {%.*s} in \"%s\" (define it under vars: or the target)",
+					  "%s: unknown variable {%.*s} in \"%s\" (define it under "
+					  "vars: or the target)",
 					  where, (int)(close - p - 1), p + 1, word);
 			rig_buf_free(&b);
 			return rc;
@@ -765,8 +762,8 @@ int rig_build(const struct rig_toolchains *tcs_c, const struct rig_build_req *re
 
 	memset(out, 0, sizeof(*out));
 	if (!p)
-		return rig_fail(err, RIG_ERR_NOT_FOUND, "no build profile named '%s' (see rig doctor)",
-				req->profile);
+		return rig_fail(err, RIG_ERR_NOT_FOUND,
+				"no build profile named '%s' (see rig doctor)", req->profile);
 	tc = find_tc(tcs, p->toolchain);
 	snprintf(out->toolchain, sizeof(out->toolchain), "%s", tc->name);
 	snprintf(out->profile, sizeof(out->profile), "%s", p->name);
@@ -833,8 +830,8 @@ int rig_build(const struct rig_toolchains *tcs_c, const struct rig_build_req *re
 	if (rig_file_exists(out->path)) {
 		out->cached = 1;
 	} else {
-		char *d = rig_xasprintf("%.*s", (int)(strrchr(out->path, '/') - out->path),
-					out->path);
+		char *d =
+		    rig_xasprintf("%.*s", (int)(strrchr(out->path, '/') - out->path), out->path);
 		rc = rig_mkdirs(d, err);
 		free(d);
 		if (rc)
@@ -850,9 +847,10 @@ int rig_build(const struct rig_toolchains *tcs_c, const struct rig_build_req *re
 		if (!res.exited || res.status != 0 || !rig_file_exists(tmp)) {
 			char tail[MAX_OUTPUT_TAIL + 1];
 			output_tail(&res.out, tail, sizeof(tail));
-			rc = rig_fail(err, RIG_ERR_BUILD, "%s %s for %s failed%s (status %d): %s\n%s",
-				      p->name, req->workload, tkey,
-				      res.timed_out ? " (timed out)" : "", res.status, cmd, tail);
+			rc = rig_fail(err, RIG_ERR_BUILD,
+				      "%s %s for %s failed%s (status %d): %s\n%s", p->name,
+				      req->workload, tkey, res.timed_out ? " (timed out)" : "",
+				      res.status, cmd, tail);
 			rig_proc_result_free(&res);
 			unlink(tmp);
 			goto out;

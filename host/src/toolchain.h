@@ -20,10 +20,10 @@
 struct rig_toolchains; /* the loaded set of toolchains and profiles */
 
 struct rig_tc_info {
-	int present;        /* 1: found and answered its version command */
-	char version[160];  /* first line of the version output, trimmed */
-	char path[256];     /* resolved compiler path */
-	char reason[512];   /* why not present: what is missing, what to install */
+	int present;	   /* 1: found and answered its version command */
+	char version[160]; /* first line of the version output, trimmed */
+	char path[256];	   /* resolved compiler path */
+	char reason[512];  /* why not present: what is missing, what to install */
 };
 
 /* Loads the built-in file and then extra files (may be NULL). */
@@ -59,10 +59,10 @@ int rig_toolchain_detect(const struct rig_toolchains *tcs, const char *toolchain
 
 struct rig_build_req {
 	const char *profile;
-	const char *workload;     /* hello, cpu, ... */
+	const char *workload; /* hello, cpu, ... */
 	const struct rig_target *target;
-	const char *source_root;  /* the rig source tree (firmware/ lives here) */
-	const char *cache_dir;    /* where artifacts are kept, by key */
+	const char *source_root; /* the rig source tree (firmware/ lives here) */
+	const char *cache_dir;	 /* where artifacts are kept, by key */
 };
 
 /*

@@ -123,7 +123,9 @@ char *rig_strv_join_quoted(const struct rig_strv *sv)
 		int plain = *s != '\0';
 
 		for (const char *p = s; *p; p++)
-			if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+@%", *p))
+			if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+				    "-_./=:,+@%",
+				    *p))
 				plain = 0;
 		if (i)
 			rig_buf_append(&b, " ", 1);
@@ -237,10 +239,7 @@ int64_t rig_now_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-int64_t rig_wall_s(void)
-{
-	return (int64_t)time(NULL);
-}
+int64_t rig_wall_s(void) { return (int64_t)time(NULL); }
 
 int rig_mkdirs(const char *path, struct rig_error *err)
 {
@@ -316,10 +315,7 @@ int rig_write_file(const char *path, const void *data, size_t len, struct rig_er
 	return 0;
 }
 
-int rig_file_exists(const char *path)
-{
-	return access(path, F_OK) == 0;
-}
+int rig_file_exists(const char *path) { return access(path, F_OK) == 0; }
 
 int rig_which(const char *name, char *out, size_t cap)
 {
@@ -471,10 +467,7 @@ int rig_run_capture(char *const argv[], const char *dir, char *const env_add[], 
 	return 0;
 }
 
-void rig_proc_result_free(struct rig_proc_result *res)
-{
-	rig_buf_free(&res->out);
-}
+void rig_proc_result_free(struct rig_proc_result *res) { rig_buf_free(&res->out); }
 
 int rig_parse_duration_ms(const char *s, long long *out)
 {

@@ -27,7 +27,8 @@ struct rig_strv {
 	size_t n, cap;
 };
 void rig_strv_push(struct rig_strv *sv, const char *s);
-void rig_strv_pushf(struct rig_strv *sv, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void rig_strv_pushf(struct rig_strv *sv, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 void rig_strv_free(struct rig_strv *sv);
 /* 1 when s is one of the strings in sv. */
 int rig_strv_has(const struct rig_strv *sv, const char *s);
@@ -44,7 +45,7 @@ struct rig_kvlist {
 };
 void rig_kv_set(struct rig_kvlist *l, const char *key, const char *value);
 void rig_kv_setf(struct rig_kvlist *l, const char *key, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 const char *rig_kv_get(const struct rig_kvlist *l, const char *key);
 void rig_kv_free(struct rig_kvlist *l);
 
@@ -77,10 +78,10 @@ void rig_sha256_hex(const void *data, size_t len, char out[65]);
 
 /* Result of rig_run_capture(). */
 struct rig_proc_result {
-	int exited;      /* 1 if it exited, 0 if killed by a signal */
-	int status;      /* exit code, or signal number */
-	int timed_out;   /* killed because of timeout_ms */
-	int64_t wall_ns; /* exec to reap */
+	int exited;	    /* 1 if it exited, 0 if killed by a signal */
+	int status;	    /* exit code, or signal number */
+	int timed_out;	    /* killed because of timeout_ms */
+	int64_t wall_ns;    /* exec to reap */
 	struct rig_buf out; /* stdout and stderr, interleaved */
 };
 

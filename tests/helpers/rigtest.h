@@ -26,7 +26,7 @@ const char *rigtest_write(const char *dir, const char *name, const char *text);
 #define RIGTEST_REQUIRE_CMD(cmd)                                                                   \
 	do {                                                                                       \
 		if (!rigtest_have(cmd)) {                                                          \
-			print_message("[  SKIPPED ] %s is not installed (scripts/setup.sh)\n",    \
+			print_message("[  SKIPPED ] %s is not installed (scripts/setup.sh)\n",     \
 				      cmd);                                                        \
 			skip();                                                                    \
 		}                                                                                  \

@@ -54,17 +54,19 @@ static void bench_host_stores_samples_and_prints_results(void **state)
 	assert_int_equal(query(st, "select count(*) from samples where ok = 1"), 8);
 	assert_int_equal(query(st, "select count(*) from runs"), 2);
 	/* startup is below wall time, both positive */
-	assert_int_equal(query(st, "select count(*) from metrics a join metrics b on "
-				   "a.sample_id = b.sample_id where a.name = 'startup_ns' and "
-				   "b.name = 'wall_ns' and a.value > 0 and a.value <= b.value * 1.05"),
+	assert_int_equal(query(st,
+			       "select count(*) from metrics a join metrics b on "
+			       "a.sample_id = b.sample_id where a.name = 'startup_ns' and "
+			       "b.name = 'wall_ns' and a.value > 0 and a.value <= b.value * 1.05"),
 			 8);
 	/* the environment record says what machine this was */
 	assert_true(query(st, "select count(*) from env_facts where key = 'host.cpu_model'") >= 1);
 	assert_true(query(st, "select count(*) from env_facts where key = 'toolchain.gc'") >= 1);
 	/* the same command again completes nothing: all runs are complete, so
 	 * new runs start (resume only completes unfinished ones) */
-	assert_int_equal(rigtest_sh(NULL, "'%s' --state-dir '%s' bench --boards host -w hello "
-					  "-p c -n 2 -q 2>/dev/null",
+	assert_int_equal(rigtest_sh(NULL,
+				    "'%s' --state-dir '%s' bench --boards host -w hello "
+				    "-p c -n 2 -q 2>/dev/null",
 				    rig, st),
 			 0);
 	assert_int_equal(query(st, "select count(*) from runs"), 3);
@@ -77,12 +79,13 @@ static void benchfmt_export_has_one_line_per_sample(void **state)
 
 	RIGTEST_REQUIRE_CMD("gcc");
 	snprintf(st, sizeof(st), "%s/bf", rigtest_tmpdir());
-	assert_int_equal(rigtest_sh(NULL, "'%s' --state-dir '%s' bench --boards host -w hello -p c "
-					  "-n 3 -q 2>/dev/null",
+	assert_int_equal(rigtest_sh(NULL,
+				    "'%s' --state-dir '%s' bench --boards host -w hello -p c "
+				    "-n 3 -q 2>/dev/null",
 				    rig, st),
 			 0);
-	assert_int_equal(rigtest_sh(&out, "'%s' --state-dir '%s' export --format benchfmt", rig, st),
-			 0);
+	assert_int_equal(
+	    rigtest_sh(&out, "'%s' --state-dir '%s' export --format benchfmt", rig, st), 0);
 	for (char *p = out; (p = strstr(p, "\nBenchmarkHello/board=host/profile=c")); p++)
 		lines++;
 	assert_int_equal(lines, 3);
@@ -99,11 +102,12 @@ static void misbehaving_programs_fail_their_samples_only(void **state)
 	RIGTEST_REQUIRE_CMD("gcc");
 	RIGTEST_REQUIRE_CMD("sqlite3");
 	snprintf(st, sizeof(st), "%s/bad", rigtest_tmpdir());
-	rigtest_sh(&out,
-		   "'%s' --state-dir '%s' --toolchains-file '%s/tests/data/misbehave-toolchains.yaml' "
-		   "bench --boards host -w hello -p crash,hang,noready,c -n 2 --warmup 0 "
-		   "--timeout 400ms -q 2>&1",
-		   rig, st, rigtest_source_dir());
+	rigtest_sh(
+	    &out,
+	    "'%s' --state-dir '%s' --toolchains-file '%s/tests/data/misbehave-toolchains.yaml' "
+	    "bench --boards host -w hello -p crash,hang,noready,c -n 2 --warmup 0 "
+	    "--timeout 400ms -q 2>&1",
+	    rig, st, rigtest_source_dir());
 	free(out);
 	assert_int_equal(query(st, "select count(*) from samples s join runs r on r.id = s.run_id "
 				   "join builds b on b.id = r.build_id where b.profile = 'crash' "
@@ -150,8 +154,9 @@ static void killed_bench_resumes_with_only_missing_samples(void **state)
 	for (int i = 0; i < 600; i++) {
 		usleep(50000);
 		if (access(st, F_OK) == 0 &&
-		    rigtest_sh(NULL, "test \"$(sqlite3 '%s/rig.db' 'select count(*) from samples' "
-				     "2>/dev/null)\" -ge 5",
+		    rigtest_sh(NULL,
+			       "test \"$(sqlite3 '%s/rig.db' 'select count(*) from samples' "
+			       "2>/dev/null)\" -ge 5",
 			       st) == 0)
 			break;
 	}
@@ -172,10 +177,10 @@ static void killed_bench_resumes_with_only_missing_samples(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(bench_host_stores_samples_and_prints_results),
-		cmocka_unit_test(benchfmt_export_has_one_line_per_sample),
-		cmocka_unit_test(misbehaving_programs_fail_their_samples_only),
-		cmocka_unit_test(killed_bench_resumes_with_only_missing_samples),
+	    cmocka_unit_test(bench_host_stores_samples_and_prints_results),
+	    cmocka_unit_test(benchfmt_export_has_one_line_per_sample),
+	    cmocka_unit_test(misbehaving_programs_fail_their_samples_only),
+	    cmocka_unit_test(killed_bench_resumes_with_only_missing_samples),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

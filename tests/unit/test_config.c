@@ -34,8 +34,9 @@ static void good_board_loads(void **state)
 {
 	struct rig_error err = {0};
 
-	assert_int_equal(load_board_text("good", "kind: host\ntarget: {os: linux, arch: x86_64}\n"
-						 "samples: 7\ntimeout: 2s\n",
+	assert_int_equal(load_board_text("good",
+					 "kind: host\ntarget: {os: linux, arch: x86_64}\n"
+					 "samples: 7\ntimeout: 2s\n",
 					 &err),
 			 0);
 }
@@ -63,9 +64,9 @@ static void unknown_kind_names_value_and_line(void **state)
 {
 	struct rig_error err = {0};
 
-	assert_int_equal(load_board_text("badkind",
-					 "target: {os: linux, arch: x86_64}\nkind: toaster\n", &err),
-			 RIG_ERR_PARSE);
+	assert_int_equal(
+	    load_board_text("badkind", "target: {os: linux, arch: x86_64}\nkind: toaster\n", &err),
+	    RIG_ERR_PARSE);
 	assert_msg_has(&err, "badkind.yaml:2:");
 	assert_msg_has(&err, "toaster");
 }
@@ -180,9 +181,9 @@ static void profile_naming_unknown_toolchain_is_reported(void **state)
 {
 	struct rig_error err = {0};
 
-	assert_int_equal(load_tc_text("tc3.yaml", "profiles:\n  fast:\n    toolchain: nosuch\n",
-				      &err),
-			 RIG_ERR_PARSE);
+	assert_int_equal(
+	    load_tc_text("tc3.yaml", "profiles:\n  fast:\n    toolchain: nosuch\n", &err),
+	    RIG_ERR_PARSE);
 	assert_msg_has(&err, "tc3.yaml:3:");
 	assert_msg_has(&err, "nosuch");
 }
@@ -209,20 +210,20 @@ static void builtin_toolchains_file_loads(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(good_board_loads),
-		cmocka_unit_test(yaml_syntax_error_names_file_and_line),
-		cmocka_unit_test(missing_kind_names_field),
-		cmocka_unit_test(unknown_kind_names_value_and_line),
-		cmocka_unit_test(bad_number_names_field_line_and_value),
-		cmocka_unit_test(bad_duration_is_rejected),
-		cmocka_unit_test(typo_in_field_name_is_reported),
-		cmocka_unit_test(missing_target_is_reported),
-		cmocka_unit_test(host_cpu_out_of_range_is_reported),
-		cmocka_unit_test(missing_board_file_says_which),
-		cmocka_unit_test(toolchain_without_build_is_reported),
-		cmocka_unit_test(toolchain_bad_lang_names_value),
-		cmocka_unit_test(profile_naming_unknown_toolchain_is_reported),
-		cmocka_unit_test(builtin_toolchains_file_loads),
+	    cmocka_unit_test(good_board_loads),
+	    cmocka_unit_test(yaml_syntax_error_names_file_and_line),
+	    cmocka_unit_test(missing_kind_names_field),
+	    cmocka_unit_test(unknown_kind_names_value_and_line),
+	    cmocka_unit_test(bad_number_names_field_line_and_value),
+	    cmocka_unit_test(bad_duration_is_rejected),
+	    cmocka_unit_test(typo_in_field_name_is_reported),
+	    cmocka_unit_test(missing_target_is_reported),
+	    cmocka_unit_test(host_cpu_out_of_range_is_reported),
+	    cmocka_unit_test(missing_board_file_says_which),
+	    cmocka_unit_test(toolchain_without_build_is_reported),
+	    cmocka_unit_test(toolchain_bad_lang_names_value),
+	    cmocka_unit_test(profile_naming_unknown_toolchain_is_reported),
+	    cmocka_unit_test(builtin_toolchains_file_loads),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

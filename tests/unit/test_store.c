@@ -147,7 +147,8 @@ static void samples_survive_kill_9(void **state)
 	rig_store_close(s);
 	/* SQLite itself says the file is sound */
 	if (rigtest_have("sqlite3")) {
-		assert_int_equal(rigtest_sh(&out, "sqlite3 '%s' 'PRAGMA integrity_check'", path), 0);
+		assert_int_equal(rigtest_sh(&out, "sqlite3 '%s' 'PRAGMA integrity_check'", path),
+				 0);
 		assert_non_null(strstr(out, "ok"));
 		free(out);
 	}
@@ -156,9 +157,9 @@ static void samples_survive_kill_9(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(same_build_is_stored_once),
-		cmocka_unit_test(incomplete_run_resumes_where_it_stopped),
-		cmocka_unit_test(samples_survive_kill_9),
+	    cmocka_unit_test(same_build_is_stored_once),
+	    cmocka_unit_test(incomplete_run_resumes_where_it_stopped),
+	    cmocka_unit_test(samples_survive_kill_9),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

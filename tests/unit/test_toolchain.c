@@ -26,16 +26,18 @@ static struct rig_toolchains *load(const char *name, const char *yaml)
 static void missing_compiler_is_absent_with_reason(void **state)
 {
 	struct rig_toolchains *tcs =
-		load("absent.yaml", "toolchains:\n  ghost:\n    lang: c\n"
-				    "    version: [rig-no-such-compiler-xyz, --version]\n"
-				    "    build: [rig-no-such-compiler-xyz, -o, '{out}']\n"
-				    "    targets: {linux/x86_64: {}}\n"
-				    "    install: apt-get install ghost\n"
-				    "profiles:\n  ghost: {toolchain: ghost}\n");
+	    load("absent.yaml", "toolchains:\n  ghost:\n    lang: c\n"
+				"    version: [rig-no-such-compiler-xyz, --version]\n"
+				"    build: [rig-no-such-compiler-xyz, -o, '{out}']\n"
+				"    targets: {linux/x86_64: {}}\n"
+				"    install: apt-get install ghost\n"
+				"profiles:\n  ghost: {toolchain: ghost}\n");
 	struct rig_tc_info info;
 	struct rig_error err = {0};
 	struct rig_artifact a;
-	struct rig_build_req req = {.profile = "ghost", .workload = "hello", .target = &x86,
+	struct rig_build_req req = {.profile = "ghost",
+				    .workload = "hello",
+				    .target = &x86,
 				    .source_root = rigtest_source_dir(),
 				    .cache_dir = rigtest_tmpdir()};
 
@@ -52,12 +54,14 @@ static void missing_compiler_is_absent_with_reason(void **state)
 static void target_not_listed_is_skipped(void **state)
 {
 	struct rig_toolchains *tcs =
-		load("x86only.yaml", "toolchains:\n  cc1:\n    lang: c\n    version: [cc, --version]\n"
-				     "    build: [cc, -o, '{out}']\n    targets: {linux/x86_64: {}}\n"
-				     "profiles:\n  cc1: {toolchain: cc1}\n");
+	    load("x86only.yaml", "toolchains:\n  cc1:\n    lang: c\n    version: [cc, --version]\n"
+				 "    build: [cc, -o, '{out}']\n    targets: {linux/x86_64: {}}\n"
+				 "profiles:\n  cc1: {toolchain: cc1}\n");
 	struct rig_error err = {0};
 	struct rig_artifact a;
-	struct rig_build_req req = {.profile = "cc1", .workload = "hello", .target = &arm64,
+	struct rig_build_req req = {.profile = "cc1",
+				    .workload = "hello",
+				    .target = &arm64,
 				    .source_root = rigtest_source_dir(),
 				    .cache_dir = rigtest_tmpdir()};
 
@@ -69,13 +73,15 @@ static void target_not_listed_is_skipped(void **state)
 static void unknown_template_variable_names_it(void **state)
 {
 	struct rig_toolchains *tcs =
-		load("badvar.yaml", "toolchains:\n  cc2:\n    lang: c\n    version: [cc, --version]\n"
-				    "    build: [cc, '{nope}', -o, '{out}']\n"
-				    "    targets: {linux/x86_64: {}}\n"
-				    "profiles:\n  cc2: {toolchain: cc2}\n");
+	    load("badvar.yaml", "toolchains:\n  cc2:\n    lang: c\n    version: [cc, --version]\n"
+				"    build: [cc, '{nope}', -o, '{out}']\n"
+				"    targets: {linux/x86_64: {}}\n"
+				"profiles:\n  cc2: {toolchain: cc2}\n");
 	struct rig_error err = {0};
 	struct rig_artifact a;
-	struct rig_build_req req = {.profile = "cc2", .workload = "hello", .target = &x86,
+	struct rig_build_req req = {.profile = "cc2",
+				    .workload = "hello",
+				    .target = &x86,
 				    .source_root = rigtest_source_dir(),
 				    .cache_dir = rigtest_tmpdir()};
 
@@ -95,20 +101,24 @@ static void custom_toolchain_builds_and_caches(void **state)
 	struct rig_error err = {0};
 	struct rig_artifact a, b;
 	char cache[1024];
-	struct rig_build_req req = {.profile = "mine-o1", .workload = "hello", .target = &x86,
-				    .source_root = rigtest_source_dir(), .cache_dir = cache};
+	struct rig_build_req req = {.profile = "mine-o1",
+				    .workload = "hello",
+				    .target = &x86,
+				    .source_root = rigtest_source_dir(),
+				    .cache_dir = cache};
 
 	RIGTEST_REQUIRE_CMD("gcc");
 	snprintf(cache, sizeof(cache), "%s/cache", rigtest_tmpdir());
-	snprintf(yaml, sizeof(yaml),
-		 "toolchains:\n  mine:\n    lang: c\n    version: ['{cc}', --version]\n"
-		 "    build: ['{cc}', '{flags}', '-I{root}/firmware/protocol',"
-		 " '-I{root}/firmware/workloads/c', -o, '{out}',"
-		 " '{root}/firmware/workloads/c/{workload}.c', '{root}/firmware/workloads/c/rig_wl.c',"
-		 " '{root}/firmware/protocol/rig_report.c']\n"
-		 "    vars: {flags: []}\n"
-		 "    targets: {linux/x86_64: {cc: gcc}}\n"
-		 "profiles:\n  mine-o1: {toolchain: mine, flags: [-O1, -g0]}\n");
+	snprintf(
+	    yaml, sizeof(yaml),
+	    "toolchains:\n  mine:\n    lang: c\n    version: ['{cc}', --version]\n"
+	    "    build: ['{cc}', '{flags}', '-I{root}/firmware/protocol',"
+	    " '-I{root}/firmware/workloads/c', -o, '{out}',"
+	    " '{root}/firmware/workloads/c/{workload}.c', '{root}/firmware/workloads/c/rig_wl.c',"
+	    " '{root}/firmware/protocol/rig_report.c']\n"
+	    "    vars: {flags: []}\n"
+	    "    targets: {linux/x86_64: {cc: gcc}}\n"
+	    "profiles:\n  mine-o1: {toolchain: mine, flags: [-O1, -g0]}\n");
 	tcs = load("mine.yaml", yaml);
 	if (rig_build(tcs, &req, &a, &err))
 		fail_msg("%s", err.msg);
@@ -136,18 +146,22 @@ static void wrong_elf_machine_is_refused(void **state)
 	struct rig_artifact a;
 	struct rig_board *b = NULL;
 	char cache[1024];
-	struct rig_build_req req = {.profile = "liar", .workload = "hello", .target = &arm64,
-				    .source_root = rigtest_source_dir(), .cache_dir = cache};
+	struct rig_build_req req = {.profile = "liar",
+				    .workload = "hello",
+				    .target = &arm64,
+				    .source_root = rigtest_source_dir(),
+				    .cache_dir = cache};
 
 	RIGTEST_REQUIRE_CMD("gcc");
 	snprintf(cache, sizeof(cache), "%s/cache2", rigtest_tmpdir());
-	tcs = load("liar.yaml",
-		   "toolchains:\n  liar:\n    lang: c\n    version: [gcc, --version]\n"
-		   "    build: [gcc, '-I{root}/firmware/protocol', '-I{root}/firmware/workloads/c',"
-		   " -o, '{out}', '{root}/firmware/workloads/c/{workload}.c',"
-		   " '{root}/firmware/workloads/c/rig_wl.c', '{root}/firmware/protocol/rig_report.c']\n"
-		   "    targets: {linux/aarch64: {}}\n"
-		   "profiles:\n  liar: {toolchain: liar}\n");
+	tcs = load(
+	    "liar.yaml",
+	    "toolchains:\n  liar:\n    lang: c\n    version: [gcc, --version]\n"
+	    "    build: [gcc, '-I{root}/firmware/protocol', '-I{root}/firmware/workloads/c',"
+	    " -o, '{out}', '{root}/firmware/workloads/c/{workload}.c',"
+	    " '{root}/firmware/workloads/c/rig_wl.c', '{root}/firmware/protocol/rig_report.c']\n"
+	    "    targets: {linux/aarch64: {}}\n"
+	    "profiles:\n  liar: {toolchain: liar}\n");
 	if (rig_build(tcs, &req, &a, &err))
 		fail_msg("%s", err.msg);
 	if (rig_board_load(rigtest_write(rigtest_tmpdir(), "pi.yaml",
@@ -168,8 +182,10 @@ static void gccgo_cross_build_has_aarch64_machine(void **state)
 	struct rig_toolchains *tcs = NULL;
 	struct rig_error err = {0};
 	struct rig_artifact a;
-	struct rig_build_req req = {.profile = "gccgo-static", .workload = "hello",
-				    .target = &arm64, .source_root = rigtest_source_dir(),
+	struct rig_build_req req = {.profile = "gccgo-static",
+				    .workload = "hello",
+				    .target = &arm64,
+				    .source_root = rigtest_source_dir(),
 				    .cache_dir = cache};
 
 	RIGTEST_REQUIRE_CMD("aarch64-linux-gnu-gccgo");
@@ -186,12 +202,12 @@ static void gccgo_cross_build_has_aarch64_machine(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(missing_compiler_is_absent_with_reason),
-		cmocka_unit_test(target_not_listed_is_skipped),
-		cmocka_unit_test(unknown_template_variable_names_it),
-		cmocka_unit_test(custom_toolchain_builds_and_caches),
-		cmocka_unit_test(wrong_elf_machine_is_refused),
-		cmocka_unit_test(gccgo_cross_build_has_aarch64_machine),
+	    cmocka_unit_test(missing_compiler_is_absent_with_reason),
+	    cmocka_unit_test(target_not_listed_is_skipped),
+	    cmocka_unit_test(unknown_template_variable_names_it),
+	    cmocka_unit_test(custom_toolchain_builds_and_caches),
+	    cmocka_unit_test(wrong_elf_machine_is_refused),
+	    cmocka_unit_test(gccgo_cross_build_has_aarch64_machine),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
