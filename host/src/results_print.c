@@ -52,6 +52,21 @@ static void note(char *out, size_t cap, const struct rig_row *r)
 		    r->m[RIG_M_STARTUP].s.n_outliers == 1 ? "" : "s");
 	if (r->m[RIG_M_STARTUP].has_ratio && r->m[RIG_M_STARTUP].n_too_small && !r->is_baseline)
 		ADD("%sn too small for p<0.05", n ? ", " : "");
+	if (strncmp(r->target, "none/", 5) == 0) {
+		/* microcontrollers: where PEAK RAM comes from */
+		const struct rig_stat *st = NULL, *hp = NULL;
+		char a[RIG_FMT_CAP], b[RIG_FMT_CAP], c[RIG_FMT_CAP];
+		for (size_t k = 0; k < r->n_extra; k++) {
+			if (strcmp(r->extra_names[k], "stack_hwm_bytes") == 0)
+				st = &r->extra[k];
+			if (strcmp(r->extra_names[k], "heap_hwm_bytes") == 0)
+				hp = &r->extra[k];
+		}
+		rig_fmt_bytes(a, sizeof(a), (double)(r->sizes.data_bytes + r->sizes.bss_bytes));
+		rig_fmt_bytes(b, sizeof(b), st && st->present ? st->s.median : 0);
+		rig_fmt_bytes(c, sizeof(c), hp && hp->present ? hp->s.median : 0);
+		ADD("%sstatic %s + stack %s + heap %s", n ? ", " : "", a, b, c);
+	}
 	for (size_t k = 0; k < r->n_extra; k++) {
 		/* WASI: what the module costs above the runtime's empty-module floor */
 		if (strcmp(r->extra_names[k], "startup_above_floor_ns") == 0 &&
@@ -91,7 +106,7 @@ static int print_table(const struct rig_results *res, FILE *f, int is_tty)
 	for (size_t i = 0; i < res->n; i++) {
 		const struct rig_row *r = &res->rows[i];
 		char n[16], startup[96], sr[RIG_FMT_CAP], ram[RIG_FMT_CAP], file[RIG_FMT_CAP],
-		    text[RIG_FMT_CAP], zr[RIG_FMT_CAP], ops[96], or [RIG_FMT_CAP], nt[200];
+		    text[RIG_FMT_CAP], zr[RIG_FMT_CAP], ops[96], opr[RIG_FMT_CAP], nt[320];
 
 		if (i && strcmp(r->board, res->rows[i - 1].board))
 			rig_table_add_separator(t);
@@ -112,10 +127,10 @@ static int print_table(const struct rig_results *res, FILE *f, int is_tty)
 		else
 			snprintf(zr, sizeof(zr), "%s", r->is_baseline ? "base" : "");
 		cell_stat(ops, sizeof(ops), &r->m[RIG_M_OPS], "ops/s");
-		cell_ratio(or, sizeof(or), r, &r->m[RIG_M_OPS]);
+		cell_ratio(opr, sizeof(opr), r, &r->m[RIG_M_OPS]);
 		note(nt, sizeof(nt), r);
 		const char *cells[] = {r->board, r->workload, r->profile, n,   startup, sr, ram,
-				       file,	 text,	      zr,	  ops, or,	nt};
+				       file,	 text,	      zr,	  ops, opr,	nt};
 		rig_table_add_row(t, cells, RIG_ARRAY_SIZE(cells));
 	}
 	rig_table_render(t, is_tty ? RIG_TABLE_ALIGNED : RIG_TABLE_TSV, &out);

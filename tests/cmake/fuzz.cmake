@@ -1,0 +1,14 @@
+# libFuzzer runs, bounded in time, for the parsers that read untrusted
+# input (wasm modules, report lines, agent frames, board YAML, ELF files).
+# Each builds the fuzz targets with clang in one shared tree, so they take a
+# lock and run one at a time; skipped (77) when clang or libFuzzer is absent.
+set(_fuzz_runs wasm:120 report:60 frame:60 board:45 elf:45)
+foreach(_r ${_fuzz_runs})
+  string(REPLACE ":" ";" _p ${_r})
+  list(GET _p 0 _t)
+  list(GET _p 1 _s)
+  add_test(NAME fuzz-run/${_t}
+    COMMAND sh ${CMAKE_SOURCE_DIR}/tests/fuzz/run.sh ${_t} ${_s} ${CMAKE_BINARY_DIR}/fuzz-build)
+  set_tests_properties(fuzz-run/${_t} PROPERTIES LABELS fuzz-run SKIP_RETURN_CODE 77
+    TIMEOUT 1500 RESOURCE_LOCK rig-fuzz-build)
+endforeach()
