@@ -52,6 +52,7 @@ struct rig_row {
 	char board[64], workload[32], profile[48], toolchain[32], target[64];
 	char sha256[65], tc_version[160];
 	int emulated, n_ok, n_failed;
+	char flags[32]; /* "hot,throttled" when the board said so during the run */
 	long long iterations;
 	struct rig_sizes sizes;
 	int64_t flash_bytes; /* text + data for bare-metal images */

@@ -45,6 +45,8 @@ static void note(char *out, size_t cap, const struct rig_row *r)
 #define ADD(...) (n += (size_t)snprintf(out + n, n < cap ? cap - n : 0, __VA_ARGS__))
 	if (r->emulated)
 		ADD("emulated");
+	if (r->flags[0])
+		ADD("%sboard %s", n ? ", " : "", r->flags);
 	if (r->n_failed)
 		ADD("%s%d failed", n ? ", " : "", r->n_failed);
 	if (r->m[RIG_M_STARTUP].present && r->m[RIG_M_STARTUP].s.n_outliers)
@@ -214,6 +216,7 @@ static int print_json(const struct rig_results *res, FILE *f)
 		json_str_field(&b, "toolchain_version", r->tc_version);
 		json_str_field(&b, "target", r->target);
 		json_str_field(&b, "sha256", r->sha256);
+		json_str_field(&b, "board_flags", r->flags);
 		rig_buf_appendf(&b,
 				"\"emulated\":%s,\"n_ok\":%d,\"n_failed\":%d,\"iterations\":%lld,"
 				"\"sizes\":{\"file\":%lld,\"text\":%lld,\"data\":%lld,\"bss\":%lld,"

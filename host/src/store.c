@@ -394,7 +394,9 @@ int rig_store_each_series(struct rig_store *s, const char *board_filter,
 	    "  (SELECT count(*) FROM samples WHERE run_id = r.id AND ok = 0),"
 	    "  b.file_bytes, b.text_bytes, b.data_bytes, b.bss_bytes, b.alloc_bytes,"
 	    "  b.elf_machine, b.extra_name, b.extra_bytes, b.sha256, b.tc_version,"
-	    "  m.name, m.unit"
+	    "  m.name, m.unit,"
+	    "  (SELECT group_concat(key, ',') FROM env_facts WHERE env_id = r.env_id"
+	    "     AND key IN ('hot', 'throttled') AND value = 'yes')"
 	    " FROM latest JOIN runs r ON r.id = latest.id JOIN builds b ON b.id = r.build_id"
 	    " LEFT JOIN (SELECT DISTINCT s.run_id, mm.name, mm.unit FROM metrics mm"
 	    "            JOIN samples s ON s.id = mm.sample_id WHERE s.ok = 1) m"
@@ -444,6 +446,7 @@ int rig_store_each_series(struct rig_store *s, const char *board_filter,
 		col_text(st, 20, sr.tc_version, sizeof(sr.tc_version));
 		col_text(st, 21, sr.metric, sizeof(sr.metric));
 		col_text(st, 22, sr.unit, sizeof(sr.unit));
+		col_text(st, 23, sr.flags, sizeof(sr.flags));
 		if (sr.metric[0]) {
 			sqlite3_reset(vals);
 			sqlite3_bind_int64(vals, 1, sr.run_id);

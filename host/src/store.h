@@ -68,6 +68,7 @@ struct rig_series {
 	char sha256[65];
 	char tc_version[160];
 	char metric[48], unit[24];
+	char flags[32]; /* "hot", "throttled": board facts of the run's environment */
 	double *values; /* n_ok values, in sample order; owned */
 	size_t n_values;
 };

@@ -91,6 +91,14 @@ static void benchfmt_export_has_one_line_per_sample(void **state)
 	assert_int_equal(lines, 3);
 	assert_non_null(strstr(out, "startup-sec"));
 	free(out);
+	/* a board that reported itself hot is flagged in the results */
+	assert_int_equal(rigtest_sh(NULL, "sqlite3 '%s/rig.db' \"insert into env_facts "
+					  "select env_id, 'hot', 'yes' from runs\"",
+				    st),
+			 0);
+	assert_int_equal(rigtest_sh(&out, "'%s' --state-dir '%s' results -f json", rig, st), 0);
+	assert_non_null(strstr(out, "\"board_flags\":\"hot\""));
+	free(out);
 }
 
 /* A crashing sample is stored as failed with its stderr tail; a hanging one
