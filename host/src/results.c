@@ -119,24 +119,48 @@ static void mcu_ram(struct rig_row *row)
 	free(v);
 }
 
+/* Ratio of medians and Mann-Whitney p of a against b, into out. */
+static void ratio_of(struct rig_stat *out, const struct rig_stat *a, const struct rig_stat *b)
+{
+	if (!a->present || !b->present || b->s.median == 0)
+		return;
+	out->has_ratio = 1;
+	out->ratio = a->s.median / b->s.median;
+	out->p = rig_stats_mannwhitney_p(a->values, a->n, b->values, b->n);
+	out->significant = out->p < 0.05;
+	out->n_too_small = rig_stats_min_p(a->n, b->n) >= 0.05;
+}
+
+/* A WASI row against the native build of the same workload and profile on
+ * the host board ("how much does running it as wasm cost here"). */
+static void compare_native(struct rig_results *res)
+{
+	for (size_t i = 0; i < res->n; i++) {
+		struct rig_row *row = &res->rows[i];
+
+		if (strncmp(row->target, "wasip1/", 7) != 0)
+			continue;
+		for (size_t j = 0; j < res->n; j++) {
+			const struct rig_row *nat = &res->rows[j];
+			if (strcmp(nat->board, "host") != 0 ||
+			    strcmp(nat->workload, row->workload) != 0 ||
+			    strcmp(nat->profile, row->profile) != 0)
+				continue;
+			row->has_native = 1;
+			for (int m = 0; m < RIG_M_COUNT; m++)
+				ratio_of(&row->native[m], &row->m[m], &nat->m[m]);
+		}
+	}
+}
+
 static void compare(struct rig_row *row, const struct rig_row *base)
 {
 	row->has_base = 1;
 	row->size_ratio = base->sizes.file_bytes
 			      ? (double)row->sizes.file_bytes / (double)base->sizes.file_bytes
 			      : 0;
-	for (int m = 0; m < RIG_M_COUNT; m++) {
-		struct rig_stat *a = &row->m[m];
-		const struct rig_stat *b = &base->m[m];
-
-		if (!a->present || !b->present || b->s.median == 0)
-			continue;
-		a->has_ratio = 1;
-		a->ratio = a->s.median / b->s.median;
-		a->p = rig_stats_mannwhitney_p(a->values, a->n, b->values, b->n);
-		a->significant = a->p < 0.05;
-		a->n_too_small = rig_stats_min_p(a->n, b->n) >= 0.05;
-	}
+	for (int m = 0; m < RIG_M_COUNT; m++)
+		ratio_of(&row->m[m], &row->m[m], &base->m[m]);
 }
 
 int rig_results_load(struct rig_store *store, const struct rig_results_opts *o,
@@ -150,6 +174,7 @@ int rig_results_load(struct rig_store *store, const struct rig_results_opts *o,
 		return rc;
 	for (size_t i = 0; i < out->n; i++)
 		mcu_ram(&out->rows[i]);
+	compare_native(out);
 	if (!o->baseline)
 		return 0;
 	for (size_t i = 0; i < out->n; i++) {

@@ -64,6 +64,9 @@ struct rig_row {
 	int is_baseline;
 	int has_base;	   /* a baseline row exists for board+workload */
 	double size_ratio; /* file size / baseline file size (exact) */
+	/* WASI rows: the same workload and profile on the native host board */
+	int has_native;
+	struct rig_stat native[RIG_M_COUNT]; /* ratio/p against the native row */
 };
 
 struct rig_results {

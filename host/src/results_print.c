@@ -78,6 +78,29 @@ static void note(char *out, size_t cap, const struct rig_row *r)
 			ADD("%sstartup above floor %s", n ? ", " : "", fl);
 		}
 	}
+	if (strncmp(r->target, "wasip1/", 7) == 0) {
+		/* module size by section: code, data, the rest (types, imports,
+		 * custom sections such as name and producers) */
+		char c[RIG_FMT_CAP], d[RIG_FMT_CAP], o[RIG_FMT_CAP];
+		rig_fmt_bytes(c, sizeof(c), (double)r->sizes.text_bytes);
+		rig_fmt_bytes(d, sizeof(d), (double)r->sizes.data_bytes);
+		rig_fmt_bytes(
+		    o, sizeof(o),
+		    (double)(r->sizes.file_bytes - r->sizes.text_bytes - r->sizes.data_bytes));
+		ADD("%scode %s + data %s + other %s", n ? ", " : "", c, d, o);
+	}
+	if (r->has_native) {
+		char a[RIG_FMT_CAP], b[RIG_FMT_CAP];
+		const struct rig_stat *su = &r->native[RIG_M_STARTUP], *op = &r->native[RIG_M_OPS];
+		if (su->has_ratio) {
+			rig_fmt_ratio(a, sizeof(a), su->ratio, su->significant);
+			ADD("%sstartup vs native %s", n ? ", " : "", a);
+		}
+		if (op->has_ratio) {
+			rig_fmt_ratio(b, sizeof(b), op->ratio, op->significant);
+			ADD("%sops/s vs native %s", n ? ", " : "", b);
+		}
+	}
 	if (r->sizes.extra_bytes) {
 		char sz[RIG_FMT_CAP];
 		rig_fmt_bytes(sz, sizeof(sz), (double)r->sizes.extra_bytes);
@@ -243,7 +266,24 @@ static int print_json(const struct rig_results *res, FILE *f)
 			json_stat(&b, r->extra_names[k], &r->extra[k]);
 			first = 0;
 		}
-		rig_buf_appendf(&b, "}}%s\n", i + 1 < res->n ? "," : "");
+		rig_buf_appendf(&b, "}");
+		if (r->has_native) {
+			int f2 = 1;
+			rig_buf_appendf(&b, ",\"vs_native\":{");
+			for (int m = 0; m < RIG_M_COUNT; m++) {
+				if (!r->native[m].has_ratio)
+					continue;
+				rig_buf_appendf(&b, "%s\"%s\":{\"ratio\":", f2 ? "" : ",",
+						row_metric_names[m]);
+				rig_json_number(&b, r->native[m].ratio);
+				rig_buf_appendf(&b, ",\"p\":");
+				rig_json_number(&b, r->native[m].p);
+				rig_buf_appendf(&b, "}");
+				f2 = 0;
+			}
+			rig_buf_appendf(&b, "}");
+		}
+		rig_buf_appendf(&b, "}%s\n", i + 1 < res->n ? "," : "");
 	}
 	rig_buf_appendf(&b, "]\n");
 	fputs(b.data, f);
