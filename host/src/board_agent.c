@@ -67,6 +67,7 @@ struct agent_priv {
 	struct rig_strv env;
 	long long connect_timeout_ms;
 	long long hot_c;
+	struct rig_strv deploy; /* shell command lines that install and start the agent */
 	/* qemu: */
 	int has_qemu;
 	char qemu_system[64], machine[32], qemu_cpu[32], memory[16], append[256];
@@ -162,9 +163,9 @@ static int configure_qemu(struct rig_board *b, struct agent_priv *ap, const stru
 
 static int agent_configure(struct rig_board *b, const struct rig_cfg *cfg, struct rig_error *err)
 {
-	static const char *const keys[] = {"key_file",	      "transport", "host", "port",
-					   "serial",	      "baud",	   "cpu",  "env",
-					   "connect_timeout", "hot_c",	   NULL};
+	static const char *const keys[] = {"key_file",	      "transport", "host",   "port",
+					   "serial",	      "baud",	   "cpu",    "env",
+					   "connect_timeout", "hot_c",	   "deploy", NULL};
 	static const char *const transports[] = {"tcp", "serial", NULL};
 	struct rig_cfg_node *sec = rig_cfg_get(cfg, NULL, "agent");
 	struct rig_cfg_node *qsec = rig_cfg_get(cfg, NULL, "qemu");
@@ -195,7 +196,8 @@ static int agent_configure(struct rig_board *b, const struct rig_cfg *cfg, struc
 	    (rc = rig_cfg_strv(cfg, sec, "env", 0, &ap->env, err)) ||
 	    (rc = rig_cfg_duration_ms(cfg, sec, "connect_timeout", 0, 10000, 600000,
 				      &ap->connect_timeout_ms, err)) ||
-	    (rc = rig_cfg_int(cfg, sec, "hot_c", 0, 80, 30, 150, &ap->hot_c, err)))
+	    (rc = rig_cfg_int(cfg, sec, "hot_c", 0, 80, 30, 150, &ap->hot_c, err)) ||
+	    (rc = rig_cfg_strv(cfg, sec, "deploy", 0, &ap->deploy, err)))
 		return rc;
 	if (raw[0])
 		expand_path(raw, b->file, ap->key_file, sizeof(ap->key_file));
@@ -504,6 +506,84 @@ static void agent_close(struct rig_board *b)
 	memset(ap->key, 0, sizeof(ap->key));
 }
 
+/* The agent binary rig built for the board's arch (firmware/agent). */
+static void agent_binary(const struct rig_board *b, char *out, size_t cap)
+{
+	const char *suffix = strcmp(b->target.arch, "aarch64") == 0 ? "-aarch64"
+			     : strcmp(b->target.arch, "arm") == 0   ? "-armhf"
+								    : "";
+
+	snprintf(out, cap, "%s/firmware/agent/rig-agent%s", RIG_BINARY_DIR, suffix);
+}
+
+/* Appends s to buf in single quotes for sh. */
+static void sh_quote(struct rig_buf *buf, const char *s)
+{
+	rig_buf_append(buf, "'", 1);
+	for (; *s; s++) {
+		if (*s == '\'')
+			rig_buf_append(buf, "'\\''", 4);
+		else
+			rig_buf_append(buf, s, 1);
+	}
+	rig_buf_append(buf, "'", 1);
+}
+
+/*
+ * Installs and starts the agent on a board that does not answer, with the
+ * board file's `deploy:` command lines (sh -c, run here on the controller,
+ * e.g. scp and ssh for a real Pi). Words: {agent_binary} {key_file} {host}
+ * {port} {arch} {source_dir}, shell-quoted. The key is a file path, never the key itself.
+ */
+static int deploy_agent(struct rig_board *b, struct agent_priv *ap, struct rig_error *err)
+{
+	char bin[PATH_MAX], port[16];
+
+	agent_binary(b, bin, sizeof(bin));
+	if (access(bin, R_OK) != 0)
+		return rig_fail(err, RIG_ERR_NOT_FOUND,
+				"board %s: no agent built for %s at %s (build rig first)", b->name,
+				b->target.arch, bin);
+	snprintf(port, sizeof(port), "%lld", ap->port);
+	for (size_t i = 0; i < ap->deploy.n; i++) {
+		const struct {
+			const char *name, *value;
+		} vars[] = {{"{agent_binary}", bin},	{"{key_file}", ap->key_file},
+			    {"{host}", ap->host},	{"{port}", port},
+			    {"{arch}", b->target.arch}, {"{source_dir}", RIG_SOURCE_DIR}};
+		struct rig_buf cmd = {0};
+		struct rig_proc_result res;
+		const char *p = ap->deploy.v[i];
+		int rc;
+
+		while (*p) {
+			size_t k, matched = 0;
+			for (k = 0; k < RIG_ARRAY_SIZE(vars) && !matched; k++) {
+				size_t n = strlen(vars[k].name);
+				if (strncmp(p, vars[k].name, n) == 0) {
+					sh_quote(&cmd, vars[k].value);
+					p += n;
+					matched = 1;
+				}
+			}
+			if (!matched)
+				rig_buf_append(&cmd, p++, 1);
+		}
+		char *argv[] = {"sh", "-c", cmd.data, NULL};
+		rig_info("board %s: deploy: %s", b->name, cmd.data);
+		rc = rig_run_capture(argv, NULL, NULL, 300000, &res, err);
+		if (rc == 0 && (!res.exited || res.status != 0))
+			rc = rig_fail(err, RIG_ERR_IO,
+				      "board %s: deploy step %zu failed (status %d): %s\n%.400s",
+				      b->name, i + 1, res.status, cmd.data, res.out.data);
+		rig_proc_result_free(&res); /* zeroed by rig_run_capture even on failure */
+		rig_buf_free(&cmd);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 static int agent_open(struct rig_board *b, struct rig_error *err)
 {
 	struct agent_priv *ap = b->priv;
@@ -513,7 +593,14 @@ static int agent_open(struct rig_board *b, struct rig_error *err)
 		goto fail;
 	if ((rc = rig_agent_load_key(ap->key_file, ap->key, &ap->key_len, err)))
 		goto fail;
-	if ((rc = connect_agent(b, ap, err)))
+	rc = connect_agent(b, ap, err);
+	if (rc && rc != RIG_ERR_AUTH && !ap->has_qemu && ap->deploy.n) {
+		/* nobody answered: install and start the agent, then try again */
+		rig_info("board %s: %s; deploying the agent", b->name, err ? err->msg : "");
+		if ((rc = deploy_agent(b, ap, err)) == 0)
+			rc = connect_agent(b, ap, err);
+	}
+	if (rc)
 		goto fail;
 	rig_info("board %s: %s authenticated", b->name, rig_agent_version(ap->a));
 	return 0;
@@ -745,6 +832,7 @@ static void agent_destroy(struct rig_board *b)
 		return;
 	agent_close(b);
 	rig_strv_free(&ap->env);
+	rig_strv_free(&ap->deploy);
 	free(ap);
 	b->priv = NULL;
 }
