@@ -37,7 +37,7 @@ mkdir -p "$work/corpus"
 cp "$corpus"/* "$work/corpus/"
 cd "$work"
 # detect_leaks stays on: the parser owns every allocation it makes.
-ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 \
+ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 LSAN_OPTIONS=suppressions=$src/tests/fuzz/lsan.supp \
 "$build/tests/fuzz_$target" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
 	-max_len=65536 -print_final_stats=1 "$work/corpus" 2>"$work/fuzz.log" || {
 	tail -40 "$work/fuzz.log"

@@ -131,6 +131,40 @@ static void host_cpu_out_of_range_is_reported(void **state)
 	assert_msg_has(&err, "cpu.yaml:4:");
 }
 
+/* libfyaml 0.7 loops forever on this (found by fuzz_board); rig refuses
+ * text that is not UTF-8 before the parser sees it. */
+static void invalid_utf8_is_refused_with_position(void **state)
+{
+	struct rig_error err = {0};
+
+	assert_int_equal(load_board_text("utf8", "kind: host\n%\xafo\f[", &err), RIG_ERR_PARSE);
+	assert_msg_has(&err, "utf8.yaml:2:2:");
+	assert_msg_has(&err, "UTF-8");
+}
+
+/* libfyaml 0.7 crashes on some explicit keys (found by fuzz_board). */
+static void explicit_keys_are_refused(void **state)
+{
+	struct rig_error err = {0};
+
+	assert_int_equal(load_board_text("qkey", "kind: host\n? ::\n?  ::\n e? e:\t? :", &err),
+			 RIG_ERR_PARSE);
+	assert_msg_has(&err, "qkey.yaml:2:1:");
+	assert_msg_has(&err, "explicit keys");
+}
+
+static void question_marks_in_values_are_fine(void **state)
+{
+	struct rig_error err = {0};
+
+	assert_int_equal(load_board_text("qok",
+					 "kind: host # why? because\n"
+					 "target: {os: linux, arch: x86_64}\n"
+					 "description: \"is it? , ? yes\"\n",
+					 &err),
+			 0);
+}
+
 static void missing_board_file_says_which(void **state)
 {
 	struct rig_error err = {0};
@@ -219,6 +253,9 @@ int main(void)
 	    cmocka_unit_test(typo_in_field_name_is_reported),
 	    cmocka_unit_test(missing_target_is_reported),
 	    cmocka_unit_test(host_cpu_out_of_range_is_reported),
+	    cmocka_unit_test(invalid_utf8_is_refused_with_position),
+	    cmocka_unit_test(explicit_keys_are_refused),
+	    cmocka_unit_test(question_marks_in_values_are_fine),
 	    cmocka_unit_test(missing_board_file_says_which),
 	    cmocka_unit_test(toolchain_without_build_is_reported),
 	    cmocka_unit_test(toolchain_bad_lang_names_value),
