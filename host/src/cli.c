@@ -134,15 +134,14 @@ void rig_print_options(FILE *f, const char *usage, const struct rig_opt *opts)
 {
 	fprintf(f, "usage: %s\n\n", usage);
 	for (; opts->type != RIG_OPT_END; opts++) {
-		char left[64];
-		const char *argh = opts->type == RIG_OPT_FLAG ? ""
-				   : opts->argh		      ? opts->argh
-							      : "VALUE";
+		char left[64], shortpart[8] = "    ";
+		const char *argh = opts->type == RIG_OPT_FLAG ? "" : opts->argh ? opts->argh : "VALUE";
 
-		snprintf(left, sizeof(left), "%s%c%s--%s%s%s", opts->short_name ? "-" : "",
-			 opts->short_name ? opts->short_name : ' ', opts->short_name ? ", " : "  ",
-			 opts->long_name, *argh ? " " : "", argh);
-		fprintf(f, "  %-28s %s\n", opts->short_name ? left : left + 2, opts->help);
+		if (opts->short_name)
+			snprintf(shortpart, sizeof(shortpart), "-%c, ", opts->short_name);
+		snprintf(left, sizeof(left), "%s--%s%s%s", shortpart, opts->long_name,
+			 *argh ? " " : "", argh);
+		fprintf(f, "  %-30s %s\n", left, opts->help);
 	}
 }
 
