@@ -471,15 +471,24 @@ void rig_proc_result_free(struct rig_proc_result *res) { rig_buf_free(&res->out)
 
 int rig_parse_duration_ms(const char *s, long long *out)
 {
-	char *end;
+	char num[32], *end;
+	size_t n;
 	double v;
 
-	if (!s || !*s)
+	if (!s)
 		return RIG_ERR_INVALID;
+	/* plain decimal digits only: no sign, exponent, hex, inf or nan
+	 * (fuzz_units found "nan" slipping through strtod) */
+	n = strspn(s, "0123456789.");
+	if (n == 0 || n >= sizeof(num))
+		return RIG_ERR_INVALID;
+	memcpy(num, s, n);
+	num[n] = '\0';
 	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || v < 0)
+	v = strtod(num, &end);
+	if (errno || *end != '\0')
 		return RIG_ERR_INVALID;
+	end = (char *)s + n;
 	if (*end == '\0' || strcmp(end, "ms") == 0)
 		;
 	else if (strcmp(end, "s") == 0)
