@@ -136,7 +136,7 @@ int rig_measure_exec(const struct rig_exec_req *req, struct rig_sample *out, str
 	int fds[3], wr[3], status = 0, timed_out = 0, exec_err = 0;
 	int64_t deadline = 0;
 	char tramp[4096];
-	FILE *log = NULL;
+	struct rig_buf log = {0}; /* stdout and stderr as they came, for a failed sample */
 	pid_t pid;
 	int rc;
 
@@ -164,8 +164,6 @@ int rig_measure_exec(const struct rig_exec_req *req, struct rig_sample *out, str
 	}
 	for (int k = 0; k < 3; k++)
 		close(wr[k]);
-	if (req->log_path)
-		log = fopen(req->log_path, "w");
 	rig_report_parser_init(&parser, on_line, &rs);
 
 	/* stdout, stderr and the status pipe until all three are closed */
@@ -225,8 +223,8 @@ int rig_measure_exec(const struct rig_exec_req *req, struct rig_sample *out, str
 				rig_report_parser_feed(&parser, buf, (size_t)n);
 			else
 				rig_buf_append(&errbuf, buf, (size_t)n);
-			if (log)
-				fwrite(buf, 1, (size_t)n, log);
+			if (req->log_path)
+				rig_buf_append(&log, buf, (size_t)n);
 		}
 	}
 	rig_report_parser_cut(&parser, 1);
@@ -235,10 +233,9 @@ int rig_measure_exec(const struct rig_exec_req *req, struct rig_sample *out, str
 	for (int k = 0; k < 3; k++)
 		if (fds[k] >= 0)
 			close(fds[k]);
-	if (log)
-		fclose(log);
 	if (exec_err && !started.kind) {
 		rig_buf_free(&errbuf);
+		rig_buf_free(&log);
 		return rig_fail(err, exec_err == ENOENT ? RIG_ERR_NOT_FOUND : RIG_ERR_IO,
 				"cannot run %s: %s", req->argv[0], strerror(exec_err));
 	}
@@ -277,5 +274,10 @@ int rig_measure_exec(const struct rig_exec_req *req, struct rig_sample *out, str
 		rig_sample_fail(out, "no done line");
 	else if (rs.done_seen && rs.done_status != 0)
 		rig_sample_fail(out, "workload reported done %d", rs.done_status);
+	/* The log is written only when it is needed: a file per good sample
+	 * costs rig time (it counts in rig_overhead_ns) and disk. */
+	if (req->log_path && !out->ok)
+		rig_write_file(req->log_path, log.data ? log.data : "", log.len, NULL);
+	rig_buf_free(&log);
 	return 0;
 }

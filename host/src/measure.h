@@ -18,7 +18,7 @@ struct rig_exec_req {
 	const char *dir;      /* working directory, or NULL */
 	int cpu;	      /* pin to this CPU, or -1 */
 	long long timeout_ms; /* from exec to exit; the process group is killed after */
-	const char *log_path; /* stdout+stderr copy, or NULL */
+	const char *log_path; /* where stdout+stderr go when the sample fails, or NULL */
 	int need_done;	      /* 1: a missing "@rig done" line fails the sample */
 };
 
