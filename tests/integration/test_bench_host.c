@@ -120,7 +120,7 @@ static void misbehaving_programs_fail_their_samples_only(void **state)
 	assert_int_equal(query(st, "select count(*) from samples s join runs r on r.id = s.run_id "
 				   "join builds b on b.id = r.build_id where b.profile = 'crash' "
 				   "and s.ok = 0 and s.fail_reason like '%signal 11%' and "
-				   "s.stderr_tail like '%about to crash%'"),
+				   "s.stderr_tail like '%about to crash%' and s.log_path like '%.log'"),
 			 2);
 	assert_int_equal(query(st, "select count(*) from samples s join runs r on r.id = s.run_id "
 				   "join builds b on b.id = r.build_id where b.profile = 'hang' "
