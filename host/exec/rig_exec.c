@@ -11,9 +11,11 @@
  * rig-exec's own few hundred KiB (docs/design.md has the figure).
  *
  * It writes struct rig_exec_msg records to FD: STARTED (the child's
- * CLOCK_MONOTONIC just before execve) or FAILED (errno), then EXITED (wait
- * status, rusage, the time wait4 returned). It exits with the program's
- * exit code.
+ * CLOCK_MONOTONIC just before execve) or FAILED (errno), READY (when the
+ * program's "@rig ready" line arrives: rig-exec relays the program's stdout
+ * and reads it as it comes, so the figure does not depend on how soon rig
+ * gets the CPU), then EXITED (wait status, rusage, the time wait4
+ * returned). It exits with the program's exit code.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -27,6 +29,7 @@
 #include <unistd.h>
 
 #include "rig_exec.h"
+#include "rig_report.h"
 
 static int64_t now_ns(void)
 {
@@ -42,11 +45,48 @@ static void send(int fd, const struct rig_exec_msg *m)
 		_exit(127);
 }
 
+struct relay {
+	int fd;
+	int64_t t_read;
+	int ready_sent;
+};
+
+static void on_line(void *ctx, enum rig_report_verdict v, const struct rig_report_line *l,
+		    const char *text, size_t len)
+{
+	struct relay *r = ctx;
+	struct rig_exec_msg m;
+
+	(void)text, (void)len;
+	if (v != RIG_REPORT_LINE || l->kind != RIG_REPORT_READY || r->ready_sent)
+		return;
+	memset(&m, 0, sizeof(m));
+	m.kind = RIG_EXEC_READY;
+	m.t_ns = r->t_read;
+	send(r->fd, &m);
+	r->ready_sent = 1;
+}
+
+static int write_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w, n -= (size_t)w;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct rig_exec_msg m;
+	struct rig_report_parser parser;
+	struct relay rl = {0};
 	struct rusage ru;
-	int fd, i = 2, status;
+	int fd, i = 2, status, out[2], relay_ok = 1;
 	pid_t pid;
 
 	if (argc < 4)
@@ -64,10 +104,15 @@ int main(int argc, char **argv)
 	if (strcmp(argv[i], "--") != 0 || i + 1 >= argc)
 		return 127;
 	i++;
+	if (pipe(out))
+		return 127;
 	pid = fork();
 	if (pid < 0)
 		return 127;
 	if (pid == 0) {
+		dup2(out[1], 1);
+		close(out[0]);
+		close(out[1]);
 		memset(&m, 0, sizeof(m));
 		m.kind = RIG_EXEC_STARTED;
 		m.t_ns = now_ns();
@@ -78,6 +123,26 @@ int main(int argc, char **argv)
 		send(fd, &m);
 		_exit(127);
 	}
+	close(out[1]);
+	rl.fd = fd;
+	rig_report_parser_init(&parser, on_line, &rl);
+	for (;;) {
+		char buf[8192];
+		ssize_t n = read(out[0], buf, sizeof(buf));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		rl.t_read = now_ns();
+		if (!rl.ready_sent)
+			rig_report_parser_feed(&parser, buf, (size_t)n);
+		/* rig may have gone away: keep draining so the program is not
+		 * blocked on a full pipe */
+		if (relay_ok && write_all(1, buf, (size_t)n))
+			relay_ok = 0;
+	}
+	close(out[0]);
 	while (wait4(pid, &status, 0, &ru) < 0)
 		if (errno != EINTR)
 			return 127;

@@ -11,6 +11,7 @@ enum rig_exec_kind {
 	RIG_EXEC_STARTED = 1, /* t_ns: CLOCK_MONOTONIC just before execve */
 	RIG_EXEC_FAILED = 2,  /* err: errno of execve */
 	RIG_EXEC_EXITED = 3,  /* t_ns: wait4 returned; status, rusage fields */
+	RIG_EXEC_READY = 4,   /* t_ns: the program's "@rig ready" line was read */
 };
 
 struct rig_exec_msg {

@@ -131,7 +131,7 @@ int rig_measure_exec(const struct rig_exec_req *req, struct rig_sample *out, str
 	struct run_state rs = {.s = out};
 	struct rig_report_parser parser;
 	struct rig_buf errbuf = {0};
-	struct rig_exec_msg msg, started = {0}, exited = {0};
+	struct rig_exec_msg msg, started = {0}, exited = {0}, ready = {0};
 	size_t msg_have = 0;
 	int fds[3], wr[3], status = 0, timed_out = 0, exec_err = 0;
 	int64_t deadline = 0;
@@ -217,6 +217,8 @@ int rig_measure_exec(const struct rig_exec_req *req, struct rig_sample *out, str
 					exec_err = msg.err ? msg.err : EIO;
 				else if (msg.kind == RIG_EXEC_EXITED)
 					exited = msg;
+				else if (msg.kind == RIG_EXEC_READY)
+					ready = msg;
 				continue;
 			}
 			if (k == 0)
@@ -252,7 +254,11 @@ int rig_measure_exec(const struct rig_exec_req *req, struct rig_sample *out, str
 		rig_sample_set(out, "user_ns", (double)exited.utime_ns, "ns");
 		rig_sample_set(out, "sys_ns", (double)exited.stime_ns, "ns");
 	}
-	if (rs.ready_ns && started.kind)
+	/* rig-exec saw the ready line as it came; rig's own reading time is
+	 * the fallback (it adds rig's scheduling latency) */
+	if (ready.kind && started.kind)
+		rig_sample_set(out, "startup_ns", (double)(ready.t_ns - started.t_ns), "ns");
+	else if (rs.ready_ns && started.kind)
 		rig_sample_set(out, "startup_ns", (double)(rs.ready_ns - started.t_ns), "ns");
 	rig_sample_set_tail(out, errbuf.data ? errbuf.data : "", errbuf.len);
 	rig_buf_free(&errbuf);
