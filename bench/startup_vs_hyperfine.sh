@@ -18,19 +18,21 @@ RIG=$PWD/build/release/host/rig
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 profiles="c c-static gc gc-stripped gccgo-static gccgo"
-start=$(date +%s.%N)
-"$RIG" --state-dir "$work/state" bench --boards host -w hello -p "${profiles// /,}" \
-	-n "$RUNS" --warmup 3 --no-resume -q 2>"$work/rig.log"
-end=$(date +%s.%N)
-"$RIG" --state-dir "$work/state" export --format json -w hello -b host >"$work/rig.json"
-sqlite3 "$work/state/rig.db" "select profile, path from builds where workload='hello'" >"$work/paths"
-while IFS='|' read -r prof path; do
+# rig then hyperfine for each profile in turn, so both see the same
+# machine conditions (a 2-core machine drifts over a minute).
+"$RIG" --state-dir "$work/state" build --boards host -w hello -p "${profiles// /,}" 2>"$work/rig.log"
+for prof in $profiles; do
+	"$RIG" --state-dir "$work/state" bench --boards host -w hello -p "$prof" \
+		-n "$RUNS" --warmup 3 --no-resume -q 2>>"$work/rig.log"
+	path=$(sqlite3 "$work/state/rig.db" \
+		"select path from builds where workload='hello' and profile='$prof'")
 	hyperfine -N --warmup 3 --runs "$RUNS" --export-json "$work/hf-$prof.json" "$path" \
 		>/dev/null 2>&1
-done <"$work/paths"
-python3 - "$work" "$RUNS" "$start" "$end" <<'PY'
+done
+"$RIG" --state-dir "$work/state" export --format json -w hello -b host >"$work/rig.json"
+python3 - "$work" "$RUNS" <<'PY'
 import json, sys, statistics, subprocess, datetime, platform, os
-work, runs, start, end = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])
+work, runs = sys.argv[1], int(sys.argv[2])
 rows = json.load(open(f"{work}/rig.json"))
 load = open("/proc/loadavg").read().split()[0]
 cpu = next((l.split(":",1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
@@ -42,26 +44,19 @@ out.append(f"Command: `bench/startup_vs_hyperfine.sh {runs}` — {datetime.date.
            f"is why gccgo starts in hundreds of ms (see docs/design.md).\n")
 out.append("| profile | rig wall median | rig wall MAD | rig startup median | hyperfine mean | hyperfine median | hyperfine σ | rig median / hf mean | rig median / hf median |")
 out.append("|---|---|---|---|---|---|---|---|---|")
-total_wall = 0.0
 for r in sorted(rows, key=lambda r: r["profile"]):
     m = r["metrics"]
     hf = json.load(open(f"{work}/hf-{r['profile']}.json"))["results"][0]
     w = m["wall_ns"]; s = m.get("startup_ns", {"median": float('nan')})
-    total_wall += sum(w["values"])
     ratio = w["median"] / (hf["mean"] * 1e9)
     ratio_med = w["median"] / (hf["median"] * 1e9)
     out.append(f"| {r['profile']} | {w['median']/1e6:.3f} ms | {w['mad']/1e6:.3f} ms | {s['median']/1e6:.3f} ms | "
                f"{hf['mean']*1e3:.3f} ms | {hf['median']*1e3:.3f} ms | {hf['stddev']*1e3:.3f} ms | {ratio:.3f} | {ratio_med:.3f} |")
-n = sum(len(r["metrics"]["wall_ns"]["values"]) for r in rows)
-warm = 3 * len(rows)
-overhead = ((end - start) * 1e9 - total_wall * (n + warm) / n) / (n + warm)
 out.append("")
 ovh = [v for r in rows for v in r["metrics"].get("rig_overhead_ns", {"values": []})["values"]]
 if ovh:
     out.append(f"rig's own overhead per sample, measured by rig around each sample (fork, pipes, report parsing, wait4; "
                f"not the SQLite commit): median {statistics.median(ovh)/1e6:.3f} ms, max {max(ovh)/1e6:.3f} ms.")
-out.append(f"From outside: rig's overhead per sample (whole `rig bench` wall time, less the programs' own "
-           f"wall time, over {n} samples + {warm} warm-ups, builds from the cache included): "
-           f"{overhead/1e6:.3f} ms.")
+out.append("rig and hyperfine ran one after the other for each profile.")
 print("\n".join(out))
 PY
