@@ -9,106 +9,24 @@
 
 #define WASM_PAGE_BYTES 65536ull
 
+/* The calls WASI preview 0 ("wasi_unstable") and preview 1 share. */
+#define WASI_COMMON_CALLS                                                                          \
+	"args_get", "args_sizes_get", "environ_get", "environ_sizes_get", "clock_res_get",         \
+	    "clock_time_get", "fd_advise", "fd_allocate", "fd_close", "fd_datasync",               \
+	    "fd_fdstat_get", "fd_fdstat_set_flags", "fd_fdstat_set_rights", "fd_filestat_get",     \
+	    "fd_filestat_set_size", "fd_filestat_set_times", "fd_pread", "fd_prestat_get",         \
+	    "fd_prestat_dir_name", "fd_pwrite", "fd_read", "fd_readdir", "fd_renumber", "fd_seek", \
+	    "fd_sync", "fd_tell", "fd_write", "path_create_directory", "path_filestat_get",        \
+	    "path_filestat_set_times", "path_link", "path_open", "path_readlink",                  \
+	    "path_remove_directory", "path_rename", "path_symlink", "path_unlink_file",            \
+	    "poll_oneoff", "proc_exit", "proc_raise", "sched_yield", "random_get", "sock_recv",    \
+	    "sock_send", "sock_shutdown",
+
 /* WASI preview 1 (witx of wasi_snapshot_preview1, 46 functions). */
-static const char *const wasi_preview1[] = {
-    "args_get",
-    "args_sizes_get",
-    "environ_get",
-    "environ_sizes_get",
-    "clock_res_get",
-    "clock_time_get",
-    "fd_advise",
-    "fd_allocate",
-    "fd_close",
-    "fd_datasync",
-    "fd_fdstat_get",
-    "fd_fdstat_set_flags",
-    "fd_fdstat_set_rights",
-    "fd_filestat_get",
-    "fd_filestat_set_size",
-    "fd_filestat_set_times",
-    "fd_pread",
-    "fd_prestat_get",
-    "fd_prestat_dir_name",
-    "fd_pwrite",
-    "fd_read",
-    "fd_readdir",
-    "fd_renumber",
-    "fd_seek",
-    "fd_sync",
-    "fd_tell",
-    "fd_write",
-    "path_create_directory",
-    "path_filestat_get",
-    "path_filestat_set_times",
-    "path_link",
-    "path_open",
-    "path_readlink",
-    "path_remove_directory",
-    "path_rename",
-    "path_symlink",
-    "path_unlink_file",
-    "poll_oneoff",
-    "proc_exit",
-    "proc_raise",
-    "sched_yield",
-    "random_get",
-    "sock_accept",
-    "sock_recv",
-    "sock_send",
-    "sock_shutdown",
-    NULL,
-};
+static const char *const wasi_preview1[] = {WASI_COMMON_CALLS "sock_accept", NULL};
 
 /* WASI "unstable" (preview 0): the same calls, before sock_accept existed. */
-static const char *const wasi_unstable[] = {
-    "args_get",
-    "args_sizes_get",
-    "environ_get",
-    "environ_sizes_get",
-    "clock_res_get",
-    "clock_time_get",
-    "fd_advise",
-    "fd_allocate",
-    "fd_close",
-    "fd_datasync",
-    "fd_fdstat_get",
-    "fd_fdstat_set_flags",
-    "fd_fdstat_set_rights",
-    "fd_filestat_get",
-    "fd_filestat_set_size",
-    "fd_filestat_set_times",
-    "fd_pread",
-    "fd_prestat_get",
-    "fd_prestat_dir_name",
-    "fd_pwrite",
-    "fd_read",
-    "fd_readdir",
-    "fd_renumber",
-    "fd_seek",
-    "fd_sync",
-    "fd_tell",
-    "fd_write",
-    "path_create_directory",
-    "path_filestat_get",
-    "path_filestat_set_times",
-    "path_link",
-    "path_open",
-    "path_readlink",
-    "path_remove_directory",
-    "path_rename",
-    "path_symlink",
-    "path_unlink_file",
-    "poll_oneoff",
-    "proc_exit",
-    "proc_raise",
-    "sched_yield",
-    "random_get",
-    "sock_recv",
-    "sock_send",
-    "sock_shutdown",
-    NULL,
-};
+static const char *const wasi_unstable[] = {WASI_COMMON_CALLS NULL};
 
 /* gc's GOOS=js imports, as Go's lib/wasm/wasm_exec.js provides them. */
 static const char *const gojs[] = {
