@@ -20,7 +20,7 @@ done
 cmake --build "$build" -j1 --target rigcore >/dev/null
 # The sanitizer flags of a test build must reach the link as well.
 flags=$(sed -n 's/^C_FLAGS = //p' "$build/host/CMakeFiles/rigcore.dir/flags.make" | tr -d '\n')
-cc -std=c11 -D_GNU_SOURCE $flags -I"$root/host/src" -I"$root/firmware/protocol" \
+cc -std=c11 -D_GNU_SOURCE $flags $(find "$root/host/src" -name "*.h" -printf "-I%h\n" | sort -u) -I"$root/firmware/protocol" \
 	"$root/bench/serial_path.c" "$build/host/librigcore.a" "$build/firmware/librig_protocol.a" \
 	$(pkg-config --libs libsodium libserialport) -o "$tmp/serial_path"
 

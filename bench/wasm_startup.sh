@@ -44,7 +44,7 @@ resolve() {
 	echo "$p"
 }
 
-# The runtime command line rig's board uses (host/src/board_wasi.c build_argv).
+# The runtime command line rig's board uses (host/src/runners (the WASI runner) build_argv).
 runtime_cmd() { # board module
 	case $1 in
 	wasi-node) echo "$(resolve node) --no-warnings $src/wasm-runner/node/run.mjs --dir $pre:/work -- $2" ;;
