@@ -1,112 +1,21 @@
 /* YAML configuration through libfyaml: see config.h. */
 #include "config.h"
+#include "names.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <libfyaml.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 struct rig_cfg {
 	char *path;
 	struct fy_document *doc;
 };
-
-/*
- * YAML is UTF-8 here; libfyaml 0.7 loops forever on some invalid UTF-8 in a
- * directive (found by fuzz_board: "%\xafo\f["), so text is checked first and
- * the first bad byte is reported with its line and column.
- */
-static int check_utf8(const char *name, const unsigned char *s, size_t len, struct rig_error *err)
-{
-	size_t line = 1, col = 1;
-
-	for (size_t i = 0; i < len;) {
-		unsigned char c = s[i];
-		size_t n = c < 0x80		? 1
-			   : (c & 0xe0) == 0xc0 ? 2
-			   : (c & 0xf0) == 0xe0 ? 3
-			   : (c & 0xf8) == 0xf0 ? 4
-						: 0;
-		uint32_t cp = n == 1 ? c : n == 2 ? c & 0x1f : n == 3 ? c & 0x0f : c & 0x07;
-		int ok = n > 0 && i + n <= len;
-
-		for (size_t k = 1; ok && k < n; k++) {
-			ok = (s[i + k] & 0xc0) == 0x80;
-			cp = (cp << 6) | (s[i + k] & 0x3f);
-		}
-		/* no overlong forms, no surrogates, nothing past U+10FFFF */
-		if (ok &&
-		    ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-		     cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)))
-			ok = 0;
-		if (!ok)
-			return rig_fail(
-			    err, RIG_ERR_PARSE,
-			    "%s:%zu:%zu: not UTF-8 (byte 0x%02x); YAML files must be UTF-8", name,
-			    line, col, c);
-		if (c == '\n')
-			line++, col = 1;
-		else
-			col++;
-		i += n;
-	}
-	return 0;
-}
-
-/*
- * Explicit keys ("? key") are not needed by any rig file, and libfyaml 0.7
- * crashes on some of them (fuzz_board: "? ::\n?  ::\n e? e:\t? :" writes
- * through a NULL pointer in fy_indent_vacuum_internal), so they are refused
- * before parsing. Quoted text and comments are skipped.
- */
-static int check_no_explicit_keys(const char *name, const char *s, size_t len,
-				  struct rig_error *err)
-{
-	size_t line = 1, col = 0;
-	char quote = 0, prev = '\n'; /* last non-blank character outside quotes */
-	int comment = 0;
-
-	for (size_t i = 0; i < len; i++) {
-		char c = s[i];
-
-		col++;
-		if (c == '\n') {
-			/* a quoted scalar may go on over lines; a comment may not */
-			line++, col = 0, comment = 0, prev = '\n';
-			continue;
-		}
-		if (comment)
-			continue;
-		if (quote) {
-			if (c == quote)
-				quote = 0;
-			else if (c == '\\' && quote == '"' && i + 1 < len)
-				i++, col++;
-			continue;
-		}
-		if (c == '#' && (i == 0 || s[i - 1] == ' ' || s[i - 1] == '\t')) {
-			comment = 1;
-			continue;
-		}
-		if ((c == '\'' || c == '"') && strchr("\n-{[,:?", prev)) {
-			quote = c;
-			continue;
-		}
-		if (c == '?' && strchr("\n-{[,?", prev) &&
-		    (i + 1 == len || s[i + 1] == ' ' || s[i + 1] == '\t' || s[i + 1] == '\n' ||
-		     s[i + 1] == '\r'))
-			return rig_fail(
-			    err, RIG_ERR_PARSE,
-			    "%s:%zu:%zu: explicit keys ('? ') are not supported in rig's "
-			    "files; write key: value",
-			    name, line, col);
-		if (c != ' ' && c != '\t' && c != '\r')
-			prev = c;
-	}
-	return 0;
-}
 
 static int load(const char *name, const char *text, size_t len, struct rig_cfg **out,
 		struct rig_error *err)
@@ -120,8 +29,7 @@ static int load(const char *name, const char *text, size_t len, struct rig_cfg *
 	char *copy;
 	int rc = 0;
 
-	if ((rc = check_utf8(name, (const unsigned char *)text, len, err)) ||
-	    (rc = check_no_explicit_keys(name, text, len, err)))
+	if ((rc = rig_cfg_prescan(name, text, len, err)))
 		return rc;
 	fy_diag_cfg_default(&dcfg);
 	dcfg.fp = NULL;
@@ -160,13 +68,46 @@ static int load(const char *name, const char *text, size_t len, struct rig_cfg *
 	return 0;
 }
 
+/* Reads a regular file of at most RIG_CFG_MAX_BYTES (a FIFO, a device or a
+ * directory is refused before reading, a bigger file after one more byte). */
+static int read_bounded(const char *path, char **out, size_t *len, struct rig_error *err)
+{
+	struct rig_buf b = {0};
+	char tmp[65536];
+	struct stat st;
+	ssize_t n = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+
+	if (fd < 0)
+		return rig_fail(err, errno == ENOENT ? RIG_ERR_NOT_FOUND : RIG_ERR_IO, "%s: %s",
+				path, strerror(errno));
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return rig_fail(err, RIG_ERR_INVALID, "%s: not a regular file", path);
+	}
+	while (b.len <= RIG_CFG_MAX_BYTES && (n = read(fd, tmp, sizeof(tmp))) > 0)
+		rig_buf_append(&b, tmp, (size_t)n);
+	if (n < 0) {
+		int e = errno;
+		close(fd);
+		rig_buf_free(&b);
+		return rig_fail(err, RIG_ERR_IO, "%s: read: %s", path, strerror(e));
+	}
+	close(fd);
+	if (!b.data)
+		rig_buf_append(&b, "", 0);
+	*out = b.data;
+	*len = b.len;
+	return 0;
+}
+
 int rig_cfg_load(const char *path, struct rig_cfg **out, struct rig_error *err)
 {
 	char *text;
 	size_t len;
 	int rc;
 
-	if ((rc = rig_read_file(path, &text, &len, err)))
+	if ((rc = read_bounded(path, &text, &len, err)))
 		return rc;
 	rc = load(path, text, len, out, err);
 	free(text);
@@ -253,6 +194,22 @@ int rig_cfg_line(struct rig_cfg_node *node)
 	return 0;
 }
 
+int rig_cfg_key_line(const struct rig_cfg *cfg, struct rig_cfg_node *from, const char *key)
+{
+	struct fy_node *n = from ? (struct fy_node *)from : fy_document_root(cfg->doc);
+	struct fy_node_pair *pair;
+	void *it = NULL;
+
+	if (!n || !fy_node_is_mapping(n))
+		return 0;
+	while ((pair = fy_node_mapping_iterate(n, &it))) {
+		const char *k = fy_node_get_scalar0(fy_node_pair_key(pair));
+		if (k && strcmp(k, key) == 0)
+			return rig_cfg_line((struct rig_cfg_node *)fy_node_pair_key(pair));
+	}
+	return 0;
+}
+
 int rig_cfg_is_seq(struct rig_cfg_node *n) { return n && fy_node_is_sequence((struct fy_node *)n); }
 
 int rig_cfg_is_map(struct rig_cfg_node *n) { return n && fy_node_is_mapping((struct fy_node *)n); }
@@ -314,6 +271,16 @@ static int missing(const struct rig_cfg *cfg, struct rig_cfg_node *from, const c
 			blame_line(cfg, from, NULL), key, what);
 }
 
+/* Aliases are refused before parsing (rig_cfg_prescan); this catches any
+ * the scan cannot see, so an alias is never read as its name. */
+static int alias_fail(const struct rig_cfg *cfg, struct rig_cfg_node *from, const char *key,
+		      struct rig_cfg_node *n, struct rig_error *err)
+{
+	return rig_fail(err, RIG_ERR_PARSE,
+			"%s:%d: field '%s': YAML aliases are not supported; write the value out",
+			cfg->path, blame_line(cfg, from, n), key);
+}
+
 /* Gets the scalar text of key; 1 found, 0 absent, <0 error (not a scalar). */
 static int scalar(const struct rig_cfg *cfg, struct rig_cfg_node *from, const char *key,
 		  struct rig_cfg_node **node, const char **text, size_t *len, const char *what,
@@ -324,6 +291,8 @@ static int scalar(const struct rig_cfg *cfg, struct rig_cfg_node *from, const ch
 	*node = n;
 	if (!n)
 		return 0;
+	if (fy_node_is_alias((struct fy_node *)n))
+		return alias_fail(cfg, from, key, n, err);
 	if (!fy_node_is_scalar((struct fy_node *)n))
 		return rig_fail(err, RIG_ERR_PARSE, "%s:%d: field '%s': expected %s, got a %s",
 				cfg->path, blame_line(cfg, from, n), key, what,
@@ -362,6 +331,19 @@ int rig_cfg_str(const struct rig_cfg *cfg, struct rig_cfg_node *from, const char
 	memcpy(out, t, len);
 	out[len] = '\0';
 	return 0;
+}
+
+int rig_cfg_name(const struct rig_cfg *cfg, struct rig_cfg_node *from, const char *key,
+		 const char *kind, const char *def, char *out, size_t cap, struct rig_error *err)
+{
+	char where[600];
+	int rc = rig_cfg_str(cfg, from, key, 0, def, out, cap, err);
+
+	if (rc)
+		return rc;
+	snprintf(where, sizeof(where), "%s:%d: field '%s'", cfg->path,
+		 blame_line(cfg, from, rig_cfg_get(cfg, from, key)), key);
+	return rig_name_check(where, kind, out, err) ? RIG_ERR_PARSE : 0;
 }
 
 int rig_cfg_int(const struct rig_cfg *cfg, struct rig_cfg_node *from, const char *key, int required,
@@ -467,6 +449,8 @@ int rig_cfg_strv(const struct rig_cfg *cfg, struct rig_cfg_node *from, const cha
 			return missing(cfg, from, key, "a list of strings", err);
 		return 0;
 	}
+	if (fy_node_is_alias((struct fy_node *)n))
+		return alias_fail(cfg, from, key, n, err);
 	if (fy_node_is_scalar((struct fy_node *)n)) {
 		rig_strv_push(out, fy_node_get_scalar0((struct fy_node *)n));
 		return 0;

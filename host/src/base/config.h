@@ -17,7 +17,28 @@
 struct rig_cfg;	     /* one loaded file; owns the document */
 struct rig_cfg_node; /* a node inside it (borrowed from the document) */
 
-/* Loads and parses path. The YAML parser's own error names line and column. */
+/*
+ * Input limits, checked on the text before any of it reaches libfyaml (whose
+ * duplicate-key check is quadratic in the keys of one mapping). rig's own
+ * files are far below them (host/toolchains.yaml: 6 KB, ~110 nodes).
+ */
+#define RIG_CFG_MAX_BYTES (1 << 20) /* bytes in one file */
+#define RIG_CFG_MAX_NODES 2048	    /* keys plus list items in one file */
+#define RIG_CFG_MAX_DEPTH 32	    /* nesting of [ ] and { } */
+#define RIG_CFG_MAX_INDENT 200	    /* leading blanks (and "- ") on one line */
+
+/*
+ * The checks every text passes first, in one linear pass: the limits above;
+ * UTF-8 only; no control characters but tab, CR and LF (a NUL would end the
+ * text for libfyaml); no explicit keys ("? "); no anchors or aliases (&a, *a:
+ * a value is written out where it is used). Returns 0 or RIG_ERR_PARSE with
+ * "name:line[:column]: what". Quoted text, comments and | > scalars are
+ * skipped by the structural checks.
+ */
+int rig_cfg_prescan(const char *name, const char *text, size_t len, struct rig_error *err);
+
+/* Loads and parses path (a regular file, at most RIG_CFG_MAX_BYTES), after
+ * rig_cfg_prescan(). The YAML parser's own error names line and column. */
 int rig_cfg_load(const char *path, struct rig_cfg **out, struct rig_error *err);
 /* The same, from memory; name is used in messages (fuzzing, tests). */
 int rig_cfg_load_string(const char *name, const char *text, size_t len, struct rig_cfg **out,
@@ -31,6 +52,11 @@ struct rig_cfg_node *rig_cfg_get(const struct rig_cfg *cfg, struct rig_cfg_node 
 				 const char *path);
 /* 1-based line of a node (0 when unknown). */
 int rig_cfg_line(struct rig_cfg_node *n);
+
+/* 1-based line of the key `key` (one level, no '/') of the mapping at from
+ * (NULL: the root); 0 when absent. The line to blame for an empty [] or {}
+ * value, which has no line of its own. */
+int rig_cfg_key_line(const struct rig_cfg *cfg, struct rig_cfg_node *from, const char *key);
 
 /* Node kinds (0 for NULL). */
 int rig_cfg_is_seq(struct rig_cfg_node *n);
@@ -49,6 +75,10 @@ const char *rig_cfg_map_key(struct rig_cfg_node *n, size_t i, struct rig_cfg_nod
  * key an error ("field 'x' is required"). Strings are copied into out. */
 int rig_cfg_str(const struct rig_cfg *cfg, struct rig_cfg_node *from, const char *key, int required,
 		const char *def, char *out, size_t cap, struct rig_error *err);
+/* rig_cfg_str for a name (names.h): optional, def when absent, and the
+ * value (or def) must be a valid name of the given kind ("board"). */
+int rig_cfg_name(const struct rig_cfg *cfg, struct rig_cfg_node *from, const char *key,
+		 const char *kind, const char *def, char *out, size_t cap, struct rig_error *err);
 int rig_cfg_int(const struct rig_cfg *cfg, struct rig_cfg_node *from, const char *key, int required,
 		long long def, long long min, long long max, long long *out, struct rig_error *err);
 /* Accepts true/false/yes/no/on/off. */

@@ -147,7 +147,8 @@ int rig_board_load(const char *name_or_path, const char *boards_dir, struct rig_
 	base = base ? base + 1 : b->file;
 	snprintf(b->name, sizeof(b->name), "%.*s", (int)strcspn(base, "."), base);
 	snprintf(defname, sizeof(defname), "%s", b->name);
-	if ((rc = rig_cfg_str(cfg, NULL, "name", 0, defname, b->name, sizeof(b->name), err)) ||
+	if ((rc = rig_cfg_name(cfg, NULL, "name", "board", defname, b->name, sizeof(b->name),
+			       err)) ||
 	    (rc = rig_cfg_str(cfg, NULL, "kind", 1, NULL, kind, sizeof(kind), err)) ||
 	    (rc = rig_cfg_str(cfg, NULL, "description", 0, "", b->description,
 			      sizeof(b->description), err)) ||

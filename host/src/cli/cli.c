@@ -1,24 +1,74 @@
 #include "cli.h"
 
+#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "names.h"
 #include "store.h"
 #include "toolchain.h"
 
 void rig_split_list(const char *s, struct rig_strv *sv)
 {
-	while (s && *s) {
-		size_t n = strcspn(s, ",");
-		if (n) {
-			char *w = rig_xasprintf("%.*s", (int)n, s);
-			rig_strv_push(sv, w);
-			free(w);
-		}
-		s += n;
-		if (*s == ',')
+	/* Empty items are kept ("" is one, "," two) so the command can refuse
+	 * them instead of running its defaults. */
+	do {
+		size_t n = strcspn(s ? s : "", ",");
+		char *w = rig_xasprintf("%.*s", (int)n, s ? s : "");
+		rig_strv_push(sv, w);
+		free(w);
+		s = s ? s + n : NULL;
+		if (s && *s == ',')
 			s++;
+		else
+			s = NULL;
+	} while (s);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int rig_ctx_boards(const struct rig_ctx *ctx, struct rig_strv *out)
+{
+	DIR *d = opendir(ctx->boards_dir);
+	struct dirent *e;
+
+	if (!d)
+		return 0;
+	while ((e = readdir(d))) {
+		size_t l = strlen(e->d_name);
+		if (l > 5 && strcmp(e->d_name + l - 5, ".yaml") == 0)
+			rig_strv_pushf(out, "%.*s", (int)(l - 5), e->d_name);
 	}
+	closedir(d);
+	if (out->n)
+		qsort(out->v, out->n, sizeof(char *), cmp_str);
+	return (int)out->n;
+}
+
+int rig_ctx_check_boards(const struct rig_ctx *ctx, const char *option,
+			 const struct rig_strv *items, struct rig_error *err)
+{
+	struct rig_strv known = {0};
+	char where[80];
+	int rc;
+
+	snprintf(where, sizeof(where), "option %s", option);
+	if ((rc = rig_names_check_list(option, "board", items, 0, NULL, err)))
+		return rc;
+	rig_ctx_boards(ctx, &known);
+	for (size_t i = 0; i < items->n && !rc; i++) {
+		const char *it = items->v[i];
+		/* a board file by path: its name: field is checked when it loads */
+		if (strchr(it, '/') || strstr(it, ".yaml"))
+			continue;
+		if (!(rc = rig_name_check(where, "board", it, err)))
+			rc = rig_names_known(where, "board", it, &known, err);
+	}
+	rig_strv_free(&known);
+	return rc;
 }
 
 static const struct rig_opt *find_long(const struct rig_opt *opts, const char *name, size_t n)
@@ -135,7 +185,9 @@ void rig_print_options(FILE *f, const char *usage, const struct rig_opt *opts)
 	fprintf(f, "usage: %s\n\n", usage);
 	for (; opts->type != RIG_OPT_END; opts++) {
 		char left[64], shortpart[8] = "    ";
-		const char *argh = opts->type == RIG_OPT_FLAG ? "" : opts->argh ? opts->argh : "VALUE";
+		const char *argh = opts->type == RIG_OPT_FLAG ? ""
+				   : opts->argh		      ? opts->argh
+							      : "VALUE";
 
 		if (opts->short_name)
 			snprintf(shortpart, sizeof(shortpart), "-%c, ", opts->short_name);

@@ -51,8 +51,18 @@ int rig_parse_options(int argc, char **argv, const struct rig_opt *opts, const c
 		      struct rig_strv *rest, struct rig_error *err);
 void rig_print_options(FILE *f, const char *usage, const struct rig_opt *opts);
 
-/* Splits a comma list ("gc,gccgo") into sv (appending). */
+/* Splits a comma list ("gc,gccgo") into sv (appending). Empty items are
+ * kept: "" gives one, "," two (rig_names_check_list refuses them). */
 void rig_split_list(const char *s, struct rig_strv *sv);
+
+/* The boards of ctx->boards_dir (file names without .yaml), sorted, appended
+ * to out; returns how many. */
+int rig_ctx_boards(const struct rig_ctx *ctx, struct rig_strv *out);
+/* A --boards list: no empty or repeated item; an item that is not a path to
+ * a board file is a valid name of a board in boards_dir (the message lists
+ * them). Returns 0 or RIG_ERR_INVALID / RIG_ERR_NOT_FOUND. */
+int rig_ctx_check_boards(const struct rig_ctx *ctx, const char *option,
+			 const struct rig_strv *items, struct rig_error *err);
 
 /* Opens the store and loads toolchains for commands that need them. */
 int rig_ctx_open_store(struct rig_ctx *ctx, struct rig_store **out, struct rig_error *err);

@@ -7,6 +7,7 @@
 #include "board.h"
 #include "cli.h"
 #include "log.h"
+#include "names.h"
 #include "results.h"
 #include "store.h"
 #include "toolchain.h"
@@ -46,6 +47,38 @@ static int select_profiles(const struct rig_toolchains *tcs, const struct matrix
 			if (rig_profile_is_default(tcs, rig_profile_name(tcs, i)))
 				rig_strv_push(out, rig_profile_name(tcs, i));
 	return 0;
+}
+
+/* Every list item a known, valid name, none empty or twice: before anything
+ * is built, so a typo is an error and not a bench of the defaults. */
+static int check_matrix(const struct rig_ctx *ctx, const struct rig_toolchains *tcs,
+			const struct matrix_opts *m, const char *baseline, struct rig_error *err)
+{
+	struct rig_strv profiles = {0}, tcs_and_profiles = {0}, workloads = {0};
+	int rc;
+
+	for (size_t i = 0; i < rig_profile_count(tcs); i++) {
+		rig_strv_push(&profiles, rig_profile_name(tcs, i));
+		rig_strv_push(&tcs_and_profiles, rig_profile_name(tcs, i));
+	}
+	for (size_t i = 0; i < rig_toolchain_count(tcs); i++)
+		if (!rig_strv_has(&tcs_and_profiles, rig_toolchain_name(tcs, i)))
+			rig_strv_push(&tcs_and_profiles, rig_toolchain_name(tcs, i));
+	rig_workloads_list(ctx->source_dir, &workloads);
+	(void)((rc = rig_ctx_check_boards(ctx, "--boards", &m->boards, err)) ||
+	       (m->toolchains.n &&
+		(rc = rig_names_check_list("--toolchains", "toolchain or profile", &m->toolchains,
+					   1, &tcs_and_profiles, err))) ||
+	       (m->profiles.n && (rc = rig_names_check_list("--profiles", "profile", &m->profiles,
+							    1, &profiles, err))) ||
+	       (rc = rig_names_check_list("--workloads", "workload", &m->workloads, 1, &workloads,
+					  err)) ||
+	       (baseline &&
+		(rc = rig_names_known("option --baseline", "profile", baseline, &profiles, err))));
+	rig_strv_free(&profiles);
+	rig_strv_free(&tcs_and_profiles);
+	rig_strv_free(&workloads);
+	return rc;
 }
 
 static void matrix_free(struct matrix_opts *m)
@@ -111,7 +144,8 @@ static int bench_or_build(int argc, char **argv, struct rig_ctx *ctx, int build_
 		rig_split_list(DEFAULT_BOARDS, &m.boards);
 	if (!m.workloads.n)
 		rig_split_list(DEFAULT_WORKLOADS, &m.workloads);
-	if ((rc = rig_ctx_load_toolchains(ctx, &tcs, &err))) {
+	if ((rc = rig_ctx_load_toolchains(ctx, &tcs, &err)) ||
+	    (rc = check_matrix(ctx, tcs, &m, baseline, &err))) {
 		rig_err("%s", err.msg);
 		exit_code = 2;
 		goto done;

@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "format.h"
 #include "log.h"
+#include "names.h"
 #include "toolchain.h"
 
 static void print_sample(const struct rig_sample *s, int idx)
@@ -29,6 +30,29 @@ static void print_sample(const struct rig_sample *s, int idx)
 		printf("  output tail:\n%s\n", s->stderr_tail);
 	if (s->log_path[0])
 		printf("  log: %s\n", s->log_path);
+}
+
+/* The board, profile and workload exist and are valid names. */
+static int check_run_names(const struct rig_ctx *ctx, const struct rig_toolchains *tcs,
+			   const char *board, const char *profile, const char *workload,
+			   struct rig_error *err)
+{
+	struct rig_strv boards = {0}, profiles = {0}, workloads = {0};
+	int rc;
+
+	rig_strv_push(&boards, board);
+	for (size_t i = 0; i < rig_profile_count(tcs); i++)
+		rig_strv_push(&profiles, rig_profile_name(tcs, i));
+	rig_workloads_list(ctx->source_dir, &workloads);
+	(void)((rc = rig_ctx_check_boards(ctx, "--board", &boards, err)) ||
+	       (rc = rig_name_check("option --profile", "profile", profile, err)) ||
+	       (rc = rig_names_known("option --profile", "profile", profile, &profiles, err)) ||
+	       (rc = rig_name_check(NULL, "workload", workload, err)) ||
+	       (rc = rig_names_known(NULL, "workload", workload, &workloads, err)));
+	rig_strv_free(&boards);
+	rig_strv_free(&profiles);
+	rig_strv_free(&workloads);
+	return rc;
 }
 
 int cmd_run(int argc, char **argv, struct rig_ctx *ctx)
@@ -61,6 +85,7 @@ int cmd_run(int argc, char **argv, struct rig_ctx *ctx)
 		goto done;
 	}
 	if ((rc = rig_ctx_load_toolchains(ctx, &tcs, &err)) ||
+	    (rc = check_run_names(ctx, tcs, board_name, profile, rest.v[0], &err)) ||
 	    (rc = rig_board_load(board_name, ctx->boards_dir, &b, &err))) {
 		rig_err("%s", err.msg);
 		code = 2;

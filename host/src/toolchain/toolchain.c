@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "names.h"
 #include "toolchain_internal.h"
 
 /* Reads a `vars:`-style mapping of scalars or lists. */
@@ -40,6 +41,60 @@ static int load_vars(const struct rig_cfg *cfg, struct rig_cfg_node *map, struct
 	return 0;
 }
 
+/*
+ * A command (version:, build:): a YAML list of at least one word whose first
+ * word (the program) is not empty. A plain string is refused, not split: it
+ * would be run as one program named "go build".
+ */
+static int load_command(const struct rig_cfg *cfg, struct rig_cfg_node *node, const char *key,
+			int required, const char *owner, struct rig_strv *out,
+			struct rig_error *err)
+{
+	struct rig_cfg_node *n = rig_cfg_get(cfg, node, key);
+	int line = rig_cfg_key_line(cfg, node, key);
+	int rc;
+
+	if (!n && !required)
+		return 0;
+	if (!line)
+		line = rig_cfg_line(node);
+	if (n && rig_cfg_is_scalar(n)) {
+		struct rig_strv text = {0};
+		char shown[96];
+
+		rig_cfg_strv(cfg, node, key, 0, &text, NULL); /* the string, for the message */
+		rc = rig_fail(err, RIG_ERR_PARSE,
+			      "%s:%d: %s: field '%s': expected a list of words such as [go, build, "
+			      "-o, \"{out}\"], got the string \"%s\"",
+			      rig_cfg_path(cfg), line, owner, key,
+			      rig_name_quote(text.n ? text.v[0] : "", shown, sizeof(shown)));
+		rig_strv_free(&text);
+		return rc;
+	}
+	if ((rc = rig_cfg_strv(cfg, node, key, required, out, err)))
+		return rc;
+	if (!out->n || !out->v[0][0])
+		return rig_fail(err, RIG_ERR_PARSE,
+				"%s:%d: %s: field '%s': %s; expected the program and its "
+				"arguments, e.g. [go, version]",
+				rig_cfg_path(cfg), line, owner, key,
+				out->n ? "the program (first word) is empty" : "the list is empty");
+	return 0;
+}
+
+/* A toolchain or profile name (the YAML key): a valid name that fits. */
+static int check_key_name(const struct rig_cfg *cfg, struct rig_cfg_node *at, const char *kind,
+			  const char *name, size_t cap, struct rig_error *err)
+{
+	char where[600];
+
+	snprintf(where, sizeof(where), "%s:%d", rig_cfg_path(cfg), rig_cfg_line(at));
+	if (name && strlen(name) >= cap)
+		return rig_fail(err, RIG_ERR_PARSE, "%s: %s name \"%.40s...\" is longer than %zu",
+				where, kind, name, cap - 1);
+	return rig_name_check(where, kind, name, err) ? RIG_ERR_PARSE : 0;
+}
+
 static const char *const tc_keys[] = {"lang", "version", "build",   "dir", "env",
 				      "vars", "targets", "install", NULL};
 static const char *const profile_keys[] = {"toolchain",	  "flags",   "env",	 "vars",
@@ -50,15 +105,17 @@ static int load_toolchain(const struct rig_cfg *cfg, const char *name, struct ri
 {
 	static const char *const langs[] = {"go", "c", NULL};
 	struct rig_cfg_node *targets;
+	char owner[80];
 	int lang, rc;
 
 	memset(tc, 0, sizeof(*tc));
 	snprintf(tc->name, sizeof(tc->name), "%s", name);
 	snprintf(tc->file, sizeof(tc->file), "%s", rig_cfg_path(cfg));
+	snprintf(owner, sizeof(owner), "toolchain '%s'", name);
 	if ((rc = rig_cfg_known_keys(cfg, node, tc_keys, err)) ||
 	    (rc = rig_cfg_enum(cfg, node, "lang", 1, langs, 0, &lang, err)) ||
-	    (rc = rig_cfg_strv(cfg, node, "version", 1, &tc->version, err)) ||
-	    (rc = rig_cfg_strv(cfg, node, "build", 1, &tc->build, err)) ||
+	    (rc = load_command(cfg, node, "version", 1, owner, &tc->version, err)) ||
+	    (rc = load_command(cfg, node, "build", 1, owner, &tc->build, err)) ||
 	    (rc = rig_cfg_strv(cfg, node, "env", 0, &tc->env, err)) ||
 	    (rc = rig_cfg_str(cfg, node, "dir", 0, "{root}", tc->dir, sizeof(tc->dir), err)) ||
 	    (rc =
@@ -87,7 +144,7 @@ static int load_toolchain(const struct rig_cfg *cfg, const char *name, struct ri
 			    rig_cfg_path(cfg), rig_cfg_line(tn), name, key ? key : "?");
 		snprintf(t->key, sizeof(t->key), "%s", key);
 		if ((rc = load_vars(cfg, tn, &t->vars, skip, err)) ||
-		    (rc = rig_cfg_strv(cfg, tn, "build", 0, &t->build, err)) ||
+		    (rc = load_command(cfg, tn, "build", 0, owner, &t->build, err)) ||
 		    (rc = rig_cfg_str(cfg, tn, "dir", 0, "", t->dir, sizeof(t->dir), err)))
 			return rc;
 	}
@@ -174,6 +231,8 @@ static int load_file(struct rig_toolchains *tcs, const char *path, struct rig_er
 				      rig_cfg_line(tn ? tn : n), name ? name : "?");
 			goto out;
 		}
+		if ((rc = check_key_name(cfg, tn, "toolchain", name, sizeof(tc.name), err)))
+			goto out;
 		if ((rc = load_toolchain(cfg, name, tn, &tc, err))) {
 			toolchain_free(&tc);
 			goto out;
@@ -199,6 +258,8 @@ static int load_file(struct rig_toolchains *tcs, const char *path, struct rig_er
 				      path, rig_cfg_line(pn ? pn : n), name ? name : "?");
 			goto out;
 		}
+		if ((rc = check_key_name(cfg, pn, "profile", name, sizeof(p.name), err)))
+			goto out;
 		if ((rc = load_profile(cfg, name, pn, &p, err))) {
 			profile_free(&p);
 			goto out;

@@ -48,6 +48,11 @@ int rig_profile_is_default(const struct rig_toolchains *tcs, const char *profile
 /* The profile other builds are compared with (baseline: true), or NULL. */
 const char *rig_profile_baseline(const struct rig_toolchains *tcs);
 
+/* The workloads the tree at source_root has sources for (Go:
+ * firmware/workloads/go/NAME/main.go, C: firmware/workloads/c/NAME.c with a
+ * main), sorted, without repeats, appended to out. Returns how many. */
+int rig_workloads_list(const char *source_root, struct rig_strv *out);
+
 size_t rig_toolchain_count(const struct rig_toolchains *tcs);
 const char *rig_toolchain_name(const struct rig_toolchains *tcs, size_t i);
 
@@ -66,6 +71,8 @@ struct rig_build_req {
 };
 
 /*
+ * The workload must be a valid name (names.h): anything else is
+ * RIG_ERR_INVALID before any path is made from it.
  * Builds (or finds in the cache, by content hash of sources, command,
  * environment and toolchain version) the workload for the target. Fills
  * *out including sizes and sha256. Returns 0; RIG_ERR_SKIPPED with a reason

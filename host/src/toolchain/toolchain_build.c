@@ -9,6 +9,7 @@
 
 #include "elfsize.h"
 #include "log.h"
+#include "names.h"
 #include "toolchain_internal.h"
 #include "wasm_module.h"
 
@@ -46,9 +47,19 @@ int rig_toolchain_detect(const struct rig_toolchains *tcs_c, const char *toolcha
 		rig_strv_free(&argv);
 		return rc;
 	}
-	if (!argv.n || !rig_which(argv.v[0], info->path, sizeof(info->path))) {
+	if (!argv.n || !argv.v[0][0]) {
+		rc = rig_fail(err, RIG_ERR_PARSE,
+			      "%s: toolchain '%s': the version command for %s is empty once its "
+			      "variables are expanded",
+			      tc->file, tc->name, key);
+		tc_vars_free(&vs);
+		rig_strv_free(&argv);
+		return rc;
+	}
+	if (!rig_which(argv.v[0], info->path, sizeof(info->path))) {
 		snprintf(info->reason, sizeof(info->reason), "%s not found on PATH; install: %s",
-			 argv.n ? argv.v[0] : "(no command)", tc->install);
+			 argv.v[0],
+			 tc->install[0] ? tc->install : "(the toolchain file says nothing)");
 		goto done;
 	}
 	rc = rig_run_capture(argv.v, NULL, NULL, 20000, &res, &e2);
@@ -87,20 +98,17 @@ static void output_tail(const struct rig_buf *b, char *out, size_t cap)
 static void runtime_lib_size(const struct toolchain *tc, const struct vars *vs,
 			     const struct profile *p, struct rig_sizes *sz)
 {
-	struct rig_strv argv = {0};
+	struct rig_strv words = {0}, argv = {0};
 	struct rig_proc_result res;
-	char *flag, real[4096];
+	char real[4096];
 	struct stat st;
 
-	if (!p->runtime_lib[0] || tc_expand_all(&tc->version, vs, &argv, tc->file, NULL) || !argv.n)
+	if (!p->runtime_lib[0] || tc_expand_all(&tc->version, vs, &words, tc->file, NULL) ||
+	    !words.n || !words.v[0][0])
 		goto out;
-	flag = rig_xasprintf("-print-file-name=%s", p->runtime_lib);
-	free(argv.v[1]);
-	argv.v[1] = flag;
-	argv.v[2] = NULL;
-	for (size_t i = 2; i < argv.n; i++)
-		free(argv.v[i]), argv.v[i] = NULL;
-	argv.n = 2;
+	/* the compiler alone, asked where the library is */
+	rig_strv_push(&argv, words.v[0]);
+	rig_strv_pushf(&argv, "-print-file-name=%s", p->runtime_lib);
 	if (rig_run_capture(argv.v, NULL, NULL, 10000, &res, NULL) == 0) {
 		res.out.data[strcspn(res.out.data, "\r\n")] = '\0';
 		if (res.exited && res.status == 0 && realpath(res.out.data, real) &&
@@ -111,6 +119,7 @@ static void runtime_lib_size(const struct toolchain *tc, const struct vars *vs,
 		rig_proc_result_free(&res);
 	}
 out:
+	rig_strv_free(&words);
 	rig_strv_free(&argv);
 }
 
@@ -144,6 +153,8 @@ int rig_build(const struct rig_toolchains *tcs_c, const struct rig_build_req *re
 	int rc;
 
 	memset(out, 0, sizeof(*out));
+	if ((rc = rig_name_check(NULL, "workload", req->workload, err)))
+		return rc;
 	if (!p)
 		return rig_fail(err, RIG_ERR_NOT_FOUND,
 				"no build profile named '%s' (see rig doctor)", req->profile);
@@ -172,6 +183,22 @@ int rig_build(const struct rig_toolchains *tcs_c, const struct rig_build_req *re
 	    (rc = tc_expand_all(&tc->env, &vs, &env, tc->file, err)) ||
 	    (rc = tc_expand_all(&p->env, &vs, &env, tc->file, err)))
 		goto out;
+	if (dirv.n != 1) {
+		rc =
+		    rig_fail(err, RIG_ERR_PARSE,
+			     "%s: toolchain '%s': field 'dir' must expand to one directory for %s, "
+			     "got %zu words",
+			     tc->file, tc->name, tkey, dirv.n);
+		goto out;
+	}
+	if (!argv.n || !argv.v[0][0]) {
+		/* a command that is one list variable can expand to nothing */
+		rc = rig_fail(err, RIG_ERR_PARSE,
+			      "%s: toolchain '%s': the build command for %s is empty once its "
+			      "variables are expanded",
+			      tc->file, tc->name, tkey);
+		goto out;
+	}
 	snprintf(dir_s, sizeof(dir_s), "%s", dirv.v[0]);
 	for (size_t i = 0; i < env.n; i++) {
 		const char *eq = strchr(env.v[i], '=');

@@ -1,0 +1,73 @@
+/* The workloads the rig tree has sources for: see rig_workloads_list(). */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "names.h"
+#include "toolchain.h"
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* 1 when the file at path has a C main function (the C workloads do; the
+ * support files next to them do not). */
+static int has_main(const char *path)
+{
+	char *text = NULL;
+	size_t len = 0;
+	int yes;
+
+	if (rig_read_file(path, &text, &len, NULL))
+		return 0;
+	yes = strstr(text, "int main(") != NULL;
+	free(text);
+	return yes;
+}
+
+static void add(struct rig_strv *out, const char *name)
+{
+	if (rig_name_ok(name) && !rig_strv_has(out, name))
+		rig_strv_push(out, name);
+}
+
+int rig_workloads_list(const char *source_root, struct rig_strv *out)
+{
+	char *dir = rig_xasprintf("%s/firmware/workloads/go", source_root);
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	while (d && (e = readdir(d))) {
+		char *main_go = rig_xasprintf("%s/%s/main.go", dir, e->d_name);
+		if (e->d_name[0] != '.' && rig_file_exists(main_go))
+			add(out, e->d_name);
+		free(main_go);
+	}
+	if (d)
+		closedir(d);
+	free(dir);
+	dir = rig_xasprintf("%s/firmware/workloads/c", source_root);
+	d = opendir(dir);
+	while (d && (e = readdir(d))) {
+		size_t l = strlen(e->d_name);
+		char *path;
+
+		if (l < 3 || strcmp(e->d_name + l - 2, ".c") != 0)
+			continue;
+		path = rig_xasprintf("%s/%s", dir, e->d_name);
+		if (has_main(path)) {
+			char *name = rig_xasprintf("%.*s", (int)(l - 2), e->d_name);
+			add(out, name);
+			free(name);
+		}
+		free(path);
+	}
+	if (d)
+		closedir(d);
+	free(dir);
+	if (out->n)
+		qsort(out->v, out->n, sizeof(char *), cmp_str);
+	return (int)out->n;
+}
