@@ -72,6 +72,8 @@ static void doctor_toolchains(struct rig_ctx *ctx, int *missing)
 	}
 	for (size_t i = 0; i < rig_toolchain_count(tcs); i++) {
 		const char *name = rig_toolchain_name(tcs, i);
+		int go_said = 0;
+
 		for (size_t t = 0; t < RIG_ARRAY_SIZE(targets); t++) {
 			struct rig_tc_info info;
 			char tk[64];
@@ -87,6 +89,11 @@ static void doctor_toolchains(struct rig_ctx *ctx, int *missing)
 			} else {
 				printf("  --  %-8s %-24s skipped: %s\n", name, tk, info.reason);
 				(*missing)++;
+			}
+			/* the Go a toolchain runs itself (TinyGo's `go env`), said once */
+			if (info.go_why[0] && !go_said && info.go_dir[0]) {
+				printf("      %-8s runs Go %s\n", name, info.go_why);
+				go_said = 1;
 			}
 		}
 	}

@@ -96,7 +96,7 @@ static int check_key_name(const struct rig_cfg *cfg, struct rig_cfg_node *at, co
 }
 
 static const char *const tc_keys[] = {"lang", "version", "build",   "dir", "env",
-				      "vars", "targets", "install", NULL};
+				      "vars", "targets", "install", "go",  NULL};
 static const char *const profile_keys[] = {"toolchain",	  "flags",   "env",	 "vars",
 					   "runtime_lib", "default", "baseline", NULL};
 
@@ -120,7 +120,8 @@ static int load_toolchain(const struct rig_cfg *cfg, const char *name, struct ri
 	    (rc = rig_cfg_str(cfg, node, "dir", 0, "{root}", tc->dir, sizeof(tc->dir), err)) ||
 	    (rc =
 		 rig_cfg_str(cfg, node, "install", 0, "", tc->install, sizeof(tc->install), err)) ||
-	    (rc = load_vars(cfg, rig_cfg_get(cfg, node, "vars"), &tc->vars, NULL, err)))
+	    (rc = load_vars(cfg, rig_cfg_get(cfg, node, "vars"), &tc->vars, NULL, err)) ||
+	    (rc = tc_go_load(cfg, node, &tc->go, err)))
 		return rc;
 	snprintf(tc->lang, sizeof(tc->lang), "%s", langs[lang]);
 	targets = rig_cfg_get(cfg, node, "targets");
@@ -132,7 +133,7 @@ static int load_toolchain(const struct rig_cfg *cfg, const char *name, struct ri
 	tc->n_targets = rig_cfg_map_len(targets);
 	tc->targets = rig_xcalloc(tc->n_targets, sizeof(*tc->targets));
 	for (size_t i = 0; i < tc->n_targets; i++) {
-		static const char *const skip[] = {"build", "dir", NULL};
+		static const char *const skip[] = {"build", "dir", "skip", NULL};
 		struct rig_cfg_node *tn;
 		const char *key = rig_cfg_map_key(targets, i, &tn);
 		struct tc_target *t = &tc->targets[i];
@@ -145,7 +146,8 @@ static int load_toolchain(const struct rig_cfg *cfg, const char *name, struct ri
 		snprintf(t->key, sizeof(t->key), "%s", key);
 		if ((rc = load_vars(cfg, tn, &t->vars, skip, err)) ||
 		    (rc = load_command(cfg, tn, "build", 0, owner, &t->build, err)) ||
-		    (rc = rig_cfg_str(cfg, tn, "dir", 0, "", t->dir, sizeof(t->dir), err)))
+		    (rc = rig_cfg_str(cfg, tn, "dir", 0, "", t->dir, sizeof(t->dir), err)) ||
+		    (rc = rig_cfg_str(cfg, tn, "skip", 0, "", t->skip, sizeof(t->skip), err)))
 			return rc;
 	}
 	return 0;
@@ -194,6 +196,7 @@ static void toolchain_free(struct toolchain *tc)
 	rig_strv_free(&tc->build);
 	rig_strv_free(&tc->env);
 	tc_vars_free(&tc->vars);
+	tc_go_free(&tc->go);
 	for (size_t i = 0; i < tc->n_targets; i++) {
 		tc_vars_free(&tc->targets[i].vars);
 		rig_strv_free(&tc->targets[i].build);

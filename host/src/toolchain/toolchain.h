@@ -23,7 +23,9 @@ struct rig_tc_info {
 	int present;	   /* 1: found and answered its version command */
 	char version[160]; /* first line of the version output, trimmed */
 	char path[256];	   /* resolved compiler path */
-	char reason[512];  /* why not present: what is missing, what to install */
+	char reason[1024]; /* why not present: what is missing, what to install */
+	char go_dir[512];  /* toolchains with go: the bin directory put first on PATH */
+	char go_why[768];  /* which Go that is and why (or why none); empty without go: */
 };
 
 /* Loads the built-in file and then extra files (may be NULL). */

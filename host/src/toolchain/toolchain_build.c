@@ -15,6 +15,16 @@
 
 #define MAX_OUTPUT_TAIL 1500
 
+/* PATH=<the chosen Go's dir>:$PATH, for running a toolchain with go:. */
+static void go_path_env(const struct rig_tc_info *info, struct rig_strv *env)
+{
+	const char *path = getenv("PATH");
+	char *kv = rig_xasprintf("PATH=%s%s%s", info->go_dir, path ? ":" : "", path ? path : "");
+
+	rig_strv_push(env, kv);
+	free(kv);
+}
+
 int rig_toolchain_detect(const struct rig_toolchains *tcs_c, const char *toolchain,
 			 const struct rig_target *t, struct rig_tc_info *info,
 			 struct rig_error *err)
@@ -23,7 +33,7 @@ int rig_toolchain_detect(const struct rig_toolchains *tcs_c, const char *toolcha
 	const struct toolchain *tc = tc_find(tcs, toolchain);
 	const struct tc_target *tt;
 	struct vars vs = {0};
-	struct rig_strv argv = {0};
+	struct rig_strv argv = {0}, goenv = {0};
 	struct rig_proc_result res;
 	struct rig_error e2 = {0};
 	char key[64];
@@ -39,6 +49,10 @@ int rig_toolchain_detect(const struct rig_toolchains *tcs_c, const char *toolcha
 	if (!tt) {
 		snprintf(info->reason, sizeof(info->reason), "%s cannot build for %s", toolchain,
 			 key);
+		goto done;
+	}
+	if (tt->skip[0]) {
+		snprintf(info->reason, sizeof(info->reason), "%s", tt->skip);
 		goto done;
 	}
 	tc_build_vars(tc, tt, NULL, t, tcs->sources_root, "", NULL, &vs);
@@ -62,7 +76,17 @@ int rig_toolchain_detect(const struct rig_toolchains *tcs_c, const char *toolcha
 			 tc->install[0] ? tc->install : "(the toolchain file says nothing)");
 		goto done;
 	}
-	rc = rig_run_capture(argv.v, NULL, NULL, 20000, &res, &e2);
+	if (tc->go.set) {
+		tc_go_pick((struct toolchain *)tc);
+		snprintf(info->go_why, sizeof(info->go_why), "%s", tc->go_pick.why);
+		if (!tc->go_pick.found) {
+			snprintf(info->reason, sizeof(info->reason), "%s", tc->go_pick.why);
+			goto done;
+		}
+		snprintf(info->go_dir, sizeof(info->go_dir), "%s", tc->go_pick.dir);
+		go_path_env(info, &goenv);
+	}
+	rc = rig_run_capture(argv.v, NULL, goenv.n ? goenv.v : NULL, 20000, &res, &e2);
 	if (rc) {
 		snprintf(info->reason, sizeof(info->reason), "%s: %s", argv.v[0], e2.msg);
 		goto done;
@@ -79,6 +103,7 @@ int rig_toolchain_detect(const struct rig_toolchains *tcs_c, const char *toolcha
 done:
 	tc_vars_free(&vs);
 	rig_strv_free(&argv);
+	rig_strv_free(&goenv);
 	tc_detect_remember(tcs, toolchain, key, info);
 	return 0;
 }
@@ -207,6 +232,15 @@ int rig_build(const struct rig_toolchains *tcs_c, const struct rig_build_req *re
 	}
 	cmd = rig_strv_join_quoted(&argv);
 	envs = rig_strv_join_quoted(&envkeep);
+	if (info.go_dir[0]) {
+		/* recorded as a shell would take it; the key stays independent of
+		 * the rest of the user's PATH */
+		char *rec =
+		    rig_xasprintf("%s%sPATH=\"%s:$PATH\"", envs, envs[0] ? " " : "", info.go_dir);
+		free(envs);
+		envs = rec;
+		go_path_env(&info, &envkeep);
+	}
 	/* {out} stays a placeholder so the key does not depend on where it lands. */
 	tc_cache_key(tcs, cmd, envs, dir_s, info.version, tkey, p->name, out->key);
 

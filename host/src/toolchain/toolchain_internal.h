@@ -6,6 +6,7 @@
  *   toolchain_cache.c    what makes a build's cache key (sources hash, key
  *                        text) and the per-toolchain version detection cache
  *   toolchain_build.c    detecting a toolchain and running a build
+ *   toolchain_go.c       choosing the Go a toolchain runs itself (go:)
  */
 #ifndef RIG_TOOLCHAIN_INTERNAL_H
 #define RIG_TOOLCHAIN_INTERNAL_H
@@ -24,10 +25,30 @@ struct vars {
 };
 
 struct tc_target {
-	char key[64]; /* os/arch or os/arch/variant */
+	char key[64];	/* os/arch or os/arch/variant */
+	char skip[256]; /* non-empty: rows for this target are skipped, with this reason */
 	struct vars vars;
 	struct rig_strv build; /* empty: the toolchain's */
 	char dir[512];	       /* empty: the toolchain's */
+};
+
+/* A Go the toolchain runs itself (TinyGo calls `go env` and accepts only
+ * some versions): the one chosen is put first on the toolchain's PATH. */
+struct tc_go_need {
+	int set;		  /* 0: the toolchain has no go: field */
+	int min_minor, max_minor; /* accepted Go 1.min .. 1.max */
+	char range[32];		  /* "1.19 to 1.23", for messages */
+	struct rig_strv search;	  /* directories (glob patterns, ~/ = $HOME) holding `go` */
+	char install[256];	  /* what to install when none is in range */
+};
+
+/* The outcome of tc_go_pick, computed once per toolchain. */
+struct tc_go_pick {
+	int done;	  /* 1 once picked */
+	int found;	  /* 1: dir holds a Go in range */
+	char dir[512];	  /* its bin directory, put first on PATH */
+	char version[32]; /* "go1.23.5" */
+	char why[768];	  /* which Go and why, or why none */
 };
 
 struct toolchain {
@@ -40,6 +61,8 @@ struct toolchain {
 	struct vars vars;
 	struct tc_target *targets;
 	size_t n_targets;
+	struct tc_go_need go;
+	struct tc_go_pick go_pick;
 };
 
 struct profile {
@@ -117,5 +140,18 @@ int tc_detect_cached(const struct rig_toolchains *tcs, const char *toolchain,
 /* Remembers a detection result (tcs is the cache's owner). */
 void tc_detect_remember(struct rig_toolchains *tcs, const char *toolchain, const char *target_key,
 			const struct rig_tc_info *info);
+
+/* toolchain_go.c: reads the go: field (min, max, search, install) of a
+ * toolchain. 0 or RIG_ERR_PARSE naming file, line and value. */
+struct rig_cfg;
+struct rig_cfg_node;
+int tc_go_load(const struct rig_cfg *cfg, struct rig_cfg_node *node, struct tc_go_need *need,
+	       struct rig_error *err);
+void tc_go_free(struct tc_go_need *need);
+/* Chooses the Go for tc (no-op without go:): the go on PATH when it is in
+ * range, else the newest in range among the search directories. Runs each
+ * candidate's `go env GOVERSION` (blocks, ~10 ms each) once per toolchain;
+ * the result stays in tc->go_pick. */
+void tc_go_pick(struct toolchain *tc);
 
 #endif
