@@ -31,7 +31,6 @@ struct agent_cfg {
 	gid_t run_gid;
 	uint64_t rlimit_as_bytes; /* RLIMIT_AS for workloads; 0: unlimited */
 	uint64_t rlimit_fsize_bytes;
-	int verbose;
 };
 
 /* One session over one byte stream (a socket or a tty). */
@@ -84,8 +83,5 @@ int agent_do_put_end(struct agent_conn *c, const struct rig_frame *f);
 void agent_put_abort(struct agent_conn *c);
 int agent_do_remove(struct agent_conn *c, const struct rig_frame *f);
 int agent_do_run(struct agent_conn *c, const struct rig_frame *f);
-
-void agent_log(const struct agent_cfg *cfg, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
 
 #endif

@@ -15,6 +15,6 @@ command -v "$cc" >/dev/null || { echo "build-cross.sh: $cc is not installed (scr
 mkdir -p "$(dirname "$out")"
 "$cc" -std=c11 -O2 -Wall -Wextra -Wno-unused-parameter -static -s \
   -I"$here" -I"$here/../protocol" -o "$out.tmp" \
-  "$here/main.c" "$here/session.c" "$here/put.c" "$here/run.c" "$here/facts.c" \
+  "$here/main.c" "$here/log.c" "$here/session.c" "$here/put.c" "$here/run.c" "$here/facts.c" \
   "$here/sha256.c" "$here/../protocol/rig_frame.c" "$here/../protocol/rig_report.c"
 mv "$out.tmp" "$out"

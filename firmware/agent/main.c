@@ -16,7 +16,6 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,23 +27,9 @@
 #include <unistd.h>
 
 #include "agent.h"
+#include "log.h"
 
 #define MAX_CONNS 8
-
-static int verbose_flag;
-
-void agent_log(const struct agent_cfg *cfg, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!verbose_flag)
-		return;
-	fprintf(stderr, "rig-agent[%ld]: ", (long)getpid());
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
 
 static void usage(void)
 {
@@ -245,7 +230,7 @@ int main(int argc, char **argv)
 	const char *key = NULL, *work = NULL, *listen_spec = NULL, *serial = NULL,
 		   *port_file = NULL;
 	long baud = 115200;
-	int once = 0, lfd = -1, nconn = 0;
+	int once = 0, verbose = 0, lfd = -1, nconn = 0;
 	pid_t serial_pid = -1;
 
 	cfg.max_file_bytes = 256ull << 20;
@@ -258,7 +243,7 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		if (!strcmp(a, "--verbose")) {
-			verbose_flag = cfg.verbose = 1;
+			verbose = 1;
 			continue;
 		}
 		if (!strcmp(a, "--once")) {
@@ -293,6 +278,7 @@ int main(int argc, char **argv)
 	}
 	if (!key || !work || (!listen_spec && !serial))
 		usage();
+	agent_log_init(verbose);
 	if (load_key(key, &cfg))
 		return 1;
 	if (!realpath(work, cfg.workdir)) {
@@ -335,7 +321,7 @@ int main(int argc, char **argv)
 		if (cfd < 0) {
 			if (errno == EINTR || errno == ECONNABORTED)
 				continue;
-			fprintf(stderr, "rig-agent: accept: %s\n", strerror(errno));
+			agent_err("accept: %s", strerror(errno));
 			return 1;
 		}
 		setsockopt(cfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
@@ -346,6 +332,7 @@ int main(int argc, char **argv)
 		}
 		if (nconn >= MAX_CONNS) {
 			/* answering would need a session; closing is the clear refusal */
+			agent_warn("refused a connection: %d sessions already", MAX_CONNS);
 			close(cfd);
 			continue;
 		}
@@ -358,6 +345,8 @@ int main(int argc, char **argv)
 		}
 		if (pid > 0)
 			nconn++;
+		else
+			agent_err("fork: %s: connection closed", strerror(errno));
 		close(cfd);
 	}
 }

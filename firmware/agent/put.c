@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "agent.h"
+#include "log.h"
 
 void agent_put_abort(struct agent_conn *c)
 {
@@ -163,7 +164,7 @@ int agent_do_put_end(struct agent_conn *c, const struct rig_frame *f)
 	close(fd);
 	c->put_fd = -1;
 	fsync(c->cfg->workdir_fd);
-	agent_log(c->cfg, "stored %s (%llu bytes)", c->put_name, (unsigned long long)c->put_size);
+	agent_info("stored %s (%llu bytes)", c->put_name, (unsigned long long)c->put_size);
 	return agent_send_ok(c);
 }
 

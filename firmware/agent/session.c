@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "agent.h"
+#include "log.h"
 
 #define SERIAL_STALL_MS 1000
 
@@ -57,7 +58,7 @@ int agent_send_error(struct agent_conn *c, uint32_t code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	agent_log(c->cfg, "error %s: %s", rig_frame_errcode_name(code), msg);
+	agent_info("error %s: %s", rig_frame_errcode_name(code), msg);
 	rig_frame_writer_init(&w, p, sizeof(p));
 	rig_frame_put_u32(&w, code);
 	rig_frame_put_str(&w, msg);
@@ -156,7 +157,7 @@ int agent_recv(struct agent_conn *c, struct rig_frame *f, int timeout_ms)
 			if (pr < 0 && errno == EINTR)
 				continue;
 			if (pr == 0 && c->is_tty && rig_frame_decoder_partial(&c->dec)) {
-				agent_log(c->cfg, "serial: partial frame stalled, resynchronising");
+				agent_info("serial: partial frame stalled, resynchronising");
 				rig_frame_decoder_skip(&c->dec);
 				continue;
 			}
@@ -258,7 +259,7 @@ static int handshake(struct agent_conn *c, struct rig_frame *fp, int have_hello)
 			c->host_nonce, c->agent_nonce, key);
 	rig_frame_session_start(&c->s, key);
 	memset(key, 0, sizeof(key));
-	agent_log(c->cfg, "session authenticated");
+	agent_info("session authenticated");
 	return 0;
 restart:
 	*fp = f;
@@ -320,7 +321,7 @@ void agent_serve(const struct agent_cfg *cfg, int in_fd, int out_fd, int is_tty)
 		rc = handshake(c, &f, have_hello);
 		have_hello = 0;
 		if (rc == 2) {
-			agent_log(cfg, "new HELLO: session restarted");
+			agent_info("new HELLO: session restarted");
 			have_hello = 1;
 			continue;
 		}
@@ -340,7 +341,7 @@ void agent_serve(const struct agent_cfg *cfg, int in_fd, int out_fd, int is_tty)
 		}
 		if (rc != 2)
 			break;
-		agent_log(cfg, "new HELLO: session restarted");
+		agent_info("new HELLO: session restarted");
 		have_hello = 1;
 	}
 	agent_put_abort(c);
