@@ -1,4 +1,5 @@
-/* Board files and the table of board backends. */
+/* Board files: the fields every board has, the target checks, and the
+ * table of board kinds (presets of parts: boards/presets.c). */
 #include "board.h"
 
 #include <elf.h>
@@ -9,8 +10,8 @@
 #include "elfsize.h"
 
 static const struct rig_board_ops *const backends[] = {
-    &rig_board_host_ops, &rig_board_qemu_ops,	&rig_board_agent_ops,
-    &rig_board_wasi_ops, &rig_board_serial_ops, &rig_board_null_ops,
+    &rig_board_host_ops,   &rig_board_qemu_ops, &rig_board_agent_ops, &rig_board_wasi_ops,
+    &rig_board_serial_ops, &rig_board_null_ops, &rig_board_parts_ops,
 };
 
 const struct rig_board_ops *rig_board_ops_find(const char *kind)
@@ -48,7 +49,11 @@ static const char *const common_keys[] = {
     "warmup",
     "toolchains",
     "iterations",
-    /* backend sections */
+    /* the parts (parts/part.h) */
+    "power",
+    "link",
+    "runner",
+    /* the presets' legacy sections (boards/presets.c) */
     "host",
     "qemu",
     "agent",
@@ -107,6 +112,27 @@ static int load_iterations(struct rig_board *b, const struct rig_cfg *cfg, struc
 	return 0;
 }
 
+void rig_board_expand_path(const char *in, const char *board_file, char *out, size_t cap)
+{
+	const char *home = getenv("HOME");
+	const char *cache = getenv("RIG_CACHE_DIR");
+
+	if (strncmp(in, "~/", 2) == 0) {
+		snprintf(out, cap, "%s/%s", home ? home : "", in + 2);
+	} else if (strncmp(in, "{cache}/", 8) == 0) {
+		if (cache && *cache)
+			snprintf(out, cap, "%s/%s", cache, in + 8);
+		else
+			snprintf(out, cap, "%s/.cache/rig/%s", home ? home : "", in + 8);
+	} else if (in[0] == '/' || in[0] == 0) {
+		snprintf(out, cap, "%s", in);
+	} else {
+		const char *slash = strrchr(board_file, '/');
+		int dl = slash ? (int)(slash - board_file) : 1;
+		snprintf(out, cap, "%.*s/%s", dl, slash ? board_file : ".", in);
+	}
+}
+
 long long rig_board_iterations(const struct rig_board *b, const char *workload)
 {
 	const char *v = rig_kv_get(&b->iterations, workload);
@@ -149,7 +175,8 @@ int rig_board_load(const char *name_or_path, const char *boards_dir, struct rig_
 	snprintf(defname, sizeof(defname), "%s", b->name);
 	if ((rc = rig_cfg_name(cfg, NULL, "name", "board", defname, b->name, sizeof(b->name),
 			       err)) ||
-	    (rc = rig_cfg_str(cfg, NULL, "kind", 1, NULL, kind, sizeof(kind), err)) ||
+	    (rc = rig_cfg_str(cfg, NULL, "kind", !rig_cfg_get(cfg, NULL, "runner"), "parts", kind,
+			      sizeof(kind), err)) ||
 	    (rc = rig_cfg_str(cfg, NULL, "description", 0, "", b->description,
 			      sizeof(b->description), err)) ||
 	    (rc = rig_cfg_bool(cfg, NULL, "emulated", 0, 0, &b->emulated, err)) ||
@@ -169,7 +196,7 @@ int rig_board_load(const char *name_or_path, const char *boards_dir, struct rig_
 	if (!b->ops) {
 		rc = rig_fail(err, RIG_ERR_PARSE,
 			      "%s:%d: field 'kind': expected one of host, qemu, agent, wasi, "
-			      "serial, null, got \"%s\"",
+			      "serial, null, parts, got \"%s\"",
 			      b->file, rig_cfg_line(rig_cfg_get(cfg, NULL, "kind")), kind);
 		goto fail;
 	}
@@ -180,10 +207,10 @@ int rig_board_load(const char *name_or_path, const char *boards_dir, struct rig_
 	return 0;
 fail:
 	rig_cfg_free(cfg);
-	rig_strv_free(&b->toolchains);
-	rig_kv_free(&b->iterations);
 	if (b->ops && b->ops->destroy)
 		b->ops->destroy(b);
+	rig_strv_free(&b->toolchains);
+	rig_kv_free(&b->iterations);
 	free(b);
 	return rc;
 }
@@ -221,22 +248,3 @@ int rig_board_supports(struct rig_board *b, const struct rig_artifact *a, struct
 	return 0;
 }
 
-/* The null board: says "not supported" to everything. A test double, and
- * what a board file with `kind: null` gets. */
-static int null_configure(struct rig_board *b, const struct rig_cfg *cfg, struct rig_error *err)
-{
-	return 0;
-}
-
-static int null_run(struct rig_board *b, const struct rig_run_req *req, struct rig_sample *out,
-		    struct rig_error *err)
-{
-	return rig_fail(err, RIG_ERR_NOT_SUPPORTED, "board %s (kind null) cannot run programs",
-			b->name);
-}
-
-const struct rig_board_ops rig_board_null_ops = {
-    .kind = "null",
-    .configure = null_configure,
-    .run = null_run,
-};

@@ -1,8 +1,19 @@
 /*
- * Boards: where an artifact runs. Each kind of board is a table of
- * operations chosen at run time from the board file's `kind:` field
- * (host, qemu, agent, wasi, null). A struct rig_board holds one board's
- * state; there is no global state, so one process may drive many boards.
+ * Boards: where an artifact runs. A board is a target plus four parts —
+ * power, flash, link, runner (parts/part.h) — named in its board file; the
+ * board kinds (host, qemu, serial, agent, wasi, null) are presets of parts
+ * (boards/presets.c) and `kind: parts` takes every part from the file. One
+ * strategy drives every board through its parts (boards/compose.c):
+ *
+ *   open:    power on -> runner open (which opens the link it needs)
+ *   prepare: runner supports -> flash load -> runner prepare
+ *   sample:  runner run (the mcu runner resets through the power part)
+ *   close:   runner close -> console closed -> power off
+ *
+ * struct rig_board_ops is that strategy's interface, kept as a table so a
+ * caller (bench, `rig run`, tests) sees one shape. A struct rig_board holds
+ * one board's state; there is no global state, so one process may drive
+ * many boards.
  */
 #ifndef RIG_BOARD_H
 #define RIG_BOARD_H
@@ -12,7 +23,12 @@
 #include "artifact.h"
 #include "config.h"
 #include "error.h"
+#include "flash.h"
+#include "link.h"
+#include "power.h"
+#include "runner.h"
 #include "sample.h"
+#include "serial_lines.h"
 #include "util.h"
 
 struct rig_board;
@@ -28,11 +44,12 @@ struct rig_run_req {
 };
 
 struct rig_board_ops {
-	const char *kind; /* the board file's `kind:` value */
+	const char *kind; /* the board file's `kind:` value (a preset, or "parts") */
 
-	/* Reads the kind-specific fields of the board file into b->priv.
-	 * Returns 0 or RIG_ERR_PARSE naming file:line:field. Required. Does not
-	 * touch hardware. */
+	/* Chooses and configures the four parts (the preset's, overridden by
+	 * the file's power:/flash:/link:/runner: sections). Returns 0 or
+	 * RIG_ERR_PARSE naming file:line:field. Required. Does not touch
+	 * hardware. */
 	int (*configure)(struct rig_board *b, const struct rig_cfg *cfg, struct rig_error *err);
 
 	/* Brings the board up: start the emulator, connect to the agent, open
@@ -66,7 +83,7 @@ struct rig_board_ops {
 	/* Resets the target. Optional. */
 	int (*reset)(struct rig_board *b, struct rig_error *err);
 
-	/* Frees b->priv. Optional. */
+	/* Frees the parts' state. Optional. */
 	void (*destroy)(struct rig_board *b);
 };
 
@@ -84,8 +101,45 @@ struct rig_board {
 	char workdir[PATH_MAX];	      /* scratch and logs for this board */
 	struct rig_strv toolchains;   /* toolchains that can build for it (empty: any) */
 	struct rig_kvlist iterations; /* workload -> iteration count (`iterations:` map) */
-	void *priv;		      /* the backend's state */
+	/* the parts (parts/part.h); ops are the role's table type */
+	struct rig_part power, flash, link, runner;
+	/* the console stream while open: opened from the link by the runner
+	 * (rig_board_console_open), read as report lines by the mcu runner,
+	 * driven by line-based power parts (dtr, touch1200) */
+	struct rig_transport *console;
+	struct rig_lines lines;
+	int lines_ready;
+	struct rig_artifact loaded; /* what the flash part put on it last */
+	int has_loaded;
 };
+
+/* Expands a path from a board file: ~/..., {cache}/... (RIG_CACHE_DIR or
+ * ~/.cache/rig), absolute, or relative to the board file's directory. */
+void rig_board_expand_path(const char *in, const char *board_file, char *out, size_t cap);
+
+/* The parts' ops, typed. */
+#define RIG_POWER(b) ((const struct rig_power_ops *)(b)->power.ops)
+#define RIG_FLASH(b) ((const struct rig_flash_ops *)(b)->flash.ops)
+#define RIG_LINK(b) ((const struct rig_link_ops *)(b)->link.ops)
+#define RIG_RUNNER(b) ((const struct rig_runner_ops *)(b)->runner.ops)
+
+/* Opens (or reopens) the console from the link part, retrying up to
+ * timeout_ms, and points b->lines at it. A device that is not there is
+ * RIG_ERR_SKIPPED "board X is not connected: ...". */
+int rig_board_console_open(struct rig_board *b, long long timeout_ms, struct rig_error *err);
+/* Closes the console stream (b->lines stays, detached). */
+void rig_board_console_close(struct rig_board *b);
+/* Loads b->loaded again through the flash part (a touch1200 reset leaves
+ * the board in its boot loader). 0 when nothing was loaded yet. */
+int rig_board_reload(struct rig_board *b, struct rig_error *err);
+/* Configures the four parts of b, each from a section of the file (NULL:
+ * none) and a kind (the section's `kind:` wins over def_kind). Used by the
+ * presets; lines are the file's, for messages. */
+int rig_board_configure_parts(struct rig_board *b, const struct rig_cfg *cfg,
+			      const char *const kinds[4], struct rig_cfg_node *const secs[4],
+			      struct rig_error *err);
+/* "power qemu, flash qemu-kernel, link emulator, runner mcu" */
+void rig_board_describe_parts(const struct rig_board *b, char *out, size_t cap);
 
 /* Loads a board file (boards/NAME.yaml, or a path), validates the common
  * fields and the backend's own. The board is not opened. */
@@ -101,11 +155,26 @@ const struct rig_board_ops *rig_board_ops_find(const char *kind);
 /* e_machine expected for an arch (EM_X86_64...), 0 if not ELF. */
 int rig_arch_elf_machine(const char *arch);
 
+/* The presets (boards/presets.c): each is the composed strategy with the
+ * preset's choice of parts. */
 extern const struct rig_board_ops rig_board_host_ops;
 extern const struct rig_board_ops rig_board_qemu_ops;
 extern const struct rig_board_ops rig_board_agent_ops;
 extern const struct rig_board_ops rig_board_wasi_ops;
 extern const struct rig_board_ops rig_board_serial_ops;
 extern const struct rig_board_ops rig_board_null_ops;
+extern const struct rig_board_ops rig_board_parts_ops;
+
+/* The strategy's members, for the presets' tables (boards/compose.c). */
+int rig_compose_open(struct rig_board *b, struct rig_error *err);
+void rig_compose_close(struct rig_board *b);
+int rig_compose_facts(struct rig_board *b, struct rig_kvlist *facts, struct rig_error *err);
+int rig_compose_supports(struct rig_board *b, const struct rig_artifact *a,
+			 struct rig_error *err);
+int rig_compose_prepare(struct rig_board *b, const struct rig_artifact *a, struct rig_error *err);
+int rig_compose_run(struct rig_board *b, const struct rig_run_req *req, struct rig_sample *out,
+		    struct rig_error *err);
+int rig_compose_reset(struct rig_board *b, struct rig_error *err);
+void rig_compose_destroy(struct rig_board *b);
 
 #endif

@@ -2,9 +2,10 @@
  * One sample on a microcontroller reached over a console (an emulator's
  * serial socket or pty, a USB-serial port): reset, wait for the ready line,
  * send the workload command, collect result lines until done, and turn the
- * firmware's own numbers into metrics. Shared by the qemu board and real
- * serial boards; what differs (how to reset, how to bring a dead board
- * back) comes in as callbacks.
+ * firmware's own numbers into metrics. The mcu runner (runner_mcu.c)
+ * drives it for every board with a console; what differs (how to reset,
+ * how to bring a dead board back) comes in as callbacks from the board's
+ * power part.
  */
 #ifndef RIG_MCU_RUN_H
 #define RIG_MCU_RUN_H
@@ -64,8 +65,5 @@ int rig_mcu_sample(const struct rig_mcu_ctl *ctl, const struct rig_mcu_params *p
  * iterations 0. */
 void rig_mcu_command(char *buf, size_t cap, const char *workload, long long iterations);
 
-/* The real-board backend (board_serial.c), `kind: serial`: a board on a
- * serial port with a reset method and a flash command. Listed in board.c's
- * backend table. */
 
 #endif

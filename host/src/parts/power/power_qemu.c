@@ -1,11 +1,13 @@
 /*
- * The qemu board: a Cortex-M machine emulated by QEMU, driven over its
- * first UART. "Flash" starts the emulator with the new image (paused, so
- * nothing printed is lost), "reset" is QMP system_reset, the console is a
- * unix socket QEMU serves (or a pty), and a sample is mcu_run.c's reset /
- * ready / command / results / done. See docs/mcu.md.
+ * Power part qemu: a Cortex-M machine emulated by QEMU. Booting an image
+ * (the qemu-kernel flash part calls rig_power_qemu_boot) starts the
+ * emulator paused, so nothing printed is lost; the first reset is `cont`,
+ * later ones QMP system_reset; an emulator that died is started again.
+ * Its first UART, a unix socket QEMU serves (or a pty), is the console the
+ * `emulator` link lends to the runner. See docs/mcu.md.
  *
- * Board file section:
+ * Board file section (`power: {kind: qemu, ...}`, or the qemu board's
+ * `qemu:`):
  *
  *   qemu:
  *     machine: lm3s6965evb        # required: -M
@@ -25,9 +27,7 @@
 
 #include "board.h"
 #include "log.h"
-#include "mcu_run.h"
 #include "qemu.h"
-#include "serial_lines.h"
 
 enum { CONSOLE_SOCKET, CONSOLE_PTY };
 
@@ -48,21 +48,19 @@ struct qboard {
 	char console_log[PATH_MAX + 32];
 	char qemu_log[PATH_MAX + 32];
 	struct rig_qemu *q;
-	struct rig_lines lines;
-	int lines_ready;
 	int fresh; /* started paused: the next reset is `cont` */
 	int starts;
 };
 
-static struct qboard *qb(struct rig_board *b) { return b->priv; }
+static struct qboard *qb(struct rig_board *b) { return b->power.priv; }
 
-static int qemu_configure(struct rig_board *b, const struct rig_cfg *cfg, struct rig_error *err)
+static int qemu_configure(struct rig_board *b, const struct rig_cfg *cfg,
+			  struct rig_cfg_node *sec, struct rig_error *err)
 {
 	static const char *const keys[] = {"machine", "binary",	       "cpu",
 					   "icount",  "console",       "semihosting",
 					   "args",    "start_timeout", NULL};
 	static const char *const consoles[] = {"socket", "pty", NULL};
-	struct rig_cfg_node *sec = rig_cfg_get(cfg, NULL, "qemu");
 	struct qboard *q;
 	char icount[16];
 	int rc;
@@ -73,8 +71,8 @@ static int qemu_configure(struct rig_board *b, const struct rig_cfg *cfg, struct
 				"{machine: lm3s6965evb})",
 				b->file, rig_cfg_line(rig_cfg_root(cfg)));
 	q = rig_xcalloc(1, sizeof(*q));
-	b->priv = q;
-	if ((rc = rig_cfg_known_keys(cfg, sec, keys, err)) ||
+	b->power.priv = q;
+	if ((rc = rig_part_known_keys(cfg, sec, keys, err)) ||
 	    (rc = rig_cfg_str(cfg, sec, "machine", 1, NULL, q->machine, sizeof(q->machine), err)) ||
 	    (rc = rig_cfg_str(cfg, sec, "binary", 0, "qemu-system-arm", q->binary,
 			      sizeof(q->binary), err)) ||
@@ -111,7 +109,7 @@ static void qemu_destroy(struct rig_board *b)
 		return;
 	rig_strv_free(&q->args);
 	free(q);
-	b->priv = NULL;
+	b->power.priv = NULL;
 }
 
 static int qemu_open(struct rig_board *b, struct rig_error *err)
@@ -133,15 +131,16 @@ static int qemu_open(struct rig_board *b, struct rig_error *err)
 	return 0;
 }
 
-static void stop_emulator(struct qboard *q)
+static void stop_emulator(struct rig_board *b)
 {
+	struct qboard *q = qb(b);
+
 	if (!q->q)
 		return;
+	rig_board_console_close(b); /* a view of the emulator's console */
 	rig_qemu_stop(q->q, 3000, NULL);
 	rig_qemu_free(q->q);
 	q->q = NULL;
-	if (q->lines_ready)
-		q->lines.t = NULL;
 }
 
 static int start_emulator(struct rig_board *b, struct rig_error *err)
@@ -151,7 +150,7 @@ static int start_emulator(struct rig_board *b, struct rig_error *err)
 	struct rig_qemu_config cfg = {0};
 	int rc;
 
-	stop_emulator(q);
+	stop_emulator(b);
 	rig_strv_push(&av, q->binary);
 	rig_strv_push(&av, "-M");
 	rig_strv_push(&av, q->machine);
@@ -192,39 +191,36 @@ static int start_emulator(struct rig_board *b, struct rig_error *err)
 	if (rc)
 		return rc;
 	q->starts++;
-	if (!q->lines_ready) {
-		rig_lines_init(&q->lines, rig_qemu_console(q->q));
-		q->lines.pace_us = 100; /* see serial_lines.h: QEMU UART input */
-		q->lines_ready = 1;
-	} else {
-		q->lines.t = rig_qemu_console(q->q);
-	}
 	q->fresh = 1;
+	if ((rc = rig_board_console_open(b, 0, err)))
+		return rc;
+	b->lines.pace_us = 100; /* see serial_lines.h: QEMU UART input */
 	return 0;
 }
 
-static int qemu_prepare(struct rig_board *b, const struct rig_artifact *a, struct rig_error *err)
+int rig_power_qemu_boot(struct rig_board *b, const char *image, const char *sha256,
+			struct rig_error *err)
 {
 	struct qboard *q = qb(b);
 
+	if (RIG_POWER(b) != &rig_power_qemu_ops)
+		return rig_fail(err, RIG_ERR_INVALID, "board %s: power %s cannot boot a kernel",
+				b->name, RIG_POWER(b)->kind);
 	if (!q->sockdir[0]) {
 		int rc = qemu_open(b, err);
 		if (rc)
 			return rc;
 	}
 	if (q->q && rig_qemu_alive(q->q, NULL) &&
-	    (a->sha256[0] ? strcmp(q->image_sha, a->sha256) == 0 : strcmp(q->image, a->path) == 0))
+	    (sha256[0] ? strcmp(q->image_sha, sha256) == 0 : strcmp(q->image, image) == 0))
 		return 0;
-	snprintf(q->image, sizeof(q->image), "%s", a->path);
-	snprintf(q->image_sha, sizeof(q->image_sha), "%s", a->sha256);
+	snprintf(q->image, sizeof(q->image), "%s", image);
+	snprintf(q->image_sha, sizeof(q->image_sha), "%s", sha256);
 	return start_emulator(b, err);
 }
 
-/* mcu_run callbacks */
-
-static int ctl_reset(void *ctx, int64_t *t0_ns, struct rig_error *err)
+static int qemu_reset(struct rig_board *b, int64_t *t0_ns, struct rig_error *err)
 {
-	struct rig_board *b = ctx;
 	struct qboard *q = qb(b);
 	int rc, status = -1;
 
@@ -232,21 +228,21 @@ static int ctl_reset(void *ctx, int64_t *t0_ns, struct rig_error *err)
 		/* The image ended the emulator itself with status 0 (a TinyGo
 		 * program's semihosting exit after its done line): not a death,
 		 * just start it again. */
-		rig_lines_drain(&q->lines);
+		rig_lines_drain(&b->lines);
 		if ((rc = start_emulator(b, err)))
 			return rc;
 	}
 	if (!q->q || !rig_qemu_alive(q->q, NULL))
 		return rig_fail(err, RIG_ERR_IO, "QEMU is not running");
-	rig_lines_drain(&q->lines);
-	rig_lines_cut(&q->lines);
+	rig_lines_drain(&b->lines);
+	rig_lines_cut(&b->lines);
 	if (q->fresh) {
-		rig_lines_mark(&q->lines, "start (QMP cont) of %s", q->image);
+		rig_lines_mark(&b->lines, "start (QMP cont) of %s", q->image);
 		*t0_ns = rig_now_ns();
 		rc = rig_qemu_cont(q->q, err);
 		q->fresh = 0;
 	} else {
-		rig_lines_mark(&q->lines, "reset (QMP system_reset)");
+		rig_lines_mark(&b->lines, "reset (QMP system_reset)");
 		*t0_ns = rig_now_ns();
 		rc = rig_qemu_system_reset(q->q, err);
 	}
@@ -255,9 +251,8 @@ static int ctl_reset(void *ctx, int64_t *t0_ns, struct rig_error *err)
 	return rc;
 }
 
-static int ctl_recover(void *ctx, struct rig_error *err)
+static int qemu_recover(struct rig_board *b, struct rig_error *err)
 {
-	struct rig_board *b = ctx;
 	struct qboard *q = qb(b);
 	int status = -1;
 	char tail[300] = "";
@@ -272,41 +267,11 @@ static int ctl_recover(void *ctx, struct rig_error *err)
 	return start_emulator(b, err);
 }
 
-static int qemu_run(struct rig_board *b, const struct rig_run_req *req, struct rig_sample *out,
-		    struct rig_error *err)
+static struct rig_transport *qemu_console(struct rig_board *b)
 {
 	struct qboard *q = qb(b);
-	struct rig_mcu_ctl ctl = {
-	    .reset = ctl_reset,
-	    .recover = ctl_recover,
-	    .ctx = b,
-	    .lines = &q->lines,
-	};
-	struct rig_mcu_params p = {
-	    .art = req->art,
-	    .workload = req->workload,
-	    .iterations = req->iterations,
-	    .command = strcmp(req->art->lang, "go") != 0,
-	    .ready_timeout_ms = b->ready_timeout_ms,
-	    .retries = b->retries,
-	    .timeout_ms = req->timeout_ms > 0 ? req->timeout_ms : b->timeout_ms,
-	    .log_path = req->log_path,
-	};
-	int rc;
 
-	if ((rc = qemu_prepare(b, req->art, err)))
-		return rc;
-	return rig_mcu_sample(&ctl, &p, out, err);
-}
-
-static int qemu_reset(struct rig_board *b, struct rig_error *err)
-{
-	struct qboard *q = qb(b);
-	int64_t t0;
-
-	if (!q->q)
-		return rig_fail(err, RIG_ERR_INVALID, "board %s: no image started yet", b->name);
-	return ctl_reset(b, &t0, err);
+	return q && q->q ? rig_qemu_console(q->q) : NULL;
 }
 
 static int qemu_facts(struct rig_board *b, struct rig_kvlist *facts, struct rig_error *err)
@@ -315,7 +280,6 @@ static int qemu_facts(struct rig_board *b, struct rig_kvlist *facts, struct rig_
 	struct rig_proc_result res = {0};
 	char *argv[] = {q->binary, "--version", NULL};
 
-	rig_kv_set(facts, "board.kind", "qemu");
 	rig_kv_set(facts, "board.machine", q->machine);
 	rig_kv_set(facts, "board.emulated",
 		   "yes: instruction-level emulation, speeds are not silicon's");
@@ -333,27 +297,25 @@ static int qemu_facts(struct rig_board *b, struct rig_kvlist *facts, struct rig_
 	return 0;
 }
 
-static void qemu_close(struct rig_board *b)
+static void qemu_off(struct rig_board *b)
 {
 	struct qboard *q = qb(b);
 
 	if (!q)
 		return;
-	if (q->q && q->semihosting && rig_qemu_alive(q->q, NULL) && !q->fresh) {
+	if (q->q && q->semihosting && rig_qemu_alive(q->q, NULL) && !q->fresh && b->lines_ready &&
+	    b->lines.t) {
 		/* Let the firmware end the emulator (semihosting SYS_EXIT_EXTENDED);
 		 * a TinyGo image ignores the command and is stopped below. */
 		struct rig_error e = {0};
 		int status = -1;
 
-		if (rig_lines_send(&q->lines, "exit 0", 500, &e) == 0 &&
+		if (rig_lines_send(&b->lines, "exit 0", 500, &e) == 0 &&
 		    rig_qemu_wait(q->q, 1000, &status, &e) == 0)
 			rig_dbg("board %s: QEMU exited with %d (semihosting)", b->name, status);
 	}
-	stop_emulator(q);
-	if (q->lines_ready) {
-		rig_lines_free(&q->lines);
-		q->lines_ready = 0;
-	}
+	stop_emulator(b);
+	q->image[0] = q->image_sha[0] = '\0';
 	if (q->sockdir[0]) {
 		char log[sizeof(q->sockdir) + 16];
 
@@ -364,14 +326,14 @@ static void qemu_close(struct rig_board *b)
 	}
 }
 
-const struct rig_board_ops rig_board_qemu_ops = {
+const struct rig_power_ops rig_power_qemu_ops = {
     .kind = "qemu",
     .configure = qemu_configure,
-    .open = qemu_open,
-    .close = qemu_close,
-    .facts = qemu_facts,
-    .prepare = qemu_prepare,
-    .run = qemu_run,
+    .on = qemu_open,
+    .off = qemu_off,
     .reset = qemu_reset,
+    .recover = qemu_recover,
+    .console = qemu_console,
+    .facts = qemu_facts,
     .destroy = qemu_destroy,
 };

@@ -1,8 +1,10 @@
 /*
- * WASI boards: a WebAssembly runtime on this machine runs the module as a
+ * Runner wasi: a WebAssembly runtime on this machine runs the module as a
  * local process, measured like a host program (rig_measure_exec: startup to
  * the ready line, wall, wait4 peak RSS and CPU of the runtime process).
- * Board file section:
+ * What rig knows of each runtime (names, versions, the floor module) is in
+ * wasi_runtime.c. Board file section (`runner: {kind: wasi, ...}`, or the
+ * wasi board's `wasi:`):
  *
  *   wasi:
  *     runtime: node        # node | wasmtime | wamr | iwasm | wasmer | wazero
@@ -139,7 +141,8 @@ static int load_skips(struct rig_board *b, const struct rig_cfg *cfg, struct rig
 	return 0;
 }
 
-static int wasi_configure(struct rig_board *b, const struct rig_cfg *cfg, struct rig_error *err)
+static int wasi_configure(struct rig_board *b, const struct rig_cfg *cfg,
+			  struct rig_cfg_node *sec, struct rig_error *err)
 {
 	static const char *const keys[] = {"runtime",	     "command",
 					   "compiler",	     "precompile",
@@ -151,16 +154,15 @@ static int wasi_configure(struct rig_board *b, const struct rig_cfg *cfg, struct
 	static const char *const names[] = {"node",   "wasmtime", "wamr", "iwasm",
 					    "wasmer", "wazero",	  NULL};
 	struct wasi_priv *wp = rig_xcalloc(1, sizeof(*wp));
-	struct rig_cfg_node *sec = rig_cfg_get(cfg, NULL, "wasi");
 	int rc;
 
-	b->priv = wp;
+	b->runner.priv = wp;
 	if (!sec)
 		return rig_fail(err, RIG_ERR_PARSE,
 				"%s:%d: field 'wasi' is required for kind wasi (at least wasi: "
 				"{runtime: node})",
 				b->file, rig_cfg_line(rig_cfg_root(cfg)));
-	if ((rc = rig_cfg_known_keys(cfg, sec, keys, err)) ||
+	if ((rc = rig_part_known_keys(cfg, sec, keys, err)) ||
 	    (rc = rig_cfg_enum(cfg, sec, "runtime", 1, names, 0, &wp->rt, err)))
 		return rc;
 	if ((rc = rig_cfg_str(cfg, sec, "command", 0, runtimes[wp->rt].exe, wp->exe,
@@ -414,7 +416,7 @@ out:
 
 static int wasi_open(struct rig_board *b, struct rig_error *err)
 {
-	struct wasi_priv *wp = b->priv;
+	struct wasi_priv *wp = b->runner.priv;
 	const struct rt_desc *rd = &runtimes[wp->rt];
 	char found[PATH_MAX];
 	int rc;
@@ -452,7 +454,7 @@ static int wasi_open(struct rig_board *b, struct rig_error *err)
 
 static int wasi_facts(struct rig_board *b, struct rig_kvlist *facts, struct rig_error *err)
 {
-	struct wasi_priv *wp = b->priv;
+	struct wasi_priv *wp = b->runner.priv;
 
 	rig_kv_set(facts, "board.wasi.runtime", runtimes[wp->rt].name);
 	rig_kv_set(facts, "board.wasi.runtime_version", wp->version);
@@ -483,7 +485,7 @@ static int wasi_facts(struct rig_board *b, struct rig_kvlist *facts, struct rig_
 /* A module this runtime cannot load is skipped with the profile's reasons. */
 static int wasi_supports(struct rig_board *b, const struct rig_artifact *a, struct rig_error *err)
 {
-	struct wasi_priv *wp = b->priv;
+	struct wasi_priv *wp = b->runner.priv;
 	struct rig_wasm_module *m;
 	struct rig_error e = {0};
 	struct rig_wasm_check c;
@@ -537,7 +539,7 @@ static int find_wasm_exec(struct wasi_priv *wp, const char *module, struct rig_e
 /* Compiles ahead where the board says so; notes the module's sizes. */
 static int prepare_module(struct rig_board *b, const char *path, struct rig_error *err)
 {
-	struct wasi_priv *wp = b->priv;
+	struct wasi_priv *wp = b->runner.priv;
 	struct rig_wasm_module *m;
 	struct rig_proc_result res = {0};
 	const char *base;
@@ -723,7 +725,7 @@ static int run_module(struct rig_board *b, const char *module, long long iterati
 		      long long timeout_ms, const char *log_path, struct rig_sample *out,
 		      struct rig_error *err)
 {
-	struct wasi_priv *wp = b->priv;
+	struct wasi_priv *wp = b->runner.priv;
 	struct rig_exec_req ex = {0};
 	struct rig_strv av = {0};
 	char iters[32], metrics[PATH_MAX + 32];
@@ -772,7 +774,7 @@ static void add_above_floor(struct wasi_priv *wp, struct rig_sample *s)
 static int wasi_run(struct rig_board *b, const struct rig_run_req *req, struct rig_sample *out,
 		    struct rig_error *err)
 {
-	struct wasi_priv *wp = b->priv;
+	struct wasi_priv *wp = b->runner.priv;
 	int rc;
 
 	if (strcmp(wp->prepared_src, req->art->path) != 0) {
@@ -796,7 +798,7 @@ static int wasi_run(struct rig_board *b, const struct rig_run_req *req, struct r
 
 static void wasi_close(struct rig_board *b)
 {
-	struct wasi_priv *wp = b->priv;
+	struct wasi_priv *wp = b->runner.priv;
 	char *argv[] = {"rm", "-rf", wp->scratch, NULL};
 	struct rig_proc_result res = {0};
 
@@ -810,7 +812,7 @@ static void wasi_close(struct rig_board *b)
 
 static void wasi_destroy(struct rig_board *b)
 {
-	struct wasi_priv *wp = b->priv;
+	struct wasi_priv *wp = b->runner.priv;
 
 	if (!wp)
 		return;
@@ -819,10 +821,10 @@ static void wasi_destroy(struct rig_board *b)
 	rig_strv_free(&wp->compile_args);
 	rig_kv_free(&wp->skip_workloads);
 	free(wp);
-	b->priv = NULL;
+	b->runner.priv = NULL;
 }
 
-const struct rig_board_ops rig_board_wasi_ops = {
+const struct rig_runner_ops rig_runner_wasi_ops = {
     .kind = "wasi",
     .configure = wasi_configure,
     .open = wasi_open,

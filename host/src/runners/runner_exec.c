@@ -1,5 +1,7 @@
-/* The host board: workloads run as local processes on this machine, the
- * "server" row of every comparison. Board file section:
+/* Runner exec: workloads run as local processes on this machine through
+ * rig-exec (measure/measure.h), the "server" row of every comparison.
+ * Board file section (`runner: {kind: exec, ...}`, or the host board's
+ * `host:`):
  *
  *   host:
  *     cpu: 1          # pin every sample to this CPU (optional)
@@ -20,18 +22,18 @@ struct host_priv {
 	struct rig_strv env;
 };
 
-static int host_configure(struct rig_board *b, const struct rig_cfg *cfg, struct rig_error *err)
+static int host_configure(struct rig_board *b, const struct rig_cfg *cfg,
+			  struct rig_cfg_node *sec, struct rig_error *err)
 {
 	static const char *const keys[] = {"cpu", "env", NULL};
 	struct host_priv *hp = rig_xcalloc(1, sizeof(*hp));
-	struct rig_cfg_node *sec = rig_cfg_get(cfg, NULL, "host");
 	int rc;
 
-	b->priv = hp;
+	b->runner.priv = hp;
 	hp->cpu = -1;
 	if (!sec)
 		return 0;
-	if ((rc = rig_cfg_known_keys(cfg, sec, keys, err)) ||
+	if ((rc = rig_part_known_keys(cfg, sec, keys, err)) ||
 	    (rc = rig_cfg_int(cfg, sec, "cpu", 0, -1, -1, 1023, &hp->cpu, err)) ||
 	    (rc = rig_cfg_strv(cfg, sec, "env", 0, &hp->env, err)))
 		return rc;
@@ -46,7 +48,7 @@ static int host_configure(struct rig_board *b, const struct rig_cfg *cfg, struct
 static int host_run(struct rig_board *b, const struct rig_run_req *req, struct rig_sample *out,
 		    struct rig_error *err)
 {
-	struct host_priv *hp = b->priv;
+	struct host_priv *hp = b->runner.priv;
 	struct rig_exec_req ex = {0};
 	char iters[32];
 	char *argv[3] = {(char *)req->art->path, NULL, NULL};
@@ -72,17 +74,17 @@ static int host_facts(struct rig_board *b, struct rig_kvlist *facts, struct rig_
 
 static void host_destroy(struct rig_board *b)
 {
-	struct host_priv *hp = b->priv;
+	struct host_priv *hp = b->runner.priv;
 
 	if (!hp)
 		return;
 	rig_strv_free(&hp->env);
 	free(hp);
-	b->priv = NULL;
+	b->runner.priv = NULL;
 }
 
-const struct rig_board_ops rig_board_host_ops = {
-    .kind = "host",
+const struct rig_runner_ops rig_runner_exec_ops = {
+    .kind = "exec",
     .configure = host_configure,
     .facts = host_facts,
     .run = host_run,
