@@ -4,7 +4,8 @@
  * device on a pty. The model is the device side of the real protocol: it
  * prints the ready line when reset (the board file's reset command sends it
  * SIGUSR1, as st-flash reset would pull the reset pin) and answers
- * "run NAME N" with result lines and done.
+ * "run NAME N" with result lines and done. The same model serves a board
+ * composed of parts in YAML alone (kind: parts).
  */
 #include "rigtest.h"
 
@@ -348,6 +349,106 @@ static void missing_done_times_out(void **state)
 	failing_model(5, "no done line within 400 ms of ready", 0);
 }
 
+/* A board made of parts named only in YAML (kind: parts): power command
+ * (the reset pin is the model's SIGUSR1), flash command (a copy stands in
+ * for the flash tool), link pty, runner mcu. No C code knows this board. */
+static const char *parts_yaml(const struct device *d, const char *dir)
+{
+	static char yaml[1024];
+
+	snprintf(yaml, sizeof(yaml),
+		 "name: parts-model\n"
+		 "kind: parts\n"
+		 "target: {os: none, arch: thumb}\n"
+		 "ready_timeout: 500ms\n"
+		 "retries: 1\n"
+		 "timeout: 5s\n"
+		 "power: {kind: command, reset: [kill, -USR1, '%d']}\n"
+		 "flash: {kind: command, command: [cp, '{elf}', '%s/flashed.elf']}\n"
+		 "link: {kind: pty, path: '%s'}\n"
+		 "runner: {kind: mcu}\n",
+		 (int)d->pid, dir, d->pty);
+	return yaml;
+}
+
+static void parts_board_from_yaml_gives_a_sample(void **state)
+{
+	const char *dir = rigtest_tmpdir();
+	struct device d;
+	struct rig_board *b;
+	struct rig_error err = {0};
+	struct rig_artifact art = {.lang = "c", .sha256 = "ab"};
+	struct rig_sample s;
+	char parts[160], *copied = NULL;
+	double v;
+
+	device_start(&d, 0);
+	snprintf(art.path, sizeof(art.path), "%s", rigtest_write(dir, "fw.elf", "firmware image\n"));
+	if (rig_board_load(rigtest_write(dir, "parts-model.yaml", parts_yaml(&d, dir)), dir, &b,
+			   &err))
+		fail_msg("%s", err.msg);
+	assert_string_equal(b->ops->kind, "parts");
+	rig_board_describe_parts(b, parts, sizeof(parts));
+	assert_string_equal(parts, "power command, flash command, link pty, runner mcu");
+	if (b->ops->open(b, &err) || b->ops->prepare(b, &art, &err))
+		fail_msg("%s", err.msg);
+	/* the flash part ran its command on the artifact */
+	assert_int_equal(rigtest_sh(&copied, "cat %s/flashed.elf", dir), 0);
+	assert_string_equal(copied, "firmware image\n");
+	free(copied);
+	for (int i = 0; i < 2; i++) {
+		struct rig_run_req req = {
+		    .art = &art, .workload = "cpu", .iterations = 5, .timeout_ms = 3000};
+
+		memset(&s, 0, sizeof(s));
+		if (b->ops->run(b, &req, &s, &err))
+			fail_msg("run: %s", err.msg);
+		if (!s.ok)
+			fail_msg("%s\n%s", s.fail_reason, s.stderr_tail);
+		assert_true(rig_sample_get(&s, "throughput", &v) && v == 1234);
+		assert_true(rig_sample_get(&s, "startup_ns", &v) && v > 0);
+		rig_sample_free(&s);
+	}
+	b->ops->close(b);
+	rig_board_free(b);
+	device_stop(&d);
+}
+
+static void parts_errors_name_file_line_and_field(void **state)
+{
+	static const struct {
+		const char *parts, *want;
+	} cases[] = {
+	    {"runner: {kind: mcu}\nlink: {kind: teleport}\n",
+	     "b.yaml:5: field 'link.kind': expected one of none, serial, pty"},
+	    {"runner: {kind: mcu}\n", "runner mcu reads the firmware's report lines"},
+	    {"runner: {kind: exec}\nflash: {kind: qemu-kernel}\n",
+	     "b.yaml:5: flash qemu-kernel needs power qemu"},
+	    {"runner: {kind: exec}\nflash: {kind: agent-put}\n",
+	     "b.yaml:5: flash agent-put needs runner agent"},
+	    {"runner: {kind: mcu}\nlink: {kind: pty, path: /dev/null, speed: 1}\n",
+	     "b.yaml:5: unknown field 'speed'"},
+	    {"runner: {kind: exec}\npower: {kind: command}\n", "needs reset.command"},
+	    {"runner: {kind: exec}\npower: dtr\n", "field 'power': expected a mapping"},
+	    {"kind: host\nrunner: {kind: exec}\nhost: {cpu: 0}\n",
+	     "gives both 'runner:' and 'host:'"},
+	};
+	const char *dir = rigtest_tmpdir();
+
+	for (size_t i = 0; i < RIG_ARRAY_SIZE(cases); i++) {
+		char yaml[512];
+		struct rig_board *b = NULL;
+		struct rig_error err = {0};
+
+		snprintf(yaml, sizeof(yaml), "name: b\ntarget: {os: none, arch: thumb}\n%s%s",
+			 strncmp(cases[i].parts, "kind:", 5) ? "kind: parts\n" : "", cases[i].parts);
+		assert_int_equal(rig_board_load(rigtest_write(dir, "b.yaml", yaml), dir, &b, &err),
+				 RIG_ERR_PARSE);
+		if (!strstr(err.msg, cases[i].want))
+			fail_msg("case %zu: \"%s\" lacks \"%s\"", i, err.msg, cases[i].want);
+	}
+}
+
 static void command_line_spelling(void **state)
 {
 	char buf[64];
@@ -370,6 +471,8 @@ int main(void)
 	    cmocka_unit_test(workload_status_fails_the_sample),
 	    cmocka_unit_test(reboot_mid_run_fails_the_sample),
 	    cmocka_unit_test(missing_done_times_out),
+	    cmocka_unit_test(parts_board_from_yaml_gives_a_sample),
+	    cmocka_unit_test(parts_errors_name_file_line_and_field),
 	    cmocka_unit_test(command_line_spelling),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -43,6 +43,11 @@ static int compose(struct rig_board *b, const struct rig_cfg *cfg, const char *k
 	for (int r = 0; r < 4; r++) {
 		struct rig_cfg_node *old = legacy[r] ? rig_cfg_get(cfg, NULL, legacy[r]) : NULL;
 
+		if (secs[r] && !rig_cfg_is_map(secs[r]))
+			return rig_fail(err, RIG_ERR_PARSE,
+					"%s:%d: field '%s': expected a mapping with kind: ..., e.g. "
+					"%s: {kind: none}",
+					b->file, rig_cfg_line(secs[r]), role_keys[r], role_keys[r]);
 		if (secs[r] && old && old != secs[r])
 			return rig_fail(err, RIG_ERR_PARSE,
 					"%s:%d: field '%s': this board gives both '%s:' and '%s:' "

