@@ -1,7 +1,7 @@
 /*
  * rig-agent-ctl: a host-side command line for one agent session, for the
  * benchmark scripts (bench/agent_*.sh) and by-hand checks. It uses the same
- * client as the agent board (host/src/agent_client.c).
+ * client as the agent board (host/src/runners/agent_client.c).
  *
  *   rig-agent-ctl --key FILE (--tcp HOST:PORT | --unix PATH | --tty PATH[@BAUD])
  *                 [--timeout MS] COMMAND

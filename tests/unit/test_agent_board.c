@@ -1,5 +1,5 @@
 /*
- * The agent board backend (host/src/board_agent.c): board file errors name
+ * The agent board (host/src/runners/runner_agent.c and its parts): board file errors name
  * file, line and field; the repository's Pi board files load; ARMv6 skips;
  * key problems are refused before any connection; and a whole board cycle
  * (open, facts, prepare, run, close) against the x86_64 agent on loopback.

@@ -1,5 +1,5 @@
 /*
- * The real-board backend (board_serial.c, kind: serial): board-file
+ * Real serial boards (kind: serial = power dtr/command/touch1200 + flash command + link serial + runner mcu): board-file
  * checking, "not connected" as a skip, and whole samples against a model
  * device on a pty. The model is the device side of the real protocol: it
  * prints the ready line when reset (the board file's reset command sends it
