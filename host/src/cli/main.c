@@ -26,6 +26,7 @@ static const struct rig_cmd commands[] = {
     {"results", cmd_results, "show stored results with statistics"},
     {"export", cmd_export, "export results as json, csv or benchfmt (benchstat)"},
     {"wasm", cmd_wasm, "inspect and check WebAssembly modules"},
+    {"load", cmd_load, "put an HTTP/1.1 server under load (closed or constant-rate)"},
 };
 
 static void usage(FILE *f)

@@ -1,0 +1,840 @@
+/* The load generator's engine: see load.h and docs/load.md. */
+#include "load.h"
+
+#include <errno.h>
+#include <math.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+
+#include "http1.h"
+#include "util.h"
+
+#define SWEEP_NS 10000000LL	   /* timeouts and reconnects: every 10 ms */
+#define BACKOFF_MIN_NS 10000000LL  /* first retry after a failed connect */
+#define BACKOFF_MAX_NS 500000000LL /* and at most this far apart */
+#define START_DELAY_NS 10000000LL  /* threads connect before the schedule starts */
+#define TIMER_ID UINT32_MAX	   /* epoll data of the timerfd */
+#define READ_BUF 65536
+
+static const char *const errclass_names[RIG_LOAD_E_COUNT_] = {
+    [RIG_LOAD_E_CONNECT] = "connect", [RIG_LOAD_E_READ] = "read",     [RIG_LOAD_E_WRITE] = "write",
+    [RIG_LOAD_E_TIMEOUT] = "timeout", [RIG_LOAD_E_STATUS] = "status",
+};
+
+const char *rig_load_errclass_name(int c)
+{
+	return c >= 0 && c < RIG_LOAD_E_COUNT_ ? errclass_names[c] : "?";
+}
+
+struct target {
+	struct sockaddr_storage addr;
+	socklen_t addrlen;
+	char *req;
+	size_t req_len;
+};
+
+enum { C_CLOSED = 0, C_CONNECTING, C_OPEN };
+
+struct conn {
+	int fd, state;
+	int inflight, head;			/* ring of requests in flight */
+	int64_t sent_ns[RIG_LOAD_MAX_PIPELINE]; /* when write() was called */
+	int64_t due_ns[RIG_LOAD_MAX_PIPELINE];	/* the intended send time */
+	char *wbuf;				/* request bytes not yet written */
+	size_t wlen, woff;
+	int want_out, in_free, responded;
+	int64_t connect_ns, reconnect_at, backoff_ns;
+	struct rig_http1 p;
+};
+
+struct thread {
+	int id, cpu;
+	pthread_t th;
+	const struct rig_load_opts *o;
+	const struct target *tg;
+	struct conn *conns;
+	int n_conns, ep, tfd;
+	int64_t start_ns, warm_end_ns, end_ns, drain_end_ns, timeout_ns, armed_ns;
+	double period_ns, offset_ns; /* rate: request i is due at start + offset + i * period */
+	uint64_t next_idx;	     /* rate: the next request of the schedule to send */
+	uint64_t quota, sent_measured;
+	int started, stopping, total_inflight;
+	int reconnect_due; /* a connection was closed and may be re-opened now */
+	int *free_stack, n_free;
+	/* results */
+	struct rig_hist *lat, *unc;
+	uint64_t requests, in_window, errors[RIG_LOAD_E_COUNT_], backlog, reconnects, bytes;
+	uint64_t *per_sec;
+	size_t n_sec, cap_sec;
+	int64_t first_ns, last_ns, user_ns, sys_ns;
+	char msg[200]; /* a setup failure of this thread */
+};
+
+static int64_t due_of(const struct thread *t, uint64_t idx)
+{
+	return t->start_ns + (int64_t)(t->offset_ns + (double)idx * t->period_ns);
+}
+
+static int is_measured(const struct thread *t, int64_t t0)
+{
+	if (t0 < t->warm_end_ns)
+		return 0;
+	return t->o->requests > 0 || t0 < t->end_ns;
+}
+
+static void free_push(struct thread *t, int ci)
+{
+	struct conn *c = &t->conns[ci];
+
+	if (c->in_free || c->state != C_OPEN || c->inflight >= t->o->pipeline)
+		return;
+	c->in_free = 1;
+	t->free_stack[t->n_free++] = ci;
+}
+
+static void set_events(struct thread *t, int ci, int out)
+{
+	struct conn *c = &t->conns[ci];
+	struct epoll_event ev = {.events = EPOLLIN | (out ? EPOLLOUT : 0),
+				 .data.u32 = (uint32_t)ci};
+
+	if (c->want_out == out)
+		return;
+	c->want_out = out;
+	epoll_ctl(t->ep, EPOLL_CTL_MOD, c->fd, &ev);
+}
+
+static void conn_close(struct thread *t, int ci, int64_t retry_at)
+{
+	struct conn *c = &t->conns[ci];
+
+	if (c->fd >= 0)
+		close(c->fd);
+	c->fd = -1;
+	c->state = C_CLOSED;
+	t->total_inflight -= c->inflight;
+	c->inflight = c->head = 0;
+	c->wlen = c->woff = 0;
+	c->want_out = c->responded = 0;
+	c->reconnect_at = retry_at;
+	if (retry_at)
+		t->reconnect_due = 1;
+	/* in_free entries are dropped lazily by the dispatcher */
+}
+
+/* The connection failed: every measured request in flight on it is an error
+ * of that class; the connection is re-opened. */
+static void conn_fail(struct thread *t, int ci, int cls, int64_t now)
+{
+	struct conn *c = &t->conns[ci];
+
+	for (int k = 0; k < c->inflight; k++) {
+		int slot = (c->head + k) % RIG_LOAD_MAX_PIPELINE;
+		if (is_measured(t,
+				t->o->model == RIG_LOAD_RATE ? c->due_ns[slot] : c->sent_ns[slot]))
+			t->errors[cls]++;
+	}
+	conn_close(t, ci, now);
+}
+
+static void conn_open(struct thread *t, int ci, int64_t now)
+{
+	struct conn *c = &t->conns[ci];
+	struct epoll_event ev = {.events = EPOLLIN | EPOLLOUT, .data.u32 = (uint32_t)ci};
+	int one = 1, fd;
+
+	fd = socket(t->tg->addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		goto fail;
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	if (connect(fd, (const struct sockaddr *)&t->tg->addr, t->tg->addrlen) < 0 &&
+	    errno != EINPROGRESS) {
+		close(fd);
+		goto fail;
+	}
+	c->fd = fd;
+	c->state = C_CONNECTING;
+	c->connect_ns = now;
+	c->want_out = 1;
+	rig_http1_init(&c->p, 0);
+	if (epoll_ctl(t->ep, EPOLL_CTL_ADD, fd, &ev) < 0) {
+		close(fd);
+		c->fd = -1;
+		goto fail;
+	}
+	return;
+fail:
+	c->state = C_CLOSED;
+	if (now >= t->warm_end_ns && !t->stopping)
+		t->errors[RIG_LOAD_E_CONNECT]++;
+	c->backoff_ns = c->backoff_ns ? c->backoff_ns * 2 : BACKOFF_MIN_NS;
+	if (c->backoff_ns > BACKOFF_MAX_NS)
+		c->backoff_ns = BACKOFF_MAX_NS;
+	c->reconnect_at = now + c->backoff_ns;
+}
+
+static void connect_failed(struct thread *t, int ci, int64_t now)
+{
+	struct conn *c = &t->conns[ci];
+
+	conn_close(t, ci, 0);
+	if (now >= t->warm_end_ns && !t->stopping)
+		t->errors[RIG_LOAD_E_CONNECT]++;
+	c->backoff_ns = c->backoff_ns ? c->backoff_ns * 2 : BACKOFF_MIN_NS;
+	if (c->backoff_ns > BACKOFF_MAX_NS)
+		c->backoff_ns = BACKOFF_MAX_NS;
+	c->reconnect_at = now + c->backoff_ns;
+}
+
+/* Writes what is pending; 0, or -1 after failing the connection. */
+static int conn_flush(struct thread *t, int ci, int64_t now)
+{
+	struct conn *c = &t->conns[ci];
+
+	while (c->woff < c->wlen) {
+		ssize_t n = send(c->fd, c->wbuf + c->woff, c->wlen - c->woff, MSG_NOSIGNAL);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			set_events(t, ci, 1);
+			return 0;
+		}
+		if (n <= 0) {
+			conn_fail(t, ci, RIG_LOAD_E_WRITE, now);
+			return -1;
+		}
+		c->woff += (size_t)n;
+	}
+	c->wlen = c->woff = 0;
+	set_events(t, ci, 0);
+	return 0;
+}
+
+/* Queues one request on an open connection with room. */
+static void conn_queue(struct thread *t, int ci, int64_t due, int64_t now)
+{
+	struct conn *c = &t->conns[ci];
+	int slot = (c->head + c->inflight) % RIG_LOAD_MAX_PIPELINE;
+
+	memcpy(c->wbuf + c->wlen, t->tg->req, t->tg->req_len);
+	c->wlen += t->tg->req_len;
+	c->sent_ns[slot] = now;
+	c->due_ns[slot] = due;
+	c->inflight++;
+	t->total_inflight++;
+	if (is_measured(t, due)) {
+		t->sent_measured++;
+		if (!t->first_ns)
+			t->first_ns = due;
+	}
+}
+
+static int may_send(const struct thread *t)
+{
+	return !t->stopping && !(t->o->requests > 0 && t->sent_measured >= t->quota);
+}
+
+/* Closed model: keep the connection's pipeline full. */
+static void closed_fill(struct thread *t, int ci, int64_t now)
+{
+	struct conn *c = &t->conns[ci];
+	int queued = 0;
+
+	if (now < t->start_ns)
+		return; /* the connections open first; the run starts for all at once */
+	while (c->state == C_OPEN && c->inflight < t->o->pipeline && may_send(t)) {
+		conn_queue(t, ci, now, now);
+		queued = 1;
+	}
+	if (queued)
+		conn_flush(t, ci, now);
+}
+
+/* Rate model: every request due by now goes to an idle connection. */
+static void rate_dispatch(struct thread *t, int64_t now)
+{
+	while (may_send(t)) {
+		int64_t due = due_of(t, t->next_idx);
+		int ci;
+
+		if (due > now)
+			break;
+		if (t->o->requests == 0 && due >= t->end_ns)
+			break;
+		if (!t->n_free)
+			break; /* all connections busy: the request waits, its clock runs */
+		ci = t->free_stack[t->n_free - 1];
+		if (t->conns[ci].state != C_OPEN || t->conns[ci].inflight >= t->o->pipeline) {
+			t->conns[ci].in_free = 0;
+			t->n_free--;
+			continue;
+		}
+		conn_queue(t, ci, due, now);
+		t->next_idx++;
+		if (t->conns[ci].inflight >= t->o->pipeline) {
+			t->conns[ci].in_free = 0;
+			t->n_free--;
+		}
+		if (conn_flush(t, ci, now) < 0)
+			continue;
+	}
+}
+
+static void add_per_sec(struct thread *t, int64_t now)
+{
+	size_t s;
+
+	if (now < t->warm_end_ns)
+		return;
+	s = (size_t)((now - t->warm_end_ns) / 1000000000LL);
+	if (t->o->requests == 0 && s >= t->n_sec)
+		return; /* the last, partial second is not part of the series */
+	if (s >= t->cap_sec) {
+		size_t cap = t->cap_sec ? t->cap_sec * 2 : 64;
+		while (cap <= s)
+			cap *= 2;
+		t->per_sec = rig_xrealloc(t->per_sec, cap * sizeof(*t->per_sec));
+		memset(t->per_sec + t->cap_sec, 0, (cap - t->cap_sec) * sizeof(*t->per_sec));
+		t->cap_sec = cap;
+	}
+	t->per_sec[s]++;
+	if (t->o->requests > 0 && s + 1 > t->n_sec)
+		t->n_sec = s + 1;
+}
+
+/* One response completed on the connection. */
+static void complete_one(struct thread *t, int ci, int64_t now)
+{
+	struct conn *c = &t->conns[ci];
+	int slot = c->head;
+	int64_t due = c->due_ns[slot], sent = c->sent_ns[slot];
+
+	c->head = (c->head + 1) % RIG_LOAD_MAX_PIPELINE;
+	c->inflight--;
+	t->total_inflight--;
+	c->responded = 1;
+	c->backoff_ns = 0;
+	if (!is_measured(t, due))
+		return;
+	t->requests++;
+	rig_hist_record(t->lat, now - due);
+	rig_hist_record(t->unc, now - sent);
+	if (c->p.status >= 400)
+		t->errors[RIG_LOAD_E_STATUS]++;
+	if (t->o->requests > 0 || now < t->end_ns) {
+		t->in_window++;
+		add_per_sec(t, now);
+	}
+	if (now > t->last_ns)
+		t->last_ns = now;
+}
+
+static void on_readable(struct thread *t, int ci, char *buf)
+{
+	struct conn *c = &t->conns[ci];
+
+	for (;;) {
+		ssize_t n = read(c->fd, buf, READ_BUF);
+		int64_t now = rig_now_ns();
+		size_t pos = 0;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return;
+		if (n < 0) {
+			conn_fail(t, ci, RIG_LOAD_E_READ, now);
+			return;
+		}
+		if (n == 0) {
+			int rc = rig_http1_eof(&c->p);
+			if (rc == RIG_HTTP1_DONE && c->inflight)
+				complete_one(t, ci, now);
+			if (c->inflight || rc < 0)
+				conn_fail(t, ci, RIG_LOAD_E_READ, now);
+			else
+				conn_close(t, ci, now);
+			t->reconnects++;
+			return;
+		}
+		t->bytes += (uint64_t)n;
+		while (pos < (size_t)n) {
+			size_t used = 0;
+			int rc = rig_http1_feed(&c->p, buf + pos, (size_t)n - pos, &used);
+			pos += used;
+			if (rc < 0 || (rc == RIG_HTTP1_DONE && !c->inflight)) {
+				/* malformed, or a response nobody asked for */
+				conn_fail(t, ci, RIG_LOAD_E_READ, now);
+				t->reconnects++;
+				return;
+			}
+			if (rc != RIG_HTTP1_DONE)
+				break;
+			complete_one(t, ci, now);
+			if (!c->p.keep_alive) {
+				if (c->inflight)
+					conn_fail(t, ci, RIG_LOAD_E_READ, now);
+				else
+					conn_close(t, ci, now);
+				t->reconnects++;
+				return;
+			}
+		}
+		if (t->o->model == RIG_LOAD_CLOSED)
+			closed_fill(t, ci, now);
+		else
+			free_push(t, ci);
+		if (n < READ_BUF)
+			return;
+	}
+}
+
+static void on_writable(struct thread *t, int ci, int64_t now)
+{
+	struct conn *c = &t->conns[ci];
+
+	if (c->state == C_CONNECTING) {
+		int e = 0;
+		socklen_t el = sizeof(e);
+		if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &e, &el) < 0 || e) {
+			connect_failed(t, ci, now);
+			return;
+		}
+		c->state = C_OPEN;
+		set_events(t, ci, 0);
+		if (t->o->model == RIG_LOAD_CLOSED)
+			closed_fill(t, ci, now);
+		else
+			free_push(t, ci);
+		return;
+	}
+	conn_flush(t, ci, now);
+}
+
+/* Timeouts, connect deadlines, reconnects. */
+static void sweep(struct thread *t, int64_t now)
+{
+	for (int ci = 0; ci < t->n_conns; ci++) {
+		struct conn *c = &t->conns[ci];
+
+		if (c->state == C_OPEN && c->inflight &&
+		    now - c->sent_ns[c->head] >= t->timeout_ns) {
+			conn_fail(t, ci, RIG_LOAD_E_TIMEOUT, now);
+			t->reconnects++;
+		} else if (c->state == C_CONNECTING && now - c->connect_ns >= t->timeout_ns) {
+			connect_failed(t, ci, now);
+		}
+		if (c->state == C_CLOSED && !t->stopping && now >= c->reconnect_at)
+			conn_open(t, ci, now);
+	}
+}
+
+static void begin_stop(struct thread *t, int64_t now)
+{
+	t->stopping = 1;
+	t->drain_end_ns = now + t->timeout_ns;
+	if (t->o->model == RIG_LOAD_RATE && t->o->requests == 0) {
+		/* due inside the window but never sent: the server fell behind */
+		for (uint64_t i = t->next_idx; due_of(t, i) < t->end_ns && due_of(t, i) <= now; i++)
+			if (due_of(t, i) >= t->warm_end_ns)
+				t->backlog++;
+	}
+}
+
+static void arm_timer(struct thread *t, int64_t now)
+{
+	int64_t want = 0;
+	struct itimerspec its = {0};
+
+	if (t->o->model == RIG_LOAD_RATE && may_send(t)) {
+		int64_t due = due_of(t, t->next_idx);
+		if (due > now)
+			want = due;
+		/* due already and no free connection: a response will wake us */
+	}
+	if (want == t->armed_ns)
+		return;
+	t->armed_ns = want;
+	its.it_value.tv_sec = want / 1000000000LL;
+	its.it_value.tv_nsec = want % 1000000000LL;
+	timerfd_settime(t->tfd, TFD_TIMER_ABSTIME, &its, NULL);
+}
+
+static void *thread_main(void *arg)
+{
+	struct thread *t = arg;
+	struct epoll_event evs[256];
+	char *buf = rig_xmalloc(READ_BUF);
+	int64_t last_sweep = 0;
+	struct rusage ru;
+
+	/* the default 50 us timer slack would delay every scheduled send */
+	prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
+	if (t->cpu >= 0) {
+		cpu_set_t set;
+		CPU_ZERO(&set);
+		CPU_SET(t->cpu, &set);
+		pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+	}
+	for (int ci = 0; ci < t->n_conns; ci++)
+		conn_open(t, ci, rig_now_ns());
+	for (;;) {
+		int64_t now = rig_now_ns();
+		int wait_ms, n;
+
+		if (!t->started && now >= t->start_ns) {
+			t->started = 1;
+			if (t->o->model == RIG_LOAD_CLOSED)
+				for (int ci = 0; ci < t->n_conns; ci++)
+					closed_fill(t, ci, now);
+		}
+		if (t->o->model == RIG_LOAD_RATE && t->started && !t->stopping)
+			rate_dispatch(t, now);
+		if (!t->stopping &&
+		    ((t->o->stop && *t->o->stop) || (t->o->requests == 0 && now >= t->end_ns) ||
+		     (t->o->requests > 0 && t->sent_measured >= t->quota)))
+			begin_stop(t, now);
+		if (t->stopping && (t->total_inflight == 0 || now >= t->drain_end_ns ||
+				    (t->o->stop && *t->o->stop)))
+			break;
+		if (now - last_sweep >= SWEEP_NS) {
+			sweep(t, now);
+			last_sweep = now;
+		}
+		arm_timer(t, now);
+		wait_ms = (int)(SWEEP_NS / 1000000);
+		if (!t->started)
+			wait_ms = (int)((t->start_ns - now) / 1000000) + 1;
+		else if (!t->stopping && t->o->requests == 0 && t->end_ns - now < SWEEP_NS)
+			wait_ms = (int)((t->end_ns - now) / 1000000) + 1;
+		n = epoll_wait(t->ep, evs, 256, wait_ms);
+		now = rig_now_ns();
+		for (int i = 0; i < n; i++) {
+			uint32_t ci = evs[i].data.u32;
+			if (ci == TIMER_ID) {
+				uint64_t ticks;
+				if (read(t->tfd, &ticks, sizeof(ticks)) < 0)
+					(void)0;
+				t->armed_ns = 0;
+				continue;
+			}
+			if (t->conns[ci].fd < 0)
+				continue;
+			if (evs[i].events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) {
+				if (t->conns[ci].state == C_CONNECTING ||
+				    (evs[i].events & EPOLLOUT))
+					on_writable(t, (int)ci, now);
+			}
+			if (t->conns[ci].fd >= 0 && t->conns[ci].state == C_OPEN &&
+			    (evs[i].events & (EPOLLIN | EPOLLERR | EPOLLHUP)))
+				on_readable(t, (int)ci, buf);
+		}
+		/* re-open closed connections after the batch, so no event of
+		 * the batch can refer to a new socket on the same slot */
+		if (t->reconnect_due && !t->stopping) {
+			t->reconnect_due = 0;
+			for (int ci = 0; ci < t->n_conns; ci++)
+				if (t->conns[ci].state == C_CLOSED && t->conns[ci].reconnect_at &&
+				    t->conns[ci].reconnect_at <= now)
+					conn_open(t, ci, now);
+		}
+	}
+	/* what is still in flight at the end of the drain waited timeout_ms */
+	for (int ci = 0; ci < t->n_conns; ci++) {
+		if (t->conns[ci].inflight)
+			conn_fail(t, ci, RIG_LOAD_E_TIMEOUT, rig_now_ns());
+		else
+			conn_close(t, ci, 0);
+	}
+	if (getrusage(RUSAGE_THREAD, &ru) == 0) {
+		t->user_ns = (int64_t)ru.ru_utime.tv_sec * 1000000000 + ru.ru_utime.tv_usec * 1000;
+		t->sys_ns = (int64_t)ru.ru_stime.tv_sec * 1000000000 + ru.ru_stime.tv_usec * 1000;
+	}
+	free(buf);
+	return NULL;
+}
+
+/* http://host[:port][/path] */
+static int parse_url(const char *url, char *host, size_t hcap, char *port, size_t pcap,
+		     const char **path, struct rig_error *err)
+{
+	const char *p, *hs, *he, *ps = NULL;
+
+	if (!url || strncmp(url, "http://", 7) != 0)
+		return rig_fail(err, RIG_ERR_INVALID,
+				"URL '%s': expected http://HOST[:PORT][/PATH] (https is not "
+				"supported)",
+				url ? url : "");
+	hs = url + 7;
+	if (*hs == '[') {
+		he = strchr(hs, ']');
+		if (!he)
+			return rig_fail(err, RIG_ERR_INVALID, "URL '%s': unclosed '[' in the host",
+					url);
+		p = he + 1;
+		hs++;
+	} else {
+		he = hs + strcspn(hs, ":/?");
+		p = he;
+	}
+	if (he == hs || (size_t)(he - hs) >= hcap)
+		return rig_fail(err, RIG_ERR_INVALID, "URL '%s': no host, or a host too long", url);
+	memcpy(host, hs, (size_t)(he - hs));
+	host[he - hs] = '\0';
+	if (*p == ':') {
+		ps = ++p;
+		p += strspn(p, "0123456789");
+		if (p == ps || (size_t)(p - ps) >= pcap || atoi(ps) < 1 || atoi(ps) > 65535)
+			return rig_fail(err, RIG_ERR_INVALID,
+					"URL '%s': the port must be a number from 1 to 65535", url);
+		memcpy(port, ps, (size_t)(p - ps));
+		port[p - ps] = '\0';
+	} else {
+		snprintf(port, pcap, "80");
+	}
+	if (*p && *p != '/' && *p != '?')
+		return rig_fail(err, RIG_ERR_INVALID, "URL '%s': unexpected '%c' after the host",
+				url, *p);
+	*path = *p ? p : "/";
+	for (const char *q = *path; *q; q++)
+		if ((unsigned char)*q <= ' ' || *q == 0x7f)
+			return rig_fail(err, RIG_ERR_INVALID,
+					"URL '%s': the path has a space or control character", url);
+	return 0;
+}
+
+static int make_target(const char *url, struct target *tg, struct rig_error *err)
+{
+	char host[256], port[8];
+	const char *path;
+	struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *ai = NULL;
+	struct rig_buf b = {0};
+	int rc;
+
+	if ((rc = parse_url(url, host, sizeof(host), port, sizeof(port), &path, err)))
+		return rc;
+	if ((rc = getaddrinfo(host, port, &hints, &ai)) || !ai)
+		return rig_fail(err, RIG_ERR_NOT_FOUND, "URL '%s': cannot resolve '%s': %s", url,
+				host, gai_strerror(rc));
+	memcpy(&tg->addr, ai->ai_addr, ai->ai_addrlen);
+	tg->addrlen = ai->ai_addrlen;
+	freeaddrinfo(ai);
+	rig_buf_appendf(&b, "GET %s HTTP/1.1\r\nHost: %s%s%s%s%s\r\nUser-Agent: rig-load\r\n\r\n",
+			path, strchr(host, ':') ? "[" : "", host, strchr(host, ':') ? "]" : "",
+			strcmp(port, "80") ? ":" : "", strcmp(port, "80") ? port : "");
+	tg->req = b.data;
+	tg->req_len = b.len;
+	return 0;
+}
+
+static int check_opts(const struct rig_load_opts *o, struct rig_error *err)
+{
+	if (o->connections < 1 || o->connections > 100000)
+		return rig_fail(err, RIG_ERR_INVALID, "connections: expected 1..100000, got %d",
+				o->connections);
+	if (o->threads < 1 || o->threads > 1024)
+		return rig_fail(err, RIG_ERR_INVALID, "threads: expected 1..1024, got %d",
+				o->threads);
+	if (o->pipeline < 1 || o->pipeline > RIG_LOAD_MAX_PIPELINE)
+		return rig_fail(err, RIG_ERR_INVALID, "pipeline: expected 1..%d, got %d",
+				RIG_LOAD_MAX_PIPELINE, o->pipeline);
+	if (o->requests <= 0 && o->duration_ms <= 0)
+		return rig_fail(err, RIG_ERR_INVALID,
+				"a duration or a request count is needed (got neither)");
+	if (o->model == RIG_LOAD_RATE && !(o->rate > 0 && o->rate <= 1e8))
+		return rig_fail(err, RIG_ERR_INVALID, "rate: expected 0 < rate <= 1e8, got %g",
+				o->rate);
+	if (o->warmup_ms < 0 || o->timeout_ms < 0)
+		return rig_fail(err, RIG_ERR_INVALID, "warm-up and timeout must not be negative");
+	return 0;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static void series_stats(struct rig_load_result *r)
+{
+	double mean = 0, var = 0;
+	uint64_t *tmp;
+
+	r->qps_median = r->qps_cv = 0;
+	if (r->n_sec < 1)
+		return;
+	tmp = rig_xmalloc(r->n_sec * sizeof(*tmp));
+	memcpy(tmp, r->per_sec, r->n_sec * sizeof(*tmp));
+	qsort(tmp, r->n_sec, sizeof(*tmp), cmp_u64);
+	r->qps_median = r->n_sec % 2
+			    ? (double)tmp[r->n_sec / 2]
+			    : ((double)tmp[r->n_sec / 2 - 1] + (double)tmp[r->n_sec / 2]) / 2;
+	free(tmp);
+	if (r->n_sec < 2)
+		return;
+	for (size_t i = 0; i < r->n_sec; i++)
+		mean += (double)r->per_sec[i];
+	mean /= (double)r->n_sec;
+	for (size_t i = 0; i < r->n_sec; i++)
+		var += ((double)r->per_sec[i] - mean) * ((double)r->per_sec[i] - mean);
+	var /= (double)(r->n_sec - 1);
+	r->qps_cv = mean > 0 ? sqrt(var) / mean : 0;
+}
+
+static void merge_thread(struct rig_load_result *r, const struct thread *t)
+{
+	rig_hist_merge(r->latency, t->lat);
+	rig_hist_merge(r->uncorrected, t->unc);
+	r->requests += t->requests;
+	r->in_window += t->in_window;
+	for (int k = 0; k < RIG_LOAD_E_COUNT_; k++)
+		r->errors[k] += t->errors[k];
+	r->backlog += t->backlog;
+	r->reconnects += t->reconnects;
+	r->bytes_read += t->bytes;
+	r->cpu_user_ns += t->user_ns;
+	r->cpu_sys_ns += t->sys_ns;
+	if (t->n_sec > r->n_sec) {
+		r->per_sec = rig_xrealloc(r->per_sec, t->n_sec * sizeof(*r->per_sec));
+		memset(r->per_sec + r->n_sec, 0, (t->n_sec - r->n_sec) * sizeof(*r->per_sec));
+		r->n_sec = t->n_sec;
+	}
+	for (size_t s = 0; s < t->n_sec && s < t->cap_sec; s++)
+		r->per_sec[s] += t->per_sec[s];
+}
+
+int rig_load_run(const struct rig_load_opts *o, struct rig_load_result *r, struct rig_error *err)
+{
+	struct target tg = {0};
+	struct thread *th;
+	int nt, rc, started = 0;
+	int64_t start, first = 0, last = 0;
+	struct rig_load_opts oo = *o;
+
+	memset(r, 0, sizeof(*r));
+	if (!oo.timeout_ms)
+		oo.timeout_ms = 2000;
+	if ((rc = check_opts(&oo, err)) || (rc = make_target(oo.url, &tg, err)))
+		return rc;
+	nt = oo.threads < oo.connections ? oo.threads : oo.connections;
+	if (oo.model == RIG_LOAD_RATE && (double)nt > ceil(oo.rate))
+		nt = (int)ceil(oo.rate); /* never a thread with a rate below 1/s (wrk2 #147) */
+	if (oo.requests > 0 && nt > oo.requests)
+		nt = (int)oo.requests;
+	r->model = oo.model;
+	r->latency = rig_hist_new();
+	r->uncorrected = rig_hist_new();
+	r->threads_used = nt;
+	r->connections_used = oo.connections;
+	r->target_rate = oo.model == RIG_LOAD_RATE ? oo.rate : 0;
+	th = rig_xcalloc((size_t)nt, sizeof(*th));
+	start = rig_now_ns() + START_DELAY_NS;
+	for (int i = 0; i < nt; i++) {
+		struct thread *t = &th[i];
+		t->id = i;
+		t->o = &oo;
+		t->tg = &tg;
+		t->cpu = oo.cpus && oo.n_cpus ? oo.cpus[(size_t)i % oo.n_cpus] : -1;
+		t->n_conns = oo.connections / nt + (i < oo.connections % nt);
+		t->conns = rig_xcalloc((size_t)t->n_conns, sizeof(*t->conns));
+		for (int k = 0; k < t->n_conns; k++) {
+			t->conns[k].fd = -1;
+			t->conns[k].wbuf = rig_xmalloc(tg.req_len * (size_t)oo.pipeline);
+		}
+		t->free_stack = rig_xcalloc((size_t)t->n_conns, sizeof(int));
+		t->start_ns = start;
+		t->warm_end_ns = start + oo.warmup_ms * 1000000;
+		t->end_ns = oo.requests > 0 ? INT64_MAX : t->warm_end_ns + oo.duration_ms * 1000000;
+		t->timeout_ns = oo.timeout_ms * 1000000;
+		t->n_sec = oo.requests > 0 ? 0 : (size_t)(oo.duration_ms / 1000);
+		if (oo.model == RIG_LOAD_RATE) {
+			t->period_ns = (double)nt * 1e9 / oo.rate;
+			t->offset_ns = (double)i * 1e9 / oo.rate;
+		}
+		if (oo.requests > 0)
+			t->quota = (uint64_t)(oo.requests / nt + (i < oo.requests % nt));
+		t->lat = rig_hist_new();
+		t->unc = rig_hist_new();
+		t->ep = epoll_create1(EPOLL_CLOEXEC);
+		t->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+		if (t->ep < 0 || t->tfd < 0) {
+			rc = rig_fail(err, RIG_ERR_IO, "epoll/timerfd: %s", strerror(errno));
+			goto out;
+		}
+		{
+			struct epoll_event ev = {.events = EPOLLIN, .data.u32 = TIMER_ID};
+			epoll_ctl(t->ep, EPOLL_CTL_ADD, t->tfd, &ev);
+		}
+	}
+	for (int i = 0; i < nt; i++) {
+		if ((rc = pthread_create(&th[i].th, NULL, thread_main, &th[i]))) {
+			rc = rig_fail(err, RIG_ERR_IO, "cannot start load thread %d: %s", i,
+				      strerror(rc));
+			break;
+		}
+		started++;
+	}
+	for (int i = 0; i < started; i++)
+		pthread_join(th[i].th, NULL);
+	if (started == nt)
+		rc = 0;
+	for (int i = 0; i < started; i++) {
+		merge_thread(r, &th[i]);
+		if (th[i].first_ns && (!first || th[i].first_ns < first))
+			first = th[i].first_ns;
+		if (th[i].last_ns > last)
+			last = th[i].last_ns;
+	}
+	if (oo.requests > 0)
+		r->window_s = last > first ? (double)(last - first) / 1e9 : 0;
+	else
+		r->window_s = (double)oo.duration_ms / 1000.0;
+	r->qps = r->window_s > 0 ? (double)r->in_window / r->window_s : 0;
+	series_stats(r);
+out:
+	for (int i = 0; i < nt; i++) {
+		for (int k = 0; k < th[i].n_conns; k++)
+			free(th[i].conns[k].wbuf);
+		free(th[i].conns);
+		free(th[i].free_stack);
+		free(th[i].per_sec);
+		rig_hist_free(th[i].lat);
+		rig_hist_free(th[i].unc);
+		if (th[i].ep > 0)
+			close(th[i].ep);
+		if (th[i].tfd > 0)
+			close(th[i].tfd);
+	}
+	free(th);
+	free(tg.req);
+	return rc;
+}
+
+void rig_load_result_free(struct rig_load_result *r)
+{
+	rig_hist_free(r->latency);
+	rig_hist_free(r->uncorrected);
+	free(r->per_sec);
+	memset(r, 0, sizeof(*r));
+}
+
+uint64_t rig_load_errors_total(const struct rig_load_result *r)
+{
+	uint64_t n = 0;
+
+	for (int k = 0; k < RIG_LOAD_E_COUNT_; k++)
+		n += r->errors[k];
+	return n;
+}
