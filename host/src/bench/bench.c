@@ -205,7 +205,10 @@ static long long iterations_for(struct bench *bn, const struct rig_board *b, con
 	return rig_board_iterations(b, wl);
 }
 
-static int run_job(struct bench *bn, struct job *j, int64_t env_id, struct rig_error *err)
+/* One cell: its run (new, or resumed under the same plan: *run_id, else
+ * left at 0), then its samples. */
+static int measure_job(struct bench *bn, struct job *j, int64_t env_id, int64_t *run_idp,
+		       struct rig_error *err)
 {
 	struct rig_board *b = j->board;
 	long long n = bn->o->samples >= 0 ? bn->o->samples : b->samples;
@@ -215,12 +218,13 @@ static int run_job(struct bench *bn, struct job *j, int64_t env_id, struct rig_e
 	    .build_id = j->build_id,
 	    .workload = j->workload,
 	    .iterations = iterations_for(bn, b, j->workload),
+	    .timeout_ms = bn->o->timeout_ms > 0 ? bn->o->timeout_ms : b->timeout_ms,
 	};
 	struct rig_run_req req = {
 	    .art = &j->art,
 	    .workload = j->workload,
 	    .iterations = key.iterations,
-	    .timeout_ms = bn->o->timeout_ms > 0 ? bn->o->timeout_ms : b->timeout_ms,
+	    .timeout_ms = key.timeout_ms,
 	};
 	int64_t run_id;
 	int have, rc;
@@ -229,6 +233,7 @@ static int run_job(struct bench *bn, struct job *j, int64_t env_id, struct rig_e
 	if ((rc = rig_store_begin_run(bn->store, &key, env_id, (int)n, (int)warm, b->emulated,
 				      bn->o->resume, &run_id, &have, err)))
 		return rc;
+	*run_idp = run_id;
 	if (have >= n) {
 		bn->done_samples += (int)n;
 		return 0;
@@ -301,6 +306,18 @@ static int run_job(struct bench *bn, struct job *j, int64_t env_id, struct rig_e
 		bn->done_samples++;
 	}
 	return 0;
+}
+
+/* measure_job, then the run is given up whatever happened, so another
+ * bench may complete it. */
+static int run_job(struct bench *bn, struct job *j, int64_t env_id, struct rig_error *err)
+{
+	int64_t run_id = 0;
+	int rc = measure_job(bn, j, env_id, &run_id, err);
+
+	if (run_id > 0)
+		rig_store_end_run(bn->store, run_id, NULL);
+	return rc;
 }
 
 static void on_signal(int sig) { interrupted = 1; }

@@ -210,6 +210,16 @@ int rig_ctx_open_store(struct rig_ctx *ctx, struct rig_store **out, struct rig_e
 	return rig_store_open(path, out, err);
 }
 
+int rig_ctx_open_store_read(struct rig_ctx *ctx, struct rig_store **out, struct rig_error *err)
+{
+	char path[1200];
+
+	if (ctx->db_path)
+		return rig_store_open_read(ctx->db_path, out, err);
+	snprintf(path, sizeof(path), "%s/rig.db", ctx->state_dir);
+	return rig_store_open_read(path, out, err);
+}
+
 int rig_ctx_load_toolchains(struct rig_ctx *ctx, struct rig_toolchains **out, struct rig_error *err)
 {
 	char path[1200];

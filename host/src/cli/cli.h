@@ -66,6 +66,9 @@ int rig_ctx_check_boards(const struct rig_ctx *ctx, const char *option,
 
 /* Opens the store and loads toolchains for commands that need them. */
 int rig_ctx_open_store(struct rig_ctx *ctx, struct rig_store **out, struct rig_error *err);
+/* Opens the store for reading only (results, export): works on a read-only
+ * file or directory and creates nothing. */
+int rig_ctx_open_store_read(struct rig_ctx *ctx, struct rig_store **out, struct rig_error *err);
 int rig_ctx_load_toolchains(struct rig_ctx *ctx, struct rig_toolchains **out,
 			    struct rig_error *err);
 

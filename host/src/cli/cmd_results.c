@@ -4,9 +4,36 @@
 
 #include "cli.h"
 #include "log.h"
+#include "names.h"
 #include "results.h"
 #include "store.h"
 #include "toolchain.h"
+
+/* A filter or --baseline that names nothing stored is an error listing
+ * what is stored, not an empty table. */
+static int check_filters(struct rig_store *store, const struct rig_strv *boards,
+			 const struct rig_strv *workloads, const struct rig_strv *profiles,
+			 const char *baseline, struct rig_error *err)
+{
+	static const char *const what[] = {"board", "workload", "profile"};
+	static const char *const option[] = {"--boards", "--workloads", "--profiles"};
+	const struct rig_strv *lists[] = {boards, workloads, profiles};
+	int rc = 0;
+
+	for (size_t i = 0; i < 3 && !rc; i++) {
+		struct rig_strv known = {0};
+
+		if (!lists[i]->n && !(i == 2 && baseline))
+			continue;
+		if (!(rc = rig_store_names(store, what[i], &known, err)) && lists[i]->n)
+			rc = rig_names_check_list(option[i], what[i], lists[i], 1, &known, err);
+		if (!rc && i == 2 && baseline)
+			rc = rig_names_known("option --baseline", "profile with results", baseline,
+					     &known, err);
+		rig_strv_free(&known);
+	}
+	return rc;
+}
 
 static int results_cmd(int argc, char **argv, struct rig_ctx *ctx, int is_export)
 {
@@ -15,7 +42,7 @@ static int results_cmd(int argc, char **argv, struct rig_ctx *ctx, int is_export
 	struct rig_toolchains *tcs = NULL;
 	struct rig_error err = {0};
 	const char *baseline = NULL, *format = is_export ? "json" : "table", *out = NULL;
-	int rc, code = 0;
+	int rc, code = 0, user_baseline = 0;
 	FILE *f = stdout;
 	const struct rig_opt opts[] = {
 	    {'b', "boards", RIG_OPT_LIST, &boards, "LIST", "only these boards"},
@@ -40,11 +67,22 @@ static int results_cmd(int argc, char **argv, struct rig_ctx *ctx, int is_export
 		code = 2;
 		goto done;
 	}
+	user_baseline = baseline != NULL;
 	if (!baseline && rig_ctx_load_toolchains(ctx, &tcs, &err) == 0)
 		baseline = rig_profile_baseline(tcs);
-	if ((rc = rig_ctx_open_store(ctx, &store, &err))) {
+	if ((rc = rig_ctx_open_store_read(ctx, &store, &err))) {
+		if (rc == RIG_ERR_NOT_FOUND) { /* as for an empty store */
+			rig_info("no results stored yet (run rig bench)");
+			goto done;
+		}
 		rig_err("%s", err.msg);
 		code = 1;
+		goto done;
+	}
+	if ((rc = check_filters(store, &boards, &workloads, &profiles,
+				user_baseline ? baseline : NULL, &err))) {
+		rig_err("%s", err.msg);
+		code = 2;
 		goto done;
 	}
 	if (out && !(f = fopen(out, "w"))) {

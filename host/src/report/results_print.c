@@ -490,7 +490,10 @@ int rig_results_print(struct rig_store *store, const struct rig_results_opts *o,
 		rc = print_benchfmt(&res, f, err);
 	else {
 		rc = print_table(&res, f, o->is_tty);
-		if (!res.n)
+		if (!res.n && ((o->boards && o->boards->n) || (o->workloads && o->workloads->n) ||
+			       (o->profiles && o->profiles->n)))
+			fprintf(stderr, "rig: no stored results match these filters together\n");
+		else if (!res.n)
 			fprintf(stderr, "rig: no results stored yet (run rig bench)\n");
 		if (o->skips_since) {
 			struct skip_ctx sc = {.o = o, .res = &res};
