@@ -5,7 +5,7 @@ set -euo pipefail
 
 PKGS=(
   build-essential cmake pkg-config git ca-certificates clang-format
-  libsqlite3-dev sqlite3 libelf-dev libfyaml-dev libsodium-dev
+  libsqlite3-dev sqlite3 libelf-dev libfyaml-dev libsodium-dev libjansson-dev
   libserialport-dev libusb-1.0-0-dev libcmocka-dev
   gccgo gccgo-aarch64-linux-gnu gccgo-arm-linux-gnueabihf
   gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf

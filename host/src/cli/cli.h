@@ -82,5 +82,6 @@ int cmd_export(int argc, char **argv, struct rig_ctx *ctx);
 int cmd_boards(int argc, char **argv, struct rig_ctx *ctx);
 int cmd_wasm(int argc, char **argv, struct rig_ctx *ctx);
 int cmd_load(int argc, char **argv, struct rig_ctx *ctx);
+int cmd_wasi_test(int argc, char **argv, struct rig_ctx *ctx);
 
 #endif

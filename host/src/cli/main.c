@@ -27,6 +27,7 @@ static const struct rig_cmd commands[] = {
     {"export", cmd_export, "export results as json, csv or benchfmt (benchstat)"},
     {"wasm", cmd_wasm, "inspect and check WebAssembly modules"},
     {"load", cmd_load, "put an HTTP/1.1 server under load (closed or constant-rate)"},
+    {"wasi-test", cmd_wasi_test, "run the WASI test suite (or a module) on WASI boards"},
 };
 
 static void usage(FILE *f)
@@ -35,7 +36,7 @@ static void usage(FILE *f)
 		   "           [--toolchains-file FILE] [-v|-q] COMMAND [ARGS]\n\n"
 		   "commands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "\n`rig COMMAND --help` shows a command's options.\n"
 		   "Environment: RIG_DEBUG=0..4 sets the log level.\n");
 }

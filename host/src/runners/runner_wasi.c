@@ -45,6 +45,7 @@
 #include "board.h"
 #include "log.h"
 #include "measure.h"
+#include "wasi_cmdline.h"
 #include "wasi_runtime.h"
 #include "wasm_module.h"
 #include "wasm_profile.h"
@@ -349,26 +350,27 @@ static int wasi_prepare(struct rig_board *b, const struct rig_artifact *a, struc
 }
 
 /* The runtime's command line: the same module arguments, environment and
- * preopened directory whatever the runtime spells them as. */
-static void build_argv(struct wasi_priv *wp, const char *module, const char *iters,
-		       const char *metrics, struct rig_strv *av)
+ * preopened directories whatever the runtime spells them as. metrics: where
+ * the Node driver writes its timings, or NULL. */
+static void build_argv(struct wasi_priv *wp, const struct rig_wasi_call *c, const char *metrics,
+		       struct rig_strv *av)
 {
-	int pre = wp->preopen;
-
 	rig_strv_push(av, wp->exe);
 	switch (wp->rt) {
 	case RT_NODE:
 		rig_strv_push(av, "--no-warnings");
 		rig_strv_push(av, wp->driver);
-		rig_strv_push(av, "--metrics");
-		rig_strv_push(av, metrics);
-		if (pre) {
-			rig_strv_push(av, "--dir");
-			rig_strv_pushf(av, "%s:%s", wp->preopen_dir, wp->guest_dir);
+		if (metrics) {
+			rig_strv_push(av, "--metrics");
+			rig_strv_push(av, metrics);
 		}
-		for (size_t i = 0; i < wp->env.n; i++) {
+		for (size_t i = 0; i < c->n_dirs; i++) {
+			rig_strv_push(av, "--dir");
+			rig_strv_pushf(av, "%s:%s", c->dirs[i].host, c->dirs[i].guest);
+		}
+		for (size_t i = 0; i < c->n_env; i++) {
 			rig_strv_push(av, "--env");
-			rig_strv_push(av, wp->env.v[i]);
+			rig_strv_push(av, c->env[i]);
 		}
 		if (wp->needs_gojs) {
 			rig_strv_push(av, "--wasm-exec");
@@ -384,58 +386,92 @@ static void build_argv(struct wasi_priv *wp, const char *module, const char *ite
 			rig_strv_push(av, "-C");
 			rig_strv_push(av, "cache=n");
 		}
-		if (pre) {
+		for (size_t i = 0; i < c->n_dirs; i++) {
 			rig_strv_push(av, "--dir");
-			rig_strv_pushf(av, "%s::%s", wp->preopen_dir, wp->guest_dir);
+			rig_strv_pushf(av, "%s::%s", c->dirs[i].host, c->dirs[i].guest);
 		}
-		for (size_t i = 0; i < wp->env.n; i++) {
+		for (size_t i = 0; i < c->n_env; i++) {
 			rig_strv_push(av, "--env");
-			rig_strv_push(av, wp->env.v[i]);
+			rig_strv_push(av, c->env[i]);
 		}
 		if (wp->precompile)
 			rig_strv_push(av, "--allow-precompiled");
 		break;
 	case RT_WAMR:
 		rig_strv_push(av, "run");
-		if (pre) {
+		for (size_t i = 0; i < c->n_dirs; i++) {
 			rig_strv_push(av, "--map-dir");
-			rig_strv_pushf(av, "%s::%s", wp->preopen_dir, wp->guest_dir);
+			rig_strv_pushf(av, "%s::%s", c->dirs[i].host, c->dirs[i].guest);
 		}
-		for (size_t i = 0; i < wp->env.n; i++) {
+		for (size_t i = 0; i < c->n_env; i++) {
 			rig_strv_push(av, "--env");
-			rig_strv_push(av, wp->env.v[i]);
+			rig_strv_push(av, c->env[i]);
 		}
 		break;
 	case RT_IWASM:
-		if (pre)
-			rig_strv_pushf(av, "--map-dir=%s::%s", wp->guest_dir, wp->preopen_dir);
-		for (size_t i = 0; i < wp->env.n; i++)
-			rig_strv_pushf(av, "--env=%s", wp->env.v[i]);
+		/* iwasm's --map-dir is GUEST::HOST, the other way round */
+		for (size_t i = 0; i < c->n_dirs; i++)
+			rig_strv_pushf(av, "--map-dir=%s::%s", c->dirs[i].guest, c->dirs[i].host);
+		for (size_t i = 0; i < c->n_env; i++)
+			rig_strv_pushf(av, "--env=%s", c->env[i]);
 		break;
 	case RT_WASMER:
 		rig_strv_push(av, "run");
-		if (pre) {
+		for (size_t i = 0; i < c->n_dirs; i++) {
 			rig_strv_push(av, "--mapdir");
-			rig_strv_pushf(av, "%s:%s", wp->guest_dir, wp->preopen_dir);
+			rig_strv_pushf(av, "%s:%s", c->dirs[i].guest, c->dirs[i].host);
 		}
-		for (size_t i = 0; i < wp->env.n; i++) {
+		for (size_t i = 0; i < c->n_env; i++) {
 			rig_strv_push(av, "--env");
-			rig_strv_push(av, wp->env.v[i]);
+			rig_strv_push(av, c->env[i]);
 		}
 		break;
 	case RT_WAZERO:
 		rig_strv_push(av, "run");
-		if (pre)
-			rig_strv_pushf(av, "-mount=%s:%s", wp->preopen_dir, wp->guest_dir);
-		for (size_t i = 0; i < wp->env.n; i++)
-			rig_strv_pushf(av, "-env=%s", wp->env.v[i]);
+		for (size_t i = 0; i < c->n_dirs; i++)
+			rig_strv_pushf(av, "-mount=%s:%s", c->dirs[i].host, c->dirs[i].guest);
+		for (size_t i = 0; i < c->n_env; i++)
+			rig_strv_pushf(av, "-env=%s", c->env[i]);
 		break;
 	}
-	rig_strv_push(av, module);
+	rig_strv_push(av, c->module);
 	if (wp->rt == RT_WASMER)
 		rig_strv_push(av, "--");
-	if (iters)
-		rig_strv_push(av, iters);
+	for (size_t i = 0; i < c->n_args; i++)
+		rig_strv_push(av, c->args[i]);
+}
+
+int rig_wasi_is_board(const struct rig_board *b) { return b && b->runner.ops == &rig_runner_wasi_ops; }
+
+int rig_wasi_cmdline(struct rig_board *b, const struct rig_wasi_call *call, struct rig_strv *av,
+		     struct rig_error *err)
+{
+	struct wasi_priv *wp;
+	struct rig_wasi_call c;
+	int rc;
+
+	if (!rig_wasi_is_board(b) || !b->runner.priv)
+		return rig_fail(err, RIG_ERR_INVALID, "board %s is not a WASI board (kind wasi)",
+				b ? b->name : "(none)");
+	wp = b->runner.priv;
+	for (size_t i = 0; i < call->n_env; i++) {
+		const char *eq = strchr(call->env[i], '=');
+		if (!eq || eq == call->env[i])
+			return rig_fail(err, RIG_ERR_INVALID,
+					"board %s: environment entry \"%s\" is not K=V", b->name,
+					call->env[i]);
+	}
+	for (size_t i = 0; i < call->n_dirs; i++)
+		if (call->dirs[i].guest[0] != '/')
+			return rig_fail(err, RIG_ERR_INVALID,
+					"board %s: guest directory \"%s\" is not absolute", b->name,
+					call->dirs[i].guest);
+	if ((rc = rig_wasi_prepare_module(b, call->module, err)))
+		return rc;
+	c = *call;
+	c.module = wp->run_path;
+	build_argv(wp, &c, NULL, av);
+	return 0;
 }
 
 /* "name value" lines written by run.mjs. */
@@ -480,7 +516,18 @@ int rig_wasi_run_module(struct rig_board *b, const char *module, long long itera
 	unlink(metrics);
 	if (iterations > 0)
 		snprintf(iters, sizeof(iters), "%lld", iterations);
-	build_argv(wp, module, iterations > 0 ? iters : NULL, metrics, &av);
+	{
+		char *args[] = {iters};
+		struct rig_wasi_dir dir = {wp->guest_dir, wp->preopen_dir};
+		struct rig_wasi_call c = {.module = module,
+					  .args = args,
+					  .n_args = iterations > 0,
+					  .env = wp->env.v,
+					  .n_env = wp->env.n,
+					  .dirs = &dir,
+					  .n_dirs = wp->preopen ? 1 : 0};
+		build_argv(wp, &c, metrics, &av);
+	}
 	ex.argv = av.v;
 	ex.cpu = -1;
 	ex.timeout_ms = timeout_ms > 0 ? timeout_ms : b->timeout_ms;

@@ -24,7 +24,9 @@ struct rig_proc_result {
 	int status;	    /* exit code, or signal number */
 	int timed_out;	    /* killed because of timeout_ms */
 	int64_t wall_ns;    /* exec to reap */
-	struct rig_buf out; /* stdout and stderr, interleaved; data never NULL */
+	struct rig_buf out; /* stdout and stderr, interleaved (split: stdout); data never NULL */
+	struct rig_buf err; /* split: stderr, data never NULL; otherwise empty */
+	int truncated;	    /* split: output past max_bytes was read and dropped */
 };
 
 /*
@@ -38,6 +40,15 @@ struct rig_proc_result {
  */
 int rig_run_capture(char *const argv[], const char *dir, char *const env_add[], int timeout_ms,
 		    struct rig_proc_result *res, struct rig_error *err);
+/*
+ * As rig_run_capture, but stdout goes to res->out and stderr to res->err,
+ * each kept up to max_bytes (0: no limit; the rest is read and dropped,
+ * res->truncated set). The deadline also holds when the child closes its
+ * output and keeps running. Blocks up to timeout_ms.
+ */
+int rig_run_capture_split(char *const argv[], const char *dir, char *const env_add[],
+			  int timeout_ms, size_t max_bytes, struct rig_proc_result *res,
+			  struct rig_error *err);
 /* Frees the captured output. */
 void rig_proc_result_free(struct rig_proc_result *res);
 
