@@ -180,6 +180,8 @@ static void env_record(struct bench *bn, struct rig_board *b, struct rig_kvlist 
 	struct rig_error e = {0};
 
 	rig_kv_set(env, "rig.version", RIG_VERSION);
+	if (bn->o->prov)
+		rig_provenance_facts(bn->o->prov, env);
 	rig_hostenv_collect(env, "host.");
 	rig_kv_set(env, "board.name", b->name);
 	rig_kv_set(env, "board.file", b->file);

@@ -8,6 +8,7 @@
 #define RIG_BENCH_H
 
 #include "error.h"
+#include "provenance.h"
 #include "store.h"
 #include "toolchain.h"
 #include "util.h"
@@ -24,6 +25,7 @@ struct rig_bench_opts {
 	int progress;		   /* print progress lines on stderr */
 	int build_only;		   /* stop after building */
 	const char *source_dir, *boards_dir, *state_dir;
+	const struct rig_provenance *prov; /* label, commit, bench id; NULL: none recorded */
 };
 
 struct rig_bench_summary {

@@ -83,5 +83,13 @@ int cmd_boards(int argc, char **argv, struct rig_ctx *ctx);
 int cmd_wasm(int argc, char **argv, struct rig_ctx *ctx);
 int cmd_load(int argc, char **argv, struct rig_ctx *ctx);
 int cmd_wasi_test(int argc, char **argv, struct rig_ctx *ctx);
+int cmd_history(int argc, char **argv, struct rig_ctx *ctx);
+int cmd_compare(int argc, char **argv, struct rig_ctx *ctx);
+int cmd_gate(int argc, char **argv, struct rig_ctx *ctx);
+int cmd_report(int argc, char **argv, struct rig_ctx *ctx);
+
+/* --alpha: 0 and *out set (unchanged when s is NULL), or 2 after printing
+ * the error. */
+int rig_cli_alpha(const char *s, double *out);
 
 #endif

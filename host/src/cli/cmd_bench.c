@@ -98,7 +98,8 @@ static int bench_or_build(int argc, char **argv, struct rig_ctx *ctx, int build_
 	struct rig_toolchains *tcs = NULL;
 	struct rig_strv rest = {0};
 	struct rig_error err = {0};
-	const char *baseline = NULL, *format = "table";
+	const char *baseline = NULL, *format = "table", *label = NULL, *source = NULL;
+	struct rig_provenance prov;
 	int no_resume = 0, quiet_table = 0, rc, exit_code = 0;
 	const struct rig_opt opts[] = {
 	    {'b', "boards", RIG_OPT_LIST, &m.boards, "LIST",
@@ -123,6 +124,10 @@ static int bench_or_build(int argc, char **argv, struct rig_ctx *ctx, int build_
 	    {0, "format", RIG_OPT_STRING, &format, "FMT",
 	     "results after the bench: table, json, csv, benchfmt"},
 	    {'q', "no-table", RIG_OPT_FLAG, &quiet_table, NULL, "do not print results"},
+	    {0, "label", RIG_OPT_STRING, &label, "NAME",
+	     "what this bench measured, e.g. main or a branch (default: git describe of --source)"},
+	    {0, "source", RIG_OPT_STRING, &source, "DIR",
+	     "the tree whose git commit the runs record (default: the workload sources)"},
 	    {0}};
 	const char *usage = build_only ? "rig build [options]" : "rig bench [options]";
 
@@ -165,6 +170,12 @@ static int bench_or_build(int argc, char **argv, struct rig_ctx *ctx, int build_
 	o.source_dir = ctx->source_dir;
 	o.boards_dir = ctx->boards_dir;
 	o.state_dir = ctx->state_dir;
+	if (!build_only) {
+		rig_provenance_collect(source ? source : ctx->source_dir, label, &prov);
+		o.prov = &prov;
+		rig_info("label %s, commit %.12s, bench %s", prov.label, prov.commit,
+			 prov.bench_id);
+	}
 	rc = rig_bench_run(&o, store, tcs, &sum, &err);
 	if (rc && rc != RIG_ERR_INTERRUPTED) {
 		rig_err("%s", err.msg);

@@ -17,6 +17,7 @@
 #include "stats.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -256,4 +257,227 @@ double rig_stats_min_p(size_t na, size_t nb)
 	if (log_c <= log(2.0))
 		return 1.0;
 	return exp(log(2.0) - log_c);
+}
+
+/* z such that P(Z > z) = q, for 0 < q < 0.5, by bisection on erfc. */
+static double normal_isf(double q)
+{
+	double lo = 0.0, hi = 40.0;
+	for (int i = 0; i < 200; i++) {
+		double mid = (lo + hi) / 2.0;
+		if (0.5 * erfc(mid / sqrt(2.0)) > q)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return (lo + hi) / 2.0;
+}
+
+/* The largest k with P(U <= k - 1) <= q under the null; 0 when none. */
+static size_t mwu_lower_rank(size_t na, size_t nb, double q)
+{
+	size_t cells = na * nb, k = 0;
+
+	if (cells <= MWU_EXACT_MAX_CELLS) {
+		double c[MWU_EXACT_MAX_CELLS + 1], total = 0.0, cdf = 0.0;
+		mwu_counts(na, nb, c);
+		for (size_t i = 0; i <= cells; i++)
+			total += c[i];
+		/* k - 1 = u: P(U <= u) <= q */
+		for (size_t u = 0; u <= cells; u++) {
+			cdf += c[u];
+			if (cdf / total > q)
+				break;
+			k = u + 1;
+		}
+		return k;
+	}
+	double mu = (double)cells / 2.0;
+	double sd = sqrt((double)cells * (double)(na + nb + 1) / 12.0);
+	double kk = floor(mu - normal_isf(q) * sd);
+	return kk < 1.0 ? 0 : (size_t)kk;
+}
+
+int rig_stats_ratio_ci(const double *a, size_t na, const double *b, size_t nb, double level,
+		       double *lo, double *hi)
+{
+	size_t cells = na * nb, k, i = 0;
+	double *d;
+
+	*lo = 0.0;
+	*hi = INFINITY;
+	if (!na || !nb || !(level > 0.0 && level < 1.0))
+		return -1;
+	for (size_t j = 0; j < na; j++)
+		if (!(a[j] > 0.0))
+			return -1;
+	for (size_t j = 0; j < nb; j++)
+		if (!(b[j] > 0.0))
+			return -1;
+	k = mwu_lower_rank(na, nb, (1.0 - level) / 2.0);
+	if (k == 0 || k > cells)
+		return -1;
+	d = malloc(cells * sizeof(*d));
+	if (!d)
+		return -1;
+	for (size_t x = 0; x < na; x++)
+		for (size_t y = 0; y < nb; y++)
+			d[i++] = log(b[y]) - log(a[x]);
+	qsort(d, cells, sizeof(*d), cmp_double);
+	*lo = exp(d[k - 1]);
+	*hi = exp(d[cells - k]);
+	free(d);
+	return 0;
+}
+
+double rig_stats_geomean(const double *x, size_t n)
+{
+	double s = 0.0;
+
+	if (!n)
+		return NAN;
+	for (size_t i = 0; i < n; i++) {
+		if (!(x[i] > 0.0))
+			return NAN;
+		s += log(x[i]);
+	}
+	return exp(s / (double)n);
+}
+
+/* 2-D prefix sums of |x[i] - x[j]| over one segment, (len+1)^2 entries. */
+static void dist_prefix(const double *x, size_t len, double *P)
+{
+	size_t w = len + 1;
+
+	memset(P, 0, w * w * sizeof(*P));
+	for (size_t i = 0; i < len; i++)
+		for (size_t j = 0; j < len; j++)
+			P[(i + 1) * w + j + 1] = fabs(x[i] - x[j]) + P[i * w + j + 1] +
+						 P[(i + 1) * w + j] - P[i * w + j];
+}
+
+static double rect(const double *P, size_t w, size_t i0, size_t i1, size_t j0, size_t j1)
+{
+	return P[i1 * w + j1] - P[i0 * w + j1] - P[i1 * w + j0] + P[i0 * w + j0];
+}
+
+/* The best split of x[0..len) and its Q; returns 0 when none fits. */
+static size_t best_split(const double *x, size_t len, size_t min_size, double *P, double *q_out)
+{
+	size_t w = len + 1, best = 0;
+	double bq = -1.0;
+
+	*q_out = 0.0;
+	if (len < 2 * min_size)
+		return 0;
+	dist_prefix(x, len, P);
+	for (size_t t = min_size; t + min_size <= len; t++) {
+		double nl = (double)t, nr = (double)(len - t);
+		double cross = rect(P, w, 0, t, t, len);
+		double wl = rect(P, w, 0, t, 0, t) / 2.0, wr = rect(P, w, t, len, t, len) / 2.0;
+		double e = 2.0 * cross / (nl * nr) - wl / (nl * (nl - 1.0) / 2.0) -
+			   wr / (nr * (nr - 1.0) / 2.0);
+		double q = nl * nr / (nl + nr) * e;
+		if (q > bq) {
+			bq = q;
+			best = t;
+		}
+	}
+	*q_out = bq;
+	return best;
+}
+
+static uint64_t xorshift(uint64_t *s)
+{
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * 2685821657736338717ULL;
+}
+
+static int cmp_size(const void *pa, const void *pb)
+{
+	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+	return (a > b) - (a < b);
+}
+
+int rig_stats_changepoints(const double *x, size_t n, double alpha, int permutations,
+			   size_t min_size, size_t *idx, double *pv, size_t max_out)
+{
+	size_t *bounds, nb = 2, found = 0;
+	double *P, *tmp;
+	uint64_t seed = 0x9E3779B97F4A7C15ULL;
+
+	if (min_size < 2)
+		min_size = 2;
+	if (n < 2 * min_size || !max_out)
+		return 0;
+	bounds = malloc((max_out + 2) * sizeof(*bounds));
+	P = malloc((n + 1) * (n + 1) * sizeof(*P));
+	tmp = malloc(n * sizeof(*tmp));
+	if (!bounds || !P || !tmp) {
+		free(bounds);
+		free(P);
+		free(tmp);
+		return -1;
+	}
+	bounds[0] = 0;
+	bounds[1] = n;
+	while (found < max_out) {
+		size_t seg = 0, split = 0;
+		double bq = 0.0;
+		int ge = 0;
+
+		/* the segment whose best split is strongest */
+		for (size_t s = 0; s + 1 < nb; s++) {
+			double q;
+			size_t t =
+			    best_split(x + bounds[s], bounds[s + 1] - bounds[s], min_size, P, &q);
+			if (t && q > bq) {
+				bq = q;
+				seg = s;
+				split = bounds[s] + t;
+			}
+		}
+		if (!split || !(bq > 0.0))
+			break;
+		size_t off = bounds[seg], len = bounds[seg + 1] - off;
+		memcpy(tmp, x + off, len * sizeof(*tmp));
+		for (int r = 0; r < permutations; r++) {
+			double q;
+			for (size_t i = len - 1; i > 0; i--) {
+				size_t j = (size_t)(xorshift(&seed) % (i + 1));
+				double t = tmp[i];
+				tmp[i] = tmp[j];
+				tmp[j] = t;
+			}
+			best_split(tmp, len, min_size, P, &q);
+			ge += q >= bq;
+		}
+		double p = (double)(ge + 1) / (double)(permutations + 1);
+		if (!(p < alpha))
+			break;
+		if (pv)
+			pv[found] = p;
+		idx[found++] = split;
+		/* insert split into bounds, keeping them sorted */
+		bounds[nb++] = split;
+		qsort(bounds, nb, sizeof(*bounds), cmp_size);
+	}
+	/* idx ascending, p-values with them */
+	for (size_t i = 1; i < found; i++)
+		for (size_t j = i; j > 0 && idx[j - 1] > idx[j]; j--) {
+			size_t t = idx[j];
+			idx[j] = idx[j - 1];
+			idx[j - 1] = t;
+			if (pv) {
+				double tp = pv[j];
+				pv[j] = pv[j - 1];
+				pv[j - 1] = tp;
+			}
+		}
+	free(bounds);
+	free(P);
+	free(tmp);
+	return (int)found;
 }
