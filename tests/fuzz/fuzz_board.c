@@ -1,12 +1,14 @@
 /* Fuzz target: a board file through the YAML loader and every typed getter
- * the board code uses. Invariants: no crash, no leak, and every error names
- * the file. */
+ * the board code uses, with the input limits of rig_cfg_prescan on.
+ * Invariants: no crash, no leak, every error names the file, and a name
+ * that loads is a valid name. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
+#include "names.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -26,6 +28,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	rig_cfg_str(cfg, NULL, "name", 0, "x", buf, sizeof(buf), &err);
+	if (rig_cfg_name(cfg, NULL, "name", "board", "x", buf, sizeof(buf), &err) == 0 &&
+	    !rig_name_ok(buf)) /* what the board loader relies on */
+		abort();
 	rig_cfg_enum(cfg, NULL, "kind", 0, kinds, 0, &k, &err);
 	rig_cfg_bool(cfg, NULL, "emulated", 0, 0, &b, &err);
 	rig_cfg_duration_ms(cfg, NULL, "timeout", 0, 1, 3600000, &v, &err);

@@ -211,15 +211,15 @@ static void profile_free(struct profile *p)
 	tc_vars_free(&p->vars);
 }
 
-static int load_file(struct rig_toolchains *tcs, const char *path, struct rig_error *err)
+/* Adds the toolchains and profiles of one parsed file (a later file
+ * replaces what an earlier one named the same). Frees cfg. */
+static int load_cfg(struct rig_toolchains *tcs, struct rig_cfg *cfg, struct rig_error *err)
 {
 	static const char *const top[] = {"toolchains", "profiles", NULL};
-	struct rig_cfg *cfg;
+	const char *path = rig_cfg_path(cfg);
 	struct rig_cfg_node *n;
 	int rc;
 
-	if ((rc = rig_cfg_load(path, &cfg, err)))
-		return rc;
 	if ((rc = rig_cfg_known_keys(cfg, NULL, top, err)))
 		goto out;
 	n = rig_cfg_get(cfg, NULL, "toolchains");
@@ -289,6 +289,30 @@ static int load_file(struct rig_toolchains *tcs, const char *path, struct rig_er
 out:
 	rig_cfg_free(cfg);
 	return rc;
+}
+
+static int load_file(struct rig_toolchains *tcs, const char *path, struct rig_error *err)
+{
+	struct rig_cfg *cfg;
+	int rc = rig_cfg_load(path, &cfg, err);
+
+	return rc ? rc : load_cfg(tcs, cfg, err);
+}
+
+int rig_toolchains_load_text(const char *name, const char *text, size_t len,
+			     struct rig_toolchains **out, struct rig_error *err)
+{
+	struct rig_toolchains *tcs = rig_xcalloc(1, sizeof(*tcs));
+	struct rig_cfg *cfg;
+	int rc;
+
+	if ((rc = rig_cfg_load_string(name, text, len, &cfg, err)) ||
+	    (rc = load_cfg(tcs, cfg, err))) {
+		rig_toolchains_free(tcs);
+		return rc;
+	}
+	*out = tcs;
+	return 0;
 }
 
 int rig_toolchains_load(const char *builtin_path, const char *const *extra_paths,

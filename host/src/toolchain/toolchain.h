@@ -31,6 +31,10 @@ struct rig_tc_info {
 /* Loads the built-in file and then extra files (may be NULL). */
 int rig_toolchains_load(const char *builtin_path, const char *const *extra_paths,
 			struct rig_toolchains **out, struct rig_error *err);
+/* The same from one text in memory (name is used in messages): fuzzing and
+ * tests. */
+int rig_toolchains_load_text(const char *name, const char *text, size_t len,
+			     struct rig_toolchains **out, struct rig_error *err);
 void rig_toolchains_free(struct rig_toolchains *tcs);
 
 size_t rig_profile_count(const struct rig_toolchains *tcs);
