@@ -71,6 +71,9 @@ int agent_send(struct agent_conn *c, uint8_t type, const uint8_t *payload, uint3
 int agent_send_ok(struct agent_conn *c);
 int agent_send_error(struct agent_conn *c, uint32_t code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* For requests whose payload is empty: 0 when it is, else answers ERROR
+ * (protocol) and returns 1; the request must then not be carried out. */
+int agent_refuse_payload(struct agent_conn *c, const struct rig_frame *f);
 /* Runs one session to its end on in_fd/out_fd (which the caller closes). */
 void agent_serve(const struct agent_cfg *cfg, int in_fd, int out_fd, int is_tty);
 

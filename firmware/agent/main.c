@@ -325,7 +325,7 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		setsockopt(cfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-		if (once) {
+		if (once && serial_pid <= 0) {
 			agent_serve(&cfg, cfd, cfd, 0);
 			close(cfd);
 			return 0;
@@ -348,5 +348,12 @@ int main(int argc, char **argv)
 		else
 			agent_err("fork: %s: connection closed", strerror(errno));
 		close(cfd);
+		/* a run kills every child of its process (run.c): with a serial
+		 * child here, one session is served in a child of its own */
+		if (once) {
+			while (pid > 0 && waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+				;
+			return 0;
+		}
 	}
 }

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "agent.h"
+#include "rig_contain.h"
 #include "rig_report.h"
 
 struct run_req {
@@ -118,8 +119,8 @@ toolong:
 
 /* In the child, between fork and exec. Reports failures through status_fd:
  * first the 8-byte exec timestamp, then, if execve failed, 4 bytes of errno. */
-static void child(const struct agent_cfg *cfg, const struct run_req *q, int out_fd, int err_fd,
-		  int status_fd)
+static void child(const struct agent_cfg *cfg, const struct run_req *q,
+		  const struct rig_contain *ct, int out_fd, int err_fd, int status_fd)
 {
 	struct rlimit rl;
 	int64_t t0;
@@ -127,6 +128,7 @@ static void child(const struct agent_cfg *cfg, const struct run_req *q, int out_
 	char path[1100];
 
 	setpgid(0, 0);
+	rig_contain_enter(ct); /* while still root: cgroup.procs is root's */
 	signal(SIGPIPE, SIG_DFL);
 	dup2(out_fd, 1);
 	dup2(err_fd, 2);
@@ -254,6 +256,9 @@ int agent_do_run(struct agent_conn *c, const struct rig_frame *f)
 	int pidfd, status = 0, out_open = 1, err_open = 1, exited = 0, e;
 	int64_t t0 = -1, t_exit = 0, deadline;
 	pid_t pid;
+	static unsigned runs;
+	struct rig_contain ct;
+	char ct_name[64];
 
 	memset(&q, 0, sizeof(q));
 	if (parse_run(c, f, &q))
@@ -266,13 +271,18 @@ int agent_do_run(struct agent_conn *c, const struct rig_frame *f)
 		e = errno;
 		goto io_fail;
 	}
+	/* the workload and everything it starts (setsid'd or not) stay in
+	 * reach: a subreaper here and a cgroup leaf where the board has one */
+	snprintf(ct_name, sizeof(ct_name), "rig-agent-%d-%u", (int)getpid(), runs++);
+	rig_contain_init(&ct, ct_name);
 	pid = fork();
 	if (pid < 0) {
 		e = errno;
+		rig_contain_fini(&ct);
 		goto io_fail;
 	}
 	if (pid == 0)
-		child(c->cfg, &q, outp[1], errp[1], stp[1]);
+		child(c->cfg, &q, &ct, outp[1], errp[1], stp[1]);
 	setpgid(pid, pid); /* also in the parent: no race with a kill below */
 	close(outp[1]);
 	close(errp[1]);
@@ -288,6 +298,7 @@ int agent_do_run(struct agent_conn *c, const struct rig_frame *f)
 		close(outp[0]);
 		close(errp[0]);
 		waitpid(pid, NULL, 0);
+		rig_contain_fini(&ct);
 		return agent_send_error(c, RIG_FERR_IO, "%s: cannot start: %s", q.prog,
 					strerror(ce));
 	}
@@ -301,6 +312,7 @@ int agent_do_run(struct agent_conn *c, const struct rig_frame *f)
 			close(outp[0]);
 			close(errp[0]);
 			waitpid(pid, NULL, 0);
+			rig_contain_fini(&ct);
 			return agent_send_error(c, RIG_FERR_IO, "%s: cannot start: %s", q.prog,
 						strerror(ce));
 		}
@@ -349,7 +361,9 @@ int agent_do_run(struct agent_conn *c, const struct rig_frame *f)
 			if (wr == pid) {
 				exited = 1;
 				t_exit = mono_ns();
-				kill(-pid, SIGKILL); /* anything it left behind */
+				/* anything it left behind, setsid'd or double-forked:
+				 * nothing outlives RUN_DONE (docs/agent.md) */
+				rig_contain_kill_all(&ct, -1, NULL, NULL);
 			}
 		} else if (pr == 0) {
 			/* exited and 200 ms of silence: leftovers hold the pipes */
@@ -364,8 +378,10 @@ int agent_do_run(struct agent_conn *c, const struct rig_frame *f)
 				kill(-pid, SIGKILL);
 				c->closed = 1;
 			} else if (rc > 0 && kf.type == RIG_MSG_KILL) {
-				kill(-pid, SIGKILL);
-				d.killed = 1;
+				if (!agent_refuse_payload(c, &kf)) {
+					kill(-pid, SIGKILL);
+					d.killed = 1;
+				}
 			} else if (rc > 0) {
 				agent_send_error(c, RIG_FERR_BUSY,
 						 "%s while a program runs: only KILL",
@@ -375,9 +391,13 @@ int agent_do_run(struct agent_conn *c, const struct rig_frame *f)
 	}
 	if (!exited) {
 		kill(-pid, SIGKILL);
-		wait4(pid, &status, 0, &ru);
+		if (!rig_contain_kill_all(&ct, pid, &status, &ru))
+			wait4(pid, &status, 0, &ru);
 		t_exit = mono_ns();
+	} else {
+		rig_contain_kill_all(&ct, -1, NULL, NULL);
 	}
+	rig_contain_fini(&ct);
 	if (pidfd >= 0)
 		close(pidfd);
 	close(outp[0]);

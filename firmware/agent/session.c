@@ -266,8 +266,31 @@ restart:
 	return 2;
 }
 
+/* 1 (after answering ERROR) when a frame whose payload is empty carries
+ * bytes: every payload is consumed exactly (docs/protocol.md). */
+int agent_refuse_payload(struct agent_conn *c, const struct rig_frame *f)
+{
+	if (f->len == 0)
+		return 0;
+	agent_send_error(c, RIG_FERR_PROTOCOL,
+			 "%s carries %u payload bytes: its payload is empty; request refused",
+			 rig_frame_type_name(f->type), (unsigned)f->len);
+	return 1;
+}
+
 static int dispatch(struct agent_conn *c, const struct rig_frame *f)
 {
+	switch (f->type) {
+	case RIG_MSG_FACTS:
+	case RIG_MSG_PUT_END:
+	case RIG_MSG_KILL:
+	case RIG_MSG_BYE:
+		if (agent_refuse_payload(c, f))
+			return c->closed ? -1 : 0;
+		break;
+	default:
+		break;
+	}
 	switch (f->type) {
 	case RIG_MSG_FACTS:
 		return agent_do_facts(c, f);

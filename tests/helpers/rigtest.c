@@ -1,5 +1,7 @@
 #include "rigtest.h"
 
+#include <dirent.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,4 +95,65 @@ const char *rigtest_write(const char *dir, const char *name, const char *text)
 		abort();
 	}
 	return p;
+}
+
+/* 1 when needle occurs in the NUL-separated file /proc/PID/name. */
+static int proc_file_has(const char *pid, const char *name, const char *needle)
+{
+	char path[64], buf[65536];
+	size_t nl = strlen(needle);
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%s/%s", pid, name);
+	if ((fd = open(path, O_RDONLY)) < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf));
+	close(fd);
+	for (ssize_t i = 0; n > 0 && i + (ssize_t)nl <= n; i++)
+		if (memcmp(buf + i, needle, nl) == 0)
+			return 1;
+	return 0;
+}
+
+static int is_zombie(const char *pid)
+{
+	char path[64], buf[512], *rp;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%s/stat", pid);
+	if ((fd = open(path, O_RDONLY)) < 0)
+		return 1; /* gone */
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 1;
+	buf[n] = '\0';
+	rp = strrchr(buf, ')');
+	return !rp || rp[1] != ' ' || rp[2] == 'Z' || rp[2] == 'X';
+}
+
+int rigtest_procs_with(const char *needle, int *pids, int max_pids)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] < '1' || e->d_name[0] > '9' || atoi(e->d_name) == getpid())
+			continue;
+		if (!proc_file_has(e->d_name, "environ", needle) &&
+		    !proc_file_has(e->d_name, "cmdline", needle))
+			continue;
+		if (is_zombie(e->d_name))
+			continue;
+		if (pids && n < max_pids)
+			pids[n] = atoi(e->d_name);
+		n++;
+	}
+	closedir(d);
+	return n;
 }

@@ -22,6 +22,15 @@ int rigtest_sh(char **out, const char *fmt, ...) __attribute__((format(printf, 2
 /* Writes text to dir/name, returns the full path (static buffer rotation of 8). */
 const char *rigtest_write(const char *dir, const char *name, const char *text);
 
+/*
+ * Processes still running (zombies excluded) whose command line or
+ * environment contains needle, found by walking /proc; the calling process
+ * is not counted. The first few pids go to pids[] (may be NULL). A
+ * process started by rig carries the test's marker in its environment even
+ * after setsid, so this finds what escaped a session.
+ */
+int rigtest_procs_with(const char *needle, int *pids, int max_pids);
+
 /* Inside a cmocka test: skip it, printing why, when cmd is missing. */
 #define RIGTEST_REQUIRE_CMD(cmd)                                                                   \
 	do {                                                                                       \

@@ -604,6 +604,58 @@ static void kill_request_stops_the_program(void **state)
 	rig_agent_close(a);
 }
 
+/* Item 14: FACTS, KILL and BYE carry an empty payload; with trailing bytes
+ * they are refused, not carried out, and the session goes on. */
+static void empty_requests_with_trailing_bytes_are_refused(void **state)
+{
+	static const uint8_t types[] = {RIG_MSG_FACTS, RIG_MSG_KILL, RIG_MSG_BYE};
+	struct rig_agent *a = connect_ok();
+	static uint8_t frame[RIG_FRAME_MAX];
+	const uint8_t junk[] = {'j', 'u', 'n', 'k'};
+	struct rig_error err = {0};
+
+	for (size_t i = 0; i < sizeof(types); i++) {
+		size_t len = rig_frame_encode(rig_agent_session(a), types[i], junk, sizeof(junk),
+					      frame, sizeof(frame));
+		assert_int_equal(
+		    rig_transport_write(rig_agent_transport(a), frame, len, 5000, &err),
+		    (ssize_t)len);
+		expect_error(a, "carries 4 payload bytes: its payload is empty");
+	}
+	/* BYE was refused, so the session is still there */
+	assert_int_equal(rig_agent_remove(a, "nothing-here", &err), RIG_ERR_NOT_FOUND);
+	rig_agent_close(a);
+}
+
+/* Item 13: a child that detaches with setsid after 0.2 s does not survive
+ * RUN_DONE (it is neither in the process group nor in the session). */
+static void setsid_child_does_not_survive_run_done(void **state)
+{
+	struct rig_agent *a = connect_ok();
+	struct rig_frame_run_done d;
+	struct rig_error err = {0};
+	char mark[64];
+	const char *envs[1];
+	struct rig_agent_run_req req = {.prog = "escape.sh", .timeout_ms = 10000};
+	int pids[4], n = 0;
+
+	snprintf(mark, sizeof(mark), "RIG_TEST_MARK=agent-escape-%d", (int)getpid());
+	envs[0] = mark;
+	req.env = envs;
+	req.n_env = 1;
+	put_script(a, "escape.sh",
+		   "( sleep 0.2; exec setsid sleep 30 ) &\nsleep 0.5\necho \"$READY\"\n"
+		   "echo \"$DONE\"\nexit 0");
+	if (rig_agent_run(a, &req, &d, &err))
+		fail_msg("%s", err.msg);
+	assert_int_equal(d.exit_code, 0);
+	/* RUN_DONE is sent once everything is reaped: nothing is left now */
+	n = rigtest_procs_with(mark + strlen("RIG_TEST_MARK="), pids, 4);
+	if (n)
+		fail_msg("%d process(es) survived RUN_DONE, first pid %d", n, pids[0]);
+	rig_agent_close(a);
+}
+
 static void run_of_missing_program_is_refused(void **state)
 {
 	struct rig_agent *a = connect_ok();
@@ -666,6 +718,8 @@ int main(void)
 	    cmocka_unit_test(run_without_ready_line_has_no_startup),
 	    cmocka_unit_test(run_timeout_kills_the_program),
 	    cmocka_unit_test(kill_request_stops_the_program),
+	    cmocka_unit_test(empty_requests_with_trailing_bytes_are_refused),
+	    cmocka_unit_test(setsid_child_does_not_survive_run_done),
 	    cmocka_unit_test(run_of_missing_program_is_refused),
 	    cmocka_unit_test(remove_deletes_and_reports_missing),
 	    cmocka_unit_test(key_file_readable_by_others_is_refused),

@@ -28,6 +28,8 @@ static void print_sample(const struct rig_sample *s, int idx)
 		       s->corrupt_lines, s->cut_lines);
 	if (!s->ok && s->stderr_tail[0])
 		printf("  output tail:\n%s\n", s->stderr_tail);
+	if (s->contain[0])
+		printf("  contained by: %s\n", s->contain);
 	if (s->log_path[0])
 		printf("  log: %s\n", s->log_path);
 }

@@ -7,6 +7,8 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "rig_contain.h"
+
 static int read_line(const char *path, char *out, size_t cap)
 {
 	FILE *f = fopen(path, "r");
@@ -101,6 +103,9 @@ void rig_hostenv_collect(struct rig_kvlist *f, const char *p)
 		fclose(m);
 	}
 	rig_kv_set(f, KEY("debug_info"), rig_hostenv_has_debug_info() ? "yes" : "no");
+	/* how measured programs are contained here (each sample says what it
+	 * got in rig run; docs/reliability.md) */
+	rig_kv_set(f, KEY("containment"), rig_contain_describe(rig_contain_probe()));
 	if (read_line("/sys/class/dmi/id/sys_vendor", buf, sizeof(buf)) == 0)
 		rig_kv_set(f, KEY("vendor"), buf);
 #undef KEY

@@ -14,6 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "outcap.h"
+#include "rig_contain.h"
 #include "rig_exec.h"
 #include "rig_report.h"
 #include "util.h"
@@ -22,6 +24,8 @@ struct run_state {
 	struct rig_sample *s;
 	int64_t ready_ns; /* 0 until the ready line */
 	int done_seen, done_status;
+	unsigned long after_done;      /* protocol lines after the done line */
+	unsigned long results_dropped; /* results over RIG_SAMPLE_MAX_METRICS */
 };
 
 static void on_line(void *ctx, enum rig_report_verdict v, const struct rig_report_line *l,
@@ -31,13 +35,20 @@ static void on_line(void *ctx, enum rig_report_verdict v, const struct rig_repor
 
 	if (v != RIG_REPORT_LINE)
 		return;
+	/* done is the last line: anything after it (a replayed done line
+	 * printed before the results) makes the sample fail */
+	if (rs->done_seen) {
+		rs->after_done++;
+		return;
+	}
 	switch (l->kind) {
 	case RIG_REPORT_READY:
 		if (!rs->ready_ns)
 			rs->ready_ns = rig_now_ns();
 		break;
 	case RIG_REPORT_RESULT:
-		rig_sample_set(rs->s, l->name, strtod(l->value, NULL), l->unit);
+		if (rig_sample_set(rs->s, l->name, strtod(l->value, NULL), l->unit))
+			rs->results_dropped++;
 		break;
 	case RIG_REPORT_DONE:
 		rs->done_seen = 1;
@@ -126,20 +137,163 @@ static int spawn_trampoline(const struct rig_exec_req *req, const char *tramp, i
 	return rc;
 }
 
+/* Grace after the deadline for rig-exec to kill and report, and after the
+ * status pipe closed for the output pipes to follow. */
+#define STOP_GRACE_NS 2000000000LL
+#define DRAIN_GRACE_NS 500000000LL
+
+struct exec_run {
+	const struct rig_exec_req *req;
+	struct rig_sample *out;
+	struct run_state rs;
+	struct rig_report_parser parser;
+	struct rig_outcap cap;
+	struct rig_exec_msg msg, started, exited, ready;
+	size_t msg_have;
+	int fds[3];
+	int timed_out, exec_err, hard_killed;
+	pid_t pid;
+};
+
+static void on_status(struct exec_run *r)
+{
+	struct rig_exec_msg *m = &r->msg;
+
+	if (m->kind == RIG_EXEC_STARTED)
+		r->started = *m;
+	else if (m->kind == RIG_EXEC_FAILED)
+		r->exec_err = m->err ? m->err : EIO;
+	else if (m->kind == RIG_EXEC_EXITED)
+		r->exited = *m;
+	else if (m->kind == RIG_EXEC_READY)
+		r->ready = *m;
+}
+
+/* Reads what pipe k has. Returns 0 at EOF or error (the pipe is closed). */
+static int read_pipe(struct exec_run *r, int k)
+{
+	char buf[16384];
+	ssize_t n;
+
+	if (k == 2)
+		n = read(r->fds[2], (char *)&r->msg + r->msg_have, sizeof(r->msg) - r->msg_have);
+	else
+		n = read(r->fds[k], buf, sizeof(buf));
+	if (n < 0 && errno == EINTR)
+		return 1;
+	if (n <= 0) {
+		close(r->fds[k]);
+		r->fds[k] = -1;
+		return 0;
+	}
+	if (k == 2) {
+		r->msg_have += (size_t)n;
+		if (r->msg_have == sizeof(r->msg)) {
+			r->msg_have = 0;
+			on_status(r);
+		}
+		return 1;
+	}
+	if (k == 0)
+		rig_report_parser_feed(&r->parser, buf, (size_t)n);
+	rig_outcap_add(&r->cap, buf, (size_t)n, k == 1);
+	return 1;
+}
+
+/* Until the three pipes are closed: the deadline runs from t_start. At the
+ * deadline rig-exec is asked to stop (SIGTERM: it kills the program and
+ * everything it started, then reports); if it does not within
+ * STOP_GRACE_NS, its process group is killed. */
+static void pump(struct exec_run *r, int64_t t_start)
+{
+	const struct rig_exec_req *req = r->req;
+	int64_t deadline = req->timeout_ms > 0 ? t_start + req->timeout_ms * 1000000 : 0;
+	int64_t hard = 0, drain_end = 0;
+
+	while (r->fds[0] >= 0 || r->fds[1] >= 0 || r->fds[2] >= 0) {
+		struct pollfd pfd[3];
+		int64_t now = rig_now_ns(), wake = 0;
+		int wait_ms = -1;
+
+		if (deadline && now >= deadline && !r->timed_out && !r->exited.kind) {
+			r->timed_out = 1;
+			kill(r->pid, SIGTERM);
+			hard = now + STOP_GRACE_NS;
+		}
+		if (hard && now >= hard) {
+			kill(-r->pid, SIGKILL);
+			r->hard_killed = 1;
+			break;
+		}
+		if (r->fds[2] < 0 && !drain_end)
+			drain_end = now + DRAIN_GRACE_NS;
+		if (drain_end && now >= drain_end)
+			break; /* something outside rig-exec's reach holds the pipes */
+		if (!r->timed_out && deadline)
+			wake = deadline;
+		if (hard && (!wake || hard < wake))
+			wake = hard;
+		if (drain_end && (!wake || drain_end < wake))
+			wake = drain_end;
+		if (wake)
+			wait_ms = (int)((wake - now) / 1000000) + 1;
+		for (int k = 0; k < 3; k++)
+			pfd[k] = (struct pollfd){.fd = r->fds[k], .events = POLLIN};
+		if (poll(pfd, 3, wait_ms) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		for (int k = 0; k < 3; k++)
+			if (r->fds[k] >= 0 && pfd[k].revents)
+				read_pipe(r, k);
+	}
+}
+
+static void judge(struct exec_run *r, int status)
+{
+	const struct rig_exec_req *req = r->req;
+	struct rig_sample *out = r->out;
+	struct run_state *rs = &r->rs;
+
+	if (r->timed_out)
+		rig_sample_fail(out, "timed out after %lld ms%s", req->timeout_ms,
+				rs->ready_ns || r->ready.kind ? "" : " (no ready line)");
+	else if (r->exec_err)
+		rig_sample_fail(out, "cannot run %s: %s", req->argv[0], strerror(r->exec_err));
+	else if (WIFSIGNALED(status))
+		rig_sample_fail(out, "killed by signal %d (%s)", WTERMSIG(status),
+				strsignal(WTERMSIG(status)));
+	else if (WEXITSTATUS(status) != 0)
+		rig_sample_fail(out, "exited with status %d", WEXITSTATUS(status));
+	else if (!rs->ready_ns)
+		rig_sample_fail(out, "no ready line (%lu noise, %lu corrupt lines)",
+				r->parser.noise, r->parser.corrupt);
+	else if (rs->results_dropped)
+		rig_sample_fail(out, "more than %d distinct results: %lu result lines dropped",
+				RIG_SAMPLE_MAX_METRICS, rs->results_dropped);
+	else if (rs->after_done)
+		rig_sample_fail(out,
+				"%lu protocol line(s) after the done line (done must come last: "
+				"a done line before the results is refused)",
+				rs->after_done);
+	else if (req->need_done && !rs->done_seen)
+		rig_sample_fail(out, "no done line");
+	else if (rs->done_seen && rs->done_status != 0)
+		rig_sample_fail(out, "workload reported done %d", rs->done_status);
+}
+
 int rig_measure_exec(const struct rig_exec_req *req, struct rig_sample *out, struct rig_error *err)
 {
-	struct run_state rs = {.s = out};
-	struct rig_report_parser parser;
-	struct rig_buf errbuf = {0};
-	struct rig_exec_msg msg, started = {0}, exited = {0}, ready = {0};
-	size_t msg_have = 0;
-	int fds[3], wr[3], status = 0, timed_out = 0, exec_err = 0;
-	int64_t deadline = 0;
+	struct exec_run r = {.req = req, .out = out};
+	int wr[3], status = 0;
+	int64_t t_start;
 	char tramp[4096];
-	struct rig_buf log = {0}; /* stdout and stderr as they came, for a failed sample */
-	pid_t pid;
+	size_t tail_len;
+	const char *tail;
 	int rc;
 
+	r.rs.s = out;
 	out->ok = 1;
 	if (!find_trampoline(tramp, sizeof(tramp)))
 		return rig_fail(err, RIG_ERR_NOT_FOUND,
@@ -150,140 +304,72 @@ int rig_measure_exec(const struct rig_exec_req *req, struct rig_sample *out, str
 		if (pipe2(p, O_CLOEXEC)) {
 			int e = errno;
 			for (int k = 0; k < i; k++)
-				close(fds[k]), close(wr[k]);
+				close(r.fds[k]), close(wr[k]);
 			return rig_fail(err, RIG_ERR_IO, "pipe: %s", strerror(e));
 		}
-		fds[i] = p[0];
+		r.fds[i] = p[0];
 		wr[i] = p[1];
 	}
-	if ((rc = spawn_trampoline(req, tramp, wr[0], wr[1], wr[2], &pid))) {
+	t_start = rig_now_ns();
+	if ((rc = spawn_trampoline(req, tramp, wr[0], wr[1], wr[2], &r.pid))) {
 		for (int k = 0; k < 3; k++)
-			close(fds[k]), close(wr[k]);
+			close(r.fds[k]), close(wr[k]);
 		return rig_fail(err, rc == ENOENT ? RIG_ERR_NOT_FOUND : RIG_ERR_IO,
 				"cannot start %s for %s: %s", tramp, req->argv[0], strerror(rc));
 	}
 	for (int k = 0; k < 3; k++)
 		close(wr[k]);
-	rig_report_parser_init(&parser, on_line, &rs);
+	rig_report_parser_init(&r.parser, on_line, &r.rs);
+	rig_outcap_init(&r.cap, req->log_path);
 
-	/* stdout, stderr and the status pipe until all three are closed */
-	while (fds[0] >= 0 || fds[1] >= 0 || fds[2] >= 0) {
-		struct pollfd pfd[3];
-		int wait_ms = -1;
-		char buf[8192];
-
-		for (int k = 0; k < 3; k++)
-			pfd[k] = (struct pollfd){.fd = fds[k], .events = POLLIN};
-		if (started.kind && !deadline && req->timeout_ms > 0)
-			deadline = started.t_ns + req->timeout_ms * 1000000;
-		if (!started.kind && req->timeout_ms > 0 && !deadline)
-			deadline = rig_now_ns() + req->timeout_ms * 1000000 + 5000000000LL;
-		if (deadline) {
-			int64_t left = deadline - rig_now_ns();
-			if (left <= 0) {
-				timed_out = 1;
-				kill(-pid, SIGKILL);
-				break;
-			}
-			wait_ms = (int)(left / 1000000) + 1;
-		}
-		if (poll(pfd, 3, wait_ms) < 0) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		for (int k = 0; k < 3; k++) {
-			ssize_t n;
-
-			if (fds[k] < 0 || !pfd[k].revents)
-				continue;
-			if (k == 2)
-				n = read(fds[k], (char *)&msg + msg_have, sizeof(msg) - msg_have);
-			else
-				n = read(fds[k], buf, sizeof(buf));
-			if (n <= 0) {
-				close(fds[k]);
-				fds[k] = -1;
-				continue;
-			}
-			if (k == 2) {
-				msg_have += (size_t)n;
-				if (msg_have < sizeof(msg))
-					continue;
-				msg_have = 0;
-				if (msg.kind == RIG_EXEC_STARTED)
-					started = msg;
-				else if (msg.kind == RIG_EXEC_FAILED)
-					exec_err = msg.err ? msg.err : EIO;
-				else if (msg.kind == RIG_EXEC_EXITED)
-					exited = msg;
-				else if (msg.kind == RIG_EXEC_READY)
-					ready = msg;
-				continue;
-			}
-			if (k == 0)
-				rig_report_parser_feed(&parser, buf, (size_t)n);
-			else
-				rig_buf_append(&errbuf, buf, (size_t)n);
-			if (req->log_path)
-				rig_buf_append(&log, buf, (size_t)n);
-		}
-	}
-	rig_report_parser_cut(&parser, 1);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+	pump(&r, t_start);
+	rig_report_parser_cut(&r.parser, 1);
+	if (!r.hard_killed && !r.exited.kind && r.fds[2] >= 0)
+		kill(-r.pid, SIGKILL);
+	while (waitpid(r.pid, &status, 0) < 0 && errno == EINTR)
 		;
 	for (int k = 0; k < 3; k++)
-		if (fds[k] >= 0)
-			close(fds[k]);
-	if (exec_err && !started.kind) {
-		rig_buf_free(&errbuf);
-		rig_buf_free(&log);
-		return rig_fail(err, exec_err == ENOENT ? RIG_ERR_NOT_FOUND : RIG_ERR_IO,
-				"cannot run %s: %s", req->argv[0], strerror(exec_err));
+		if (r.fds[k] >= 0)
+			close(r.fds[k]);
+	if (r.exec_err && !r.started.kind) {
+		rig_outcap_finish(&r.cap, 0);
+		return rig_fail(err, r.exec_err == ENOENT ? RIG_ERR_NOT_FOUND : RIG_ERR_IO,
+				"cannot run %s: %s", req->argv[0], strerror(r.exec_err));
 	}
 
-	out->noise_lines += parser.noise;
-	out->corrupt_lines += parser.corrupt + parser.overlong_lines;
-	out->cut_lines += parser.cut;
-	if (exited.kind)
-		status = exited.status;
+	out->noise_lines += r.parser.noise;
+	out->corrupt_lines += r.parser.corrupt + r.parser.overlong_lines;
+	out->cut_lines += r.parser.cut;
+	if (r.exited.kind)
+		status = r.exited.status;
 	out->exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-	if (exited.kind && started.kind) {
-		rig_sample_set(out, "wall_ns", (double)(exited.t_ns - started.t_ns), "ns");
-		rig_sample_set(out, "peak_rss_kib", (double)exited.maxrss_kib, "KiB");
-		rig_sample_set(out, "user_ns", (double)exited.utime_ns, "ns");
-		rig_sample_set(out, "sys_ns", (double)exited.stime_ns, "ns");
+	if (r.exited.kind && r.started.kind) {
+		rig_sample_set(out, "wall_ns", (double)(r.exited.t_ns - r.started.t_ns), "ns");
+		rig_sample_set(out, "peak_rss_kib", (double)r.exited.maxrss_kib, "KiB");
+		rig_sample_set(out, "user_ns", (double)r.exited.utime_ns, "ns");
+		rig_sample_set(out, "sys_ns", (double)r.exited.stime_ns, "ns");
+		/* the kernel's own figure, from the program's memory cgroup: a
+		 * cross-check of wait4's (it also counts page cache) */
+		if (r.exited.cgroup_peak_kib >= 0 &&
+		    (r.started.contain & (RIG_CONTAIN_MEM_V1 | RIG_CONTAIN_MEM_V2)))
+			rig_sample_set(out, "cgroup_peak_kib", (double)r.exited.cgroup_peak_kib,
+				       "KiB");
 	}
 	/* rig-exec saw the ready line as it came; rig's own reading time is
 	 * the fallback (it adds rig's scheduling latency) */
-	if (ready.kind && started.kind)
-		rig_sample_set(out, "startup_ns", (double)(ready.t_ns - started.t_ns), "ns");
-	else if (rs.ready_ns && started.kind)
-		rig_sample_set(out, "startup_ns", (double)(rs.ready_ns - started.t_ns), "ns");
-	rig_sample_set_tail(out, errbuf.data ? errbuf.data : "", errbuf.len);
-	rig_buf_free(&errbuf);
+	if (r.ready.kind && r.started.kind)
+		rig_sample_set(out, "startup_ns", (double)(r.ready.t_ns - r.started.t_ns), "ns");
+	else if (r.rs.ready_ns && r.started.kind)
+		rig_sample_set(out, "startup_ns", (double)(r.rs.ready_ns - r.started.t_ns), "ns");
+	tail = rig_outcap_tail(&r.cap, &tail_len);
+	rig_sample_set_tail(out, tail, tail_len);
+	if (r.started.kind)
+		snprintf(out->contain, sizeof(out->contain), "%s",
+			 rig_contain_describe(r.started.contain));
 
-	if (timed_out)
-		rig_sample_fail(out, "timed out after %lld ms%s", req->timeout_ms,
-				rs.ready_ns ? "" : " (no ready line)");
-	else if (exec_err)
-		rig_sample_fail(out, "cannot run %s: %s", req->argv[0], strerror(exec_err));
-	else if (WIFSIGNALED(status))
-		rig_sample_fail(out, "killed by signal %d (%s)", WTERMSIG(status),
-				strsignal(WTERMSIG(status)));
-	else if (WEXITSTATUS(status) != 0)
-		rig_sample_fail(out, "exited with status %d", WEXITSTATUS(status));
-	else if (!rs.ready_ns)
-		rig_sample_fail(out, "no ready line (%lu noise, %lu corrupt lines)", parser.noise,
-				parser.corrupt);
-	else if (req->need_done && !rs.done_seen)
-		rig_sample_fail(out, "no done line");
-	else if (rs.done_seen && rs.done_status != 0)
-		rig_sample_fail(out, "workload reported done %d", rs.done_status);
-	/* The log is written only when it is needed: a file per good sample
-	 * costs rig time (it counts in rig_overhead_ns) and disk. */
-	if (req->log_path && !out->ok)
-		rig_write_file(req->log_path, log.data ? log.data : "", log.len, NULL);
-	rig_buf_free(&log);
+	judge(&r, status);
+	/* The log is kept only when it is needed: a file per good sample costs
+	 * rig time (it counts in rig_overhead_ns) and disk. */
+	rig_outcap_finish(&r.cap, !out->ok);
 	return 0;
 }

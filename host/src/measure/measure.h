@@ -3,8 +3,10 @@
  * boards that run a local runtime or emulator process (WASI runtimes) reuse
  * it. It forks, takes CLOCK_MONOTONIC in the child just before execve,
  * reads stdout through the report parser, notes the time the ready line
- * arrives, reaps with wait4 for peak RSS and CPU times, and kills the
- * process group at the deadline.
+ * arrives, reaps with wait4 for peak RSS and CPU times, and stops it at
+ * the deadline. The program runs contained (rig-exec and
+ * firmware/contain/rig_contain.h): whatever it starts is killed when it
+ * exits, at the deadline, or when rig dies.
  */
 #ifndef RIG_MEASURE_H
 #define RIG_MEASURE_H
@@ -17,18 +19,22 @@ struct rig_exec_req {
 	char *const *env_add; /* "K=V" added to the environment, or NULL */
 	const char *dir;      /* working directory, or NULL */
 	int cpu;	      /* pin to this CPU, or -1 */
-	long long timeout_ms; /* from exec to exit; the process group is killed after */
-	const char *log_path; /* where stdout+stderr go when the sample fails, or NULL */
+	long long timeout_ms; /* from the start of the sample: at that moment the program
+				 and everything it started are killed (0: none) */
+	const char *log_path; /* where stdout+stderr go when the sample fails, or NULL
+				 (bounded: see outcap.h) */
 	int need_done;	      /* 1: a missing "@rig done" line fails the sample */
 };
 
 /*
  * Runs the request and fills the sample: ok, exit_status, fail_reason,
- * stderr_tail, metrics startup_ns (exec to ready line), wall_ns (exec to
- * exit), peak_rss_kib, user_ns, sys_ns, and every "@rig result" line, plus
- * the parser's noise/corrupt/cut counts. Returns 0 when the process ran
- * (whatever happened to it), RIG_ERR_NOT_FOUND / RIG_ERR_IO when it could
- * not be started. Blocks up to timeout_ms.
+ * stderr_tail, contain, metrics startup_ns (exec to ready line), wall_ns
+ * (exec to exit), peak_rss_kib, user_ns, sys_ns, cgroup_peak_kib (when the
+ * machine has a memory cgroup), and every "@rig result" line, plus the
+ * parser's noise/corrupt/cut counts. A protocol line after the done line
+ * fails the sample. Returns 0 when the process ran (whatever happened to
+ * it), RIG_ERR_NOT_FOUND / RIG_ERR_IO when it could not be started. Blocks
+ * up to timeout_ms (plus at most 2 s if rig-exec itself hangs).
  */
 int rig_measure_exec(const struct rig_exec_req *req, struct rig_sample *out, struct rig_error *err);
 

@@ -16,6 +16,11 @@
 #define RIG_SAMPLE_H
 
 #include <stddef.h>
+#include <stdint.h>
+
+/* Distinct metrics one sample may hold: a workload printing more distinct
+ * result names fails its sample (rig's memory stays bounded). */
+#define RIG_SAMPLE_MAX_METRICS 131072
 
 struct rig_metric {
 	char name[48];
@@ -29,15 +34,20 @@ struct rig_sample {
 	char fail_reason[256];	/* empty when ok */
 	char stderr_tail[1024]; /* last bytes of stderr / console, for failed samples */
 	char log_path[512];	/* full console log of this sample, or empty */
+	char contain[24];	/* how the program was contained (rig_contain_describe), or empty */
 	struct rig_metric *metrics;
 	size_t n_metrics, cap_metrics;
+	uint32_t *index;  /* open-addressing hash of metric names: slot -> 1 + position */
+	size_t index_cap; /* a power of two, at least twice n_metrics; 0: none yet */
 	/* report-line accounting from the parser */
 	unsigned long noise_lines, corrupt_lines, cut_lines, retries;
 };
 
-/* Adds or replaces metric name. */
-void rig_sample_set(struct rig_sample *s, const char *name, double value, const char *unit);
-/* Returns 1 and *value when present. */
+/* Adds or replaces metric name (found by hash: constant time however many
+ * there are). Returns 0, or -1 when the metric is new and the sample already
+ * holds RIG_SAMPLE_MAX_METRICS (nothing is added). */
+int rig_sample_set(struct rig_sample *s, const char *name, double value, const char *unit);
+/* Returns 1 and *value when present. Constant time. */
 int rig_sample_get(const struct rig_sample *s, const char *name, double *value);
 void rig_sample_fail(struct rig_sample *s, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
