@@ -82,6 +82,7 @@ static void names_that_escape_are_refused(void **state)
 	    {"build -b host -w ../x", "workload name \"../x\""},
 	    {"build -b 'a;b' -w hello", "board name \"a;b\""},
 	    {"run -p '$(id)' hello", "profile name \"$(id)\""},
+	    {"bench -b host -w hello --label 'a b'", "option --label: label name \"a b\""},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)

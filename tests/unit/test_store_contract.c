@@ -325,7 +325,7 @@ static void duplicate_sample_message_is_not_sqlites(void **state)
 	assert_int_equal(rig_store_begin_run(s, &key, 0, 5, 0, 0, 1, &run, &have, &err), 0);
 	assert_int_equal(add_sample(s, run, 0, &err), 0);
 	assert_int_equal(add_sample(s, run, 0, &err), RIG_ERR_STORE);
-	assert_msg_has(&err, "this sample is stored already");
+	assert_msg_has(&err, "stored already: another bench is writing the same run");
 	assert_null(strstr(err.msg, "UNIQUE"));
 	assert_int_equal(sql_long(s, "SELECT count(*) FROM samples"), 1);
 	rig_store_close(s);

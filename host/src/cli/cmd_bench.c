@@ -150,7 +150,8 @@ static int bench_or_build(int argc, char **argv, struct rig_ctx *ctx, int build_
 	if (!m.workloads.n)
 		rig_split_list(DEFAULT_WORKLOADS, &m.workloads);
 	if ((rc = rig_ctx_load_toolchains(ctx, &tcs, &err)) ||
-	    (rc = check_matrix(ctx, tcs, &m, baseline, &err))) {
+	    (rc = check_matrix(ctx, tcs, &m, baseline, &err)) ||
+	    (label && (rc = rig_name_check("option --label", "label", label, &err)))) {
 		rig_err("%s", err.msg);
 		exit_code = 2;
 		goto done;

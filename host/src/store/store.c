@@ -97,7 +97,8 @@ static const char *db_hint(int code)
 	case SQLITE_CANTOPEN:
 		return "cannot open the file (missing directory, or no permission)";
 	case SQLITE_CONSTRAINT:
-		return "this sample is stored already: another bench is writing the same run";
+		return "that row is stored already: another bench is writing the same run at "
+		       "once";
 	default:
 		return NULL;
 	}
@@ -403,17 +404,19 @@ int rig_store_add_env(struct rig_store *s, const struct rig_kvlist *env, int64_t
 		rig_buf_appendf(&b, "%s=%s\n", env->v[i].key, env->v[i].value);
 	rig_sha256_hex(b.data ? b.data : "", b.len, hash);
 	rig_buf_free(&b);
-	if ((rc = prepare(s, "SELECT id FROM envs WHERE hash = ?", &st, err)))
+	/* looked up and added in one transaction: two benches share the row */
+	if ((rc = exec(s, "BEGIN IMMEDIATE", err)))
 		return rc;
+	if ((rc = prepare(s, "SELECT id FROM envs WHERE hash = ?", &st, err)))
+		goto fail;
 	sqlite3_bind_text(st, 1, hash, -1, SQLITE_TRANSIENT);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		*id = sqlite3_column_int64(st, 0);
 		sqlite3_finalize(st);
-		return 0;
+		return exec(s, "COMMIT", err);
 	}
 	sqlite3_finalize(st);
-	if ((rc = exec(s, "BEGIN IMMEDIATE", err)))
-		return rc;
+	st = NULL;
 	if ((rc = prepare(s, "INSERT INTO envs(created, hash) VALUES(?, ?)", &st, err)))
 		goto fail;
 	sqlite3_bind_int64(st, 1, rig_wall_s());
@@ -444,8 +447,8 @@ fail:
 	return rc;
 }
 
-int rig_store_add_build(struct rig_store *s, const struct rig_artifact *a, int64_t *id,
-			struct rig_error *err)
+static int add_build(struct rig_store *s, const struct rig_artifact *a, int64_t *id,
+		     struct rig_error *err)
 {
 	sqlite3_stmt *st = NULL;
 	int rc;
@@ -506,6 +509,21 @@ int rig_store_add_build(struct rig_store *s, const struct rig_artifact *a, int64
 	sqlite3_finalize(st);
 	*id = sqlite3_last_insert_rowid(s->db);
 	return 0;
+}
+
+int rig_store_add_build(struct rig_store *s, const struct rig_artifact *a, int64_t *id,
+			struct rig_error *err)
+{
+	/* looked up and added in one transaction: two benches share the row */
+	int rc = exec(s, "BEGIN IMMEDIATE", err);
+
+	if (rc)
+		return rc;
+	if ((rc = add_build(s, a, id, err))) {
+		exec(s, "ROLLBACK", NULL);
+		return rc;
+	}
+	return exec(s, "COMMIT", err);
 }
 
 /* The newest run with key's identity: its id, plan, samples and owner.
