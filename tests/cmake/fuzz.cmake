@@ -5,7 +5,7 @@
 # see config.c); run it by hand: tests/fuzz/run.sh board 600.
 # Each builds the fuzz targets with clang in one shared tree, so they take a
 # lock and run one at a time; skipped (77) when clang or libFuzzer is absent.
-set(_fuzz_runs wasm:120 report:60 frame:60 elf:45 units:20 http:60 hist:20)
+set(_fuzz_runs wasm:120 report:60 frame:60 elf:45 units:20 http:60 hist:20 wasi_spec:30 wasi_expect:15)
 foreach(_r ${_fuzz_runs})
   string(REPLACE ":" ";" _p ${_r})
   list(GET _p 0 _t)

@@ -214,10 +214,7 @@ struct board_run {
 	struct tally t;
 };
 
-static void head(char *dst, size_t cap, const char *s)
-{
-	snprintf(dst, cap, "%s", s ? s : "");
-}
+static void head(char *dst, size_t cap, const char *s) { snprintf(dst, cap, "%s", s ? s : ""); }
 
 static int run_test(const struct rig_ctx *ctx, const struct wt_opts *o, struct board_run *br,
 		    const struct rig_wasi_suite *su, const char *test, const char *work)
@@ -516,9 +513,10 @@ int cmd_wasi_test(int argc, char **argv, struct rig_ctx *ctx)
 		if (strcmp(suites[i].name, "user") != 0 &&
 		    (o.expect_stdout || o.expect_stderr || o.expect_exit >= 0 || o.root ||
 		     o.env.n || o.module_args.n)) {
-			rig_err("--expect-*, --env, --root and -- ARGS are for a MODULE.wasm, not a "
-				"suite directory (%s)",
-				suites[i].dir);
+			rig_err(
+			    "--expect-*, --env, --root and -- ARGS are for a MODULE.wasm, not a "
+			    "suite directory (%s)",
+			    suites[i].dir);
 			code = 2;
 			goto done;
 		}

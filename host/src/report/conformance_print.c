@@ -37,7 +37,8 @@ static void short_suite(const char *name, char *out, size_t cap)
 		size_t n = (size_t)(t - (name + 5)), k;
 		snprintf(out, cap, "%.*s", (int)n, name + 5);
 		for (k = 0; out[k]; k++)
-			out[k] = (char)(out[k] >= 'A' && out[k] <= 'Z' ? out[k] - 'A' + 'a' : out[k]);
+			out[k] =
+			    (char)(out[k] >= 'A' && out[k] <= 'Z' ? out[k] - 'A' + 'a' : out[k]);
 		return;
 	}
 	snprintf(out, cap, "%s", name);
@@ -52,11 +53,11 @@ static int failed(const char *verdict)
 static void cell(const struct rig_conf_row *r, char *out, size_t cap)
 {
 	const char *v = r->verdict;
-	const char *shown = strcmp(v, "pass") == 0	   ? "pass"
-			    : strcmp(v, "fail") == 0	   ? "FAIL"
+	const char *shown = strcmp(v, "pass") == 0	? "pass"
+			    : strcmp(v, "fail") == 0	? "FAIL"
 			    : strcmp(v, "timeout") == 0 ? "T/O"
-			    : strcmp(v, "skip") == 0	   ? "skip"
-							   : "ERR";
+			    : strcmp(v, "skip") == 0	? "skip"
+							: "ERR";
 	snprintf(out, cap, "%s%s%s", shown, r->expectation[0] ? "*" : "",
 		 failed(v) && strcmp(r->static_check, "ok") == 0 ? "!" : "");
 }
@@ -144,7 +145,8 @@ static void print_summary(const struct collect *c, FILE *f)
 					    "T/O",   "SKIP",	"ERR",	"TOTAL", "SUITE COMMIT"};
 
 	for (size_t h = 0; h < RIG_ARRAY_SIZE(heads); h++)
-		rig_table_add_column(t, heads[h], h >= 2 && h <= 8 ? RIG_ALIGN_RIGHT : RIG_ALIGN_LEFT);
+		rig_table_add_column(t, heads[h],
+				     h >= 2 && h <= 8 ? RIG_ALIGN_RIGHT : RIG_ALIGN_LEFT);
 	for (size_t b = 0; b < c->boards.n; b++) {
 		int pass = 0, fail = 0, known = 0, to = 0, skip = 0, errs = 0, total = 0;
 		const struct rig_conf_row *any = NULL;
@@ -169,7 +171,11 @@ static void print_summary(const struct collect *c, FILE *f)
 		cm = commits.n ? rig_strv_join_quoted(&commits) : NULL;
 		rig_table_begin_row(t);
 		rig_table_cellf(t, "%s", c->boards.v[b]);
-		rig_table_cellf(t, "%s %s", any ? any->runtime : "", any ? any->runtime_version : "");
+		/* most versions name their runtime ("wasmtime 49.0.3"); Node's is "v20" */
+		if (any && strncmp(any->runtime_version, any->runtime, strlen(any->runtime)) != 0)
+			rig_table_cellf(t, "%s %s", any->runtime, any->runtime_version);
+		else
+			rig_table_cellf(t, "%s", any ? any->runtime_version : "");
 		rig_table_cellf(t, "%d", pass);
 		rig_table_cellf(t, "%d", fail);
 		rig_table_cellf(t, "%d", known);
@@ -223,8 +229,9 @@ int rig_conf_matrix_print(struct rig_store *s, const struct rig_conf_print_opts 
 		   "runtime's expectations, ! the static check said it loads):\n");
 	print_matrix(&c, f, &hidden);
 	if (hidden)
-		fprintf(f, "%s%zu test%s pass on every board shown (rig results --all-tests "
-			   "lists them)\n",
+		fprintf(f,
+			"%s%zu test%s pass on every board shown (rig results --all-tests "
+			"lists them)\n",
 			hidden == c.n / (c.boards.n ? c.boards.n : 1) ? "" : "and ", hidden,
 			hidden == 1 ? "" : "s");
 	fprintf(f, "\n");

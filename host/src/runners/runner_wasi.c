@@ -355,6 +355,14 @@ static int wasi_prepare(struct rig_board *b, const struct rig_artifact *a, struc
 static void build_argv(struct wasi_priv *wp, const struct rig_wasi_call *c, const char *metrics,
 		       struct rig_strv *av)
 {
+	/* The PyPI wamr (3.0.0-dev) hands its own process environment to the
+	 * guest besides --env: the guest must see only the env given (the
+	 * board file's contract; the WASI test suite's environ_sizes_get-no-
+	 * variables checks it), so it starts from an empty one. */
+	if (wp->rt == RT_WAMR) {
+		rig_strv_push(av, "env");
+		rig_strv_push(av, "-i");
+	}
 	rig_strv_push(av, wp->exe);
 	switch (wp->rt) {
 	case RT_NODE:
@@ -441,7 +449,10 @@ static void build_argv(struct wasi_priv *wp, const struct rig_wasi_call *c, cons
 		rig_strv_push(av, c->args[i]);
 }
 
-int rig_wasi_is_board(const struct rig_board *b) { return b && b->runner.ops == &rig_runner_wasi_ops; }
+int rig_wasi_is_board(const struct rig_board *b)
+{
+	return b && b->runner.ops == &rig_runner_wasi_ops;
+}
 
 int rig_wasi_cmdline(struct rig_board *b, const struct rig_wasi_call *call, struct rig_strv *av,
 		     struct rig_error *err)

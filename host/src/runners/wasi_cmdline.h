@@ -23,8 +23,8 @@ struct rig_wasi_dir {
 /* One run of a module. Nothing of the board's own env/preopen is added:
  * the guest sees exactly these. */
 struct rig_wasi_call {
-	const char *module;	/* the .wasm as given (compiled ahead first when the board does) */
-	char *const *args;	/* the module's argv[1..], n_args of them */
+	const char *module; /* the .wasm as given (compiled ahead first when the board does) */
+	char *const *args;  /* the module's argv[1..], n_args of them */
 	size_t n_args;
 	char *const *env; /* "K=V" (K non-empty, without '='), n_env of them */
 	size_t n_env;

@@ -79,8 +79,8 @@ int rig_conf_finish(struct rig_store *s, int64_t run_id, struct rig_error *err)
 	sqlite3_stmt *st;
 	int rc;
 
-	if (sqlite3_prepare_v2(db, "UPDATE conformance_runs SET finished = ? WHERE id = ?", -1,
-			       &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, "UPDATE conformance_runs SET finished = ? WHERE id = ?", -1, &st,
+			       NULL) != SQLITE_OK)
 		return db_fail(db, err, "prepare");
 	sqlite3_bind_int64(st, 1, rig_wall_s());
 	sqlite3_bind_int64(st, 2, run_id);
@@ -127,9 +127,9 @@ int rig_conf_add(struct rig_store *s, const struct rig_conf_row *row, struct rig
 }
 
 #define ROW_COLS                                                                                   \
-	"c.run_id, r.started, r.board, r.runtime, r.runtime_version, c.suite, c.suite_commit,"    \
+	"c.run_id, r.started, r.board, r.runtime, r.runtime_version, c.suite, c.suite_commit,"     \
 	" c.test, c.module_sha256, c.verdict, c.reason, c.first_diff, c.expectation,"              \
-	" c.expectation_note, c.static_check, c.exit_status, c.wall_ns, c.argv, c.stdout_head,"   \
+	" c.expectation_note, c.static_check, c.exit_status, c.wall_ns, c.argv, c.stdout_head,"    \
 	" c.stderr_head"
 
 static void col(sqlite3_stmt *st, int i, char *out, size_t cap)

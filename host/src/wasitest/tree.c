@@ -79,8 +79,8 @@ int rig_tree_copy(const char *src, const char *dst, struct rig_error *err)
 			else {
 				target[n] = '\0';
 				if (symlink(target, d))
-					rc = rig_fail(err, RIG_ERR_IO, "%s: %s", d,
-						      strerror(errno));
+					rc =
+					    rig_fail(err, RIG_ERR_IO, "%s: %s", d, strerror(errno));
 			}
 		} else if (S_ISREG(st.st_mode)) {
 			rc = copy_file(s, d, st.st_mode, err);
@@ -97,7 +97,8 @@ int rig_tree_remove(const char *path, struct rig_error *err)
 	int rc = 0;
 
 	if (lstat(path, &st))
-		return errno == ENOENT ? 0 : rig_fail(err, RIG_ERR_IO, "%s: %s", path, strerror(errno));
+		return errno == ENOENT ? 0
+				       : rig_fail(err, RIG_ERR_IO, "%s: %s", path, strerror(errno));
 	if (!S_ISDIR(st.st_mode)) {
 		if (unlink(path) && errno != ENOENT)
 			return rig_fail(err, RIG_ERR_IO, "cannot remove %s: %s", path,

@@ -50,7 +50,8 @@ static int read_string(struct reader *r, const char **p, char *out, size_t cap)
 				c = **p;
 				break;
 			default:
-				return fail(r, "unsupported escape in a string (\\n \\t \\\" \\\\)");
+				return fail(r,
+					    "unsupported escape in a string (\\n \\t \\\" \\\\)");
 			}
 		}
 		if (n + 1 >= cap)

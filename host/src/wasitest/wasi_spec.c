@@ -65,8 +65,8 @@ static void set_payload(struct rig_wasi_op *op, const char *p, size_t n)
 	op->payload_len = n;
 }
 
-static int get_args(const json_t *v, const struct where *w, const char *field,
-		    struct rig_strv *out, struct rig_error *err)
+static int get_args(const json_t *v, const struct where *w, const char *field, struct rig_strv *out,
+		    struct rig_error *err)
 {
 	size_t i;
 	json_t *a;
@@ -240,8 +240,9 @@ static int parse_op(const json_t *o, size_t idx, const char *file, struct rig_wa
 
 	snprintf(w.path, sizeof(w.path), "operations[%zu]", idx);
 	if (!json_is_object(o))
-		return rig_fail(err, RIG_ERR_PARSE, "%s: field 'operations[%zu]': expected an "
-						    "object, got %s",
+		return rig_fail(err, RIG_ERR_PARSE,
+				"%s: field 'operations[%zu]': expected an "
+				"object, got %s",
 				file, idx, type_name(o));
 	if (!json_is_string(t))
 		return bad(err, &w, "type", "one of run, wait, read, connect, send, recv", t);
@@ -329,10 +330,11 @@ static int validate(const char *file, struct rig_wasi_spec *s, struct rig_error 
 		switch (op->type) {
 		case RIG_WASI_OP_RUN:
 			if (running)
-				rc = rig_fail(err, RIG_ERR_PARSE,
-					      "%s: operations[%zu]: a run before the previous run's "
-					      "wait (each run must be paired with a wait)",
-					      file, i);
+				rc =
+				    rig_fail(err, RIG_ERR_PARSE,
+					     "%s: operations[%zu]: a run before the previous run's "
+					     "wait (each run must be paired with a wait)",
+					     file, i);
 			running = seen_run = 1;
 			break;
 		case RIG_WASI_OP_WAIT:
@@ -352,18 +354,19 @@ static int validate(const char *file, struct rig_wasi_spec *s, struct rig_error 
 			}
 			if (op->type == RIG_WASI_OP_CONNECT) {
 				if (rig_strv_has(&conns, op->id))
-					rc = rig_fail(err, RIG_ERR_PARSE,
-						      "%s: operations[%zu]: connection id \"%s\" is "
-						      "already used by an earlier connect",
-						      file, i, op->id);
+					rc =
+					    rig_fail(err, RIG_ERR_PARSE,
+						     "%s: operations[%zu]: connection id \"%s\" is "
+						     "already used by an earlier connect",
+						     file, i, op->id);
 				rig_strv_push(&conns, op->id);
-			} else if ((op->type == RIG_WASI_OP_SEND ||
-				    op->type == RIG_WASI_OP_RECV) &&
+			} else if ((op->type == RIG_WASI_OP_SEND || op->type == RIG_WASI_OP_RECV) &&
 				   !rig_strv_has(&conns, op->id)) {
-				rc = rig_fail(err, RIG_ERR_PARSE,
-					      "%s: operations[%zu]: %s on connection \"%s\" that no "
-					      "earlier connect made",
-					      file, i, names[op->type], op->id);
+				rc =
+				    rig_fail(err, RIG_ERR_PARSE,
+					     "%s: operations[%zu]: %s on connection \"%s\" that no "
+					     "earlier connect made",
+					     file, i, names[op->type], op->id);
 			}
 			if (!rc && op->type != RIG_WASI_OP_READ && !s->unsupported[0])
 				snprintf(s->unsupported, sizeof(s->unsupported),
@@ -426,8 +429,9 @@ static int parse_ops_form(const json_t *root, const char *file, struct rig_wasi_
 		}
 	}
 	if (s->n_ops == 0)
-		return rig_fail(err, RIG_ERR_PARSE, "%s: field 'operations' is empty (at least a "
-						    "run and a wait)",
+		return rig_fail(err, RIG_ERR_PARSE,
+				"%s: field 'operations' is empty (at least a "
+				"run and a wait)",
 				file);
 	return validate(file, s, err);
 }

@@ -56,8 +56,8 @@ struct rig_wasi_op {
 };
 
 struct rig_wasi_spec {
-	int legacy;		  /* 1: read from the legacy form */
-	int is_default;		  /* 1: no .json: the default specification */
+	int legacy;		   /* 1: read from the legacy form */
+	int is_default;		   /* 1: no .json: the default specification */
 	struct rig_strv proposals; /* "http", "sockets" */
 	struct rig_wasi_op *ops;
 	size_t n_ops;

@@ -15,8 +15,8 @@
 #include "wasi_cmdline.h"
 
 static const char *const verdict_names[] = {
-    [RIG_WASI_PASS] = "pass",	    [RIG_WASI_FAIL] = "fail",	[RIG_WASI_TIMEOUT] = "timeout",
-    [RIG_WASI_SKIP] = "skip",	    [RIG_WASI_ERROR] = "error",
+    [RIG_WASI_PASS] = "pass", [RIG_WASI_FAIL] = "fail",	  [RIG_WASI_TIMEOUT] = "timeout",
+    [RIG_WASI_SKIP] = "skip", [RIG_WASI_ERROR] = "error",
 };
 _Static_assert(RIG_ARRAY_SIZE(verdict_names) == RIG_WASI_VERDICT_COUNT_,
 	       "a name for every verdict");
@@ -321,8 +321,8 @@ static size_t segment_at(const struct rig_wasi_spec *spec, size_t i, struct segm
 }
 
 /* Makes work/root a fresh copy of dir/root (once per root per test). */
-static int fresh_root(const char *dir, const char *root, const char *work, char *copied,
-		      size_t cap, char *host, size_t hcap, struct rig_error *err)
+static int fresh_root(const char *dir, const char *root, const char *work, char *copied, size_t cap,
+		      char *host, size_t hcap, struct rig_error *err)
 {
 	char src[PATH_MAX];
 	int rc;
@@ -337,7 +337,8 @@ static int fresh_root(const char *dir, const char *root, const char *work, char 
 		return 0;
 	if (!is_dir(src))
 		return rig_fail(err, RIG_ERR_NOT_FOUND,
-				"the specification's root \"%s\" is not a directory (%s)", root, src);
+				"the specification's root \"%s\" is not a directory (%s)", root,
+				src);
 	if ((rc = rig_tree_remove(host, err)) || (rc = rig_tree_copy(src, host, err)))
 		return rc;
 	snprintf(copied, cap, "%s", root);
@@ -440,14 +441,16 @@ static int run_segment(struct rig_board *b, const char *dir, const char *wasm, c
 		if (res.truncated)
 			add_reason(r, "more than %zu bytes of output",
 				   o->max_output_bytes ? o->max_output_bytes : (size_t)1 << 20);
-		if (sg->has_out && rig_wasitest_diff("stdout", res.out.data, res.out.len,
-						     sg->out.data, sg->out.len, diff, sizeof(diff))) {
+		if (sg->has_out &&
+		    rig_wasitest_diff("stdout", res.out.data, res.out.len, sg->out.data,
+				      sg->out.len, diff, sizeof(diff))) {
 			add_reason(r, "stdout differs");
 			if (!r->first_diff[0])
 				snprintf(r->first_diff, sizeof(r->first_diff), "%s", diff);
 		}
-		if (sg->has_err && rig_wasitest_diff("stderr", res.err.data, res.err.len,
-						     sg->err.data, sg->err.len, diff, sizeof(diff))) {
+		if (sg->has_err &&
+		    rig_wasitest_diff("stderr", res.err.data, res.err.len, sg->err.data,
+				      sg->err.len, diff, sizeof(diff))) {
 			add_reason(r, "stderr differs");
 			if (!r->first_diff[0])
 				snprintf(r->first_diff, sizeof(r->first_diff), "%s", diff);

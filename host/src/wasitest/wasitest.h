@@ -49,8 +49,8 @@ int rig_wasi_verdict_parse(const char *name);
 /* One suite directory. */
 struct rig_wasi_suite {
 	char dir[PATH_MAX];
-	char name[160];	   /* manifest.json's name, or the directory */
-	char commit[64];   /* the suite's commit (git, or the README's "at <hex>"), or "" */
+	char name[160];	       /* manifest.json's name, or the directory */
+	char commit[64];       /* the suite's commit (git, or the README's "at <hex>"), or "" */
 	struct rig_strv tests; /* test names (NAME of NAME.wasm), sorted */
 };
 
