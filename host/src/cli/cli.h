@@ -34,7 +34,7 @@ struct rig_store;
 struct rig_toolchains;
 
 struct rig_ctx {
-	const char *source_dir; /* the rig tree: boards/, firmware/, host/toolchains.yaml */
+	const char *source_dir; /* rig_data_dir(): boards/, firmware/, host/toolchains.yaml */
 	char boards_dir[1024];
 	char state_dir[1024]; /* .rig/ of the project directory: db, cache, logs */
 	const char *db_path;  /* --db, or state_dir/rig.db */

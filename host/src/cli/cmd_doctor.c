@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "hostenv.h"
 #include "log.h"
+#include "paths.h"
 #include "toolchain.h"
 #include "transport_serial.h"
 
@@ -139,7 +140,10 @@ int cmd_doctor(int argc, char **argv, struct rig_ctx *ctx)
 		rig_err("%s", err.msg);
 		return 2;
 	}
-	printf("rig %s, source tree %s\n\n", RIG_VERSION, ctx->source_dir);
+	printf("rig %s, data from %s (%s)", RIG_VERSION, ctx->source_dir, rig_data_dir_origin());
+	if (rig_lib_dir())
+		printf(", helpers from %s", rig_lib_dir());
+	printf("\n\n");
 	rig_hostenv_collect(&host, "");
 	printf("host: %s, %s cores, governor %s, %s\n", rig_kv_get(&host, "cpu_model"),
 	       rig_kv_get(&host, "cores"), rig_kv_get(&host, "governor"),

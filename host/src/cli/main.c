@@ -8,13 +8,18 @@
 
 #include "cli.h"
 #include "log.h"
+#include "paths.h"
 
 #define NEED_NOTHING 0
+/* Flags of a command. By default a command may read rig's data (toolchains,
+ * boards, workload sources: paths.h) and refuses to start without it. */
+#define NO_DATA 1 /* reads only the store or its arguments */
 
 struct rig_cmd {
 	const char *name;
 	int (*fn)(int argc, char **argv, struct rig_ctx *ctx);
 	const char *summary;
+	int flags; /* NO_DATA */
 };
 
 static const struct rig_cmd commands[] = {
@@ -23,12 +28,12 @@ static const struct rig_cmd commands[] = {
     {"build", cmd_build, "build workloads with toolchain profiles for a board"},
     {"run", cmd_run, "run one workload on one board and print its samples"},
     {"bench", cmd_bench, "measure the matrix of workloads x profiles x boards"},
-    {"results", cmd_results, "show stored results with statistics"},
-    {"export", cmd_export, "export results as json, csv, benchfmt or openmetrics"},
-    {"history", cmd_history, "one metric of a cell over every run, with change points"},
-    {"compare", cmd_compare, "compare two sets of runs (labels, commits, runs, latest)"},
+    {"results", cmd_results, "show stored results with statistics", NO_DATA},
+    {"export", cmd_export, "export results as json, csv, benchfmt or openmetrics", NO_DATA},
+    {"history", cmd_history, "one metric of a cell over every run, with change points", NO_DATA},
+    {"compare", cmd_compare, "compare two sets of runs (labels, commits, runs, latest)", NO_DATA},
     {"wasm", cmd_wasm, "inspect and check WebAssembly modules"},
-    {"load", cmd_load, "put an HTTP/1.1 server under load (closed or constant-rate)"},
+    {"load", cmd_load, "put an HTTP/1.1 server under load (closed or constant-rate)", NO_DATA},
     {"wasi-test", cmd_wasi_test, "run the WASI test suite (or a module) on WASI boards"},
 };
 
@@ -40,7 +45,9 @@ static void usage(FILE *f)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "\n`rig COMMAND --help` shows a command's options.\n"
-		   "Environment: RIG_DEBUG=0..4 sets the log level.\n");
+		   "Environment: RIG_DEBUG=0..4 sets the log level; RIG_DATA_DIR overrides where\n"
+		   "rig reads its toolchains, boards and workload sources (default: ../share/rig\n"
+		   "next to the rig binary, or the source tree of a build-tree rig).\n");
 }
 
 int main(int argc, char **argv)
@@ -51,7 +58,7 @@ int main(int argc, char **argv)
 
 	rig_log_init();
 	signal(SIGPIPE, SIG_IGN);
-	ctx.source_dir = getenv("RIG_SOURCE_DIR") ? getenv("RIG_SOURCE_DIR") : RIG_SOURCE_DIR;
+	ctx.source_dir = rig_data_dir();
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		const char *a = argv[i];
 		if (strcmp(a, "--db") == 0 && i + 1 < argc)
@@ -110,7 +117,20 @@ int main(int argc, char **argv)
 	}
 	for (size_t c = 0; c < sizeof(commands) / sizeof(commands[0]); c++) {
 		if (strcmp(commands[c].name, argv[i]) == 0) {
-			int rc = commands[c].fn(argc - i, argv + i, &ctx);
+			int rc;
+
+			if (!(commands[c].flags & NO_DATA) && !rig_data_dir_origin()) {
+				fprintf(
+				    stderr,
+				    "rig: cannot find rig's data (toolchains, boards, workload "
+				    "sources): %s.\nInstall rig (cmake --install BUILD --prefix "
+				    "P) or set RIG_DATA_DIR to a directory holding "
+				    "host/toolchains.yaml.\n",
+				    rig_data_dir_searched());
+				rig_strv_free(&ctx.toolchain_files);
+				return 1;
+			}
+			rc = commands[c].fn(argc - i, argv + i, &ctx);
 			rig_strv_free(&ctx.toolchain_files);
 			return rc;
 		}

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "outcap.h"
+#include "paths.h"
 #include "rig_contain.h"
 #include "rig_exec.h"
 #include "rig_report.h"
@@ -55,29 +56,6 @@ static void on_line(void *ctx, enum rig_report_verdict v, const struct rig_repor
 		rs->done_status = l->status;
 		break;
 	}
-}
-
-/* The trampoline that execs the measured program (see host/exec/rig_exec.c):
- * $RIG_EXEC, the path the build recorded, or rig-exec next to rig. */
-static int find_trampoline(char *out, size_t cap)
-{
-	const char *env = getenv("RIG_EXEC");
-	char self[4096];
-	ssize_t n;
-
-	if (env && *env)
-		return access(env, X_OK) == 0 && rig_snprintf(out, cap, "%s", env) == 0;
-#ifdef RIG_EXEC_PATH
-	if (access(RIG_EXEC_PATH, X_OK) == 0)
-		return rig_snprintf(out, cap, "%s", RIG_EXEC_PATH) == 0;
-#endif
-	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n <= 0)
-		return 0;
-	self[n] = '\0';
-	if (strrchr(self, '/'))
-		*strrchr(self, '/') = '\0';
-	return rig_snprintf(out, cap, "%s/rig-exec", self) == 0 && access(out, X_OK) == 0;
 }
 
 extern char **environ;
@@ -295,10 +273,11 @@ int rig_measure_exec(const struct rig_exec_req *req, struct rig_sample *out, str
 
 	r.rs.s = out;
 	out->ok = 1;
-	if (!find_trampoline(tramp, sizeof(tramp)))
+	if (!rig_exec_path(tramp, sizeof(tramp)))
 		return rig_fail(err, RIG_ERR_NOT_FOUND,
-				"rig-exec (the program launcher) was not found next to rig; "
-				"build it or set RIG_EXEC");
+				"rig-exec (the program launcher) was not found (lib/rig of an "
+				"installed rig, the build tree, or next to rig); build it, "
+				"install rig or set RIG_EXEC");
 	for (int i = 0; i < 3; i++) {
 		int p[2];
 		if (pipe2(p, O_CLOEXEC)) {

@@ -34,6 +34,7 @@
 #include "agent_client.h"
 #include "board.h"
 #include "log.h"
+#include "paths.h"
 #include "rig_report.h"
 #include "runner_agent.h"
 
@@ -53,8 +54,8 @@ struct agent_priv {
 
 static struct agent_priv *agp(struct rig_board *b) { return b->runner.priv; }
 
-static int agent_configure(struct rig_board *b, const struct rig_cfg *cfg,
-			   struct rig_cfg_node *sec, struct rig_error *err)
+static int agent_configure(struct rig_board *b, const struct rig_cfg *cfg, struct rig_cfg_node *sec,
+			   struct rig_error *err)
 {
 	static const char *const keys[] = {"key_file",	      "transport", "host",   "port",
 					   "serial",	      "baud",	   "cpu",    "env",
@@ -144,9 +145,10 @@ static int connect_agent(struct rig_board *b, struct agent_priv *ap, struct rig_
 			return rc;
 		rig_dbg("board %s: not yet: %s", b->name, err ? err->msg : "");
 		if (RIG_POWER(b)->alive && !RIG_POWER(b)->alive(b, why, sizeof(why)))
-			return rig_fail(err, RIG_ERR_CRASH,
-					"board %s: the target stopped before the agent answered: %s",
-					b->name, why);
+			return rig_fail(
+			    err, RIG_ERR_CRASH,
+			    "board %s: the target stopped before the agent answered: %s", b->name,
+			    why);
 		if (rig_now_ns() >= deadline || !emulated_boot) {
 			char msg[sizeof(err->msg)];
 			snprintf(msg, sizeof(msg), "%s", err ? err->msg : "");
@@ -175,7 +177,7 @@ static void agent_binary(const struct rig_board *b, char *out, size_t cap)
 			     : strcmp(b->target.arch, "arm") == 0   ? "-armhf"
 								    : "";
 
-	snprintf(out, cap, "%s/firmware/agent/rig-agent%s", RIG_BINARY_DIR, suffix);
+	rig_agent_path(suffix, out, cap);
 }
 
 /* Appends s to buf in single quotes for sh. */
@@ -221,7 +223,7 @@ static int deploy_agent(struct rig_board *b, struct agent_priv *ap, struct rig_e
 			const char *name, *value;
 		} vars[] = {{"{agent_binary}", bin},	{"{key_file}", ap->key_file},
 			    {"{host}", host},		{"{port}", port},
-			    {"{arch}", b->target.arch}, {"{source_dir}", RIG_SOURCE_DIR}};
+			    {"{arch}", b->target.arch}, {"{source_dir}", rig_data_dir()}};
 		struct rig_buf cmd = {0};
 		struct rig_proc_result res;
 		const char *p = ap->deploy.v[i];

@@ -59,7 +59,7 @@ struct wasi_priv {
 };
 
 
-/* The source tree's root (RIG_SOURCE_DIR, else the compiled-in one). */
+/* rig's data directory (rig_data_dir(), paths.h): wasm-runner/ is there. */
 const char *rig_wasi_source_dir(void);
 /* The first line a program prints for arg (its version): 1, or 0 when it
  * printed nothing. */

@@ -54,7 +54,7 @@ int rig_profile_is_default(const struct rig_toolchains *tcs, const char *profile
 /* The profile other builds are compared with (baseline: true), or NULL. */
 const char *rig_profile_baseline(const struct rig_toolchains *tcs);
 
-/* The workloads the tree at source_root has sources for (Go:
+/* The workloads the tree at source_root (NULL: rig_data_dir()) has sources for (Go:
  * firmware/workloads/go/NAME/main.go, C: firmware/workloads/c/NAME.c with a
  * main), sorted, without repeats, appended to out. Returns how many. */
 int rig_workloads_list(const char *source_root, struct rig_strv *out);
@@ -72,7 +72,7 @@ struct rig_build_req {
 	const char *profile;
 	const char *workload; /* hello, cpu, ... */
 	const struct rig_target *target;
-	const char *source_root; /* the rig source tree (firmware/ lives here) */
+	const char *source_root; /* rig's data (firmware/ lives here); NULL: rig_data_dir() */
 	const char *cache_dir;	 /* where artifacts are kept, by key */
 };
 

@@ -10,6 +10,7 @@
 #include "elfsize.h"
 #include "log.h"
 #include "names.h"
+#include "paths.h"
 #include "toolchain_internal.h"
 #include "wasm_module.h"
 
@@ -174,7 +175,7 @@ int rig_build(const struct rig_toolchains *tcs_c, const struct rig_build_req *re
 	struct rig_strv argv = {0}, env = {0}, envkeep = {0}, dirv = {0};
 	struct rig_proc_result res;
 	char *cmd = NULL, *envs = NULL, dir_s[1024], tmp[1200], tkey[64];
-	const char *ext;
+	const char *ext, *root = req->source_root ? req->source_root : rig_data_dir();
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -190,7 +191,7 @@ int rig_build(const struct rig_toolchains *tcs_c, const struct rig_build_req *re
 	snprintf(out->lang, sizeof(out->lang), "%s", tc->lang);
 	out->target = *req->target;
 	tc_target_key(req->target, tkey, sizeof(tkey));
-	tc_sources_hash(tcs, req->source_root);
+	tc_sources_hash(tcs, root);
 	tt = tc_find_target(tc, req->target);
 	if (!tt)
 		return rig_fail(err, RIG_ERR_SKIPPED, "toolchain %s cannot build for %s", tc->name,
@@ -201,7 +202,7 @@ int rig_build(const struct rig_toolchains *tcs_c, const struct rig_build_req *re
 		return rig_fail(err, RIG_ERR_SKIPPED, "%s", info.reason);
 	snprintf(out->tc_version, sizeof(out->tc_version), "%s", info.version);
 
-	tc_build_vars(tc, tt, p, req->target, req->source_root, req->workload, NULL, &vs);
+	tc_build_vars(tc, tt, p, req->target, root, req->workload, NULL, &vs);
 	if ((rc =
 		 tc_expand_all(tt->build.n ? &tt->build : &tc->build, &vs, &argv, tc->file, err)) ||
 	    (rc = tc_expand_word(tt->dir[0] ? tt->dir : tc->dir, &vs, &dirv, tc->file, err)) ||

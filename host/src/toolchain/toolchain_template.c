@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "paths.h"
 #include "toolchain_internal.h"
 
 void tc_vars_free(struct vars *vs)
@@ -147,7 +148,7 @@ void tc_build_vars(const struct toolchain *tc, const struct tc_target *tt, const
 		if (p->flags.n)
 			tc_vars_set_list(vs, "flags", &p->flags);
 	}
-	tc_vars_set(vs, "root", root ? root : ".");
+	tc_vars_set(vs, "root", root && *root ? root : rig_data_dir());
 	tc_vars_set(vs, "workload", workload ? workload : "");
 	tc_vars_set(vs, "variant", t->variant);
 	tc_vars_set(vs, "os", t->os);

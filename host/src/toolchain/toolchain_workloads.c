@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "names.h"
+#include "paths.h"
 #include "toolchain.h"
 
 static int cmp_str(const void *a, const void *b)
@@ -35,10 +36,14 @@ static void add(struct rig_strv *out, const char *name)
 
 int rig_workloads_list(const char *source_root, struct rig_strv *out)
 {
-	char *dir = rig_xasprintf("%s/firmware/workloads/go", source_root);
-	DIR *d = opendir(dir);
+	char *dir;
+	DIR *d;
 	struct dirent *e;
 
+	if (!source_root)
+		source_root = rig_data_dir();
+	dir = rig_xasprintf("%s/firmware/workloads/go", source_root);
+	d = opendir(dir);
 	while (d && (e = readdir(d))) {
 		char *main_go = rig_xasprintf("%s/%s/main.go", dir, e->d_name);
 		if (e->d_name[0] != '.' && rig_file_exists(main_go))

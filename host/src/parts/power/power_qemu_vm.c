@@ -33,6 +33,7 @@
 
 #include "board.h"
 #include "log.h"
+#include "paths.h"
 #include "qemu.h"
 
 #define AGENT_GUEST_PORT 7022
@@ -58,8 +59,9 @@ struct vm_priv {
 static int vm_configure(struct rig_board *b, const struct rig_cfg *cfg, struct rig_cfg_node *sec,
 			struct rig_error *err)
 {
-	static const char *const keys[] = {"system",	 "machine", "cpu",    "memory",	 "smp",
-					   "kernel_dir", "image_dir", "append", "forward", "port", NULL};
+	static const char *const keys[] = {"system",  "machine",    "cpu",	 "memory",
+					   "smp",     "kernel_dir", "image_dir", "append",
+					   "forward", "port",	    NULL};
 	static const char *const forwards[] = {"none", "tcp", NULL};
 	struct vm_priv *ap = rig_xcalloc(1, sizeof(*ap));
 	char raw[PATH_MAX];
@@ -142,7 +144,7 @@ static int build_image(struct rig_board *b, struct vm_priv *ap, struct rig_error
 			ap->kernel_dir, "--out",  ap->image_dir,	  NULL};
 	int rc;
 
-	snprintf(script, sizeof(script), "%s/firmware/pi-image/mkimage.sh", RIG_SOURCE_DIR);
+	snprintf(script, sizeof(script), "%s/firmware/pi-image/mkimage.sh", rig_data_dir());
 	rc = rig_run_capture(argv, NULL, NULL, 300000, &res, err);
 	if (rc == 0 && (!res.exited || res.status != 0)) {
 		rc = rig_fail(err, RIG_ERR_BUILD, "board %s: building the initramfs failed: %s",
@@ -261,8 +263,6 @@ static int console_says_agent_started(struct vm_priv *ap)
 	free(data);
 	return yes;
 }
-
-
 
 static void vm_off(struct rig_board *b)
 {
