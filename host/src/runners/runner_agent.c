@@ -54,8 +54,8 @@ struct agent_priv {
 
 static struct agent_priv *agp(struct rig_board *b) { return b->runner.priv; }
 
-static int agent_configure(struct rig_board *b, const struct rig_cfg *cfg, struct rig_cfg_node *sec,
-			   struct rig_error *err)
+static int agent_configure(struct rig_board *b, const struct rig_cfg *cfg,
+			   struct rig_cfg_node *sec, struct rig_error *err)
 {
 	static const char *const keys[] = {"key_file",	      "transport", "host",   "port",
 					   "serial",	      "baud",	   "cpu",    "env",
@@ -145,10 +145,9 @@ static int connect_agent(struct rig_board *b, struct agent_priv *ap, struct rig_
 			return rc;
 		rig_dbg("board %s: not yet: %s", b->name, err ? err->msg : "");
 		if (RIG_POWER(b)->alive && !RIG_POWER(b)->alive(b, why, sizeof(why)))
-			return rig_fail(
-			    err, RIG_ERR_CRASH,
-			    "board %s: the target stopped before the agent answered: %s", b->name,
-			    why);
+			return rig_fail(err, RIG_ERR_CRASH,
+					"board %s: the target stopped before the agent answered: %s",
+					b->name, why);
 		if (rig_now_ns() >= deadline || !emulated_boot) {
 			char msg[sizeof(err->msg)];
 			snprintf(msg, sizeof(msg), "%s", err ? err->msg : "");

@@ -51,7 +51,10 @@
 #include "wasm_module.h"
 #include "wasm_profile.h"
 
-const char *rig_wasi_source_dir(void) { return rig_data_dir(); }
+const char *rig_wasi_source_dir(void)
+{
+	return rig_data_dir();
+}
 
 static int load_skips(struct rig_board *b, const struct rig_cfg *cfg, struct rig_cfg_node *sec,
 		      struct wasi_priv *wp, struct rig_error *err)
@@ -80,8 +83,8 @@ static int load_skips(struct rig_board *b, const struct rig_cfg *cfg, struct rig
 	return 0;
 }
 
-static int wasi_configure(struct rig_board *b, const struct rig_cfg *cfg, struct rig_cfg_node *sec,
-			  struct rig_error *err)
+static int wasi_configure(struct rig_board *b, const struct rig_cfg *cfg,
+			  struct rig_cfg_node *sec, struct rig_error *err)
 {
 	static const char *const keys[] = {"runtime",	     "command",
 					   "compiler",	     "precompile",
@@ -106,12 +109,11 @@ static int wasi_configure(struct rig_board *b, const struct rig_cfg *cfg, struct
 		return rc;
 	if ((rc = rig_cfg_str(cfg, sec, "command", 0, rig_wasi_runtimes[wp->rt].exe, wp->exe,
 			      sizeof(wp->exe), err)) ||
-	    (rc = rig_cfg_str(
-		 cfg, sec, "compiler", 0,
-		 rig_wasi_runtimes[wp->rt].compiler ? rig_wasi_runtimes[wp->rt].compiler : "",
-		 wp->compiler_exe, sizeof(wp->compiler_exe), err)) ||
-	    (rc = rig_cfg_bool(cfg, sec, "precompile", 0,
-			       rig_wasi_runtimes[wp->rt].needs_precompile, &wp->precompile, err)) ||
+	    (rc = rig_cfg_str(cfg, sec, "compiler", 0,
+			      rig_wasi_runtimes[wp->rt].compiler ? rig_wasi_runtimes[wp->rt].compiler : "",
+			      wp->compiler_exe, sizeof(wp->compiler_exe), err)) ||
+	    (rc = rig_cfg_bool(cfg, sec, "precompile", 0, rig_wasi_runtimes[wp->rt].needs_precompile,
+			       &wp->precompile, err)) ||
 	    (rc = rig_cfg_str(cfg, sec, "profile", 0, "", wp->profile_name,
 			      sizeof(wp->profile_name), err)) ||
 	    (rc = rig_cfg_strv(cfg, sec, "env", 0, &wp->env, err)) ||
@@ -194,8 +196,7 @@ static int wasi_open(struct rig_board *b, struct rig_error *err)
 				"board %s: runtime %s is not installed (%s not found; %s)", b->name,
 				rd->name, wp->exe, rd->install);
 	snprintf(wp->exe, sizeof(wp->exe), "%s", found);
-	rig_wasi_resolve_wrapper(wp->exe, sizeof(wp->exe), wp->exe_wrapper,
-				 sizeof(wp->exe_wrapper));
+	rig_wasi_resolve_wrapper(wp->exe, sizeof(wp->exe), wp->exe_wrapper, sizeof(wp->exe_wrapper));
 	if (!rig_wasi_first_line(wp->exe, rd->version_arg, wp->version, sizeof(wp->version)))
 		return rig_fail(err, RIG_ERR_SKIPPED,
 				"board %s: `%s %s` failed: the %s install is broken (%s)", b->name,
@@ -207,10 +208,10 @@ static int wasi_open(struct rig_board *b, struct rig_error *err)
 			    "board %s: the AOT compiler %s for %s is not installed (%s)", b->name,
 			    wp->compiler_exe, rd->name, rd->install);
 		snprintf(wp->compiler_exe, sizeof(wp->compiler_exe), "%s", found);
-		rig_wasi_resolve_wrapper(wp->compiler_exe, sizeof(wp->compiler_exe),
-					 wp->compiler_wrapper, sizeof(wp->compiler_wrapper));
+		rig_wasi_resolve_wrapper(wp->compiler_exe, sizeof(wp->compiler_exe), wp->compiler_wrapper,
+				sizeof(wp->compiler_wrapper));
 		rig_wasi_first_line(wp->compiler_exe, "version", wp->compiler_version,
-				    sizeof(wp->compiler_version));
+			   sizeof(wp->compiler_version));
 	}
 	if (wp->rt == RT_NODE && (rc = rig_wasi_check_node(b, wp, err)))
 		return rc;
@@ -448,10 +449,7 @@ static void build_argv(struct wasi_priv *wp, const struct rig_wasi_call *c, cons
 		rig_strv_push(av, c->args[i]);
 }
 
-int rig_wasi_is_board(const struct rig_board *b)
-{
-	return b && b->runner.ops == &rig_runner_wasi_ops;
-}
+int rig_wasi_is_board(const struct rig_board *b) { return b && b->runner.ops == &rig_runner_wasi_ops; }
 
 int rig_wasi_cmdline(struct rig_board *b, const struct rig_wasi_call *call, struct rig_strv *av,
 		     struct rig_error *err)
@@ -513,8 +511,8 @@ static void read_driver_metrics(const char *path, struct rig_sample *out)
 }
 
 int rig_wasi_run_module(struct rig_board *b, const char *module, long long iterations,
-			long long timeout_ms, const char *log_path, struct rig_sample *out,
-			struct rig_error *err)
+		      long long timeout_ms, const char *log_path, struct rig_sample *out,
+		      struct rig_error *err)
 {
 	struct wasi_priv *wp = b->runner.priv;
 	struct rig_exec_req ex = {0};
@@ -588,8 +586,8 @@ static int wasi_run(struct rig_board *b, const struct rig_run_req *req, struct r
 		if (rc)
 			return rc;
 	}
-	if ((rc = rig_wasi_run_module(b, wp->run_path, req->iterations, req->timeout_ms,
-				      req->log_path, out, err)))
+	if ((rc = rig_wasi_run_module(b, wp->run_path, req->iterations, req->timeout_ms, req->log_path, out,
+			     err)))
 		return rc;
 	rig_sample_set(out, "module_code_bytes", (double)wp->code_bytes, "bytes");
 	rig_sample_set(out, "module_data_bytes", (double)wp->data_bytes, "bytes");
@@ -637,3 +635,4 @@ const struct rig_runner_ops rig_runner_wasi_ops = {
     .run = wasi_run,
     .destroy = wasi_destroy,
 };
+

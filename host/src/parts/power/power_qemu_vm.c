@@ -59,9 +59,8 @@ struct vm_priv {
 static int vm_configure(struct rig_board *b, const struct rig_cfg *cfg, struct rig_cfg_node *sec,
 			struct rig_error *err)
 {
-	static const char *const keys[] = {"system",  "machine",    "cpu",	 "memory",
-					   "smp",     "kernel_dir", "image_dir", "append",
-					   "forward", "port",	    NULL};
+	static const char *const keys[] = {"system",	 "machine", "cpu",    "memory",	 "smp",
+					   "kernel_dir", "image_dir", "append", "forward", "port", NULL};
 	static const char *const forwards[] = {"none", "tcp", NULL};
 	struct vm_priv *ap = rig_xcalloc(1, sizeof(*ap));
 	char raw[PATH_MAX];
@@ -263,6 +262,8 @@ static int console_says_agent_started(struct vm_priv *ap)
 	free(data);
 	return yes;
 }
+
+
 
 static void vm_off(struct rig_board *b)
 {
