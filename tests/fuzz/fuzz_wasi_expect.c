@@ -23,7 +23,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort();
 			if (x->action[0] && strcmp(x->action, "skip"))
 				abort();
-			if (x->expected[0] && strcmp(x->expected, "fail") && strcmp(x->expected, "pass"))
+			if (x->expected[0] && strcmp(x->expected, "fail") &&
+			    strcmp(x->expected, "pass"))
 				abort();
 			if (rig_wasi_expect_find(&e, x->suite, x->test) == NULL)
 				abort();

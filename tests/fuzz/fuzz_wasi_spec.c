@@ -28,9 +28,10 @@ static void check_accepted(const struct rig_wasi_spec *s)
 			if (running)
 				abort();
 			running = seen_run = 1;
-			if (op->root && (op->root[0] == '/' || op->root[0] == '\0' ||
-					 strcmp(op->root, "..") == 0 || strncmp(op->root, "../", 3) == 0 ||
-					 strstr(op->root, "/../")))
+			if (op->root &&
+			    (op->root[0] == '/' || op->root[0] == '\0' ||
+			     strcmp(op->root, "..") == 0 || strncmp(op->root, "../", 3) == 0 ||
+			     strstr(op->root, "/../")))
 				abort();
 			for (size_t k = 0; k < op->env.n; k++)
 				if (op->env.v[k][0] == '=' || !strchr(op->env.v[k], '='))

@@ -233,8 +233,9 @@ static void a_fresh_writable_copy_of_the_root_is_preopened(void **state)
 	(void)state;
 	/* the stand-in checks the copy: file present, .cleanup left out,
 	 * writable, and the module's args passed */
-	run_stand_in(FIND_ROOT "test -f \"$root/file\" && test ! -e \"$root/old.cleanup\" && "
-			       "touch \"$root/sub/new\" && echo \"args:$*\" | sed 's/.*t.wasm/t.wasm/'",
+	run_stand_in(FIND_ROOT
+		     "test -f \"$root/file\" && test ! -e \"$root/old.cleanup\" && "
+		     "touch \"$root/sub/new\" && echo \"args:$*\" | sed 's/.*t.wasm/t.wasm/'",
 		     "{\"root\": \"fix.dir\", \"args\": [\"one\"], \"stdout\": \"t.wasm one\\n\"}",
 		     10000, &res);
 	if (res.verdict != RIG_WASI_PASS)

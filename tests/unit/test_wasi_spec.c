@@ -228,8 +228,8 @@ static void expectations_files_are_read_with_their_notes(void **state)
 	const struct rig_wasi_expect_entry *x;
 
 	(void)state;
-	assert_int_equal(rig_wasi_expect_parse("x.toml", expect_text, strlen(expect_text), &e, &err),
-			 0);
+	assert_int_equal(
+	    rig_wasi_expect_parse("x.toml", expect_text, strlen(expect_text), &e, &err), 0);
 	assert_int_equal(e.n, 2);
 	x = rig_wasi_expect_find(&e, "WASI C tests [wasm32-wasip1]", "pwrite-with-append");
 	assert_non_null(x);
@@ -291,8 +291,9 @@ static void the_diff_names_the_first_differing_line(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
-		int rc = rig_wasitest_diff("stdout", cases[i].got, strlen(cases[i].got),
-					   cases[i].want, strlen(cases[i].want), diff, sizeof(diff));
+		int rc =
+		    rig_wasitest_diff("stdout", cases[i].got, strlen(cases[i].got), cases[i].want,
+				      strlen(cases[i].want), diff, sizeof(diff));
 		assert_int_equal(rc, cases[i].diff[0] != '\0');
 		assert_string_equal(diff, cases[i].diff);
 	}

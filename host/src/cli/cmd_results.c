@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "conformance_print.h"
 #include "log.h"
 #include "names.h"
 #include "results.h"
@@ -42,7 +43,7 @@ static int results_cmd(int argc, char **argv, struct rig_ctx *ctx, int is_export
 	struct rig_toolchains *tcs = NULL;
 	struct rig_error err = {0};
 	const char *baseline = NULL, *format = is_export ? "json" : "table", *out = NULL;
-	int rc, code = 0, user_baseline = 0;
+	int rc, code = 0, user_baseline = 0, all_tests = 0, why = 0;
 	FILE *f = stdout;
 	const struct rig_opt opts[] = {
 	    {'b', "boards", RIG_OPT_LIST, &boards, "LIST", "only these boards"},
@@ -54,6 +55,10 @@ static int results_cmd(int argc, char **argv, struct rig_ctx *ctx, int is_export
 	     is_export ? "json (default), csv, benchfmt (Go benchmark lines for benchstat)"
 		       : "table (default), json, csv, benchfmt"},
 	    {'o', "output", RIG_OPT_STRING, &out, "FILE", "write to FILE instead of stdout"},
+	    {0, "all-tests", RIG_OPT_FLAG, &all_tests, NULL,
+	     "WASI conformance: every test, not only those failing somewhere"},
+	    {0, "why", RIG_OPT_FLAG, &why, NULL,
+	     "WASI conformance: why each test did not pass (reason, first differing line)"},
 	    {0}};
 
 	rc = rig_parse_options(argc, argv, opts,
@@ -102,6 +107,14 @@ static int results_cmd(int argc, char **argv, struct rig_ctx *ctx, int is_export
 	if (rig_results_print(store, &ro, f, &err)) {
 		rig_err("%s", err.msg);
 		code = err.code == RIG_ERR_INVALID ? 2 : 1;
+	} else if (!is_export && strcmp(format, "table") == 0) {
+		/* the WASI conformance matrix (rig wasi-test), below the numbers */
+		struct rig_conf_print_opts po = {
+		    .boards = &boards, .all_tests = all_tests, .reasons = why};
+		if (rig_conf_matrix_print(store, &po, f, &err) < 0) {
+			rig_err("%s", err.msg);
+			code = 1;
+		}
 	}
 	if (out)
 		fclose(f);

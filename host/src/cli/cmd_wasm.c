@@ -14,6 +14,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "conformance.h"
+#include "store.h"
 #include "wasm_module.h"
 #include "wasm_profile.h"
 
@@ -531,6 +533,47 @@ static void print_check_json(const char *path, const struct rig_wasm_profile *p,
 	printf("}\n");
 }
 
+/* ---- the dynamic verdicts beside the static one ---- */
+
+struct conf_rows {
+	int n, static_ok, failing;
+};
+
+static int print_conf_row(void *ctx, const struct rig_conf_row *r)
+{
+	struct conf_rows *cr = ctx;
+	int failed = strcmp(r->verdict, "pass") != 0 && strcmp(r->verdict, "skip") != 0;
+
+	if (!cr->n++)
+		printf("\nruntimes (newest rig wasi-test verdict for this module, by SHA-256)\n");
+	printf("  %-20s %-8s %s%s%.200s\n", r->board, r->verdict, r->runtime_version,
+	       r->reason[0] ? ": " : "", r->reason);
+	if (failed && cr->static_ok) {
+		printf("  %-20s ^ the static check accepts the module but this runtime fails it\n",
+		       "");
+		cr->failing++;
+	}
+	return 0;
+}
+
+/* Shows what rig wasi-test stored for the module, when a store exists. */
+static void print_conformance(struct rig_ctx *ctx, const char *module, int static_ok)
+{
+	struct rig_store *store = NULL;
+	struct rig_error err = {0};
+	struct conf_rows cr = {.static_ok = static_ok};
+	char sha[65];
+
+	if (rig_sha256_file(module, sha, &err) || rig_ctx_open_store_read(ctx, &store, &err))
+		return;
+	if (rig_conf_each_module(store, sha, print_conf_row, &cr, &err) < 0)
+		fprintf(stderr, "rig wasm check: %s\n", err.msg);
+	else if (!cr.n)
+		printf("\nruntimes  no rig wasi-test verdict stored for this module (rig wasi-test "
+		       "MODULE runs it on every WASI board)\n");
+	rig_store_close(store);
+}
+
 static int wasm_check(int argc, char **argv, struct rig_ctx *ctx)
 {
 	const char *format = NULL, *profile = NULL;
@@ -571,8 +614,10 @@ static int wasm_check(int argc, char **argv, struct rig_ctx *ctx)
 	rig_wasm_check(m, p, &c);
 	if (format && strcmp(format, "json") == 0)
 		print_check_json(rest.v[0], p, &c);
-	else
+	else {
 		print_check_text(rest.v[0], p, &c);
+		print_conformance(ctx, rest.v[0], c.problems == 0);
+	}
 	rc = c.problems ? 1 : 0;
 	rig_wasm_check_free(&c);
 	rig_wasm_free(m);
