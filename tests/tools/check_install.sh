@@ -10,7 +10,8 @@
 # (the C workload is compiled from P/share/rig at bench time) and checks that
 # `rig results` shows the row and that the state went to the current
 # directory, not into the prefix. Also checks that a rig binary copied alone
-# refuses data commands with a message naming RIG_DATA_DIR.
+# refuses data commands with a message naming RIG_DATA_DIR, and reads its
+# data from RIG_DATA_DIR when that is set.
 # Exits 77 (skipped) when a mount namespace cannot be made here.
 set -eu
 cmake=$1
@@ -91,6 +92,10 @@ if "$tmp/alone/rig" boards >alone.out 2>&1; then
 	echo "FAIL: a rig without share/rig listed boards:"; cat alone.out; exit 1
 fi
 grep -q RIG_DATA_DIR alone.out || { echo "FAIL: no hint at RIG_DATA_DIR:"; cat alone.out; exit 1; }
+RIG_DATA_DIR=$prefix/share/rig "$tmp/alone/rig" boards >alone-data.out 2>&1 || {
+	echo "FAIL: rig boards with RIG_DATA_DIR set failed:"; cat alone-data.out; exit 1
+}
+grep -q '^ *host ' alone-data.out || { echo "FAIL: RIG_DATA_DIR's boards not listed:"; cat alone-data.out; exit 1; }
 exit 0
 INSIDE
 $ns sh "$tmp/inside.sh" "$src" "$build" "$prefix" "$tmp" || fail "see above"
