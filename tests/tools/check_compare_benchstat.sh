@@ -41,11 +41,12 @@ awk -F, '
 		printf "%s %s %.10g %.10g %s %s\n", unit, $1, $2, $4, v, p
 	}' bs.csv | sort > theirs.txt
 # rig rows in benchstat units (format.h rig_benchfmt_metric): ns -> -sec / 1e9,
-# bytes -> -B, otherwise -<unit>; names with "_" -> "-", a trailing _<unit> cut
+# bytes -> -B, KiB -> -B * 1024, otherwise -<unit>; names with "_" -> "-", a trailing _<unit> cut
 awk -F, 'NR > 1 && $20 == 0 && $7 > 0 && $11 > 0 && $5 != "peak_rss_kib" {
 		name = $5; unit = $6; scale = 1
 		if (unit == "ns") { sub(/_ns$/, "", name); u = "sec"; scale = 1e-9 }
 		else if (unit == "bytes" || unit == "B") { sub(/_bytes$/, "", name); u = "B" }
+		else if (unit == "KiB") { sub(/_kib$/, "", name); u = "B"; scale = 1024 }
 		else u = unit
 		gsub(/_/, "-", name)
 		wl = toupper(substr($2, 1, 1)) substr($2, 2); gsub(/-/, "_", wl)

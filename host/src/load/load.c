@@ -618,7 +618,7 @@ static int parse_url(const char *url, char *host, size_t hcap, char *port, size_
 static int make_target(const char *url, struct target *tg, struct rig_error *err)
 {
 	char host[256], port[8];
-	const char *path;
+	const char *path = NULL;
 	struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *ai = NULL;
 	struct rig_buf b = {0};
 	int rc;
