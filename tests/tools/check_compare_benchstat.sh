@@ -40,9 +40,10 @@ awk -F, '
 		v = $6; if (v != "~") { sub(/%$/, "", v); v = sprintf("%+.2f", v) }
 		printf "%s %s %.10g %.10g %s %s\n", unit, $1, $2, $4, v, p
 	}' bs.csv | sort > theirs.txt
-# rig rows in benchstat units (format.h rig_benchfmt_metric): ns -> -sec / 1e9,
+# rig rows (sampled metrics, and exact ones that did not change: benchstat
+# prints a metric that was 0 in every sample too) in benchstat units (format.h rig_benchfmt_metric): ns -> -sec / 1e9,
 # bytes -> -B, KiB -> -B * 1024, otherwise -<unit>; names with "_" -> "-", a trailing _<unit> cut
-awk -F, 'NR > 1 && $20 == 0 && $7 > 0 && $11 > 0 && $5 != "peak_rss_kib" {
+awk -F, 'NR > 1 && ($20 == 0 || $8 == $12) && $7 > 0 && $11 > 0 && $5 != "peak_rss_kib" {
 		name = $5; unit = $6; scale = 1
 		if (unit == "ns") { sub(/_ns$/, "", name); u = "sec"; scale = 1e-9 }
 		else if (unit == "bytes" || unit == "B") { sub(/_bytes$/, "", name); u = "B" }
