@@ -1,5 +1,5 @@
 /* The load generator's engine: see load.h and docs/load.md. */
-#include "load.h"
+#include "load_internal.h"
 
 #include <errno.h>
 #include <math.h>
@@ -18,7 +18,6 @@
 #include <sys/timerfd.h>
 #include <unistd.h>
 
-#include "http1.h"
 #include "util.h"
 
 #define SWEEP_NS 10000000LL	   /* timeouts and reconnects: every 10 ms */
@@ -28,75 +27,21 @@
 #define TIMER_ID UINT32_MAX	   /* epoll data of the timerfd */
 #define READ_BUF 65536
 
-static const char *const errclass_names[RIG_LOAD_E_COUNT_] = {
-    [RIG_LOAD_E_CONNECT] = "connect", [RIG_LOAD_E_READ] = "read",     [RIG_LOAD_E_WRITE] = "write",
-    [RIG_LOAD_E_TIMEOUT] = "timeout", [RIG_LOAD_E_STATUS] = "status",
-};
-
-const char *rig_load_errclass_name(int c)
-{
-	return c >= 0 && c < RIG_LOAD_E_COUNT_ ? errclass_names[c] : "?";
-}
-
-struct target {
-	struct sockaddr_storage addr;
-	socklen_t addrlen;
-	char *req;
-	size_t req_len;
-};
-
-enum { C_CLOSED = 0, C_CONNECTING, C_OPEN };
-
-struct conn {
-	int fd, state;
-	int inflight, head;			/* ring of requests in flight */
-	int64_t sent_ns[RIG_LOAD_MAX_PIPELINE]; /* when write() was called */
-	int64_t due_ns[RIG_LOAD_MAX_PIPELINE];	/* the intended send time */
-	char *wbuf;				/* request bytes not yet written */
-	size_t wlen, woff;
-	int want_out, in_free, responded;
-	int64_t connect_ns, reconnect_at, backoff_ns;
-	struct rig_http1 p;
-};
-
-struct thread {
-	int id, cpu;
-	pthread_t th;
-	const struct rig_load_opts *o;
-	const struct target *tg;
-	struct conn *conns;
-	int n_conns, ep, tfd;
-	int64_t start_ns, warm_end_ns, end_ns, drain_end_ns, timeout_ns, armed_ns;
-	double period_ns, offset_ns; /* rate: request i is due at start + offset + i * period */
-	uint64_t next_idx;	     /* rate: the next request of the schedule to send */
-	uint64_t quota, sent_measured;
-	int started, stopping, total_inflight;
-	int reconnect_due; /* a connection was closed and may be re-opened now */
-	int *free_stack, n_free;
-	/* results */
-	struct rig_hist *lat, *unc;
-	uint64_t requests, in_window, errors[RIG_LOAD_E_COUNT_], backlog, reconnects, bytes;
-	uint64_t *per_sec;
-	size_t n_sec, cap_sec;
-	int64_t first_ns, last_ns, user_ns, sys_ns;
-	char msg[200]; /* a setup failure of this thread */
-};
-
-static int64_t due_of(const struct thread *t, uint64_t idx)
+static int64_t due_of(const struct rig_load_thread *t, uint64_t idx)
 {
 	return t->start_ns + (int64_t)(t->offset_ns + (double)idx * t->period_ns);
 }
 
-static int is_measured(const struct thread *t, int64_t t0)
+static int is_measured(const struct rig_load_thread *t, int64_t t0)
 {
 	if (t0 < t->warm_end_ns)
 		return 0;
 	return t->o->requests > 0 || t0 < t->end_ns;
 }
 
-static void free_push(struct thread *t, int ci)
+static void free_push(struct rig_load_thread *t, int ci)
 {
-	struct conn *c = &t->conns[ci];
+	struct rig_load_conn *c = &t->conns[ci];
 
 	if (c->in_free || c->state != C_OPEN || c->inflight >= t->o->pipeline)
 		return;
@@ -104,9 +49,9 @@ static void free_push(struct thread *t, int ci)
 	t->free_stack[t->n_free++] = ci;
 }
 
-static void set_events(struct thread *t, int ci, int out)
+static void set_events(struct rig_load_thread *t, int ci, int out)
 {
-	struct conn *c = &t->conns[ci];
+	struct rig_load_conn *c = &t->conns[ci];
 	struct epoll_event ev = {.events = EPOLLIN | (out ? EPOLLOUT : 0),
 				 .data.u32 = (uint32_t)ci};
 
@@ -116,9 +61,9 @@ static void set_events(struct thread *t, int ci, int out)
 	epoll_ctl(t->ep, EPOLL_CTL_MOD, c->fd, &ev);
 }
 
-static void conn_close(struct thread *t, int ci, int64_t retry_at)
+static void conn_close(struct rig_load_thread *t, int ci, int64_t retry_at)
 {
-	struct conn *c = &t->conns[ci];
+	struct rig_load_conn *c = &t->conns[ci];
 
 	if (c->fd >= 0)
 		close(c->fd);
@@ -136,9 +81,9 @@ static void conn_close(struct thread *t, int ci, int64_t retry_at)
 
 /* The connection failed: every measured request in flight on it is an error
  * of that class; the connection is re-opened. */
-static void conn_fail(struct thread *t, int ci, int cls, int64_t now)
+static void conn_fail(struct rig_load_thread *t, int ci, int cls, int64_t now)
 {
-	struct conn *c = &t->conns[ci];
+	struct rig_load_conn *c = &t->conns[ci];
 
 	for (int k = 0; k < c->inflight; k++) {
 		int slot = (c->head + k) % RIG_LOAD_MAX_PIPELINE;
@@ -149,9 +94,9 @@ static void conn_fail(struct thread *t, int ci, int cls, int64_t now)
 	conn_close(t, ci, now);
 }
 
-static void conn_open(struct thread *t, int ci, int64_t now)
+static void conn_open(struct rig_load_thread *t, int ci, int64_t now)
 {
-	struct conn *c = &t->conns[ci];
+	struct rig_load_conn *c = &t->conns[ci];
 	struct epoll_event ev = {.events = EPOLLIN | EPOLLOUT, .data.u32 = (uint32_t)ci};
 	int one = 1, fd;
 
@@ -185,9 +130,9 @@ fail:
 	c->reconnect_at = now + c->backoff_ns;
 }
 
-static void connect_failed(struct thread *t, int ci, int64_t now)
+static void connect_failed(struct rig_load_thread *t, int ci, int64_t now)
 {
-	struct conn *c = &t->conns[ci];
+	struct rig_load_conn *c = &t->conns[ci];
 
 	conn_close(t, ci, 0);
 	if (now >= t->warm_end_ns && !t->stopping)
@@ -199,9 +144,9 @@ static void connect_failed(struct thread *t, int ci, int64_t now)
 }
 
 /* Writes what is pending; 0, or -1 after failing the connection. */
-static int conn_flush(struct thread *t, int ci, int64_t now)
+static int conn_flush(struct rig_load_thread *t, int ci, int64_t now)
 {
-	struct conn *c = &t->conns[ci];
+	struct rig_load_conn *c = &t->conns[ci];
 
 	while (c->woff < c->wlen) {
 		ssize_t n = send(c->fd, c->wbuf + c->woff, c->wlen - c->woff, MSG_NOSIGNAL);
@@ -223,9 +168,9 @@ static int conn_flush(struct thread *t, int ci, int64_t now)
 }
 
 /* Queues one request on an open connection with room. */
-static void conn_queue(struct thread *t, int ci, int64_t due, int64_t now)
+static void conn_queue(struct rig_load_thread *t, int ci, int64_t due, int64_t now)
 {
-	struct conn *c = &t->conns[ci];
+	struct rig_load_conn *c = &t->conns[ci];
 	int slot = (c->head + c->inflight) % RIG_LOAD_MAX_PIPELINE;
 
 	memcpy(c->wbuf + c->wlen, t->tg->req, t->tg->req_len);
@@ -241,15 +186,15 @@ static void conn_queue(struct thread *t, int ci, int64_t due, int64_t now)
 	}
 }
 
-static int may_send(const struct thread *t)
+static int may_send(const struct rig_load_thread *t)
 {
 	return !t->stopping && !(t->o->requests > 0 && t->sent_measured >= t->quota);
 }
 
 /* Closed model: keep the connection's pipeline full. */
-static void closed_fill(struct thread *t, int ci, int64_t now)
+static void closed_fill(struct rig_load_thread *t, int ci, int64_t now)
 {
-	struct conn *c = &t->conns[ci];
+	struct rig_load_conn *c = &t->conns[ci];
 	int queued = 0;
 
 	if (now < t->start_ns)
@@ -263,7 +208,7 @@ static void closed_fill(struct thread *t, int ci, int64_t now)
 }
 
 /* Rate model: every request due by now goes to an idle connection. */
-static void rate_dispatch(struct thread *t, int64_t now)
+static void rate_dispatch(struct rig_load_thread *t, int64_t now)
 {
 	while (may_send(t)) {
 		int64_t due = due_of(t, t->next_idx);
@@ -292,7 +237,7 @@ static void rate_dispatch(struct thread *t, int64_t now)
 	}
 }
 
-static void add_per_sec(struct thread *t, int64_t now)
+static void add_per_sec(struct rig_load_thread *t, int64_t now)
 {
 	size_t s;
 
@@ -315,9 +260,9 @@ static void add_per_sec(struct thread *t, int64_t now)
 }
 
 /* One response completed on the connection. */
-static void complete_one(struct thread *t, int ci, int64_t now)
+static void complete_one(struct rig_load_thread *t, int ci, int64_t now)
 {
-	struct conn *c = &t->conns[ci];
+	struct rig_load_conn *c = &t->conns[ci];
 	int slot = c->head;
 	int64_t due = c->due_ns[slot], sent = c->sent_ns[slot];
 
@@ -341,9 +286,9 @@ static void complete_one(struct thread *t, int ci, int64_t now)
 		t->last_ns = now;
 }
 
-static void on_readable(struct thread *t, int ci, char *buf)
+static void on_readable(struct rig_load_thread *t, int ci, char *buf)
 {
-	struct conn *c = &t->conns[ci];
+	struct rig_load_conn *c = &t->conns[ci];
 
 	for (;;) {
 		ssize_t n = read(c->fd, buf, READ_BUF);
@@ -401,9 +346,9 @@ static void on_readable(struct thread *t, int ci, char *buf)
 	}
 }
 
-static void on_writable(struct thread *t, int ci, int64_t now)
+static void on_writable(struct rig_load_thread *t, int ci, int64_t now)
 {
-	struct conn *c = &t->conns[ci];
+	struct rig_load_conn *c = &t->conns[ci];
 
 	if (c->state == C_CONNECTING) {
 		int e = 0;
@@ -424,10 +369,10 @@ static void on_writable(struct thread *t, int ci, int64_t now)
 }
 
 /* Timeouts, connect deadlines, reconnects. */
-static void sweep(struct thread *t, int64_t now)
+static void sweep(struct rig_load_thread *t, int64_t now)
 {
 	for (int ci = 0; ci < t->n_conns; ci++) {
-		struct conn *c = &t->conns[ci];
+		struct rig_load_conn *c = &t->conns[ci];
 
 		if (c->state == C_OPEN && c->inflight &&
 		    now - c->sent_ns[c->head] >= t->timeout_ns) {
@@ -441,7 +386,7 @@ static void sweep(struct thread *t, int64_t now)
 	}
 }
 
-static void begin_stop(struct thread *t, int64_t now)
+static void begin_stop(struct rig_load_thread *t, int64_t now)
 {
 	t->stopping = 1;
 	t->drain_end_ns = now + t->timeout_ns;
@@ -453,7 +398,7 @@ static void begin_stop(struct thread *t, int64_t now)
 	}
 }
 
-static void arm_timer(struct thread *t, int64_t now)
+static void arm_timer(struct rig_load_thread *t, int64_t now)
 {
 	int64_t want = 0;
 	struct itimerspec its = {0};
@@ -474,7 +419,7 @@ static void arm_timer(struct thread *t, int64_t now)
 
 static void *thread_main(void *arg)
 {
-	struct thread *t = arg;
+	struct rig_load_thread *t = arg;
 	struct epoll_event evs[256];
 	char *buf = rig_xmalloc(READ_BUF);
 	int64_t last_sweep = 0;
@@ -566,159 +511,10 @@ static void *thread_main(void *arg)
 	return NULL;
 }
 
-/* http://host[:port][/path] */
-static int parse_url(const char *url, char *host, size_t hcap, char *port, size_t pcap,
-		     const char **path, struct rig_error *err)
-{
-	const char *p, *hs, *he, *ps = NULL;
-
-	if (!url || strncmp(url, "http://", 7) != 0)
-		return rig_fail(err, RIG_ERR_INVALID,
-				"URL '%s': expected http://HOST[:PORT][/PATH] (https is not "
-				"supported)",
-				url ? url : "");
-	hs = url + 7;
-	if (*hs == '[') {
-		he = strchr(hs, ']');
-		if (!he)
-			return rig_fail(err, RIG_ERR_INVALID, "URL '%s': unclosed '[' in the host",
-					url);
-		p = he + 1;
-		hs++;
-	} else {
-		he = hs + strcspn(hs, ":/?");
-		p = he;
-	}
-	if (he == hs || (size_t)(he - hs) >= hcap)
-		return rig_fail(err, RIG_ERR_INVALID, "URL '%s': no host, or a host too long", url);
-	memcpy(host, hs, (size_t)(he - hs));
-	host[he - hs] = '\0';
-	if (*p == ':') {
-		ps = ++p;
-		p += strspn(p, "0123456789");
-		if (p == ps || (size_t)(p - ps) >= pcap || atoi(ps) < 1 || atoi(ps) > 65535)
-			return rig_fail(err, RIG_ERR_INVALID,
-					"URL '%s': the port must be a number from 1 to 65535", url);
-		memcpy(port, ps, (size_t)(p - ps));
-		port[p - ps] = '\0';
-	} else {
-		snprintf(port, pcap, "80");
-	}
-	if (*p && *p != '/' && *p != '?')
-		return rig_fail(err, RIG_ERR_INVALID, "URL '%s': unexpected '%c' after the host",
-				url, *p);
-	*path = *p ? p : "/";
-	for (const char *q = *path; *q; q++)
-		if ((unsigned char)*q <= ' ' || *q == 0x7f)
-			return rig_fail(err, RIG_ERR_INVALID,
-					"URL '%s': the path has a space or control character", url);
-	return 0;
-}
-
-static int make_target(const char *url, struct target *tg, struct rig_error *err)
-{
-	char host[256], port[8];
-	const char *path = NULL;
-	struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *ai = NULL;
-	struct rig_buf b = {0};
-	int rc;
-
-	if ((rc = parse_url(url, host, sizeof(host), port, sizeof(port), &path, err)))
-		return rc;
-	if ((rc = getaddrinfo(host, port, &hints, &ai)) || !ai)
-		return rig_fail(err, RIG_ERR_NOT_FOUND, "URL '%s': cannot resolve '%s': %s", url,
-				host, gai_strerror(rc));
-	memcpy(&tg->addr, ai->ai_addr, ai->ai_addrlen);
-	tg->addrlen = ai->ai_addrlen;
-	freeaddrinfo(ai);
-	rig_buf_appendf(&b, "GET %s HTTP/1.1\r\nHost: %s%s%s%s%s\r\nUser-Agent: rig-load\r\n\r\n",
-			path, strchr(host, ':') ? "[" : "", host, strchr(host, ':') ? "]" : "",
-			strcmp(port, "80") ? ":" : "", strcmp(port, "80") ? port : "");
-	tg->req = b.data;
-	tg->req_len = b.len;
-	return 0;
-}
-
-static int check_opts(const struct rig_load_opts *o, struct rig_error *err)
-{
-	if (o->connections < 1 || o->connections > 100000)
-		return rig_fail(err, RIG_ERR_INVALID, "connections: expected 1..100000, got %d",
-				o->connections);
-	if (o->threads < 1 || o->threads > 1024)
-		return rig_fail(err, RIG_ERR_INVALID, "threads: expected 1..1024, got %d",
-				o->threads);
-	if (o->pipeline < 1 || o->pipeline > RIG_LOAD_MAX_PIPELINE)
-		return rig_fail(err, RIG_ERR_INVALID, "pipeline: expected 1..%d, got %d",
-				RIG_LOAD_MAX_PIPELINE, o->pipeline);
-	if (o->requests <= 0 && o->duration_ms <= 0)
-		return rig_fail(err, RIG_ERR_INVALID,
-				"a duration or a request count is needed (got neither)");
-	if (o->model == RIG_LOAD_RATE && !(o->rate > 0 && o->rate <= 1e8))
-		return rig_fail(err, RIG_ERR_INVALID, "rate: expected 0 < rate <= 1e8, got %g",
-				o->rate);
-	if (o->warmup_ms < 0 || o->timeout_ms < 0)
-		return rig_fail(err, RIG_ERR_INVALID, "warm-up and timeout must not be negative");
-	return 0;
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
-}
-
-static void series_stats(struct rig_load_result *r)
-{
-	double mean = 0, var = 0;
-	uint64_t *tmp;
-
-	r->qps_median = r->qps_cv = 0;
-	if (r->n_sec < 1)
-		return;
-	tmp = rig_xmalloc(r->n_sec * sizeof(*tmp));
-	memcpy(tmp, r->per_sec, r->n_sec * sizeof(*tmp));
-	qsort(tmp, r->n_sec, sizeof(*tmp), cmp_u64);
-	r->qps_median = r->n_sec % 2
-			    ? (double)tmp[r->n_sec / 2]
-			    : ((double)tmp[r->n_sec / 2 - 1] + (double)tmp[r->n_sec / 2]) / 2;
-	free(tmp);
-	if (r->n_sec < 2)
-		return;
-	for (size_t i = 0; i < r->n_sec; i++)
-		mean += (double)r->per_sec[i];
-	mean /= (double)r->n_sec;
-	for (size_t i = 0; i < r->n_sec; i++)
-		var += ((double)r->per_sec[i] - mean) * ((double)r->per_sec[i] - mean);
-	var /= (double)(r->n_sec - 1);
-	r->qps_cv = mean > 0 ? sqrt(var) / mean : 0;
-}
-
-static void merge_thread(struct rig_load_result *r, const struct thread *t)
-{
-	rig_hist_merge(r->latency, t->lat);
-	rig_hist_merge(r->uncorrected, t->unc);
-	r->requests += t->requests;
-	r->in_window += t->in_window;
-	for (int k = 0; k < RIG_LOAD_E_COUNT_; k++)
-		r->errors[k] += t->errors[k];
-	r->backlog += t->backlog;
-	r->reconnects += t->reconnects;
-	r->bytes_read += t->bytes;
-	r->cpu_user_ns += t->user_ns;
-	r->cpu_sys_ns += t->sys_ns;
-	if (t->n_sec > r->n_sec) {
-		r->per_sec = rig_xrealloc(r->per_sec, t->n_sec * sizeof(*r->per_sec));
-		memset(r->per_sec + r->n_sec, 0, (t->n_sec - r->n_sec) * sizeof(*r->per_sec));
-		r->n_sec = t->n_sec;
-	}
-	for (size_t s = 0; s < t->n_sec && s < t->cap_sec; s++)
-		r->per_sec[s] += t->per_sec[s];
-}
-
 int rig_load_run(const struct rig_load_opts *o, struct rig_load_result *r, struct rig_error *err)
 {
-	struct target tg = {0};
-	struct thread *th;
+	struct rig_load_target tg = {0};
+	struct rig_load_thread *th;
 	int nt, rc, started = 0;
 	int64_t start, first = 0, last = 0;
 	struct rig_load_opts oo = *o;
@@ -726,7 +522,7 @@ int rig_load_run(const struct rig_load_opts *o, struct rig_load_result *r, struc
 	memset(r, 0, sizeof(*r));
 	if (!oo.timeout_ms)
 		oo.timeout_ms = 2000;
-	if ((rc = check_opts(&oo, err)) || (rc = make_target(oo.url, &tg, err)))
+	if ((rc = rig_load_check_opts(&oo, err)) || (rc = rig_load_target_make(oo.url, &tg, err)))
 		return rc;
 	nt = oo.threads < oo.connections ? oo.threads : oo.connections;
 	if (oo.model == RIG_LOAD_RATE && (double)nt > ceil(oo.rate))
@@ -742,7 +538,7 @@ int rig_load_run(const struct rig_load_opts *o, struct rig_load_result *r, struc
 	th = rig_xcalloc((size_t)nt, sizeof(*th));
 	start = rig_now_ns() + START_DELAY_NS;
 	for (int i = 0; i < nt; i++) {
-		struct thread *t = &th[i];
+		struct rig_load_thread *t = &th[i];
 		t->id = i;
 		t->o = &oo;
 		t->tg = &tg;
@@ -791,7 +587,7 @@ int rig_load_run(const struct rig_load_opts *o, struct rig_load_result *r, struc
 	if (started == nt)
 		rc = 0;
 	for (int i = 0; i < started; i++) {
-		merge_thread(r, &th[i]);
+		rig_load_merge_thread(r, &th[i]);
 		if (th[i].first_ns && (!first || th[i].first_ns < first))
 			first = th[i].first_ns;
 		if (th[i].last_ns > last)
@@ -802,7 +598,7 @@ int rig_load_run(const struct rig_load_opts *o, struct rig_load_result *r, struc
 	else
 		r->window_s = (double)oo.duration_ms / 1000.0;
 	r->qps = r->window_s > 0 ? (double)r->in_window / r->window_s : 0;
-	series_stats(r);
+	rig_load_series_stats(r);
 out:
 	for (int i = 0; i < nt; i++) {
 		for (int k = 0; k < th[i].n_conns; k++)
@@ -820,21 +616,4 @@ out:
 	free(th);
 	free(tg.req);
 	return rc;
-}
-
-void rig_load_result_free(struct rig_load_result *r)
-{
-	rig_hist_free(r->latency);
-	rig_hist_free(r->uncorrected);
-	free(r->per_sec);
-	memset(r, 0, sizeof(*r));
-}
-
-uint64_t rig_load_errors_total(const struct rig_load_result *r)
-{
-	uint64_t n = 0;
-
-	for (int k = 0; k < RIG_LOAD_E_COUNT_; k++)
-		n += r->errors[k];
-	return n;
 }
