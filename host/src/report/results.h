@@ -74,6 +74,12 @@ struct rig_results {
 	size_t n;
 };
 
+/* The NOTE column of one row into out (cap bytes, always terminated):
+ * emulated, failures, outliers, MCU RAM parts, WASI cost above the runtime's
+ * floor ("within noise of the floor" when the CI of the difference holds
+ * zero), size by section, ratios against the native row. */
+void rig_results_note(char *out, size_t cap, const struct rig_row *r);
+
 /* A filter list passes s when it is NULL, empty, or holds s. */
 int rig_results_filter_has(const struct rig_strv *l, const char *s);
 

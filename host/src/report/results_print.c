@@ -37,7 +37,7 @@ static void cell_ratio(char *out, size_t cap, const struct rig_row *r, const str
 	rig_fmt_ratio(out, cap, st->ratio, st->significant);
 }
 
-static void note(char *out, size_t cap, const struct rig_row *r)
+void rig_results_note(char *out, size_t cap, const struct rig_row *r)
 {
 	size_t n = 0;
 
@@ -73,9 +73,20 @@ static void note(char *out, size_t cap, const struct rig_row *r)
 		/* WASI: what the module costs above the runtime's empty-module floor */
 		if (strcmp(r->extra_names[k], "startup_above_floor_ns") == 0 &&
 		    r->extra[k].present) {
+			const struct rig_summary *d = &r->extra[k].s;
 			char fl[RIG_FMT_CAP];
-			rig_fmt_duration_ns(fl, sizeof(fl), r->extra[k].s.median);
-			ADD("%sstartup above floor %s", n ? ", " : "", fl);
+			/* The CI of the median difference holding zero means the
+			 * module cannot be told from the empty one: a figure such
+			 * as "-15 ms above floor" is noise, not a cost. */
+			if (d->ci_lo <= 0 && d->ci_hi >= 0) {
+				ADD("%sstartup within noise of the floor", n ? ", " : "");
+			} else if (d->median < 0) {
+				rig_fmt_duration_ns(fl, sizeof(fl), -d->median);
+				ADD("%sstartup below floor by %s", n ? ", " : "", fl);
+			} else {
+				rig_fmt_duration_ns(fl, sizeof(fl), d->median);
+				ADD("%sstartup above floor %s", n ? ", " : "", fl);
+			}
 		}
 	}
 	if (strncmp(r->target, "wasip1/", 7) == 0) {
@@ -153,7 +164,7 @@ static int print_table(const struct rig_results *res, FILE *f, int is_tty)
 			snprintf(zr, sizeof(zr), "%s", r->is_baseline ? "base" : "");
 		cell_stat(ops, sizeof(ops), &r->m[RIG_M_OPS], "ops/s");
 		cell_ratio(opr, sizeof(opr), r, &r->m[RIG_M_OPS]);
-		note(nt, sizeof(nt), r);
+		rig_results_note(nt, sizeof(nt), r);
 		const char *cells[] = {r->board, r->workload, r->profile, n,   startup, sr, ram,
 				       file,	 text,	      zr,	  ops, opr,	nt};
 		rig_table_add_row(t, cells, RIG_ARRAY_SIZE(cells));
