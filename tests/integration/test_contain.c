@@ -176,8 +176,10 @@ static void killed_bench_on_host_leaves_nothing(void **state)
 static void killed_bench_on_qemu_leaves_nothing(void **state)
 {
 	char dir[700], mark[64];
-	char *args[] = {"bench", "--boards", "qemu-lm3s6965evb", "-w", "cpu", "-p", "c", "-n", "2",
-			"--warmup", "0", "-i", "1000000000", "--timeout", "60s", NULL};
+	char *args[] = {
+	    "bench", "--boards", "qemu-lm3s6965evb", "-w", "cpu", "-p",		"c",
+	    "-n",    "2",	 "--warmup",	     "0",  "-i",  "1000000000", "--timeout",
+	    "60s",   NULL};
 	pid_t pid;
 
 	RIGTEST_REQUIRE_CMD("qemu-system-arm");
@@ -212,6 +214,7 @@ static pid_t start_agent(const char *dir, char *port, size_t cap)
 	pid = fork();
 	if (pid == 0) {
 		int fd = open("/dev/null", O_WRONLY);
+		dup2(fd, 1); /* a failed test must not leave a holder of ctest's pipe */
 		dup2(fd, 2);
 		execl(agent, agent, "--key", keyf, "--work", work, "--listen", "127.0.0.1:0",
 		      "--port-file", portf, (char *)NULL);
@@ -266,8 +269,10 @@ static void killed_bench_on_agent_board_leaves_nothing(void **state)
 		print_message("[  SKIPPED ] rig-agent is not built\n");
 		skip();
 	}
-	if (!port[0])
+	if (!port[0]) {
+		kill(agent, SIGKILL);
 		fail_msg("rig-agent did not start");
+	}
 	snprintf(mark, sizeof(mark), "contain-agent-%d", (int)getpid());
 	snprintf(text, sizeof(text),
 		 "kind: agent\ntarget: {os: linux, arch: x86_64}\nagent:\n  host: 127.0.0.1\n"
@@ -291,9 +296,25 @@ static void killed_bench_on_agent_board_leaves_nothing(void **state)
 static void flood_leaves_rig_memory_bounded(void **state)
 {
 	char dir[700], mark[64], *out = NULL;
-	char *args[] = {"--toolchains-file", toolchains, "bench", "--boards", "host", "-w", "hello",
-			"-p", "flood", "-n", "1", "--warmup", "0", "-i", "10", "--timeout", "60s",
-			"-q", NULL};
+	char *args[] = {"--toolchains-file",
+			toolchains,
+			"bench",
+			"--boards",
+			"host",
+			"-w",
+			"hello",
+			"-p",
+			"flood",
+			"-n",
+			"1",
+			"--warmup",
+			"0",
+			"-i",
+			"10",
+			"--timeout",
+			"60s",
+			"-q",
+			NULL};
 	struct rusage ru;
 	int status = 0;
 	pid_t pid;
