@@ -5,6 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "wasm_module.h"
 #include "wasm_profile.h"
@@ -593,6 +598,72 @@ static void known_import_lists_have_expected_sizes(void **state)
 	assert_int_equal(rig_wasm_feature_bit("nope"), 0);
 }
 
+/* Issue 9 item 15: a directory aborted (an allocation of 2^63 bytes), a
+ * FIFO with no writer blocked forever, /dev/zero was "shorter than 4
+ * bytes": each is refused before any read, naming what it is. */
+static void files_that_are_not_files_are_refused(void **state)
+{
+	static const char *const cases[][2] = {
+	    {"", "a directory"}, {"/fifo.wasm", "a FIFO"}, {"/dev/zero", "a device"}};
+	char path[700];
+
+	snprintf(path, sizeof(path), "%s/fifo.wasm", rigtest_tmpdir());
+	assert_int_equal(mkfifo(path, 0600), 0);
+	for (size_t i = 0; i < 3; i++) {
+		struct rig_wasm_module *m = NULL;
+		struct rig_error err = {0};
+		const char *p = cases[i][0];
+
+		if (p[0] != '/' || strcmp(p, "/fifo.wasm") == 0)
+			snprintf(path, sizeof(path), "%s%s", rigtest_tmpdir(), p);
+		else
+			snprintf(path, sizeof(path), "%s", p);
+		assert_int_equal(rig_wasm_load(path, &m, &err), RIG_ERR_INVALID);
+		assert_null(m);
+		if (!strstr(err.msg, "not a regular file") || !strstr(err.msg, cases[i][1]))
+			fail_msg("%s: %s", path, err.msg);
+	}
+}
+
+/* A 1 GiB sparse file was read whole (1 GB RSS); it is mapped now, and
+ * only its first page is touched before the bad magic number. The load runs
+ * in a child whose peak RSS wait4 reports. */
+static void big_sparse_file_is_not_read_whole(void **state)
+{
+	char path[700];
+	struct rusage ru;
+	int fd, status;
+	pid_t pid;
+
+	snprintf(path, sizeof(path), "%s/sparse.wasm", rigtest_tmpdir());
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, (off_t)RIG_WASM_MAX_BYTES), 0);
+	close(fd);
+	pid = fork();
+	if (pid == 0) {
+		struct rig_wasm_module *m = NULL;
+		struct rig_error err = {0};
+		int rc = rig_wasm_load(path, &m, &err);
+		_exit(rc == RIG_ERR_PARSE && strstr(err.msg, "magic") ? 0 : 1);
+	}
+	assert_int_equal(wait4(pid, &status, 0, &ru), pid);
+	print_message("1 GiB sparse module: the loading process peaked at %ld KiB\n", ru.ru_maxrss);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	assert_true(ru.ru_maxrss < 256 * 1024);
+	/* one byte more than a module may have is refused by its size */
+	fd = open(path, O_WRONLY);
+	assert_int_equal(ftruncate(fd, (off_t)RIG_WASM_MAX_BYTES + 1), 0);
+	close(fd);
+	{
+		struct rig_wasm_module *m = NULL;
+		struct rig_error err = {0};
+		assert_int_equal(rig_wasm_load(path, &m, &err), RIG_ERR_INVALID);
+		assert_non_null(strstr(err.msg, "more than"));
+	}
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -622,6 +693,8 @@ int main(void)
 	    cmocka_unit_test(unknown_import_module_is_named),
 	    cmocka_unit_test(shipped_profiles_load),
 	    cmocka_unit_test(known_import_lists_have_expected_sizes),
+	    cmocka_unit_test(files_that_are_not_files_are_refused),
+	    cmocka_unit_test(big_sparse_file_is_not_read_whole),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -6,6 +6,11 @@
 #include "wasm_module.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -157,30 +162,42 @@ int rig_wasm_parse(const uint8_t *data, size_t len, const char *name, struct rig
 
 int rig_wasm_load(const char *path, struct rig_wasm_module **out, struct rig_error *err)
 {
-	FILE *f = fopen(path, "rb");
-	uint8_t *buf;
-	long n;
+	/* O_NONBLOCK: opening a FIFO with no writer must not block */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	struct stat st;
+	void *map;
 	int rc;
 
 	*out = NULL;
-	if (!f)
+	if (fd < 0)
 		return rig_fail(err, errno == ENOENT ? RIG_ERR_NOT_FOUND : RIG_ERR_IO, "%s: %s",
 				path, strerror(errno));
-	if (fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET)) {
-		rc = rig_fail(err, RIG_ERR_IO, "%s: cannot read: %s", path, strerror(errno));
-		fclose(f);
-		return rc;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return rig_fail(err, RIG_ERR_INVALID, "%s: not a regular file (%s)", path,
+				S_ISDIR(st.st_mode)			     ? "a directory"
+				: S_ISFIFO(st.st_mode)			     ? "a FIFO"
+				: S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device"
+									     : "not a file");
 	}
-	buf = rig_xmalloc(n ? (size_t)n : 1);
-	if (n && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		rc = rig_fail(err, RIG_ERR_IO, "%s: short read", path);
-		fclose(f);
-		free(buf);
-		return rc;
+	if ((uint64_t)st.st_size > RIG_WASM_MAX_BYTES) {
+		close(fd);
+		return rig_fail(err, RIG_ERR_INVALID,
+				"%s: %lld bytes, more than the %llu a module may have", path,
+				(long long)st.st_size, (unsigned long long)RIG_WASM_MAX_BYTES);
 	}
-	fclose(f);
-	rc = rig_wasm_parse(buf, (size_t)n, path, out, err);
-	free(buf);
+	if (st.st_size == 0) {
+		close(fd);
+		return rig_wasm_parse((const uint8_t *)"", 0, path, out, err);
+	}
+	/* mapped, not read: only the pages the decoder reaches are touched
+	 * (a 1 GiB sparse file costs nothing before its bad magic) */
+	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (map == MAP_FAILED)
+		return rig_fail(err, RIG_ERR_IO, "%s: cannot map: %s", path, strerror(errno));
+	rc = rig_wasm_parse(map, (size_t)st.st_size, path, out, err);
+	munmap(map, (size_t)st.st_size);
 	return rc;
 }
 

@@ -195,7 +195,12 @@ struct rig_wasm_module {
  */
 int rig_wasm_parse(const uint8_t *data, size_t len, const char *name, struct rig_wasm_module **out,
 		   struct rig_error *err);
-/* Reads path and parses it. RIG_ERR_NOT_FOUND / RIG_ERR_IO for the file. */
+/* The largest module rig_wasm_load takes (1 GiB). */
+#define RIG_WASM_MAX_BYTES (1ull << 30)
+/* Maps path (never reads it whole) and parses it. A directory, FIFO, device
+ * or socket is refused before any read (RIG_ERR_INVALID, naming which), as
+ * is a file over RIG_WASM_MAX_BYTES; RIG_ERR_NOT_FOUND / RIG_ERR_IO for the
+ * file. Does not block. */
 int rig_wasm_load(const char *path, struct rig_wasm_module **out, struct rig_error *err);
 void rig_wasm_free(struct rig_wasm_module *m);
 
