@@ -117,11 +117,15 @@ static void version_1_store_is_upgraded_in_place(void **state)
 		  " board TEXT NOT NULL, build_id INTEGER NOT NULL, workload TEXT NOT NULL,"
 		  " iterations INTEGER NOT NULL, env_id INTEGER, n_planned INTEGER NOT NULL,"
 		  " warmup INTEGER NOT NULL, emulated INTEGER NOT NULL);"
+		  "CREATE TABLE samples(id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL,"
+		  " idx INTEGER NOT NULL, taken INTEGER NOT NULL, ok INTEGER NOT NULL);"
 		  "INSERT INTO runs VALUES(7, 1, 'host', 1, 'hello', 1, NULL, 3, 0, 0);"
+		  "INSERT INTO samples VALUES(1, 7, 0, 1, 1);"
 		  "INSERT INTO meta VALUES('schema', '1');");
 	s = open_store(path);
 	assert_int_equal(sql_long(s, "PRAGMA user_version"), rig_store_schema_version());
 	assert_int_equal(sql_long(s, "SELECT count(*) FROM runs WHERE id = 7"), 1);
+	assert_int_equal(sql_long(s, "SELECT count(*) FROM samples WHERE lease_token IS NULL"), 1);
 	assert_int_equal(sql_long(s, "SELECT count(*) FROM runs WHERE owner IS NULL AND "
 				     "timeout_ms IS NULL"),
 			 1);

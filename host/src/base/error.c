@@ -22,6 +22,8 @@ static const struct {
     {"RIG_ERR_STORE", "store error"},
     {"RIG_ERR_SKIPPED", "skipped"},
     {"RIG_ERR_INTERRUPTED", "interrupted"},
+    {"RIG_ERR_FENCED", "the board's lease was lost (fencing token no longer current)"},
+    {"RIG_ERR_BUSY", "the board is leased by another worker"},
 };
 
 _Static_assert(sizeof(errors) / sizeof(errors[0]) == RIG_ERR_COUNT_,

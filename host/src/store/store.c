@@ -66,6 +66,24 @@ static const struct migration migrations[] = {
     {2, "runs keep their timeout and their owner",
      "ALTER TABLE runs ADD COLUMN timeout_ms INTEGER;"
      "ALTER TABLE runs ADD COLUMN owner TEXT;"},
+    /* The farm (docs/farm.md): a board is used only under a lease (owner,
+     * expiry renewed by heartbeat, fencing token increasing with every
+     * take); its health state (quarantine and why); a log of what happened
+     * to boards (takes, releases, forced releases, quarantines, infra
+     * errors). samples.lease_token: the token the sample was written under. */
+    {3, "leases, board states and the farm log",
+     "CREATE TABLE IF NOT EXISTS leases("
+     "  board TEXT PRIMARY KEY, owner TEXT, token INTEGER NOT NULL,"
+     "  acquired_ms INTEGER, expires_ms INTEGER NOT NULL DEFAULT 0);"
+     "CREATE TABLE IF NOT EXISTS board_state("
+     "  board TEXT PRIMARY KEY, state TEXT NOT NULL DEFAULT 'ok', reason TEXT,"
+     "  evidence TEXT, since INTEGER, failures INTEGER NOT NULL DEFAULT 0,"
+     "  last_health INTEGER, health TEXT);"
+     "CREATE TABLE IF NOT EXISTS farm_log("
+     "  id INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL, board TEXT, who TEXT,"
+     "  event TEXT NOT NULL, token INTEGER, detail TEXT);"
+     "CREATE INDEX IF NOT EXISTS farm_log_board ON farm_log(board, id);"
+     "ALTER TABLE samples ADD COLUMN lease_token INTEGER;"},
 };
 
 #define SCHEMA_VERSION ((int)RIG_ARRAY_SIZE(migrations))
@@ -365,6 +383,10 @@ void rig_store_close(struct rig_store *s)
 }
 
 struct sqlite3 *rig_store_db(struct rig_store *s) { return s->db; }
+
+const char *rig_store_path(const struct rig_store *s) { return s->path; }
+
+const char *rig_store_owner(const struct rig_store *s) { return s->owner; }
 
 void store_col_text(sqlite3_stmt *st, int i, char *out, size_t cap)
 {

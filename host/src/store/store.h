@@ -136,6 +136,11 @@ int rig_store_each_skip(struct rig_store *s, int64_t since, rig_skip_cb cb, void
 int rig_store_names(struct rig_store *s, const char *what, struct rig_strv *out,
 		    struct rig_error *err);
 
+/* The file the store was opened from (a worker opens its own connection to
+ * it) and this process's owner id (rig_store_owner_id). */
+const char *rig_store_path(const struct rig_store *s);
+const char *rig_store_owner(const struct rig_store *s);
+
 /* Raw access for tests and tools. */
 struct sqlite3 *rig_store_db(struct rig_store *s);
 

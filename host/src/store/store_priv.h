@@ -8,8 +8,10 @@
 
 #include <sqlite3.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "error.h"
+#include "sample.h"
 
 struct rig_store {
 	sqlite3 *db;
@@ -30,5 +32,10 @@ int store_exec(struct rig_store *s, const char *sql, struct rig_error *err);
 
 /* Column i of the current row as text into out ("" for NULL), truncated to cap. */
 void store_col_text(sqlite3_stmt *st, int i, char *out, size_t cap);
+
+/* Inserts a sample and its metrics inside the caller's transaction; token
+ * (> 0) is the lease it was written under, else NULL. */
+int store_insert_sample(struct rig_store *s, int64_t run_id, int idx, const struct rig_sample *smp,
+			int64_t token, struct rig_error *err);
 
 #endif

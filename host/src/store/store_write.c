@@ -305,21 +305,19 @@ int rig_store_end_run(struct rig_store *s, int64_t run_id, struct rig_error *err
 	return rc;
 }
 
-int rig_store_add_sample(struct rig_store *s, int64_t run_id, int idx, const struct rig_sample *smp,
-			 struct rig_error *err)
+int store_insert_sample(struct rig_store *s, int64_t run_id, int idx, const struct rig_sample *smp,
+			int64_t token, struct rig_error *err)
 {
 	sqlite3_stmt *st = NULL;
 	int64_t sid;
 	int rc;
 
-	if ((rc = store_exec(s, "BEGIN IMMEDIATE", err)))
-		return rc;
 	if ((rc = store_prepare(s,
 				"INSERT INTO samples(run_id, idx, taken, ok, exit_status, "
 				"fail_reason, stderr_tail, log_path, noise_lines, corrupt_lines, "
-				"cut_lines, retries) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)",
+				"cut_lines, retries, lease_token) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)",
 				&st, err)))
-		goto fail;
+		return rc;
 	sqlite3_bind_int64(st, 1, run_id);
 	sqlite3_bind_int(st, 2, idx);
 	sqlite3_bind_int64(st, 3, rig_wall_s());
@@ -332,14 +330,19 @@ int rig_store_add_sample(struct rig_store *s, int64_t run_id, int idx, const str
 	sqlite3_bind_int64(st, 10, (sqlite3_int64)smp->corrupt_lines);
 	sqlite3_bind_int64(st, 11, (sqlite3_int64)smp->cut_lines);
 	sqlite3_bind_int64(st, 12, (sqlite3_int64)smp->retries);
+	if (token > 0)
+		sqlite3_bind_int64(st, 13, token);
+	else
+		sqlite3_bind_null(st, 13);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		rc = store_db_fail(s, err, "insert sample");
-		goto fail;
+		sqlite3_finalize(st);
+		return rc;
 	}
 	sqlite3_finalize(st);
 	sid = sqlite3_last_insert_rowid(s->db);
 	if ((rc = store_prepare(s, "INSERT OR REPLACE INTO metrics VALUES(?,?,?,?)", &st, err)))
-		goto fail;
+		return rc;
 	for (size_t i = 0; i < smp->n_metrics; i++) {
 		sqlite3_reset(st);
 		sqlite3_bind_int64(st, 1, sid);
@@ -348,15 +351,26 @@ int rig_store_add_sample(struct rig_store *s, int64_t run_id, int idx, const str
 		sqlite3_bind_text(st, 4, smp->metrics[i].unit, -1, SQLITE_TRANSIENT);
 		if (sqlite3_step(st) != SQLITE_DONE) {
 			rc = store_db_fail(s, err, "insert metric");
-			goto fail;
+			sqlite3_finalize(st);
+			return rc;
 		}
 	}
 	sqlite3_finalize(st);
+	return 0;
+}
+
+int rig_store_add_sample(struct rig_store *s, int64_t run_id, int idx, const struct rig_sample *smp,
+			 struct rig_error *err)
+{
+	int rc;
+
+	if ((rc = store_exec(s, "BEGIN IMMEDIATE", err)))
+		return rc;
+	if ((rc = store_insert_sample(s, run_id, idx, smp, 0, err))) {
+		store_exec(s, "ROLLBACK", NULL);
+		return rc;
+	}
 	return store_exec(s, "COMMIT", err);
-fail:
-	sqlite3_finalize(st);
-	store_exec(s, "ROLLBACK", NULL);
-	return rc;
 }
 
 int rig_store_add_skip(struct rig_store *s, const char *board, const char *toolchain,

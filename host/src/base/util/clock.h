@@ -11,5 +11,7 @@
 int64_t rig_now_ns(void);
 /* Wall clock, seconds since the epoch: for records. */
 int64_t rig_wall_s(void);
+/* Wall clock in milliseconds: lease expiries, which several hosts compare. */
+int64_t rig_wall_ms(void);
 
 #endif

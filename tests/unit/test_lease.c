@@ -1,0 +1,229 @@
+/*
+ * Leases on boards (host/src/store/store_lease.h, host/src/farm/lease.h):
+ * one holder at a time across two store connections, takeover only after
+ * the expiry or when the holder's process is gone, fencing tokens that
+ * refuse a late holder's samples, a forced release that is logged, and the
+ * health rules' verdict on a board's facts.
+ */
+#include "rigtest.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "health.h"
+#include "lease.h"
+#include "store.h"
+#include "store_lease.h"
+
+static const char *db_path(const char *name)
+{
+	static char path[4][1200];
+	static int k;
+
+	k = (k + 1) % 4;
+	snprintf(path[k], sizeof(path[k]), "%s/%s", rigtest_tmpdir(), name);
+	unlink(path[k]);
+	return path[k];
+}
+
+static struct rig_store *open_store(const char *path)
+{
+	struct rig_store *s = NULL;
+	struct rig_error err = {0};
+
+	if (rig_store_open(path, &s, &err))
+		fail_msg("%s", err.msg);
+	return s;
+}
+
+/* A run on board "pi-1" to write samples into. */
+static int64_t a_run(struct rig_store *s)
+{
+	struct rig_artifact a;
+	struct rig_error err = {0};
+	int64_t build, run;
+	int have;
+
+	memset(&a, 0, sizeof(a));
+	strcpy(a.sha256, "ab12");
+	strcpy(a.toolchain, "c");
+	strcpy(a.profile, "c");
+	strcpy(a.workload, "hello");
+	strcpy(a.target.os, "linux");
+	strcpy(a.target.arch, "x86_64");
+	if (rig_store_add_build(s, &a, &build, &err))
+		fail_msg("%s", err.msg);
+	struct rig_run_key key = {
+	    .board = "pi-1", .build_id = build, .workload = "hello", .iterations = 1};
+	if (rig_store_begin_run(s, &key, 0, 10, 0, 0, 1, &run, &have, &err))
+		fail_msg("%s", err.msg);
+	return run;
+}
+
+static int fenced_sample(struct rig_store *s, int64_t run, int idx, int64_t token, int64_t now,
+			 struct rig_error *err)
+{
+	struct rig_sample smp = {.ok = 1};
+	int rc;
+
+	rig_sample_set(&smp, "startup_ns", 1000 + idx, "ns");
+	rc = rig_store_add_sample_fenced(s, run, idx, &smp, "pi-1", token, now, err);
+	rig_sample_free(&smp);
+	return rc;
+}
+
+static void one_holder_until_expiry_then_fenced(void **state)
+{
+	const char *path = db_path("lease.db");
+	struct rig_store *a = open_store(path), *b = open_store(path);
+	struct rig_error err = {0};
+	struct rig_lease_row holder, row;
+	int64_t now = 1000000, ta = 0, tb = 0;
+	int64_t run = a_run(a);
+
+	(void)state;
+	assert_int_equal(rig_store_lease_take(a, "pi-1", "hostA:1:1", now, 30000, &ta, NULL, &err),
+			 0);
+	/* the second worker is refused while the lease runs, and told by whom */
+	assert_int_equal(
+	    rig_store_lease_take(b, "pi-1", "hostB:2:2", now + 1000, 30000, &tb, &holder, &err),
+	    RIG_ERR_BUSY);
+	assert_string_equal(holder.owner, "hostA:1:1");
+	/* a renewal keeps it: still refused after the first expiry would have passed */
+	assert_int_equal(rig_store_lease_renew(a, "pi-1", ta, now + 20000, 30000, &err), 0);
+	assert_int_equal(
+	    rig_store_lease_take(b, "pi-1", "hostB:2:2", now + 40000, 30000, &tb, NULL, &err),
+	    RIG_ERR_BUSY);
+	assert_int_equal(fenced_sample(a, run, 0, ta, now + 40000, &err), 0);
+	/* A stops renewing (hung, host died): after the expiry B takes the board */
+	assert_int_equal(
+	    rig_store_lease_take(b, "pi-1", "hostB:2:2", now + 60000, 30000, &tb, NULL, &err), 0);
+	assert_true(tb > ta);
+	/* A's late write and renewal are refused by the token; B's go in */
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(fenced_sample(a, run, 1, ta, now + 61000, &err), RIG_ERR_FENCED);
+	assert_int_equal(rig_store_lease_renew(a, "pi-1", ta, now + 61000, 30000, &err),
+			 RIG_ERR_FENCED);
+	assert_int_equal(fenced_sample(b, run, 1, tb, now + 61000, &err), 0);
+	assert_int_equal(rig_store_lease_get(b, "pi-1", &row, &err), 1);
+	assert_string_equal(row.owner, "hostB:2:2");
+	assert_int_equal(row.token, tb);
+	/* B's own token stops writing once its lease has expired */
+	assert_int_equal(fenced_sample(b, run, 2, tb, now + 200000, &err), RIG_ERR_FENCED);
+	rig_store_close(a);
+	rig_store_close(b);
+}
+
+/* A lease whose owner is a process of this host that no longer runs is
+ * taken over at once, before its expiry. */
+static void dead_owner_is_taken_over(void **state)
+{
+	const char *path = db_path("dead.db");
+	struct rig_store *s = open_store(path);
+	struct rig_error err = {0};
+	char host[128], dead[200];
+	int64_t t1, t2, now = 5000000;
+
+	(void)state;
+	gethostname(host, sizeof(host));
+	host[sizeof(host) - 1] = 0;
+	snprintf(dead, sizeof(dead), "%s:%d:1", host, 0x3ffffff0); /* no such pid */
+	assert_int_equal(rig_store_lease_take(s, "pi-1", dead, now, 30000, &t1, NULL, &err), 0);
+	assert_int_equal(
+	    rig_store_lease_take(s, "pi-1", "other:9:9", now + 10, 30000, &t2, NULL, &err), 0);
+	assert_true(t2 > t1);
+	rig_store_close(s);
+}
+
+static int count_events(void *ctx, const struct rig_farm_event *ev)
+{
+	if (strcmp(ev->event, "force-release") == 0)
+		++*(int *)ctx;
+	return 0;
+}
+
+/* A human's forced release frees the board, bumps the token so the holder
+ * cannot write, and is in the farm log. */
+static void force_release_fences_and_is_logged(void **state)
+{
+	const char *path = db_path("force.db");
+	struct rig_store *s = open_store(path);
+	struct rig_error err = {0};
+	char what[256] = "";
+	int64_t t1, t2, now = rig_wall_ms();
+	int64_t run = a_run(s);
+	int forced = 0;
+
+	(void)state;
+	assert_int_equal(rig_store_lease_take(s, "pi-1", "w:1:1", now, 30000, &t1, NULL, &err), 0);
+	assert_int_equal(rig_store_lease_force(s, "pi-1", "alice", what, sizeof(what), &err), 0);
+	assert_int_equal(fenced_sample(s, run, 0, t1, now + 1, &err), RIG_ERR_FENCED);
+	assert_int_equal(rig_store_farm_events(s, "pi-1", 0, count_events, &forced, &err), 0);
+	assert_int_equal(forced, 1);
+	assert_int_equal(rig_store_lease_take(s, "pi-1", "w:2:2", now + 2, 30000, &t2, NULL, &err),
+			 0);
+	assert_true(t2 > t1);
+	rig_store_close(s);
+}
+
+/* The keeper: a second keeper on the same store waits, and gets the board
+ * once the first gives it up. */
+static void keepers_exclude_each_other(void **state)
+{
+	const char *path = db_path("keeper.db");
+	struct rig_store *s = open_store(path);
+	struct rig_leases *a = NULL, *b = NULL;
+	struct rig_error err = {0};
+	int64_t ta, tb;
+
+	(void)state;
+	rig_store_close(s);
+	assert_int_equal(rig_leases_open(path, 3000, &a, &err), 0);
+	assert_int_equal(rig_leases_open(path, 3000, &b, &err), 0);
+	assert_int_equal(rig_leases_take(a, "pi-1", 0, NULL, &ta, &err), 0);
+	assert_true(rig_leases_held(a, "pi-1"));
+	assert_int_equal(rig_leases_take(b, "pi-1", 0, NULL, &tb, &err), RIG_ERR_BUSY);
+	rig_leases_drop(a, "pi-1");
+	assert_false(rig_leases_held(a, "pi-1"));
+	assert_int_equal(rig_leases_take(b, "pi-1", 0, NULL, &tb, &err), 0);
+	assert_true(tb > ta);
+	rig_leases_close(a);
+	rig_leases_close(b);
+}
+
+static void hot_or_throttled_board_is_quarantined(void **state)
+{
+	struct rig_kvlist f = {0};
+	char reason[256], evidence[512];
+
+	(void)state;
+	/* bits 16..19 only say it happened since boot */
+	rig_kv_set(&f, "board.throttled_bits", "0x50000");
+	assert_int_equal(
+	    rig_health_facts_verdict(&f, reason, sizeof(reason), evidence, sizeof(evidence)), 0);
+	rig_kv_set(&f, "board.throttled_bits", "0x4");
+	assert_int_equal(
+	    rig_health_facts_verdict(&f, reason, sizeof(reason), evidence, sizeof(evidence)), 1);
+	assert_non_null(strstr(evidence, "0x4"));
+	rig_kv_set(&f, "board.throttled_bits", "0x0");
+	rig_kv_set(&f, "hot", "yes");
+	rig_kv_set(&f, "board.soc_temp_c", "86.0");
+	assert_int_equal(
+	    rig_health_facts_verdict(&f, reason, sizeof(reason), evidence, sizeof(evidence)), 1);
+	assert_non_null(strstr(evidence, "soc_temp_c=86.0"));
+	rig_kv_free(&f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(one_holder_until_expiry_then_fenced),
+	    cmocka_unit_test(dead_owner_is_taken_over),
+	    cmocka_unit_test(force_release_fences_and_is_logged),
+	    cmocka_unit_test(keepers_exclude_each_other),
+	    cmocka_unit_test(hot_or_throttled_board_is_quarantined),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
