@@ -232,6 +232,30 @@ static void board_cycle_on_loopback_agent(void **state)
 	assert_true(rig_sample_get(&s, "startup_ns", &v) && v > 0);
 	assert_true(rig_sample_get(&s, "iters", &v) && v == 7);
 	rig_sample_free(&s);
+
+	/* a done line before the results (a replayed one) fails the sample,
+	 * as on the host board, and its log is kept */
+	snprintf(script, sizeof(script),
+		 "#!/bin/sh\nprintf '%%s' '%s'\nprintf '%%s' '%s'\nprintf '%%s' '%s'\n"
+		 "printf '%%s' '%s'\n",
+		 ready, done, result, done);
+	snprintf(a.path, sizeof(a.path), "%s", rigtest_write(dir, "wl2.sh", script));
+	assert_int_equal(rig_sha256_file(a.path, a.sha256, &err), 0);
+	if (b->ops->prepare(b, &a, &err))
+		fail_msg("prepare: %s", err.msg);
+	{
+		char log[700];
+		snprintf(log, sizeof(log), "%s/agent-sample.log", dir);
+		req.log_path = log;
+		if (b->ops->run(b, &req, &s, &err))
+			fail_msg("run: %s", err.msg);
+		assert_false(s.ok);
+		assert_non_null(strstr(s.fail_reason, "after the done line"));
+		assert_string_equal(s.log_path, log);
+		assert_int_equal(access(log, F_OK), 0);
+		req.log_path = NULL;
+	}
+	rig_sample_free(&s);
 	b->ops->close(b);
 	rig_board_free(b);
 	kill(pid, SIGTERM);

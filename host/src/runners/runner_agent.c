@@ -35,6 +35,7 @@
 #include "board.h"
 #include "log.h"
 #include "paths.h"
+#include "outcap.h"
 #include "rig_report.h"
 #include "runner_agent.h"
 
@@ -54,8 +55,8 @@ struct agent_priv {
 
 static struct agent_priv *agp(struct rig_board *b) { return b->runner.priv; }
 
-static int agent_configure(struct rig_board *b, const struct rig_cfg *cfg,
-			   struct rig_cfg_node *sec, struct rig_error *err)
+static int agent_configure(struct rig_board *b, const struct rig_cfg *cfg, struct rig_cfg_node *sec,
+			   struct rig_error *err)
 {
 	static const char *const keys[] = {"key_file",	      "transport", "host",   "port",
 					   "serial",	      "baud",	   "cpu",    "env",
@@ -145,9 +146,10 @@ static int connect_agent(struct rig_board *b, struct agent_priv *ap, struct rig_
 			return rc;
 		rig_dbg("board %s: not yet: %s", b->name, err ? err->msg : "");
 		if (RIG_POWER(b)->alive && !RIG_POWER(b)->alive(b, why, sizeof(why)))
-			return rig_fail(err, RIG_ERR_CRASH,
-					"board %s: the target stopped before the agent answered: %s",
-					b->name, why);
+			return rig_fail(
+			    err, RIG_ERR_CRASH,
+			    "board %s: the target stopped before the agent answered: %s", b->name,
+			    why);
 		if (rig_now_ns() >= deadline || !emulated_boot) {
 			char msg[sizeof(err->msg)];
 			snprintf(msg, sizeof(msg), "%s", err ? err->msg : "");
@@ -351,8 +353,9 @@ struct run_ctx {
 	struct rig_sample *s;
 	struct rig_report_parser parser;
 	int done_seen, done_status, ready_seen;
+	unsigned long after_done; /* protocol lines after the done line */
 	struct rig_buf errtail;
-	FILE *log;
+	struct rig_outcap cap; /* the log, bounded (outcap.h) */
 };
 
 static void on_line(void *ctx, enum rig_report_verdict v, const struct rig_report_line *l,
@@ -362,6 +365,11 @@ static void on_line(void *ctx, enum rig_report_verdict v, const struct rig_repor
 
 	if (v != RIG_REPORT_LINE)
 		return;
+	/* done is the last line, as on the host (measure.c) */
+	if (rc->done_seen) {
+		rc->after_done++;
+		return;
+	}
 	switch (l->kind) {
 	case RIG_REPORT_READY:
 		rc->ready_seen = 1;
@@ -380,13 +388,19 @@ static int on_output(void *ctx, int stream, const char *d, size_t n)
 {
 	struct run_ctx *rc = ctx;
 
-	if (rc->log)
-		fwrite(d, 1, n, rc->log);
+	rig_outcap_add(&rc->cap, d, n, stream == 2);
 	if (stream == 1)
 		rig_report_parser_feed(&rc->parser, d, n);
 	else if (rc->errtail.len < 64 * 1024)
 		rig_buf_append(&rc->errtail, d, n);
 	return 0;
+}
+
+/* The log stays only for a failed sample, capped (outcap.h). */
+static void keep_log(struct run_ctx *rc, const struct rig_run_req *req, struct rig_sample *out)
+{
+	if (rig_outcap_finish(&rc->cap, !out->ok) && req->log_path)
+		snprintf(out->log_path, sizeof(out->log_path), "%s", req->log_path);
 }
 
 static int agent_run(struct rig_board *b, const struct rig_run_req *req, struct rig_sample *out,
@@ -418,17 +432,12 @@ static int agent_run(struct rig_board *b, const struct rig_run_req *req, struct 
 	ar.on_output = on_output;
 	ar.ctx = &rc;
 	rig_report_parser_init(&rc.parser, on_line, &rc);
-	if (req->log_path)
-		rc.log = fopen(req->log_path, "w");
+	rig_outcap_init(&rc.cap, req->log_path);
 	r = rig_agent_run(ap->a, &ar, &d, &e);
-	if (rc.log)
-		fclose(rc.log);
 	rig_report_parser_cut(&rc.parser, 1);
 	out->noise_lines = rc.parser.noise;
 	out->corrupt_lines = rc.parser.corrupt;
 	out->cut_lines = rc.parser.cut;
-	if (req->log_path)
-		snprintf(out->log_path, sizeof(out->log_path), "%s", req->log_path);
 	if (rc.errtail.len)
 		rig_sample_set_tail(out, rc.errtail.data, rc.errtail.len);
 	rig_buf_free(&rc.errtail);
@@ -436,10 +445,13 @@ static int agent_run(struct rig_board *b, const struct rig_run_req *req, struct 
 		/* the program is not there or was refused: this sample failed,
 		 * the board is fine */
 		rig_sample_fail(out, "%s", e.msg);
+		keep_log(&rc, req, out);
 		return 0;
 	}
-	if (r) /* the link broke: the board is unusable */
+	if (r) { /* the link broke: the board is unusable */
+		rig_outcap_finish(&rc.cap, 1);
 		return rig_fail(err, r, "%s", e.msg);
+	}
 
 	out->exit_status = d.signal ? 128 + d.signal : d.exit_code;
 	if (d.startup_ns >= 0)
@@ -458,10 +470,16 @@ static int agent_run(struct rig_board *b, const struct rig_run_req *req, struct 
 	else if (d.startup_ns < 0)
 		rig_sample_fail(out, "no ready line (%lu noise, %lu corrupt lines)",
 				rc.parser.noise, rc.parser.corrupt);
+	else if (rc.after_done)
+		rig_sample_fail(out,
+				"%lu protocol line(s) after the done line (done must come last: "
+				"a done line before the results is refused)",
+				rc.after_done);
 	else if (!rc.done_seen)
 		rig_sample_fail(out, "no done line");
 	else if (rc.done_status != 0)
 		rig_sample_fail(out, "workload reported done %d", rc.done_status);
+	keep_log(&rc, req, out);
 	return 0;
 }
 
