@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "board.h"
+#include "bounds.h"
 #include "hostenv.h"
 #include "log.h"
 
@@ -231,6 +232,7 @@ static int measure_job(struct bench *bn, struct job *j, int64_t env_id, int64_t 
 	int64_t run_id;
 	int have, rc;
 	char logdir[1400], logpath[1600];
+	struct rig_bounds bnd;
 
 	if ((rc = rig_store_begin_run(bn->store, &key, env_id, (int)n, (int)warm, b->emulated,
 				      bn->o->resume, &run_id, &have, err)))
@@ -268,6 +270,7 @@ static int measure_job(struct bench *bn, struct job *j, int64_t env_id, int64_t 
 		}
 	}
 	req.warmup = 0;
+	rig_bounds_for_target(&b->target, &bnd);
 	bn->done_samples += have;
 	for (int idx = have; idx < n; idx++) {
 		struct rig_sample s = {0};
@@ -292,6 +295,9 @@ static int measure_job(struct bench *bn, struct job *j, int64_t env_id, int64_t 
 		if (rig_sample_get(&s, "wall_ns", &wall))
 			rig_sample_set(&s, "rig_overhead_ns", (double)(rig_now_ns() - t0) - wall,
 				       "ns");
+		/* A figure the board cannot produce fails the sample here, so it
+		 * is stored with its reason and never summarised as a result. */
+		rig_bounds_check(&s, &bnd);
 		if (!s.log_path[0] && rig_file_exists(logpath))
 			snprintf(s.log_path, sizeof(s.log_path), "%s", logpath);
 		if (!s.ok) {
