@@ -214,7 +214,14 @@ func write(b []byte) error {
 func Ready() error { return write(FormatReady()) }
 
 // Done prints the done line; status 0 means the workload succeeded.
-func Done(status int) error { return write(FormatDone(status)) }
+// On a microcontroller (TinyGo's baremetal tag) Done does not return: the
+// image waits for the board's next reset instead of ending the emulator
+// through semihosting, so a sample is a reset, not a QEMU restart.
+func Done(status int) error {
+	err := write(FormatDone(status))
+	park()
+	return err
+}
 
 // Result prints a result line with value given as decimal text.
 func Result(name, value, unit string) error {
