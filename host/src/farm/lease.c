@@ -136,8 +136,8 @@ int rig_leases_take(struct rig_leases *lk, const char *board, long long wait_ms,
 			if (!h) {
 				if (lk->n_held == lk->cap_held) {
 					lk->cap_held = lk->cap_held ? 2 * lk->cap_held : 16;
-					lk->held =
-					    rig_xrealloc(lk->held, lk->cap_held * sizeof(*lk->held));
+					lk->held = rig_xrealloc(lk->held,
+								lk->cap_held * sizeof(*lk->held));
 				}
 				h = &lk->held[lk->n_held++];
 			}
@@ -152,15 +152,15 @@ int rig_leases_take(struct rig_leases *lk, const char *board, long long wait_ms,
 			return rc;
 		}
 		if (stop && *stop)
-			return rig_fail(err, RIG_ERR_INTERRUPTED, "interrupted waiting for board %s",
-					board);
+			return rig_fail(err, RIG_ERR_INTERRUPTED,
+					"interrupted waiting for board %s", board);
 		if (rig_now_ns() >= deadline)
-			return rig_fail(err, RIG_ERR_BUSY,
-					"board %s is leased by %s (lease expires in %lld s); gave up "
-					"after --lease-wait %lld s",
-					board, holder.owner,
-					(long long)(holder.expires_ms - rig_wall_ms()) / 1000,
-					wait_ms / 1000);
+			return rig_fail(
+			    err, RIG_ERR_BUSY,
+			    "board %s is leased by %s (lease expires in %lld s); gave up "
+			    "after --lease-wait %lld s",
+			    board, holder.owner,
+			    (long long)(holder.expires_ms - rig_wall_ms()) / 1000, wait_ms / 1000);
 		if (!logged++)
 			rig_info("board %s is leased by %s: waiting", board, holder.owner);
 		sleep_ms(pause_ms);

@@ -18,9 +18,8 @@ static void bind_text_or_null(sqlite3_stmt *st, int i, const char *v)
 
 /* Runs one statement with up to 4 text and 2 integer parameters (in that
  * order of ?), no rows wanted; *changes (may be NULL) the rows it changed. */
-static int run_sql(struct rig_store *s, const char *sql, const char *const texts[],
-		   size_t n_texts, const int64_t ints[], size_t n_ints, int *changes,
-		   struct rig_error *err)
+static int run_sql(struct rig_store *s, const char *sql, const char *const texts[], size_t n_texts,
+		   const int64_t ints[], size_t n_ints, int *changes, struct rig_error *err)
 {
 	sqlite3_stmt *st = NULL;
 	int rc, k = 1;
@@ -70,10 +69,11 @@ int rig_store_lease_get(struct rig_store *s, const char *board, struct rig_lease
 	int rc, step;
 
 	memset(row, 0, sizeof(*row));
-	if ((rc = store_prepare(s,
-				"SELECT board, coalesce(owner, ''), token, coalesce(acquired_ms, 0),"
-				" expires_ms FROM leases WHERE board = ?",
-				&st, err)))
+	if ((rc =
+		 store_prepare(s,
+			       "SELECT board, coalesce(owner, ''), token, coalesce(acquired_ms, 0),"
+			       " expires_ms FROM leases WHERE board = ?",
+			       &st, err)))
 		return rc;
 	sqlite3_bind_text(st, 1, board, -1, SQLITE_TRANSIENT);
 	step = sqlite3_step(st);
@@ -84,7 +84,9 @@ int rig_store_lease_get(struct rig_store *s, const char *board, struct rig_lease
 		row->acquired_ms = sqlite3_column_int64(st, 3);
 		row->expires_ms = sqlite3_column_int64(st, 4);
 	}
-	rc = step == SQLITE_ROW ? 1 : step == SQLITE_DONE ? 0 : store_db_fail(s, err, "read a lease");
+	rc = step == SQLITE_ROW	   ? 1
+	     : step == SQLITE_DONE ? 0
+				   : store_db_fail(s, err, "read a lease");
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -95,9 +97,9 @@ static int rollback(struct rig_store *s, int rc)
 	return rc;
 }
 
-int rig_store_lease_take(struct rig_store *s, const char *board, const char *owner,
-			 int64_t now_ms, int64_t ttl_ms, int64_t *token,
-			 struct rig_lease_row *holder, struct rig_error *err)
+int rig_store_lease_take(struct rig_store *s, const char *board, const char *owner, int64_t now_ms,
+			 int64_t ttl_ms, int64_t *token, struct rig_lease_row *holder,
+			 struct rig_error *err)
 {
 	struct rig_lease_row r;
 	const char *event = "take";
@@ -115,9 +117,10 @@ int rig_store_lease_take(struct rig_store *s, const char *board, const char *own
 		if (!expired && !dead) {
 			if (holder)
 				*holder = r;
-			return rollback(s, rig_fail(err, RIG_ERR_BUSY,
-						    "board %s is leased by %s for %lld ms more", board,
-						    r.owner, (long long)(r.expires_ms - now_ms)));
+			return rollback(s,
+					rig_fail(err, RIG_ERR_BUSY,
+						 "board %s is leased by %s for %lld ms more", board,
+						 r.owner, (long long)(r.expires_ms - now_ms)));
 		}
 		event = "takeover";
 		snprintf(detail, sizeof(detail), "from %s (token %lld): %s", r.owner,
@@ -181,8 +184,8 @@ int rig_store_lease_drop(struct rig_store *s, const char *board, int64_t token,
 	return store_exec(s, "COMMIT", err);
 }
 
-int rig_store_lease_force(struct rig_store *s, const char *board, const char *who,
-			  char *what, size_t what_cap, struct rig_error *err)
+int rig_store_lease_force(struct rig_store *s, const char *board, const char *who, char *what,
+			  size_t what_cap, struct rig_error *err)
 {
 	struct rig_lease_row r;
 	struct rig_board_state bs;
@@ -205,19 +208,21 @@ int rig_store_lease_force(struct rig_store *s, const char *board, const char *wh
 	if (found) {
 		/* the token moves on, so the holder's renewals and writes are refused */
 		const char *texts[] = {board};
-		if ((rc = run_sql(s,
-				  "UPDATE leases SET owner = NULL, expires_ms = 0, token = token + 1 "
-				  "WHERE board = ?",
-				  texts, 1, NULL, 0, NULL, err)))
+		if ((rc = run_sql(
+			 s,
+			 "UPDATE leases SET owner = NULL, expires_ms = 0, token = token + 1 "
+			 "WHERE board = ?",
+			 texts, 1, NULL, 0, NULL, err)))
 			return rollback(s, rc);
 	}
 	{
 		const char *texts[] = {board};
 		const int64_t ints[] = {rig_wall_s()};
-		if ((rc = run_sql(s,
-				  "UPDATE board_state SET state = 'ok', failures = 0, reason = NULL, "
-				  "evidence = NULL, since = ?2 WHERE board = ?1",
-				  texts, 1, ints, 1, NULL, err)))
+		if ((rc = run_sql(
+			 s,
+			 "UPDATE board_state SET state = 'ok', failures = 0, reason = NULL, "
+			 "evidence = NULL, since = ?2 WHERE board = ?1",
+			 texts, 1, ints, 1, NULL, err)))
 			return rollback(s, rc);
 	}
 	if ((rc = rig_store_farm_log(s, board, who, "force-release", found ? r.token + 1 : 0,
@@ -245,10 +250,10 @@ int rig_store_add_sample_fenced(struct rig_store *s, int64_t run_id, int idx,
 				"sample %d of run %lld on board %s refused: written under lease "
 				"token %lld, but the board's lease is %s (token %lld)",
 				idx + 1, (long long)run_id, board, (long long)token,
-				!found			      ? "gone"
-				: r.token != token	      ? "another holder's"
-				: !r.owner[0]		      ? "released"
-							      : "expired",
+				!found		   ? "gone"
+				: r.token != token ? "another holder's"
+				: !r.owner[0]	   ? "released"
+						   : "expired",
 				(long long)(found ? r.token : 0)));
 	if ((rc = store_insert_sample(s, run_id, idx, smp, token, err)))
 		return rollback(s, rc);
@@ -280,8 +285,9 @@ int rig_store_board_state(struct rig_store *s, const char *board, struct rig_boa
 		bs->last_health = sqlite3_column_int64(st, 5);
 		store_col_text(st, 6, bs->health, sizeof(bs->health));
 	}
-	rc = step == SQLITE_ROW || step == SQLITE_DONE ? 0
-						       : store_db_fail(s, err, "read a board's state");
+	rc = step == SQLITE_ROW || step == SQLITE_DONE
+		 ? 0
+		 : store_db_fail(s, err, "read a board's state");
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -335,10 +341,11 @@ int rig_store_board_quarantine(struct rig_store *s, const char *board, const cha
 		return rc;
 	snprintf(detail, sizeof(detail), "%s; evidence: %s", reason, evidence ? evidence : "none");
 	if ((rc = ensure_state_row(s, board, err)) ||
-	    (rc = run_sql(s,
-			  "UPDATE board_state SET state = 'quarantined', reason = ?1, evidence = ?2,"
-			  " since = ?4 WHERE board = ?3",
-			  texts, 3, ints, 1, NULL, err)) ||
+	    (rc =
+		 run_sql(s,
+			 "UPDATE board_state SET state = 'quarantined', reason = ?1, evidence = ?2,"
+			 " since = ?4 WHERE board = ?3",
+			 texts, 3, ints, 1, NULL, err)) ||
 	    (rc = rig_store_farm_log(s, board, who, "quarantine", 0, detail, err)))
 		return rollback(s, rc);
 	return store_exec(s, "COMMIT", err);
@@ -356,8 +363,9 @@ int rig_store_board_health(struct rig_store *s, const char *board, int pass, con
 		return rc;
 	if ((rc = ensure_state_row(s, board, err)) ||
 	    (rc = rig_store_board_state(s, board, &bs, err)) ||
-	    (rc = run_sql(s, "UPDATE board_state SET health = ?1, last_health = ?3 WHERE board = ?2",
-			  texts, 2, ints, 1, NULL, err)))
+	    (rc =
+		 run_sql(s, "UPDATE board_state SET health = ?1, last_health = ?3 WHERE board = ?2",
+			 texts, 2, ints, 1, NULL, err)))
 		return rollback(s, rc);
 	if (pass && strcmp(bs.state, "quarantined") == 0) {
 		const char *t2[] = {board};

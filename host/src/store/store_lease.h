@@ -31,9 +31,9 @@ struct rig_lease_row {
  * holder). RIG_ERR_BUSY when someone else holds it: *holder (may be NULL)
  * says who and until when. Does not block beyond the store's busy wait.
  */
-int rig_store_lease_take(struct rig_store *s, const char *board, const char *owner,
-			 int64_t now_ms, int64_t ttl_ms, int64_t *token,
-			 struct rig_lease_row *holder, struct rig_error *err);
+int rig_store_lease_take(struct rig_store *s, const char *board, const char *owner, int64_t now_ms,
+			 int64_t ttl_ms, int64_t *token, struct rig_lease_row *holder,
+			 struct rig_error *err);
 
 /* Moves the expiry of the lease (board, token) to now_ms + ttl_ms.
  * RIG_ERR_FENCED when token is no longer the board's current one (the lease
@@ -49,8 +49,8 @@ int rig_store_lease_drop(struct rig_store *s, const char *board, int64_t token,
 /* A human frees a board: the lease (whoever holds it: its token is bumped so
  * the holder's writes are refused) and its quarantine. Logged as
  * "force-release" with who and what was freed in *what (may be NULL). */
-int rig_store_lease_force(struct rig_store *s, const char *board, const char *who,
-			  char *what, size_t what_cap, struct rig_error *err);
+int rig_store_lease_force(struct rig_store *s, const char *board, const char *who, char *what,
+			  size_t what_cap, struct rig_error *err);
 
 /* The lease of one board: 1 and *row when there is a row, 0 when none. */
 int rig_store_lease_get(struct rig_store *s, const char *board, struct rig_lease_row *row,

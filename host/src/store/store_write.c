@@ -312,11 +312,12 @@ int store_insert_sample(struct rig_store *s, int64_t run_id, int idx, const stru
 	int64_t sid;
 	int rc;
 
-	if ((rc = store_prepare(s,
-				"INSERT INTO samples(run_id, idx, taken, ok, exit_status, "
-				"fail_reason, stderr_tail, log_path, noise_lines, corrupt_lines, "
-				"cut_lines, retries, lease_token) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)",
-				&st, err)))
+	if ((rc =
+		 store_prepare(s,
+			       "INSERT INTO samples(run_id, idx, taken, ok, exit_status, "
+			       "fail_reason, stderr_tail, log_path, noise_lines, corrupt_lines, "
+			       "cut_lines, retries, lease_token) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)",
+			       &st, err)))
 		return rc;
 	sqlite3_bind_int64(st, 1, run_id);
 	sqlite3_bind_int(st, 2, idx);
