@@ -103,9 +103,18 @@ static int run_capture(char *const argv[], const char *dir, char *const env_add[
 		setpgid(0, 0);
 		dup2(outfd[1], 1);
 		dup2(split ? errfd[1] : outfd[1], 2);
-		int devnull = open("/dev/null", O_RDONLY);
-		if (devnull >= 0)
-			dup2(devnull, 0);
+		/* split (the WASI executor): stdin an empty pipe, the same kind
+		 * as stdout and stderr, so a module polling stdio can (libuv's
+		 * epoll refuses /dev/null with EPERM); otherwise /dev/null */
+		int in[2] = {-1, -1};
+		if (split && pipe(in) == 0) {
+			close(in[1]);
+			dup2(in[0], 0);
+		} else {
+			int devnull = open("/dev/null", O_RDONLY);
+			if (devnull >= 0)
+				dup2(devnull, 0);
+		}
 		if (dir && chdir(dir)) {
 			e = errno;
 			(void)!write(execfd[1], &e, sizeof(e));

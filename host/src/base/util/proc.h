@@ -43,7 +43,8 @@ int rig_run_capture(char *const argv[], const char *dir, char *const env_add[], 
 /*
  * As rig_run_capture, but stdout goes to res->out and stderr to res->err,
  * each kept up to max_bytes (0: no limit; the rest is read and dropped,
- * res->truncated set). The deadline also holds when the child closes its
+ * res->truncated set). stdin is an empty pipe (EOF at once; not /dev/null,
+ * which epoll refuses). The deadline also holds when the child closes its
  * output and keeps running. Blocks up to timeout_ms.
  */
 int rig_run_capture_split(char *const argv[], const char *dir, char *const env_add[],
