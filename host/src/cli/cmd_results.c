@@ -43,7 +43,7 @@ static int results_cmd(int argc, char **argv, struct rig_ctx *ctx, int is_export
 	struct rig_toolchains *tcs = NULL;
 	struct rig_error err = {0};
 	const char *baseline = NULL, *format = is_export ? "json" : "table", *out = NULL;
-	int rc, code = 0, user_baseline = 0, all_tests = 0, why = 0;
+	int rc, code = 0, user_baseline = 0, all_tests = 0, why = 0, timestamps = 0;
 	FILE *f = stdout;
 	const struct rig_opt opts[] = {
 	    {'b', "boards", RIG_OPT_LIST, &boards, "LIST", "only these boards"},
@@ -52,8 +52,11 @@ static int results_cmd(int argc, char **argv, struct rig_ctx *ctx, int is_export
 	    {0, "baseline", RIG_OPT_STRING, &baseline, "PROFILE",
 	     "profile to compare with (default: the one marked baseline, c)"},
 	    {'f', "format", RIG_OPT_STRING, &format, "FMT",
-	     is_export ? "json (default), csv, benchfmt (Go benchmark lines for benchstat)"
-		       : "table (default), json, csv, benchfmt"},
+	     is_export ? "json (default), csv, benchfmt (Go benchmark lines for benchstat), "
+			 "openmetrics (Prometheus text exposition)"
+		       : "table (default), json, csv, benchfmt, openmetrics"},
+	    {0, "timestamps", RIG_OPT_FLAG, &timestamps, NULL,
+	     "openmetrics: each sample carries its run's start time (for backfilling)"},
 	    {'o', "output", RIG_OPT_STRING, &out, "FILE", "write to FILE instead of stdout"},
 	    {0, "all-tests", RIG_OPT_FLAG, &all_tests, NULL,
 	     "WASI conformance: every test, not only those failing somewhere"},
@@ -62,8 +65,9 @@ static int results_cmd(int argc, char **argv, struct rig_ctx *ctx, int is_export
 	    {0}};
 
 	rc = rig_parse_options(argc, argv, opts,
-			       is_export ? "rig export [--format json|csv|benchfmt] [filters]"
-					 : "rig results [filters]",
+			       is_export
+				   ? "rig export [--format json|csv|benchfmt|openmetrics] [filters]"
+				   : "rig results [filters]",
 			       &rest, &err);
 	if (rc == 1)
 		goto done;
@@ -103,6 +107,7 @@ static int results_cmd(int argc, char **argv, struct rig_ctx *ctx, int is_export
 	    .format = format,
 	    .is_tty = !out && ctx->is_tty,
 	    .skips_since = is_export ? 0 : 1,
+	    .timestamps = timestamps,
 	};
 	if (rig_results_print(store, &ro, f, &err)) {
 		rig_err("%s", err.msg);

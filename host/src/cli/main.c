@@ -29,7 +29,7 @@ static const struct rig_cmd commands[] = {
     {"run", cmd_run, "run one workload on one board and print its samples"},
     {"bench", cmd_bench, "measure the matrix of workloads x profiles x boards"},
     {"results", cmd_results, "show stored results with statistics", NO_DATA},
-    {"export", cmd_export, "export results as json, csv or benchfmt", NO_DATA},
+    {"export", cmd_export, "export results as json, csv, benchfmt or openmetrics", NO_DATA},
     {"history", cmd_history, "one metric of a cell over every run, with change points", NO_DATA},
     {"compare", cmd_compare, "compare two sets of runs (labels, commits, runs, latest)", NO_DATA},
     {"wasm", cmd_wasm, "inspect and check WebAssembly modules"},

@@ -172,7 +172,7 @@ const char *rig_fmt_number(char *buf, size_t cap, double v)
 
 /* Length of the valid UTF-8 sequence at s (1..4), or 0 when it is not one
  * (overlong forms, surrogates and code points above U+10FFFF are invalid). */
-static size_t utf8_len(const unsigned char *s)
+size_t rig_utf8_len(const unsigned char *s)
 {
 	unsigned char c = s[0];
 	unsigned char lo = 0x80, hi = 0xBF;
@@ -214,7 +214,7 @@ void rig_json_string(struct rig_buf *b, const char *s)
 	}
 	rig_buf_append(b, "\"", 1);
 	while (*p) {
-		size_t n = utf8_len(p);
+		size_t n = rig_utf8_len(p);
 
 		if (n == 0) {
 			rig_buf_append(b, "\\ufffd", 6);

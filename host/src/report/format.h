@@ -52,6 +52,11 @@ const char *rig_fmt_value(char *buf, size_t cap, double v, const char *unit);
  * "1234"); "null" when v is NaN or infinite (JSON has no such numbers). */
 const char *rig_fmt_number(char *buf, size_t cap, double v);
 
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 when it is not one
+ * (overlong forms, surrogates, code points above U+10FFFF, a sequence cut by
+ * the terminating NUL). s must be NUL-terminated. */
+size_t rig_utf8_len(const unsigned char *s);
+
 /* Appends s as a JSON string with its quotes: escapes " \ and control
  * characters, and replaces bytes that are not valid UTF-8 with U+FFFD so the
  * output is always valid JSON. NULL appends null. */

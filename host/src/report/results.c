@@ -64,6 +64,7 @@ static int on_series(void *ctx, const struct rig_series *sr)
 		snprintf(row->sha256, sizeof(row->sha256), "%s", sr->sha256);
 		snprintf(row->tc_version, sizeof(row->tc_version), "%s", sr->tc_version);
 		row->emulated = sr->emulated;
+		row->started = sr->started;
 		snprintf(row->flags, sizeof(row->flags), "%s", sr->flags);
 		row->n_ok = sr->n_ok;
 		row->n_failed = sr->n_failed;

@@ -2,7 +2,7 @@
  * Results: stored samples turned into rows of statistics, one row per
  * (board, workload, profile), compared with a baseline profile on the same
  * board and workload, and printed as a table (people) or json, csv,
- * benchfmt (machines).
+ * benchfmt, openmetrics (machines).
  */
 #ifndef RIG_RESULTS_H
 #define RIG_RESULTS_H
@@ -19,7 +19,8 @@ struct rig_results_opts {
 	const struct rig_strv *workloads; /* NULL or empty: all */
 	const struct rig_strv *profiles;  /* NULL or empty: all */
 	const char *baseline;		  /* profile to compare with, or NULL */
-	const char *format;		  /* table (default), json, csv, benchfmt */
+	const char *format;		  /* table (default), json, csv, benchfmt, openmetrics */
+	int timestamps;			  /* openmetrics: samples carry their run's start */
 	int is_tty;			  /* table: aligned with a rule line */
 	int64_t skips_since;		  /* show skips recorded since (0: none) */
 };
@@ -52,6 +53,7 @@ struct rig_row {
 	char board[64], workload[32], profile[48], toolchain[32], target[64];
 	char sha256[65], tc_version[160];
 	int emulated, n_ok, n_failed;
+	int64_t started; /* unix seconds the row's run started */
 	char flags[32]; /* "hot,throttled" when the board said so during the run */
 	long long iterations;
 	struct rig_sizes sizes;

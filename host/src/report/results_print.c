@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "format.h"
+#include "openmetrics.h"
 #include "results.h"
 #include "table.h"
 
@@ -410,6 +411,23 @@ static int print_benchfmt(const struct rig_results *res, FILE *f, struct rig_err
 	return rc;
 }
 
+static int print_openmetrics(const struct rig_results *res, const struct rig_results_opts *o,
+			     FILE *f)
+{
+	struct rig_buf b = {0};
+	struct rig_om_opts oo = {.timestamps = o->timestamps};
+	size_t dropped = rig_openmetrics_write(res, &oo, &b);
+
+	fputs(b.data, f);
+	rig_buf_free(&b);
+	if (dropped)
+		fprintf(stderr,
+			"rig: %zu sample%s left out of the OpenMetrics text: two metrics of one "
+			"cell map to the same name\n",
+			dropped, dropped == 1 ? "" : "s");
+	return 0;
+}
+
 /* Skips are grouped by board and reason: "tinygo not found" once per board,
  * with the profiles and workloads it kept from running. */
 struct skip_group {
@@ -488,9 +506,11 @@ int rig_results_print(struct rig_store *store, const struct rig_results_opts *o,
 	int rc;
 
 	if (strcmp(fmt, "table") && strcmp(fmt, "json") && strcmp(fmt, "csv") &&
-	    strcmp(fmt, "benchfmt"))
+	    strcmp(fmt, "benchfmt") && strcmp(fmt, "openmetrics"))
 		return rig_fail(err, RIG_ERR_INVALID,
-				"--format: expected table, json, csv or benchfmt, got \"%s\"", fmt);
+				"--format: expected table, json, csv, benchfmt or openmetrics, got "
+				"\"%s\"",
+				fmt);
 	if ((rc = rig_results_load(store, o, &res, err)))
 		return rc;
 	if (strcmp(fmt, "json") == 0)
@@ -499,6 +519,8 @@ int rig_results_print(struct rig_store *store, const struct rig_results_opts *o,
 		rc = print_csv(&res, f);
 	else if (strcmp(fmt, "benchfmt") == 0)
 		rc = print_benchfmt(&res, f, err);
+	else if (strcmp(fmt, "openmetrics") == 0)
+		rc = print_openmetrics(&res, o, f);
 	else {
 		rc = print_table(&res, f, o->is_tty);
 		if (!res.n && ((o->boards && o->boards->n) || (o->workloads && o->workloads->n) ||
