@@ -627,6 +627,27 @@ static void empty_requests_with_trailing_bytes_are_refused(void **state)
 	rig_agent_close(a);
 }
 
+/* Item 14 for PUT_END: an upload ended by a PUT_END with trailing bytes is
+ * refused and commits nothing; the file keeps its old contents. */
+static void put_end_with_trailing_bytes_commits_nothing(void **state)
+{
+	struct rig_agent *a = connect_ok();
+	struct rig_error err = {0};
+	char newdata[300];
+	char *got;
+
+	assert_int_equal(rig_agent_put(a, "end.txt", "old contents", 12, 0644, &err), 0);
+	memset(newdata, 'N', sizeof(newdata));
+	put_begin(a, "end.txt", newdata, sizeof(newdata));
+	put_data(a, 0, newdata, sizeof(newdata));
+	send_frame(a, RIG_MSG_PUT_END, (const uint8_t *)"junk", 4);
+	expect_error(a, "PUT_END carries 4 payload bytes: its payload is empty");
+	got = read_work("end.txt");
+	assert_string_equal(got, "old contents");
+	free(got);
+	rig_agent_close(a);
+}
+
 /* Item 13: a child that detaches with setsid after 0.2 s does not survive
  * RUN_DONE (it is neither in the process group nor in the session). */
 static void setsid_child_does_not_survive_run_done(void **state)
@@ -719,6 +740,7 @@ int main(void)
 	    cmocka_unit_test(run_timeout_kills_the_program),
 	    cmocka_unit_test(kill_request_stops_the_program),
 	    cmocka_unit_test(empty_requests_with_trailing_bytes_are_refused),
+	    cmocka_unit_test(put_end_with_trailing_bytes_commits_nothing),
 	    cmocka_unit_test(setsid_child_does_not_survive_run_done),
 	    cmocka_unit_test(run_of_missing_program_is_refused),
 	    cmocka_unit_test(remove_deletes_and_reports_missing),

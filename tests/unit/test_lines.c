@@ -265,6 +265,37 @@ static void console_log_keeps_bytes_and_marks(void **state)
 	free(text);
 }
 
+static void console_log_is_capped_with_a_note(void **state)
+{
+	struct pair *p = *state;
+	struct rig_error err = {0};
+	char path[600], *text = NULL, junk[700];
+	size_t len;
+
+	snprintf(path, sizeof(path), "%s/capped.log", rigtest_tmpdir());
+	unlink(path);
+	p->l.log_cap = 1000;
+	memset(junk, 'x', sizeof(junk));
+	assert_int_equal(rig_lines_log_to(&p->l, path, &err), 0);
+	rig_lines_feed(&p->l, junk, sizeof(junk), rig_now_ns());
+	rig_lines_feed(&p->l, junk, sizeof(junk), rig_now_ns());
+	rig_lines_feed(&p->l, junk, sizeof(junk), rig_now_ns());
+	assert_int_equal(rig_lines_log_to(&p->l, NULL, &err), 0);
+	assert_int_equal(rig_read_file(path, &text, &len, &err), 0);
+	assert_non_null(
+	    strstr(text, "\n## rig: console log capped at 1000 bytes: 1100 bytes dropped\n"));
+	assert_int_equal(strspn(text, "x"), 1000);
+	free(text);
+	/* the next log starts with a full allowance */
+	unlink(path);
+	assert_int_equal(rig_lines_log_to(&p->l, path, &err), 0);
+	rig_lines_feed(&p->l, junk, 10, rig_now_ns());
+	assert_int_equal(rig_lines_log_to(&p->l, NULL, &err), 0);
+	assert_int_equal(rig_read_file(path, &text, &len, &err), 0);
+	assert_int_equal(len, 10);
+	free(text);
+}
+
 static void tail_keeps_the_last_bytes(void **state)
 {
 	struct pair *p = *state;
@@ -294,6 +325,7 @@ int main(void)
 	    T(end_of_stream_is_io_and_parses_last_line),
 	    T(command_goes_out_with_newline),
 	    T(console_log_keeps_bytes_and_marks),
+	    T(console_log_is_capped_with_a_note),
 	    T(tail_keeps_the_last_bytes),
 #undef T
 	};

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <pty.h>
+#include <sys/stat.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -127,7 +128,8 @@ static void say(int fd, const char *s, size_t n)
 
 /* mode 0: a good board; 1: never prints ready (hung); 2: noise and a
  * broken line before its results; 3: the workload fails (done 3); 4: it
- * reboots mid-run (half a line, then ready again); 5: never says done */
+ * reboots mid-run (half a line, then ready again); 5: never says done;
+ * 6: floods its console with 20 MiB of noise before its results */
 static void model(int master, int mode)
 {
 	char cmd[128], line[RIG_REPORT_MAX_LINE + 2];
@@ -167,6 +169,15 @@ static void model(int master, int mode)
 		}
 		if (mode == 5)
 			continue;
+		if (mode == 6) {
+			static char junk[64 * 1024];
+
+			memset(junk, 'z', sizeof(junk));
+			for (size_t i = 99; i < sizeof(junk); i += 100)
+				junk[i] = '\n';
+			for (int i = 0; i < 20 * 16; i++)
+				say(master, junk, sizeof(junk));
+		}
 		if (mode == 2) {
 			say(master, "\x01\x02 garbage\n", 11);
 			say(master, "@rig result x 1 B*00000000\n", 27);
@@ -349,6 +360,76 @@ static void missing_done_times_out(void **state)
 	failing_model(5, "no done line within 400 ms of ready", 0);
 }
 
+/* Issue 9, item 10 for console boards: a sample's run is bounded by its
+ * timeout to +-100 ms. Its start is the ready line (the boot before it has
+ * ready_timeout of its own), so the run call takes reset + boot + timeout;
+ * the model boots within one 20 ms poll. */
+static void timeout_is_kept_to_100_ms(void **state)
+{
+	struct device d;
+	struct rig_board *b;
+	struct rig_sample s;
+	int64_t t0, took_ms;
+
+	device_start(&d, 5);
+	b = board_for(&d);
+	t0 = rig_now_ns();
+	sample_within(b, &s, 1000);
+	took_ms = (rig_now_ns() - t0) / 1000000;
+	assert_false(s.ok);
+	assert_non_null(strstr(s.fail_reason, "no done line within 1000 ms of ready"));
+	if (took_ms < 1000 || took_ms > 1100 + 60)
+		fail_msg("a 1000 ms timeout took %lld ms", (long long)took_ms);
+	rig_sample_free(&s);
+	release(b);
+	device_stop(&d);
+}
+
+/* Issue 9, item 11 for console boards: a board that floods its console
+ * (20 MiB) leaves a log capped at RIG_LINES_LOG_BYTES with a note of what
+ * was dropped, and its sample still counts. */
+static void flooded_console_log_is_capped(void **state)
+{
+	struct device d;
+	struct rig_board *b;
+	struct rig_sample s;
+	static struct rig_artifact art = {.lang = "c", .path = "/nonexistent/fw.elf"};
+	char path[600];
+	struct rig_run_req req = {
+	    .art = &art, .workload = "cpu", .iterations = 5, .timeout_ms = 20000, .log_path = path};
+	struct rig_error err = {0};
+	struct stat st;
+	char tail[256] = {0};
+	FILE *f;
+	double v = 0;
+
+	snprintf(path, sizeof(path), "%s/flood-console.log", rigtest_tmpdir());
+	unlink(path);
+	device_start(&d, 6);
+	b = board_for(&d);
+	memset(&s, 0, sizeof(s));
+	if (b->ops->run(b, &req, &s, &err))
+		fail_msg("run: %s", err.msg);
+	if (!s.ok)
+		fail_msg("flood sample failed: %s", s.fail_reason);
+	assert_true(rig_sample_get(&s, "throughput", &v));
+	assert_true(s.noise_lines >= 200000);
+	assert_int_equal(stat(path, &st), 0);
+	assert_true(st.st_size > (off_t)RIG_LINES_LOG_BYTES - 4096);
+	assert_true(st.st_size < (off_t)RIG_LINES_LOG_BYTES + 4096);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	fseek(f, -(long)sizeof(tail) + 1, SEEK_END);
+	assert_true(fread(tail, 1, sizeof(tail) - 1, f) > 0);
+	fclose(f);
+	if (!strstr(tail, "## rig: console log capped at 16777216 bytes: "))
+		fail_msg("no cap note at the end of the log: ...%s", tail);
+	rig_sample_free(&s);
+	release(b);
+	device_stop(&d);
+	unlink(path);
+}
+
 /* A board made of parts named only in YAML (kind: parts): power command
  * (the reset pin is the model's SIGUSR1), flash command (a copy stands in
  * for the flash tool), link pty, runner mcu. No C code knows this board. */
@@ -471,6 +552,8 @@ int main(void)
 	    cmocka_unit_test(workload_status_fails_the_sample),
 	    cmocka_unit_test(reboot_mid_run_fails_the_sample),
 	    cmocka_unit_test(missing_done_times_out),
+	    cmocka_unit_test(timeout_is_kept_to_100_ms),
+	    cmocka_unit_test(flooded_console_log_is_capped),
 	    cmocka_unit_test(parts_board_from_yaml_gives_a_sample),
 	    cmocka_unit_test(parts_errors_name_file_line_and_field),
 	    cmocka_unit_test(command_line_spelling),

@@ -36,14 +36,26 @@ void rig_lines_init(struct rig_lines *l, struct rig_transport *t)
 	memset(l, 0, sizeof(*l));
 	l->t = t;
 	l->log_at_bol = 1;
+	l->log_cap = RIG_LINES_LOG_BYTES;
 	rig_report_parser_init(&l->parser, on_line, l);
+}
+
+/* Closes the log, with the note of what the cap dropped. */
+static void log_close(struct rig_lines *l)
+{
+	if (!l->log)
+		return;
+	if (l->log_dropped)
+		rig_lines_mark(l, "console log capped at %llu bytes: %llu bytes dropped",
+			       l->log_cap, l->log_dropped);
+	fclose(l->log);
+	l->log = NULL;
+	l->log_kept = l->log_dropped = 0;
 }
 
 void rig_lines_free(struct rig_lines *l)
 {
-	if (l->log)
-		fclose(l->log);
-	l->log = NULL;
+	log_close(l);
 	free(l->queue);
 	l->queue = NULL;
 	l->q_head = l->q_len = l->q_cap = 0;
@@ -51,9 +63,7 @@ void rig_lines_free(struct rig_lines *l)
 
 int rig_lines_log_to(struct rig_lines *l, const char *path, struct rig_error *err)
 {
-	if (l->log)
-		fclose(l->log);
-	l->log = NULL;
+	log_close(l);
 	l->log_at_bol = 1;
 	if (!path)
 		return 0;
@@ -91,9 +101,17 @@ void rig_lines_feed(struct rig_lines *l, const char *data, size_t n, int64_t at_
 	}
 	l->tail_len = l->tail_len + n > sizeof(l->tail) ? sizeof(l->tail) : l->tail_len + n;
 	if (l->log) {
-		fwrite(data, 1, n, l->log);
-		fflush(l->log);
-		l->log_at_bol = data[n - 1] == '\n';
+		size_t keep = l->log_kept >= l->log_cap	     ? 0
+			      : l->log_cap - l->log_kept < n ? (size_t)(l->log_cap - l->log_kept)
+							     : n;
+
+		if (keep) {
+			fwrite(data, 1, keep, l->log);
+			fflush(l->log);
+			l->log_at_bol = data[keep - 1] == '\n';
+		}
+		l->log_kept += keep;
+		l->log_dropped += n - keep;
 	}
 	l->chunk_ns = at_ns;
 	rig_report_parser_feed(&l->parser, data, n);

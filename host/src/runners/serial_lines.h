@@ -15,6 +15,11 @@
 #include "rig_report.h"
 #include "transport.h"
 
+/* A console log keeps at most this much of the board's output, as the host
+ * board's log does (RIG_OUTCAP_LOG_BYTES): a board that floods its console
+ * cannot fill the disk. */
+#define RIG_LINES_LOG_BYTES (16ull << 20)
+
 struct rig_lines_item {
 	struct rig_report_line line;
 	int64_t at_ns; /* rig_now_ns() when the read holding its '\n' returned */
@@ -28,7 +33,12 @@ struct rig_lines {
 	int64_t chunk_ns; /* arrival time of the chunk being fed */
 	FILE *log;	  /* console log, or NULL */
 	int log_at_bol;	  /* the log's last byte was '\n' */
-	char tail[1024];  /* the last bytes received, a ring */
+	/* Bytes of the board's output a log file takes at most
+	 * (RIG_LINES_LOG_BYTES unless changed after rig_lines_init); the rest
+	 * is counted, and the log ends with a note of how much was dropped. */
+	unsigned long long log_cap;
+	unsigned long long log_kept, log_dropped; /* in the current log file */
+	char tail[1024];			  /* the last bytes received, a ring */
 	size_t tail_pos, tail_len;
 	unsigned long long bytes; /* received in total */
 	/* Gap between the bytes of a command, microseconds (0: one write).
@@ -45,7 +55,9 @@ void rig_lines_init(struct rig_lines *l, struct rig_transport *t);
 void rig_lines_free(struct rig_lines *l);
 
 /* Copies every received byte from now on to path (appended; NULL stops
- * logging). 0 or RIG_ERR_IO. */
+ * logging), up to log_cap bytes per file; closing a log that was capped
+ * writes "## rig: console log capped at N bytes: M bytes dropped" at its
+ * end. 0 or RIG_ERR_IO. */
 int rig_lines_log_to(struct rig_lines *l, const char *path, struct rig_error *err);
 /* Writes "## rig: TEXT" on a line of its own in the console log (resets,
  * commands sent, retries), so the log reads as what happened. */
