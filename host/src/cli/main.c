@@ -32,6 +32,8 @@ static const struct rig_cmd commands[] = {
     {"export", cmd_export, "export results as json, csv, benchfmt or openmetrics", NO_DATA},
     {"history", cmd_history, "one metric of a cell over every run, with change points", NO_DATA},
     {"compare", cmd_compare, "compare two sets of runs (labels, commits, runs, latest)", NO_DATA},
+    {"report", cmd_report, "write the store as one self-contained HTML file with charts",
+     NO_DATA},
     {"wasm", cmd_wasm, "inspect and check WebAssembly modules"},
     {"load", cmd_load, "put an HTTP/1.1 server under load (closed or constant-rate)", NO_DATA},
     {"wasi-test", cmd_wasi_test, "run the WASI test suite (or a module) on WASI boards"},
