@@ -133,7 +133,7 @@ void rig_svg_bars(struct rig_buf *b, const char *title, const char *unit,
 void rig_svg_strip(struct rig_buf *b, const char *title, const char *unit,
 		   const struct rig_svg_strip_row *rows, size_t n)
 {
-	struct scale s = {INFINITY, -INFINITY, LABEL_W, W - 20};
+	struct scale s = {INFINITY, -INFINITY, LABEL_W, W - 90};
 	double h = TOP + ROW_H * (double)n + AXIS_H;
 
 	if (!n)
