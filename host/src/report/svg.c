@@ -20,9 +20,20 @@ struct scale {
 	double lo, hi, x0, x1;
 };
 
+/* Where v falls between lo and hi, as 0..1, kept within -1..2 so a value
+ * far off the axis (or NaN, as 0) still gives a coordinate SVG can read. */
+static double frac(double v, double lo, double hi)
+{
+	double t = (v - lo) / (hi - lo);
+
+	if (!isfinite(t))
+		return t > 0 ? 2 : t < 0 ? -1 : 0;
+	return fmin(2, fmax(-1, t));
+}
+
 static double sx(const struct scale *s, double v)
 {
-	return s->x0 + (v - s->lo) / (s->hi - s->lo) * (s->x1 - s->x0);
+	return s->x0 + frac(v, s->lo, s->hi) * (s->x1 - s->x0);
 }
 
 /* A step of 1, 2 or 5 times a power of ten giving about 4 intervals. */
@@ -33,19 +44,26 @@ static double nice_step(double range)
 	return (m < 1.5 ? 1 : m < 3.5 ? 2 : m < 7.5 ? 5 : 10) * p;
 }
 
-/* Widens [lo, hi] so a chart is never drawn over an empty range. */
+/* Makes [lo, hi] a finite range wide enough to divide by and to step
+ * through: no values (infinities from the min/max loops) give 0..1, equal
+ * ones a band of 5% around them. */
 static void settle(double *lo, double *hi)
 {
-	if (!isfinite(*lo) || !isfinite(*hi)) {
+	if (isnan(*lo) || isnan(*hi) || *hi < *lo) {
 		*lo = 0;
 		*hi = 1;
 	}
-	if (*hi <= *lo) {
+	*lo = fmax(*lo, -1e300);
+	*hi = fmin(*hi, 1e300);
+	if (*hi - *lo <= fmax(fabs(*lo), fabs(*hi)) * 1e-9) {
 		double pad = *lo != 0 ? fabs(*lo) * 0.05 : 1;
 		*lo -= pad;
 		*hi += pad;
 	}
 }
+
+/* At most this many grid lines, whatever the arithmetic does. */
+#define MAX_TICKS 12
 
 static void open_svg(struct rig_buf *b, const char *kind, const char *title, double h, size_t n)
 {
@@ -64,11 +82,13 @@ static void open_svg(struct rig_buf *b, const char *kind, const char *title, dou
 /* Vertical grid lines and their values along the bottom. */
 static void x_axis(struct rig_buf *b, const struct scale *s, const char *unit, double y0, double y1)
 {
-	double step = nice_step(s->hi - s->lo);
+	double step = nice_step(s->hi - s->lo), first = ceil(s->lo / step) * step;
 
-	for (double t = ceil(s->lo / step) * step; t <= s->hi + step * 1e-9; t += step) {
+	for (int k = 0; k < MAX_TICKS && isfinite(step) && step > 0; k++) {
 		char v[RIG_FMT_CAP];
-		double x = sx(s, t);
+		double t = first + k * step, x = sx(s, t);
+		if (t > s->hi + step * 1e-9)
+			break;
 		rig_buf_appendf(
 		    b,
 		    "<line class=\"grid\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>"
@@ -103,6 +123,9 @@ void rig_svg_bars(struct rig_buf *b, const char *title, const char *unit,
 		const struct rig_svg_bar *r = &bars[i];
 		double y = TOP + ROW_H * (double)i, x0 = sx(&s, 0), x = sx(&s, r->value);
 		char v[RIG_FMT_CAP];
+
+		if (!isfinite(r->value))
+			x = x0; /* no bar; the value reads "-" */
 
 		rig_buf_appendf(b, "<g class=\"bar %s\"><title>", r->cls ? r->cls : "");
 		rig_html_text(b, r->label);
@@ -140,6 +163,8 @@ void rig_svg_strip(struct rig_buf *b, const char *title, const char *unit,
 		return;
 	for (size_t i = 0; i < n; i++)
 		for (size_t k = 0; k < rows[i].n; k++) {
+			if (!isfinite(rows[i].v[k]))
+				continue;
 			s.lo = fmin(s.lo, rows[i].v[k]);
 			s.hi = fmax(s.hi, rows[i].v[k]);
 		}
@@ -156,7 +181,12 @@ void rig_svg_strip(struct rig_buf *b, const char *title, const char *unit,
 		double y = TOP + ROW_H * (double)i + 12;
 		struct rig_summary sum;
 		unsigned char *out;
-		size_t n_out;
+		double *fv = rig_xcalloc(r->n + 1, sizeof(double));
+		size_t n_out, nf = 0;
+
+		for (size_t k = 0; k < r->n; k++) /* a NaN has no place on the axis */
+			if (isfinite(r->v[k]))
+				fv[nf++] = r->v[k];
 
 		rig_buf_appendf(b,
 				"<g class=\"row\" data-samples=\"%zu\"><text class=\"label\" "
@@ -164,30 +194,31 @@ void rig_svg_strip(struct rig_buf *b, const char *title, const char *unit,
 				r->n, LABEL_W - 6, y + 4);
 		rig_html_text(b, r->label);
 		rig_buf_appendf(b, "</text>");
-		if (!r->n || rig_stats_summary(r->v, r->n, &sum)) {
+		if (!nf || rig_stats_summary(fv, nf, &sum)) {
 			rig_buf_appendf(b, "</g>\n");
+			free(fv);
 			continue;
 		}
-		out = rig_xcalloc(r->n, 1);
-		n_out = rig_stats_outliers(r->v, r->n, out);
+		out = rig_xcalloc(nf, 1);
+		n_out = rig_stats_outliers(fv, nf, out);
 		rig_buf_appendf(
 		    b,
 		    "<line class=\"range\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>"
 		    "<rect class=\"ci\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"12\"/>"
 		    "<line class=\"median\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>",
 		    sx(&s, sum.min), y, sx(&s, sum.max), y, sx(&s, sum.ci_lo), y - 6,
-		    sx(&s, sum.ci_hi) - sx(&s, sum.ci_lo), sx(&s, sum.median), y - 8,
+		    fabs(sx(&s, sum.ci_hi) - sx(&s, sum.ci_lo)), sx(&s, sum.median), y - 8,
 		    sx(&s, sum.median), y + 8);
-		for (size_t k = 0; k < r->n; k++) {
+		for (size_t k = 0; k < nf; k++) {
 			/* a fixed jitter so equal values stay visible, the same every run */
 			double dy = (double)((int)(k * 7 % 11) - 5);
 			char v[RIG_FMT_CAP];
 			rig_buf_appendf(b,
 					"<circle class=\"pt%s\" cx=\"%.1f\" cy=\"%.1f\" r=\"%s\">",
-					out[k] ? " outlier" : "", sx(&s, r->v[k]), y + dy,
+					out[k] ? " outlier" : "", sx(&s, fv[k]), y + dy,
 					out[k] ? "3.5" : "2.2");
 			rig_buf_appendf(b, "<title>%s%s</title></circle>",
-					rig_fmt_value(v, sizeof(v), r->v[k], unit),
+					rig_fmt_value(v, sizeof(v), fv[k], unit),
 					out[k] ? " (outlier)" : "");
 		}
 		rig_buf_appendf(b, "<text class=\"note\" x=\"%.1f\" y=\"%.1f\">n=%zu", s.x1 + 8,
@@ -196,6 +227,7 @@ void rig_svg_strip(struct rig_buf *b, const char *title, const char *unit,
 			rig_buf_appendf(b, ", %zu out", n_out);
 		rig_buf_appendf(b, "</text></g>\n");
 		free(out);
+		free(fv);
 	}
 	rig_buf_appendf(b, "</svg>\n");
 }
@@ -205,10 +237,26 @@ void rig_svg_history(struct rig_buf *b, const char *title, const char *unit,
 {
 	const double h = 230, y0 = TOP + 6, y1 = h - 40, x0 = 70, x1 = W - 16;
 	double lo = INFINITY, hi = -INFINITY, step;
-	size_t n_cp = 0;
+	size_t n_cp = 0, nf = 0;
+	struct rig_svg_hpoint *fp = rig_xcalloc(n + 1, sizeof(*fp));
 
-	if (!n)
+	/* a run without a finite median is not drawn; a missing CI is the median */
+	for (size_t i = 0; i < n; i++) {
+		if (!isfinite(pts[i].median))
+			continue;
+		fp[nf] = pts[i];
+		if (!isfinite(fp[nf].lo))
+			fp[nf].lo = fp[nf].median;
+		if (!isfinite(fp[nf].hi))
+			fp[nf].hi = fp[nf].median;
+		nf++;
+	}
+	pts = fp;
+	n = nf;
+	if (!n) {
+		free(fp);
 		return;
+	}
 	for (size_t i = 0; i < n; i++) {
 		lo = fmin(lo, fmin(pts[i].lo, pts[i].median));
 		hi = fmax(hi, fmax(pts[i].hi, pts[i].median));
@@ -219,11 +267,14 @@ void rig_svg_history(struct rig_buf *b, const char *title, const char *unit,
 	lo = floor(lo / step) * step;
 	hi = ceil(hi / step) * step;
 #define X(i) (n > 1 ? x0 + (x1 - x0) * (double)(i) / (double)(n - 1) : (x0 + x1) / 2)
-#define Y(v) (y1 - ((v)-lo) / (hi - lo) * (y1 - y0))
+#define Y(v) (y1 - frac((v), lo, hi) * (y1 - y0))
 	open_svg(b, "history", title, h, n);
 	rig_buf_appendf(b, "<g class=\"axis\" data-change-points=\"%zu\">", n_cp);
-	for (double t = lo; t <= hi + step * 1e-9; t += step) {
+	for (int k = 0; k < MAX_TICKS && isfinite(step) && step > 0; k++) {
 		char v[RIG_FMT_CAP];
+		double t = lo + k * step;
+		if (t > hi + step * 1e-9)
+			break;
 		rig_buf_appendf(
 		    b,
 		    "<line class=\"grid\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>"
@@ -277,4 +328,5 @@ void rig_svg_history(struct rig_buf *b, const char *title, const char *unit,
 #undef X
 #undef Y
 	rig_buf_appendf(b, "</svg>\n");
+	free(fp);
 }
