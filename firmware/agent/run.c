@@ -320,6 +320,7 @@ int agent_do_run(struct agent_conn *c, const struct rig_frame *f)
 	}
 	memset(&st, 0, sizeof(st));
 	memset(&d, 0, sizeof(d));
+	d.cgroup_peak_kib = -1;
 	st.c = c;
 	st.t_ready = -1;
 	rig_report_parser_init(&st.parser, on_line, &st);
@@ -397,6 +398,7 @@ int agent_do_run(struct agent_conn *c, const struct rig_frame *f)
 	} else {
 		rig_contain_kill_all(&ct, -1, NULL, NULL);
 	}
+	d.cgroup_peak_kib = rig_contain_peak_kib(&ct);
 	rig_contain_fini(&ct);
 	if (pidfd >= 0)
 		close(pidfd);

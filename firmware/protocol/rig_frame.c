@@ -499,6 +499,7 @@ void rig_frame_put_run_done(struct rig_frame_writer *w, const struct rig_frame_r
 	rig_frame_put_u64(w, (uint64_t)d->sys_ns);
 	rig_frame_put_u64(w, d->out_bytes);
 	rig_frame_put_u64(w, d->dropped_bytes);
+	rig_frame_put_u64(w, (uint64_t)d->cgroup_peak_kib);
 }
 
 int rig_frame_get_run_done(struct rig_frame_reader *r, struct rig_frame_run_done *d)
@@ -514,6 +515,7 @@ int rig_frame_get_run_done(struct rig_frame_reader *r, struct rig_frame_run_done
 	d->sys_ns = (int64_t)rig_frame_get_u64(r);
 	d->out_bytes = rig_frame_get_u64(r);
 	d->dropped_bytes = rig_frame_get_u64(r);
+	d->cgroup_peak_kib = (int64_t)rig_frame_get_u64(r);
 	return rig_frame_reader_done(r) ? 0 : -1;
 }
 

@@ -32,7 +32,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define RIG_FRAME_VERSION 1
+/* 2: RUN_DONE ends with cgroup_peak_kib */
+#define RIG_FRAME_VERSION 2
 #define RIG_FRAME_MAGIC0 0x52 /* 'R' */
 #define RIG_FRAME_MAGIC1 0x47 /* 'G' */
 #define RIG_FRAME_HEADER 16
@@ -260,8 +261,9 @@ struct rig_frame_run_done {
 	int64_t wall_ns;      /* exec to exit */
 	int64_t peak_rss_kib; /* wait4's ru_maxrss */
 	int64_t user_ns, sys_ns;
-	uint64_t out_bytes;	/* stdout bytes the workload wrote */
-	uint64_t dropped_bytes; /* output not forwarded (over the output bound) */
+	uint64_t out_bytes;	 /* stdout bytes the workload wrote */
+	uint64_t dropped_bytes;	 /* output not forwarded (over the output bound) */
+	int64_t cgroup_peak_kib; /* memory peak of the run's cgroup leaf; -1: none */
 };
 void rig_frame_put_run_done(struct rig_frame_writer *w, const struct rig_frame_run_done *d);
 int rig_frame_get_run_done(struct rig_frame_reader *r, struct rig_frame_run_done *d);

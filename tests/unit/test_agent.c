@@ -22,6 +22,7 @@
 #include "agent_client.h"
 #include "rig_frame.h"
 #include "rig_report.h"
+#include "util.h"
 
 struct fixture {
 	char dir[512], work[600], keyfile[600], addr[64], log[600];
@@ -648,6 +649,51 @@ static void put_end_with_trailing_bytes_commits_nothing(void **state)
 	rig_agent_close(a);
 }
 
+/* Where the board has a memory cgroup, RUN_DONE carries the run leaf's
+ * memory peak beside wait4's (protocol version 2): both see the 32 MB the
+ * shell held. */
+static int machine_has_memory_cgroup(void)
+{
+	char *text = NULL;
+	size_t len;
+	struct rig_error err = {0};
+	int v2 = 0;
+
+	if (access("/sys/fs/cgroup/memory/memory.max_usage_in_bytes", R_OK) == 0)
+		return 1;
+	if (rig_read_file("/sys/fs/cgroup/cgroup.controllers", &text, &len, &err) == 0)
+		v2 = strstr(text, "memory") != NULL;
+	free(text);
+	return v2;
+}
+
+static void run_done_carries_the_cgroup_memory_peak(void **state)
+{
+	struct rig_agent *a = connect_ok();
+	struct rig_frame_run_done d;
+	struct rig_error err = {0};
+	struct rig_agent_run_req req = {.prog = "mem.sh", .timeout_ms = 60000};
+
+	put_script(a, "mem.sh",
+		   "echo \"$READY\"\nx=$(head -c 32000000 /dev/zero | tr '\\0' a)\n"
+		   "echo \"$DONE\"\nexit 0");
+	if (rig_agent_run(a, &req, &d, &err))
+		fail_msg("%s", err.msg);
+	assert_int_equal(d.exit_code, 0);
+	print_message("peak_rss_kib %lld, cgroup_peak_kib %lld\n", (long long)d.peak_rss_kib,
+		      (long long)d.cgroup_peak_kib);
+	assert_true(d.peak_rss_kib >= 31000);
+	if (d.cgroup_peak_kib < 0) {
+		rig_agent_close(a);
+		if (geteuid() == 0 && machine_has_memory_cgroup())
+			fail_msg("the machine has a memory cgroup but RUN_DONE carries none");
+		print_message("[  SKIPPED ] no memory cgroup the agent can use here\n");
+		skip();
+	}
+	assert_true(d.cgroup_peak_kib >= 31000);
+	rig_agent_close(a);
+}
+
 /* Item 13: a child that detaches with setsid after 0.2 s does not survive
  * RUN_DONE (it is neither in the process group nor in the session). */
 static void setsid_child_does_not_survive_run_done(void **state)
@@ -742,6 +788,7 @@ int main(void)
 	    cmocka_unit_test(empty_requests_with_trailing_bytes_are_refused),
 	    cmocka_unit_test(put_end_with_trailing_bytes_commits_nothing),
 	    cmocka_unit_test(setsid_child_does_not_survive_run_done),
+	    cmocka_unit_test(run_done_carries_the_cgroup_memory_peak),
 	    cmocka_unit_test(run_of_missing_program_is_refused),
 	    cmocka_unit_test(remove_deletes_and_reports_missing),
 	    cmocka_unit_test(key_file_readable_by_others_is_refused),

@@ -203,7 +203,7 @@ static void other_version_is_refused(void **state)
 
 	rig_frame_session_init(&host, rig_agent_hmac, 0);
 	n = encode(&host, RIG_MSG_HELLO, "x", buf);
-	buf[2] = 2;
+	buf[2] = RIG_FRAME_VERSION + 1;
 	rig_frame_decoder_init(&d, dec_buf, sizeof(dec_buf), RIG_FRAME_MAX_PAYLOAD);
 	assert_int_equal(rig_frame_decoder_push(&d, buf, n, &used, &f), RIG_FRAME_BAD_VERSION);
 }

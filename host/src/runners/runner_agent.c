@@ -458,6 +458,10 @@ static int agent_run(struct rig_board *b, const struct rig_run_req *req, struct 
 		rig_sample_set(out, "startup_ns", (double)d.startup_ns, "ns");
 	rig_sample_set(out, "wall_ns", (double)d.wall_ns, "ns");
 	rig_sample_set(out, "peak_rss_kib", (double)d.peak_rss_kib, "KiB");
+	/* the board kernel's figure from the run's memory cgroup, a cross-check
+	 * of wait4's (it also counts page cache), as on the host board */
+	if (d.cgroup_peak_kib >= 0)
+		rig_sample_set(out, "cgroup_peak_kib", (double)d.cgroup_peak_kib, "KiB");
 	rig_sample_set(out, "user_ns", (double)d.user_ns, "ns");
 	rig_sample_set(out, "sys_ns", (double)d.sys_ns, "ns");
 	out->ok = 1;
