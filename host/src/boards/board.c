@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "elfsize.h"
+#include "select.h"
 
 static const struct rig_board_ops *const backends[] = {
     &rig_board_host_ops,   &rig_board_qemu_ops, &rig_board_agent_ops, &rig_board_wasi_ops,
@@ -49,6 +50,7 @@ static const char *const common_keys[] = {
     "warmup",
     "toolchains",
     "iterations",
+    "tags",
     /* the parts (parts/part.h) */
     "power",
     "link",
@@ -190,7 +192,7 @@ int rig_board_load(const char *name_or_path, const char *boards_dir, struct rig_
 	    (rc = rig_cfg_int(cfg, NULL, "warmup", 0, 2, 0, 10000, &b->warmup, err)) ||
 	    (rc = rig_cfg_strv(cfg, NULL, "toolchains", 0, &b->toolchains, err)))
 		goto fail;
-	if ((rc = load_iterations(b, cfg, err)))
+	if ((rc = load_iterations(b, cfg, err)) || (rc = rig_board_tags_read(cfg, &b->tags, err)))
 		goto fail;
 	b->ops = rig_board_ops_find(kind);
 	if (!b->ops) {
@@ -210,6 +212,7 @@ fail:
 	if (b->ops && b->ops->destroy)
 		b->ops->destroy(b);
 	rig_strv_free(&b->toolchains);
+	rig_strv_free(&b->tags);
 	rig_kv_free(&b->iterations);
 	free(b);
 	return rc;
@@ -222,6 +225,7 @@ void rig_board_free(struct rig_board *b)
 	if (b->ops->destroy)
 		b->ops->destroy(b);
 	rig_strv_free(&b->toolchains);
+	rig_strv_free(&b->tags);
 	rig_kv_free(&b->iterations);
 	free(b);
 }
@@ -247,4 +251,3 @@ int rig_board_supports(struct rig_board *b, const struct rig_artifact *a, struct
 		return b->ops->supports(b, a, err);
 	return 0;
 }
-

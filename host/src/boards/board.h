@@ -101,6 +101,7 @@ struct rig_board {
 	char workdir[PATH_MAX];	      /* scratch and logs for this board */
 	struct rig_strv toolchains;   /* toolchains that can build for it (empty: any) */
 	struct rig_kvlist iterations; /* workload -> iteration count (`iterations:` map) */
+	struct rig_strv tags;	      /* `tags:` as "key:value" or plain (select.h) */
 	/* the parts (parts/part.h); ops are the role's table type */
 	struct rig_part power, flash, link, runner;
 	/* the console stream while open: opened from the link by the runner
@@ -169,8 +170,7 @@ extern const struct rig_board_ops rig_board_parts_ops;
 int rig_compose_open(struct rig_board *b, struct rig_error *err);
 void rig_compose_close(struct rig_board *b);
 int rig_compose_facts(struct rig_board *b, struct rig_kvlist *facts, struct rig_error *err);
-int rig_compose_supports(struct rig_board *b, const struct rig_artifact *a,
-			 struct rig_error *err);
+int rig_compose_supports(struct rig_board *b, const struct rig_artifact *a, struct rig_error *err);
 int rig_compose_prepare(struct rig_board *b, const struct rig_artifact *a, struct rig_error *err);
 int rig_compose_run(struct rig_board *b, const struct rig_run_req *req, struct rig_sample *out,
 		    struct rig_error *err);

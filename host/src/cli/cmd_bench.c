@@ -9,6 +9,7 @@
 #include "log.h"
 #include "names.h"
 #include "results.h"
+#include "select.h"
 #include "store.h"
 #include "toolchain.h"
 
@@ -103,7 +104,7 @@ static int bench_or_build(int argc, char **argv, struct rig_ctx *ctx, int build_
 	int no_resume = 0, quiet_table = 0, rc, exit_code = 0;
 	const struct rig_opt opts[] = {
 	    {'b', "boards", RIG_OPT_LIST, &m.boards, "LIST",
-	     "boards to use (default " DEFAULT_BOARDS ")"},
+	     "boards by name, or tag selectors: tag:pi4, site:lab2 (default " DEFAULT_BOARDS ")"},
 	    {'t', "toolchains", RIG_OPT_LIST, &m.toolchains, "LIST",
 	     "toolchains (their default profiles) or profile names"},
 	    {'p', "profiles", RIG_OPT_LIST, &m.profiles, "LIST", "build profiles by name"},
@@ -147,6 +148,19 @@ static int bench_or_build(int argc, char **argv, struct rig_ctx *ctx, int build_
 	}
 	if (!m.boards.n)
 		rig_split_list(DEFAULT_BOARDS, &m.boards);
+	{
+		/* tag selectors (select.h) become the boards they match */
+		struct rig_strv picked = {0};
+		if ((rc = rig_boards_select("--boards", &m.boards, ctx->boards_dir, &picked,
+					    &err))) {
+			rig_strv_free(&picked);
+			rig_err("%s", err.msg);
+			exit_code = 2;
+			goto done;
+		}
+		rig_strv_free(&m.boards);
+		m.boards = picked;
+	}
 	if (!m.workloads.n)
 		rig_split_list(DEFAULT_WORKLOADS, &m.workloads);
 	if ((rc = rig_ctx_load_toolchains(ctx, &tcs, &err)) ||
