@@ -87,6 +87,7 @@ int cmd_history(int argc, char **argv, struct rig_ctx *ctx);
 int cmd_compare(int argc, char **argv, struct rig_ctx *ctx);
 int cmd_gate(int argc, char **argv, struct rig_ctx *ctx);
 int cmd_report(int argc, char **argv, struct rig_ctx *ctx);
+int cmd_farm(int argc, char **argv, struct rig_ctx *ctx);
 
 /* --alpha: 0 and *out set (unchanged when s is NULL), or 2 after printing
  * the error. */
