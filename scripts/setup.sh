@@ -135,6 +135,10 @@ if command -v python3 >/dev/null 2>&1; then
   # openmetrics (tests/tools/check_openmetrics.py); skipped without it
   python3 -m pip install -q prometheus_client >/dev/null 2>&1 \
     || echo "setup: pip could not install prometheus_client" >&2
+  # junitparser: a third-party JUnit consumer reads rig gate --junit
+  # (tests/tools/check_junit.py); skipped without it
+  python3 -m pip install -q junitparser >/dev/null 2>&1 \
+    || echo "setup: pip could not install junitparser" >&2
   wt=$(python3 -c 'import wasmtime_cli, os; print(os.path.join(os.path.dirname(wasmtime_cli.__file__), "wasmtime"))' 2>/dev/null || true)
   if [ -n "$wt" ] && [ -f "$wt" ]; then chmod +x "$wt"; fi
 fi

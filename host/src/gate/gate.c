@@ -208,9 +208,11 @@ static int conf_cb(void *vctx, const struct rig_conf_row *now, const struct rig_
 	snprintf(c.reason, sizeof(c.reason), "passed on the baseline, now %s: %s", now->verdict,
 		 now->reason);
 	snprintf(c.detail, sizeof(c.detail),
-		 "%s %s (%s); baseline: pass on %s (run %lld); first difference: %s%s%s",
-		 now->runtime, now->runtime_version, now->argv, base->runtime_version,
-		 (long long)base->run_id, now->first_diff[0] ? now->first_diff : "-",
+		 "runtime %s, command line: %s; baseline: pass on %s (conformance run %lld); "
+		 "first difference: %s%s%s",
+		 now->runtime_version[0] ? now->runtime_version : now->runtime,
+		 now->argv[0] ? now->argv : "-", base->runtime_version, (long long)base->run_id,
+		 now->first_diff[0] ? now->first_diff : "-",
 		 now->expectation[0] ? "; the runtime declares it: " : "", now->expectation);
 	rig_gate_add(r, &c);
 	return 0;

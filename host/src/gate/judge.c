@@ -62,7 +62,7 @@ static double worse_by(const struct rig_gate_amount *t, const struct rig_cmp_row
 }
 
 static void numbers(struct rig_gate_case *c, const struct rig_cmp_row *row, int higher,
-		    const struct rig_gate_noise *noise)
+		    double alpha, const struct rig_gate_noise *noise)
 {
 	char a[RIG_FMT_CAP], b[RIG_FMT_CAP], ch[32], lo[32], hi[32], nlo[RIG_FMT_CAP],
 	    nhi[RIG_FMT_CAP];
@@ -87,7 +87,7 @@ static void numbers(struct rig_gate_case *c, const struct rig_cmp_row *row, int 
 				       ", Mann-Whitney p=%.4g", row->p);
 	if (row->has_ci && !row->exact && at < sizeof(c->detail))
 		at += (size_t)snprintf(c->detail + at, sizeof(c->detail) - at,
-				       ", %.0f%% CI of the change [%s, %s]", row->a.ci_level * 100,
+				       ", %.0f%% CI of the change [%s, %s]", (1.0 - alpha) * 100,
 				       pct(lo, sizeof(lo), row->ci_lo),
 				       pct(hi, sizeof(hi), row->ci_hi));
 	if (noise && noise->runs >= 2 && at < sizeof(c->detail))
@@ -149,23 +149,23 @@ void rig_gate_judge(const struct rig_gate_rule *rule, const struct rig_cmp_row *
 
 	name_case(c, rule, &row);
 	if (!row.in_a && !row.in_b) {
-		numbers(c, &row, higher, NULL);
+		numbers(c, &row, higher, rule->alpha, NULL);
 		missing(c, rule->missing, "no samples on either side");
 		return;
 	}
 	if (!row.in_b) {
-		numbers(c, &row, higher, NULL);
+		numbers(c, &row, higher, rule->alpha, NULL);
 		missing(c, rule->missing, "in the baseline but not in the current runs");
 		return;
 	}
 	if (!row.in_a) {
-		numbers(c, &row, higher, NULL);
+		numbers(c, &row, higher, rule->alpha, NULL);
 		set(c, RIG_GATE_SKIPPED, "new in the current runs: no baseline to compare with");
 		return;
 	}
 	if (!row.exact)
 		at_rule_alpha(rule, &row);
-	numbers(c, &row, higher, noise);
+	numbers(c, &row, higher, rule->alpha, noise);
 	if (unusable && *unusable) {
 		set(c, RIG_GATE_UNKNOWN, "cannot decide: %s", unusable);
 		return;
