@@ -4,11 +4,13 @@
  * ("slow", n=5: its CPU time is about 4x), and the same build with n=3
  * ("tiny"). The gate exits 0 for same, 1 for slow with JUnit naming the
  * regressed cell (read by xml.etree and by junitparser), 2 for tiny, 3 for
- * a bad policy or selector; a WASI conformance test that passed before
+ * a bad policy or selector; with the baseline's history (main, same) the
+ * noise band is used and -O0 is still outside it; a WASI conformance test that passed before
  * the baseline and fails now is a failing case. The policy gates CPU time
  * (user_ns), not wall time: on a machine shared with other jobs wall time
  * moves by tens of percent between two runs of one build. Skipped without
- * gcc or python3. */
+ * gcc or python3. The policy is tests/data/gate-example.yaml, which
+ * docs/gate.md shows verbatim (checked here). */
 #include "rigtest.h"
 
 #include <stdio.h>
@@ -20,16 +22,6 @@
 #include "conformance.h"
 
 static char rig[1024], st[1200], policy[1200], checker[1200];
-
-static const char policy_text[] = "baseline: main\n"
-				  "rules:\n"
-				  "  - name: cpu-time\n"
-				  "    metric: user_ns\n"
-				  "    cells: [host/cpu/*]\n"
-				  "    threshold: 10%\n"
-				  "  - name: code-size\n"
-				  "    metric: text_bytes\n"
-				  "    threshold: 0%\n";
 
 static void bench(const char *extra, const char *label, int n)
 {
@@ -81,8 +73,7 @@ static int setup(void **state)
 		return -1;
 	}
 	snprintf(st, sizeof(st), "%s/st", rigtest_tmpdir());
-	snprintf(policy, sizeof(policy), "%s",
-		 rigtest_write(rigtest_tmpdir(), "gate.yaml", policy_text));
+	snprintf(policy, sizeof(policy), "%s/tests/data/gate-example.yaml", rigtest_source_dir());
 	snprintf(checker, sizeof(checker), "%s/tests/tools/check_junit.py", rigtest_source_dir());
 	snprintf(slow, sizeof(slow), "--toolchains-file '%s'",
 		 rigtest_write(rigtest_tmpdir(), "slow.yaml",
@@ -186,6 +177,36 @@ static void a_junit_consumer_reads_the_file(void **state)
 	free(out);
 }
 
+static void the_noise_band_of_the_baseline_history_is_used(void **state)
+{
+	char *out = NULL;
+	int rc;
+
+	(void)state;
+	REQUIRE_TOOLS();
+	/* baseline "same": its history is main and same, two runs */
+	rc = gate(&out, "label:slow", "--baseline label:same");
+	print_message("%s", out);
+	if (rc != 1)
+		fail_msg("rig gate exited %d, expected 1:\n%s", rc, out);
+	assert_non_null(strstr(out, "baseline history band"));
+	assert_non_null(strstr(out, "over 2 runs"));
+	free(out);
+}
+
+static void the_docs_show_the_tested_policy(void **state)
+{
+	char *docs = NULL, *pol = NULL;
+
+	(void)state;
+	assert_int_equal(rigtest_sh(&docs, "cat '%s/docs/gate.md'", rigtest_source_dir()), 0);
+	assert_int_equal(rigtest_sh(&pol, "cat '%s'", policy), 0);
+	if (!strstr(docs, pol))
+		fail_msg("docs/gate.md does not hold tests/data/gate-example.yaml verbatim");
+	free(docs);
+	free(pol);
+}
+
 static void three_samples_cannot_decide(void **state)
 {
 	char *out = NULL;
@@ -258,7 +279,9 @@ int main(void)
 	    cmocka_unit_test(the_same_build_twice_passes),
 	    cmocka_unit_test(a_slower_build_is_a_regression_named_in_junit),
 	    cmocka_unit_test(a_junit_consumer_reads_the_file),
+	    cmocka_unit_test(the_noise_band_of_the_baseline_history_is_used),
 	    cmocka_unit_test(three_samples_cannot_decide),
+	    cmocka_unit_test(the_docs_show_the_tested_policy),
 	    cmocka_unit_test(bad_input_is_exit_3_with_the_place),
 	    cmocka_unit_test(a_conformance_test_that_now_fails_is_a_regression),
 	};

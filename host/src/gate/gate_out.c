@@ -15,6 +15,14 @@ static void attr(struct rig_buf *b, const char *name, const char *v)
 	rig_buf_append(b, "\"", 1);
 }
 
+static void property(struct rig_buf *b, const char *name, const char *value)
+{
+	rig_buf_appendf(b, "      <property");
+	attr(b, "name", name);
+	attr(b, "value", value);
+	rig_buf_appendf(b, "/>\n");
+}
+
 struct counts {
 	size_t tests, failures, skipped;
 };
@@ -101,18 +109,11 @@ void rig_gate_junit(const struct rig_gate_report *r, struct rig_buf *b)
 				c.tests, c.failures, c.skipped, ts, s);
 		attr(b, "package", "rig");
 		rig_buf_appendf(b, ">\n    <properties>\n");
-		attr(b, "      <property name=\"rig.policy\" value", r->policy);
-		rig_buf_appendf(b, "/>\n");
-		attr(b, "      <property name=\"rig.baseline\" value", r->baseline);
-		rig_buf_appendf(b, "/>\n");
-		attr(b, "      <property name=\"rig.current\" value", r->current);
-		rig_buf_appendf(b, "/>\n");
-		for (size_t k = 0; pr && k < pr->kv.n; k++) {
-			rig_buf_appendf(b, "      <property");
-			attr(b, "name", pr->kv.v[k].key);
-			attr(b, "value", pr->kv.v[k].value);
-			rig_buf_appendf(b, "/>\n");
-		}
+		property(b, "rig.policy", r->policy);
+		property(b, "rig.baseline", r->baseline);
+		property(b, "rig.current", r->current);
+		for (size_t k = 0; pr && k < pr->kv.n; k++)
+			property(b, pr->kv.v[k].key, pr->kv.v[k].value);
 		rig_buf_appendf(b, "    </properties>\n");
 		for (size_t i = 0; i < r->n; i++)
 			if (strcmp(r->cases[i].suite, suites.v[s]) == 0)
