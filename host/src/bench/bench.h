@@ -1,8 +1,8 @@
 /*
  * The bench: builds the matrix of workloads x profiles for each board, then
- * takes warm-up runs and samples on every board, storing each sample as it
- * is taken. Combinations that cannot run are recorded as skipped with the
- * reason; a failed sample is stored as failed and the bench goes on.
+ * takes warm-up runs and samples on every board (one worker thread per
+ * board, bench/worker.c), storing each sample as it is taken. Combinations that cannot run are
+ * recorded as skipped with the reason; a failed sample is stored as failed and the bench goes on.
  */
 #ifndef RIG_BENCH_H
 #define RIG_BENCH_H
@@ -26,11 +26,20 @@ struct rig_bench_opts {
 	int build_only;		   /* stop after building */
 	const char *source_dir, *boards_dir, *state_dir;
 	const struct rig_provenance *prov; /* label, commit, bench id; NULL: none recorded */
+	/* The farm (docs/farm.md). With db_path every board gets a worker
+	 * thread with its own store connection, taking the board's lease
+	 * first; NULL: boards one after another on `store`, no leases. */
+	const char *db_path;
+	long long jobs;		 /* host-local boards open at once (>= 1) */
+	long long lease_wait_ms; /* how long to wait for a board leased by another */
+	long long lease_ttl_ms;	 /* 0: RIG_LEASE_TTL_MS_DEFAULT */
 };
 
 struct rig_bench_summary {
 	int built, cached, skipped, samples_ok, samples_failed, boards_failed;
-	int64_t started; /* unix seconds: results since then belong to this bench */
+	int infra_errors;    /* board failures (open, link, lease): not the workload's */
+	int samples_retried; /* samples a board left, taken by another of its model */
+	int64_t started;     /* unix seconds: results since then belong to this bench */
 	int interrupted;
 };
 

@@ -197,6 +197,14 @@ void rig_print_options(FILE *f, const char *usage, const struct rig_opt *opts)
 	}
 }
 
+const char *rig_ctx_db_file(const struct rig_ctx *ctx, char *buf, size_t cap)
+{
+	if (ctx->db_path)
+		return ctx->db_path;
+	snprintf(buf, cap, "%s/rig.db", ctx->state_dir);
+	return buf;
+}
+
 int rig_ctx_open_store(struct rig_ctx *ctx, struct rig_store **out, struct rig_error *err)
 {
 	char path[1200];

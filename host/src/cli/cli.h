@@ -64,6 +64,8 @@ int rig_ctx_boards(const struct rig_ctx *ctx, struct rig_strv *out);
 int rig_ctx_check_boards(const struct rig_ctx *ctx, const char *option,
 			 const struct rig_strv *items, struct rig_error *err);
 
+/* The store file: --db, else state_dir/rig.db (written into buf). */
+const char *rig_ctx_db_file(const struct rig_ctx *ctx, char *buf, size_t cap);
 /* Opens the store and loads toolchains for commands that need them. */
 int rig_ctx_open_store(struct rig_ctx *ctx, struct rig_store **out, struct rig_error *err);
 /* Opens the store for reading only (results, export): works on a read-only

@@ -2,10 +2,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "bench.h"
 #include "board.h"
 #include "cli.h"
+#include "lease.h"
 #include "log.h"
 #include "names.h"
 #include "results.h"
@@ -101,7 +103,8 @@ static int bench_or_build(int argc, char **argv, struct rig_ctx *ctx, int build_
 	struct rig_error err = {0};
 	const char *baseline = NULL, *format = "table", *label = NULL, *source = NULL;
 	struct rig_provenance prov;
-	int no_resume = 0, quiet_table = 0, rc, exit_code = 0;
+	char db_file[1200];
+	int no_resume = 0, serial = 0, quiet_table = 0, rc, exit_code = 0;
 	const struct rig_opt opts[] = {
 	    {'b', "boards", RIG_OPT_LIST, &m.boards, "LIST",
 	     "boards by name, or tag selectors: tag:pi4, site:lab2 (default " DEFAULT_BOARDS ")"},
@@ -118,6 +121,14 @@ static int bench_or_build(int argc, char **argv, struct rig_ctx *ctx, int build_
 	     "workload iterations (default: board file, else the workload's)", 1, 1000000000000LL},
 	    {0, "timeout", RIG_OPT_DURATION, &o.timeout_ms, "TIME",
 	     "per-sample timeout, e.g. 30s (default: the board's)"},
+	    {'j', "jobs", RIG_OPT_COUNT, &o.jobs, "N",
+	     "host-local boards (host, QEMU, WASI) measured at once (default: cores - 1); agent "
+	     "and serial boards are not limited",
+	     1, 1024},
+	    {0, "lease-wait", RIG_OPT_DURATION, &o.lease_wait_ms, "TIME",
+	     "wait this long for a board another bench holds (default 10m)"},
+	    {0, "serial", RIG_OPT_FLAG, &serial, NULL,
+	     "one board after another on one store connection, no leases"},
 	    {0, "no-resume", RIG_OPT_FLAG, &no_resume, NULL,
 	     "start new runs instead of completing unfinished ones"},
 	    {0, "baseline", RIG_OPT_STRING, &baseline, "PROFILE",
@@ -177,6 +188,13 @@ static int bench_or_build(int argc, char **argv, struct rig_ctx *ctx, int build_
 		exit_code = 1;
 		goto done;
 	}
+	if (!o.jobs) {
+		long cores = sysconf(_SC_NPROCESSORS_ONLN);
+		o.jobs = cores > 1 ? cores - 1 : 1;
+	}
+	if (!o.lease_wait_ms)
+		o.lease_wait_ms = RIG_LEASE_WAIT_MS_DEFAULT;
+	o.db_path = serial ? NULL : rig_ctx_db_file(ctx, db_file, sizeof(db_file));
 	o.boards = m.boards;
 	o.workloads = m.workloads;
 	o.resume = !no_resume;
@@ -197,8 +215,10 @@ static int bench_or_build(int argc, char **argv, struct rig_ctx *ctx, int build_
 		exit_code = rc == RIG_ERR_PARSE || rc == RIG_ERR_NOT_FOUND ? 2 : 1;
 		goto done;
 	}
-	rig_info("%d built, %d from cache, %d skipped, %d samples (%d failed)%s", sum.built,
-		 sum.cached, sum.skipped, sum.samples_ok + sum.samples_failed, sum.samples_failed,
+	rig_info("%d built, %d from cache, %d skipped, %d samples (%d failed), %d infrastructure "
+		 "errors, %d samples retried on another board%s",
+		 sum.built, sum.cached, sum.skipped, sum.samples_ok + sum.samples_failed,
+		 sum.samples_failed, sum.infra_errors, sum.samples_retried,
 		 sum.boards_failed ? ", some boards failed" : "");
 	if (rc == RIG_ERR_INTERRUPTED) {
 		rig_warn("%s", err.msg);

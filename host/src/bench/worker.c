@@ -1,0 +1,635 @@
+/*
+ * The bench's run phase: one worker thread per board (docs/farm.md). A
+ * worker takes its board's lease (waiting while another bench holds it),
+ * a --jobs slot when the board is host-local (host, QEMU, WASI: CPU-bound
+ * on this machine; agent and serial boards are not limited), opens the
+ * board, refuses it when its facts put it in quarantine, then measures its
+ * cells one after another through its own store connection, every sample
+ * written under the lease's fencing token. A board that fails for
+ * infrastructure reasons (would not open, lost its link, lost its lease)
+ * counts an infrastructure error, and the samples it did not take are
+ * queued for another board of the same model (tag model:), which takes
+ * them into the same run after its own cells.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "bench_internal.h"
+#include "bounds.h"
+#include "health.h"
+#include "hostenv.h"
+#include "log.h"
+#include "store_lease.h"
+
+/* Who the farm log names: the lease owner, or this process. */
+static const char *owner_of(const struct rig_leases *lk)
+{
+	static char me[160];
+
+	if (lk)
+		return rig_leases_owner(lk);
+	if (!me[0])
+		rig_store_owner_id(me, sizeof(me));
+	return me;
+}
+
+static int stopping(struct bench *bn) { return rig_bench_stop || bn->fatal_rc; }
+
+static void set_state(struct worker *w, enum worker_state s)
+{
+	pthread_mutex_lock(&w->bn->mu);
+	w->state = s;
+	rig_bench_progress_farm(w->bn, 0);
+	pthread_mutex_unlock(&w->bn->mu);
+}
+
+static void fatal(struct bench *bn, int rc, const struct rig_error *e)
+{
+	pthread_mutex_lock(&bn->mu);
+	if (!bn->fatal_rc) {
+		bn->fatal_rc = rc;
+		bn->fatal_err = *e;
+	}
+	pthread_mutex_unlock(&bn->mu);
+}
+
+/* Waits for a --jobs slot; 0, or RIG_ERR_INTERRUPTED. */
+static int slot_take(struct worker *w)
+{
+	if (!w->local)
+		return 0;
+	for (;;) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 200000000;
+		if (ts.tv_nsec >= 1000000000) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000;
+		}
+		if (sem_timedwait(&w->bn->slots, &ts) == 0)
+			return 0;
+		if (stopping(w->bn))
+			return RIG_ERR_INTERRUPTED;
+	}
+}
+
+static void slot_give(struct worker *w)
+{
+	if (w->local)
+		sem_post(&w->bn->slots);
+}
+
+static void env_record(struct worker *w, struct rig_kvlist *env)
+{
+	struct bench *bn = w->bn;
+	struct rig_board *b = w->b;
+	struct rig_error e = {0};
+
+	rig_kv_set(env, "rig.version", RIG_VERSION);
+	if (bn->o->prov)
+		rig_provenance_facts(bn->o->prov, env);
+	rig_hostenv_collect(env, "host.");
+	rig_kv_set(env, "board.name", b->name);
+	rig_kv_set(env, "board.file", b->file);
+	rig_kv_set(env, "board.kind", b->ops->kind);
+	rig_kv_set(env, "board.emulated", b->emulated ? "yes" : "no");
+	rig_kv_set(env, "board.model", w->model);
+	rig_kv_setf(env, "board.target", "%s/%s%s%s", b->target.os, b->target.arch,
+		    b->target.variant[0] ? "/" : "", b->target.variant);
+	if (b->ops->facts && b->ops->facts(b, env, &e))
+		rig_warn("board %s: facts: %s", b->name, e.msg);
+	for (size_t i = 0; i < bn->n_jobs; i++) {
+		char key[64];
+		if (bn->jobs[i].board != b)
+			continue;
+		snprintf(key, sizeof(key), "toolchain.%s", bn->jobs[i].art.toolchain);
+		rig_kv_set(env, key, bn->jobs[i].art.tc_version);
+	}
+}
+
+/* The plan of a cell comes from the board it belongs to (j->board), also
+ * when another board takes its samples. */
+static void plan(struct bench *bn, const struct job *j, long long *n, long long *warm,
+		 struct rig_run_key *key)
+{
+	const struct rig_board *a = j->board;
+
+	*n = bn->o->samples >= 0 ? bn->o->samples : a->samples;
+	*warm = bn->o->warmup >= 0 ? bn->o->warmup : a->warmup;
+	key->board = a->name;
+	key->build_id = j->build_id;
+	key->workload = j->workload;
+	key->iterations =
+	    bn->o->iterations > 0 ? bn->o->iterations : rig_board_iterations(a, j->workload);
+	key->timeout_ms = bn->o->timeout_ms > 0 ? bn->o->timeout_ms : a->timeout_ms;
+}
+
+static int infra(int rc)
+{
+	return rc && rc != RIG_ERR_INTERRUPTED && rc != RIG_ERR_STORE && rc != RIG_ERR_SKIPPED;
+}
+
+/* Samples [from, n) of run_id for cell j, taken on w's board. *next: the
+ * first sample not taken. 0; RIG_ERR_SKIPPED (the board cannot run it);
+ * RIG_ERR_INTERRUPTED; RIG_ERR_STORE; any other code is the board's
+ * (infrastructure: unusable, lease lost). */
+static int take_samples(struct worker *w, const struct job *j, int64_t run_id, int from, int *next,
+			struct rig_error *err)
+{
+	struct bench *bn = w->bn;
+	struct rig_board *b = w->b;
+	struct rig_run_key key;
+	long long n, warm;
+	struct rig_run_req req = {.art = &j->art, .workload = j->workload};
+	char logdir[1400], logpath[1600];
+	struct rig_bounds bnd;
+	int rc;
+
+	plan(bn, j, &n, &warm, &key);
+	req.iterations = key.iterations;
+	req.timeout_ms = key.timeout_ms;
+	*next = from;
+	if (b->ops->prepare && (rc = b->ops->prepare(b, &j->art, err)))
+		return rc;
+	snprintf(logdir, sizeof(logdir), "%s/logs", b->workdir);
+	rig_mkdirs(logdir, NULL);
+	for (long long i = 0; i < warm && !stopping(bn); i++) {
+		struct rig_sample s = {0};
+
+		req.warmup = 1;
+		req.log_path = NULL;
+		rc = b->ops->run(b, &req, &s, err);
+		rig_sample_free(&s);
+		if (rc)
+			return rc;
+	}
+	req.warmup = 0;
+	rig_bounds_for_target(&b->target, &bnd);
+	for (int idx = from; idx < n; idx++) {
+		struct rig_sample s = {0};
+		int64_t t0;
+		double wall;
+
+		*next = idx;
+		if (stopping(bn))
+			return RIG_ERR_INTERRUPTED;
+		snprintf(logpath, sizeof(logpath), "%s/run%lld-%d.log", logdir, (long long)run_id,
+			 idx);
+		req.log_path = logpath;
+		t0 = rig_now_ns();
+		rc = b->ops->run(b, &req, &s, err);
+		if (rc) {
+			rig_sample_free(&s);
+			return rc;
+		}
+		/* What rig itself added around the program: fork, pipes, parsing,
+		 * reaping (the store commit comes after and is not in it). */
+		if (rig_sample_get(&s, "wall_ns", &wall))
+			rig_sample_set(&s, "rig_overhead_ns", (double)(rig_now_ns() - t0) - wall,
+				       "ns");
+		/* A figure the board cannot produce fails the sample here, so it
+		 * is stored with its reason and never summarised as a result. */
+		rig_bounds_check(&s, &bnd);
+		if (!s.log_path[0] && rig_file_exists(logpath))
+			snprintf(s.log_path, sizeof(s.log_path), "%s", logpath);
+		if (!s.ok)
+			rig_warn("%s %s %s sample %d failed: %s", b->name, j->profile, j->workload,
+				 idx + 1, s.fail_reason);
+		/* Under a lease the write is fenced: a board taken over or forced
+		 * free stores nothing more from this worker. */
+		rc = w->token ? rig_store_add_sample_fenced(w->st, run_id, idx, &s, b->name,
+							    w->token, rig_wall_ms(), err)
+			      : rig_store_add_sample(w->st, run_id, idx, &s, err);
+		pthread_mutex_lock(&bn->mu);
+		if (!rc) {
+			if (s.ok)
+				bn->sum->samples_ok++;
+			else
+				bn->sum->samples_failed++;
+			bn->done_samples++;
+			w->done++;
+		}
+		rig_bench_progress_farm(bn, 0);
+		pthread_mutex_unlock(&bn->mu);
+		rig_sample_free(&s);
+		if (rc)
+			return rc;
+	}
+	*next = (int)n;
+	return 0;
+}
+
+/* Queues samples [from, n) of cell j (run_id 0: not begun) for another
+ * board of w's model. */
+static void queue_retry(struct worker *w, struct job *j, int64_t run_id, int from, int tries,
+			const char *why)
+{
+	struct bench *bn = w->bn;
+	struct retry *r = rig_xcalloc(1, sizeof(*r)), **tail;
+
+	r->job = j;
+	r->run_id = run_id;
+	r->from_idx = from;
+	r->tries = tries;
+	snprintf(r->failed_on, sizeof(r->failed_on), "%s", w->b->name);
+	snprintf(r->model, sizeof(r->model), "%s", w->model);
+	snprintf(r->why, sizeof(r->why), "%s", why);
+	pthread_mutex_lock(&bn->mu);
+	for (tail = &bn->retries; *tail; tail = &(*tail)->next)
+		;
+	*tail = r;
+	pthread_cond_broadcast(&bn->cv);
+	pthread_mutex_unlock(&bn->mu);
+}
+
+static void count_infra(struct worker *w, const char *why)
+{
+	struct bench *bn = w->bn;
+	struct rig_error e = {0};
+	int failures = 0;
+
+	pthread_mutex_lock(&bn->mu);
+	bn->sum->infra_errors++;
+	pthread_mutex_unlock(&bn->mu);
+	rig_err("board %s: infrastructure error: %s", w->b->name, why);
+	if (rig_store_board_failure(w->st, w->b->name, owner_of(bn->leases), why, &failures, &e) ==
+		0 &&
+	    failures >= RIG_HEALTH_MAX_FAILURES)
+		rig_store_board_quarantine(w->st, w->b->name, owner_of(bn->leases),
+					   "unusable in several benches in a row", why, &e);
+}
+
+/* One cell of the worker's own board. */
+static int own_job(struct worker *w, struct job *j, struct rig_error *err)
+{
+	struct bench *bn = w->bn;
+	struct rig_run_key key;
+	long long n, warm;
+	int64_t run_id;
+	int have, next, rc;
+
+	plan(bn, j, &n, &warm, &key);
+	if ((rc = rig_store_begin_run(w->st, &key, w->env_id, (int)n, (int)warm, w->b->emulated,
+				      bn->o->resume, &run_id, &have, err)))
+		return rc;
+	pthread_mutex_lock(&bn->mu);
+	bn->done_samples += have >= n ? (int)n : have;
+	pthread_mutex_unlock(&bn->mu);
+	if (have >= n) {
+		rig_store_end_run(w->st, run_id, NULL);
+		return 0;
+	}
+	if (have)
+		rig_info("%s %s %s: resuming run %lld at sample %d of %lld", w->b->name, j->profile,
+			 j->workload, (long long)run_id, have + 1, n);
+	rc = take_samples(w, j, run_id, have, &next, err);
+	if (rc == RIG_ERR_SKIPPED) {
+		rig_bench_skip(bn, w->st, w->b, j->profile, j->workload, err->msg);
+		rc = 0;
+	}
+	if (infra(rc))
+		queue_retry(w, j, run_id, next, 1, err->msg);
+	rig_store_end_run(w->st, run_id, NULL);
+	return rc;
+}
+
+/* Samples another board of this model left. */
+static int retry_job(struct worker *w, struct retry *r, struct rig_error *err)
+{
+	struct bench *bn = w->bn;
+	struct job *j = r->job;
+	struct rig_run_key key;
+	long long n, warm;
+	int64_t run_id = r->run_id;
+	int from = r->from_idx, have = 0, next, rc;
+	char detail[600];
+
+	plan(bn, j, &n, &warm, &key);
+	if (!run_id) {
+		if ((rc = rig_store_begin_run(w->st, &key, w->env_id, (int)n, (int)warm,
+					      j->board->emulated, bn->o->resume, &run_id, &have,
+					      err)))
+			return rc;
+		from = have;
+	}
+	snprintf(detail, sizeof(detail),
+		 "samples %d..%lld of run %lld (%s %s on %s) taken here: %s failed: %.300s",
+		 from + 1, n, (long long)run_id, j->profile, j->workload, j->board->name,
+		 r->failed_on, r->why);
+	rig_store_farm_log(w->st, w->b->name, owner_of(bn->leases), "retry", w->token, detail,
+			   NULL);
+	rig_info("%s: %s", w->b->name, detail);
+	pthread_mutex_lock(&bn->mu);
+	bn->sum->samples_retried += (int)(n - from);
+	bn->done_samples += from - r->from_idx > 0 ? from - r->from_idx : 0;
+	pthread_mutex_unlock(&bn->mu);
+	rc = take_samples(w, j, run_id, from, &next, err);
+	if (rc == RIG_ERR_SKIPPED) {
+		rig_bench_skip(bn, w->st, j->board, j->profile, j->workload, err->msg);
+		rc = 0;
+	}
+	if (infra(rc))
+		queue_retry(w, j, run_id, next, r->tries + 1, err->msg);
+	rig_store_end_run(w->st, run_id, NULL);
+	return rc;
+}
+
+/* Takes the next retry w may do (its model, not failed on it, tries left):
+ * 1 and *out; 0 when there is none and no busy board of the model can make
+ * one any more. Called with bn->mu held; waits on bn->cv. */
+static int next_retry(struct worker *w, struct retry **out)
+{
+	struct bench *bn = w->bn;
+
+	for (;;) {
+		int busy = 0;
+
+		for (struct retry **p = &bn->retries; *p; p = &(*p)->next) {
+			struct retry *r = *p;
+			if (strcmp(r->model, w->model) == 0 &&
+			    strcmp(r->failed_on, w->b->name) != 0 &&
+			    r->tries <= RIG_BENCH_RETRY_MAX) {
+				*p = r->next;
+				*out = r;
+				return 1;
+			}
+		}
+		for (size_t i = 0; i < bn->n_boards; i++)
+			if (bn->workers[i].busy && strcmp(bn->workers[i].model, w->model) == 0)
+				busy = 1;
+		if (!busy || stopping(bn))
+			return 0;
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += 1;
+		pthread_cond_timedwait(&bn->cv, &bn->mu, &ts);
+	}
+}
+
+static void set_busy(struct worker *w, int busy)
+{
+	pthread_mutex_lock(&w->bn->mu);
+	w->busy = busy;
+	pthread_cond_broadcast(&w->bn->cv);
+	pthread_mutex_unlock(&w->bn->mu);
+}
+
+/* Every own cell from index `from` on: skipped with why, or (retry) queued
+ * for another board of the model. */
+static void give_up_cells(struct worker *w, size_t from, const char *why, int retry)
+{
+	struct bench *bn = w->bn;
+
+	for (size_t k = from; k < bn->n_jobs; k++) {
+		if (bn->jobs[k].board != w->b)
+			continue;
+		if (retry)
+			queue_retry(w, &bn->jobs[k], 0, 0, 1, why);
+		else
+			rig_bench_skip(bn, w->st, w->b, bn->jobs[k].profile, bn->jobs[k].workload,
+				       why);
+	}
+}
+
+static int open_board(struct worker *w, struct rig_error *err)
+{
+	struct bench *bn = w->bn;
+	struct rig_board *b = w->b;
+	struct rig_kvlist env = {0};
+	char reason[256], evidence[512];
+	int rc;
+
+	set_state(w, W_OPEN);
+	if (b->ops->open && (rc = b->ops->open(b, err)))
+		return rc;
+	env_record(w, &env);
+	if (rig_health_facts_verdict(&env, reason, sizeof(reason), evidence, sizeof(evidence))) {
+		rig_store_board_quarantine(w->st, b->name, owner_of(bn->leases), reason, evidence,
+					   NULL);
+		rig_kv_free(&env);
+		if (b->ops->close)
+			b->ops->close(b);
+		return rig_fail(err, RIG_ERR_SKIPPED, "board %s is quarantined: %s (%s)", b->name,
+				reason, evidence);
+	}
+	rc = rig_store_add_env(w->st, &env, &w->env_id, err);
+	rig_kv_free(&env);
+	if (rc && b->ops->close)
+		b->ops->close(b);
+	return rc ? RIG_ERR_STORE : 0;
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct bench *bn = w->bn;
+	struct rig_board *b = w->b;
+	struct rig_board_state bs = {0};
+	struct rig_error e = {0};
+	int rc = 0, opened = 0, failed = 0, leased = 0, slot = 0;
+
+	if (rig_store_board_state(w->st, b->name, &bs, &e) == 0 &&
+	    strcmp(bs.state, "quarantined") == 0) {
+		char why[900];
+		snprintf(why, sizeof(why),
+			 "board %s is quarantined: %s (%s); rig farm release --force %s frees it",
+			 b->name, bs.reason, bs.evidence, b->name);
+		give_up_cells(w, 0, why, 0);
+		goto out;
+	}
+	if (bn->leases) {
+		set_state(w, W_WAIT_LEASE);
+		rc = rig_leases_take(bn->leases, b->name, bn->o->lease_wait_ms, &rig_bench_stop,
+				     &w->token, &e);
+		if (rc) {
+			if (rc != RIG_ERR_INTERRUPTED)
+				give_up_cells(w, 0, e.msg, 0);
+			goto out;
+		}
+		leased = 1;
+	}
+	set_state(w, W_WAIT_SLOT);
+	if (slot_take(w))
+		goto out;
+	slot = 1;
+	rc = open_board(w, &e);
+	if (rc == RIG_ERR_STORE) {
+		fatal(bn, rc, &e);
+		goto out;
+	}
+	if (rc == RIG_ERR_SKIPPED) {
+		give_up_cells(w, 0, e.msg, 0);
+		goto out;
+	}
+	if (rc) {
+		count_infra(w, e.msg);
+		give_up_cells(w, 0, e.msg, 1);
+		failed = 1;
+		goto out;
+	}
+	opened = 1;
+	set_state(w, W_RUN);
+	for (size_t i = 0; i < bn->n_jobs; i++) {
+		if (bn->jobs[i].board != b)
+			continue;
+		rc = own_job(w, &bn->jobs[i], &e);
+		if (infra(rc)) {
+			count_infra(w, e.msg);
+			give_up_cells(w, i + 1, e.msg, 1);
+			failed = 1;
+			break;
+		}
+		if (rc) {
+			if (rc != RIG_ERR_INTERRUPTED)
+				fatal(bn, rc, &e);
+			goto out;
+		}
+	}
+	if (!failed)
+		rig_store_board_ok(w->st, b->name, NULL);
+	/* then what boards of the same model left, with the slot given back
+	 * while waiting so that they can finish */
+	for (;;) {
+		struct retry *r = NULL;
+		int got;
+
+		if (failed)
+			break;
+		set_state(w, W_IDLE);
+		if (slot) {
+			slot_give(w);
+			slot = 0;
+		}
+		set_busy(w, 0);
+		pthread_mutex_lock(&bn->mu);
+		got = next_retry(w, &r);
+		if (got)
+			w->busy = 1;
+		pthread_mutex_unlock(&bn->mu);
+		if (!got)
+			break;
+		if (slot_take(w)) {
+			free(r);
+			break;
+		}
+		slot = 1;
+		set_state(w, W_RETRY);
+		rc = retry_job(w, r, &e);
+		free(r);
+		if (infra(rc)) {
+			count_infra(w, e.msg);
+			failed = 1;
+		} else if (rc) {
+			if (rc != RIG_ERR_INTERRUPTED)
+				fatal(bn, rc, &e);
+			break;
+		}
+	}
+out:
+	if (opened && b->ops->close)
+		b->ops->close(b);
+	if (slot)
+		slot_give(w);
+	if (leased)
+		rig_leases_drop(bn->leases, b->name);
+	pthread_mutex_lock(&bn->mu);
+	if (failed)
+		bn->sum->boards_failed++;
+	w->state = failed ? W_FAILED : W_DONE;
+	w->busy = 0;
+	pthread_cond_broadcast(&bn->cv);
+	rig_bench_progress_farm(bn, 0);
+	pthread_mutex_unlock(&bn->mu);
+	return NULL;
+}
+
+static void model_of(const struct rig_board *b, char *out, size_t cap)
+{
+	for (size_t i = 0; i < b->tags.n; i++)
+		if (strncmp(b->tags.v[i], "model:", 6) == 0) {
+			snprintf(out, cap, "%s", b->tags.v[i] + 6);
+			return;
+		}
+	snprintf(out, cap, "%s", b->name);
+}
+
+static int is_local(const struct rig_board *b)
+{
+	/* network and USB boards do not load this machine's CPUs */
+	return strcmp(b->ops->kind, "agent") != 0 && strcmp(b->ops->kind, "serial") != 0;
+}
+
+int rig_bench_workers_run(struct bench *bn, struct rig_error *err)
+{
+	const struct rig_bench_opts *o = bn->o;
+	int parallel = o->db_path != NULL, rc = 0;
+	size_t started = 0;
+
+	bn->workers = rig_xcalloc(bn->n_boards ? bn->n_boards : 1, sizeof(*bn->workers));
+	sem_init(&bn->slots, 0, (unsigned)(o->jobs > 0 ? o->jobs : 1));
+	if (parallel &&
+	    (rc = rig_leases_open(o->db_path,
+				  o->lease_ttl_ms > 0 ? o->lease_ttl_ms : RIG_LEASE_TTL_MS_DEFAULT,
+				  &bn->leases, err)))
+		goto out;
+	for (size_t i = 0; i < bn->n_boards; i++) {
+		struct worker *w = &bn->workers[i];
+
+		w->bn = bn;
+		w->b = bn->boards[i];
+		w->local = is_local(w->b);
+		w->busy = 1;
+		model_of(w->b, w->model, sizeof(w->model));
+		w->st = bn->store;
+		if (parallel && (rc = rig_store_open(o->db_path, &w->st, err)))
+			goto out;
+	}
+	/* without a store file of their own the workers share one connection,
+	 * so they run one after another */
+	for (size_t i = 0; i < bn->n_boards; i++) {
+		if (pthread_create(&bn->workers[i].th, NULL, worker_main, &bn->workers[i])) {
+			rc = rig_fail(err, RIG_ERR_IO, "cannot start a worker thread for board %s",
+				      bn->boards[i]->name);
+			break;
+		}
+		started++;
+		if (!parallel)
+			pthread_join(bn->workers[i].th, NULL);
+	}
+	if (parallel)
+		for (size_t i = 0; i < started; i++)
+			pthread_join(bn->workers[i].th, NULL);
+	/* what no board of the model could take */
+	while (bn->retries) {
+		struct retry *r = bn->retries;
+		char why[700];
+
+		bn->retries = r->next;
+		snprintf(why, sizeof(why),
+			 "infrastructure error on %s, no other board of model %s could take its "
+			 "samples (from sample %d): %s",
+			 r->failed_on, r->model, r->from_idx + 1, r->why);
+		rig_bench_skip(bn, bn->store, r->job->board, r->job->profile, r->job->workload,
+			       why);
+		free(r);
+	}
+	rig_bench_progress_farm(bn, 1);
+	rig_bench_progress_end(bn);
+	if (!rc && bn->fatal_rc) {
+		rc = bn->fatal_rc;
+		*err = bn->fatal_err;
+	}
+out:
+	for (size_t i = 0; i < bn->n_boards; i++)
+		if (bn->workers[i].st && bn->workers[i].st != bn->store)
+			rig_store_close(bn->workers[i].st);
+	rig_leases_close(bn->leases);
+	bn->leases = NULL;
+	sem_destroy(&bn->slots);
+	free(bn->workers);
+	bn->workers = NULL;
+	return rc;
+}
