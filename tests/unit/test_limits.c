@@ -225,6 +225,35 @@ static void aliases_and_anchors_are_refused(void **state)
 	}
 }
 
+/* A '?' that starts a token is an explicit key or text libfyaml 0.7.12
+ * crashes on: refused with file:line:column; '?' inside words, quotes and
+ * comments is fine. */
+static void question_mark_starting_a_token_is_refused(void **state)
+{
+	static const struct {
+		const char *text, *where, *what;
+	} cases[] = {
+	    {"? k\n: v\n", "q.yaml:1:1:", "explicit keys"},
+	    {"a: 1\n?\"::\n", "q.yaml:2:1:", "text starting with '?' must be quoted"},
+	    {"a: ?x\n", "q.yaml:1:4:", "text starting with '?'"},
+	    {"l: [a, ?b]\n", "q.yaml:1:8:", "text starting with '?'"},
+	};
+	static const char ok[] = "a: why?\nb: \"?x\"\nc: x # ?y\n";
+	struct rig_cfg *cfg = NULL;
+	struct rig_error err = {0};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		memset(&err, 0, sizeof(err));
+		assert_int_equal(load_text("q.yaml", cases[i].text, &err), RIG_ERR_PARSE);
+		assert_msg_has(&err, cases[i].where);
+		assert_msg_has(&err, cases[i].what);
+	}
+	memset(&err, 0, sizeof(err));
+	if (rig_cfg_load_string("ok.yaml", ok, strlen(ok), &cfg, &err))
+		fail_msg("%s", err.msg);
+	rig_cfg_free(cfg);
+}
+
 /* What the scan must not refuse: '*' and '&' inside quotes, words and
  * comments, and anything in the text of a | or > scalar. */
 static void star_and_ampersand_in_text_are_fine(void **state)
@@ -315,6 +344,7 @@ int main(void)
 	    cmocka_unit_test(control_characters_are_refused),
 	    cmocka_unit_test(tabs_and_crlf_are_fine),
 	    cmocka_unit_test(aliases_and_anchors_are_refused),
+	    cmocka_unit_test(question_mark_starting_a_token_is_refused),
 	    cmocka_unit_test(star_and_ampersand_in_text_are_fine),
 	    cmocka_unit_test(bad_board_names_are_refused),
 	    cmocka_unit_test(good_board_name_is_kept),

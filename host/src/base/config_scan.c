@@ -147,10 +147,17 @@ static int scan_char(struct scan *sc, struct rig_error *err)
 		sc->prev = 'a'; /* a scalar */
 		return 0;
 	}
-	if (c == '?' && strchr("\n-{[,?", sc->prev) && is_blank_or_end(sc, sc->i + 1))
+	/* '?' where a token starts is an explicit key ("? k") or a plain
+	 * scalar that YAML parsers disagree on ("?x", '?"'); libfyaml 0.7.12
+	 * crashes on some of them (fuzz corpus regress-libfyaml-segv-*), so
+	 * both are refused here, before it sees them */
+	if (c == '?' && at_token_start(sc))
 		return rig_fail(err, RIG_ERR_PARSE,
-				"%s:%zu:%zu: explicit keys ('? ') are not supported in rig's "
-				"files; write key: value",
+				is_blank_or_end(sc, sc->i + 1)
+				    ? "%s:%zu:%zu: explicit keys ('? ') are not supported in rig's "
+				      "files; write key: value"
+				    : "%s:%zu:%zu: text starting with '?' must be quoted in rig's "
+				      "files",
 				sc->name, sc->line, sc->col);
 	if ((c == '&' || c == '*') && at_token_start(sc))
 		return rig_fail(err, RIG_ERR_PARSE,
