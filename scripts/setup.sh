@@ -16,6 +16,7 @@ PKGS=(
   libllvm15 libclang1-15 clang-15 lld-15 binaryen
   chromium
   qemu-system-x86 busybox-static dosfstools
+  libnghttp2-dev nghttp2-client
 )
 
 missing=()

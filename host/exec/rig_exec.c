@@ -25,6 +25,8 @@
  * SIGTERM (rig's deadline), SIGHUP/SIGINT, or when rig dies (PDEATHSIG, and
  * the status pipe's reader gone: POLLERR on FD) the program and everything
  * it started are killed, so nothing outlives rig, even after kill -9.
+ * SIGUSR1 asks for a clean stop instead: the program gets SIGTERM and is
+ * waited for as usual (a server under load stops this way and reports).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -47,6 +49,7 @@
 
 static int wake_w = -1;			 /* self-pipe: a signal arrived */
 static volatile sig_atomic_t stop_asked; /* SIGTERM, SIGHUP, SIGINT, parent death */
+static volatile sig_atomic_t term_asked; /* SIGUSR1: pass SIGTERM to the program */
 
 static int64_t now_ns(void)
 {
@@ -68,7 +71,9 @@ static void on_signal(int sig)
 {
 	int e = errno;
 
-	if (sig != SIGCHLD)
+	if (sig == SIGUSR1)
+		term_asked = 1;
+	else if (sig != SIGCHLD)
 		stop_asked = 1;
 	if (write(wake_w, "", 1) < 0) {
 		/* full: a wake-up is already pending */
@@ -121,7 +126,7 @@ static int write_all(int fd, const char *p, size_t n)
 
 static void set_handlers(void (*fn)(int))
 {
-	static const int sigs[] = {SIGCHLD, SIGTERM, SIGHUP, SIGINT};
+	static const int sigs[] = {SIGCHLD, SIGTERM, SIGHUP, SIGINT, SIGUSR1};
 	struct sigaction sa;
 
 	memset(&sa, 0, sizeof(sa));
@@ -212,6 +217,11 @@ int main(int argc, char **argv)
 
 		if (stop_asked)
 			break;
+		if (term_asked && !exited) {
+			/* not reaped yet: pid is still the program's */
+			term_asked = 0;
+			kill(pid, SIGTERM);
+		}
 		if (exited) {
 			/* everything it started is dead: the pipe ends now */
 			int64_t left = grace_end - now_ns();

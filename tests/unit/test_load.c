@@ -278,6 +278,12 @@ static void load_specs_parse_and_refuse(void **state)
 	assert_int_equal(rig_load_spec_parse("open:c=1", &s, &err), RIG_ERR_INVALID);
 	assert_int_equal(rig_load_spec_parse("closed:x=1", &s, &err), RIG_ERR_INVALID);
 	assert_non_null(strstr(err.msg, "unknown key 'x'"));
+	/* cpus=: '+' joins CPU items (',' separates the spec's keys) */
+	assert_int_equal(rig_load_spec_parse("closed:cpus=0+1-1", &s, &err), 0);
+	assert_string_equal(s.cpus, "0,1-1");
+	assert_int_equal(rig_load_spec_parse("closed:cpus=a", &s, &err), RIG_ERR_INVALID);
+	assert_non_null(strstr(err.msg, "cpus=a"));
+	assert_int_equal(rig_load_spec_parse("closed:d=1s,n=5", &s, &err), RIG_ERR_INVALID);
 }
 
 static void json_has_the_documented_names(void **state)

@@ -87,6 +87,33 @@ static int build_all(struct bench *bn, struct rig_error *err)
 				j->board = bd;
 				snprintf(j->workload, sizeof(j->workload), "%s", wl);
 				snprintf(j->profile, sizeof(j->profile), "%s", prof);
+				j->service = rig_workload_is_service(bn->o->source_dir, wl);
+				if (j->service && !bn->o->load) {
+					rig_bench_skip(
+					    bn, bn->store, bd, prof, wl,
+					    "a service workload: it is benched under load only "
+					    "(--load closed:c=64,d=10s or "
+					    "rate:r=20000,c=64,d=20s)");
+					continue;
+				}
+				if (!j->service && bn->o->load) {
+					rig_bench_skip(
+					    bn, bn->store, bd, prof, wl,
+					    "not a service workload: --load applies to the "
+					    "workloads marked rig:service (http)");
+					continue;
+				}
+				if (j->service && !RIG_RUNNER(bd)->serves) {
+					char why[200];
+					snprintf(
+					    why, sizeof(why),
+					    "a service under load needs a runner that can start "
+					    "and stop a server (exec: the host board); this "
+					    "board's runner is %s",
+					    RIG_RUNNER(bd)->kind);
+					rig_bench_skip(bn, bn->store, bd, prof, wl, why);
+					continue;
+				}
 				if (!board_allows(bd, tc)) {
 					char why[160];
 					char *list = rig_strv_join_quoted(&bd->toolchains);

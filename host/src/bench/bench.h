@@ -8,6 +8,7 @@
 #define RIG_BENCH_H
 
 #include "error.h"
+#include "load.h"
 #include "provenance.h"
 #include "store.h"
 #include "toolchain.h"
@@ -33,6 +34,14 @@ struct rig_bench_opts {
 	long long jobs;		 /* host-local boards open at once (>= 1) */
 	long long lease_wait_ms; /* how long to wait for a board leased by another */
 	long long lease_ttl_ms;	 /* 0: RIG_LEASE_TTL_MS_DEFAULT */
+	/* --load: service workloads (rig:service) run under this load, others
+	 * are skipped; NULL: services are skipped. load_text is the spec as
+	 * given (recorded in the environment); load_cpus the load threads'
+	 * CPUs (NULL: the CPUs rig may use). */
+	const struct rig_load_spec *load;
+	const char *load_text;
+	const int *load_cpus;
+	size_t n_load_cpus;
 };
 
 struct rig_bench_summary {

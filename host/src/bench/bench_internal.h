@@ -26,6 +26,7 @@ struct job {
 	int64_t build_id;
 	char workload[32];
 	char profile[48];
+	int service; /* a server benched under --load (rig:service) */
 };
 
 /* Samples of a cell left by a board that failed for infrastructure reasons,

@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "bench_internal.h"
+#include "bench_load.h"
 #include "bounds.h"
 #include "health.h"
 #include "hostenv.h"
@@ -92,6 +93,8 @@ static void env_record(struct worker *w, struct rig_kvlist *env)
 	if (bn->o->prov)
 		rig_provenance_facts(bn->o->prov, env);
 	rig_hostenv_collect(env, "host.");
+	if (bn->o->load_text)
+		rig_kv_set(env, "load.spec", bn->o->load_text);
 	rig_kv_set(env, "board.name", b->name);
 	rig_kv_set(env, "board.file", b->file);
 	rig_kv_set(env, "board.kind", b->ops->kind);
@@ -118,13 +121,16 @@ static void plan(struct bench *bn, const struct job *j, long long *n, long long 
 	const struct rig_board *a = j->board;
 
 	*n = bn->o->samples >= 0 ? bn->o->samples : a->samples;
-	*warm = bn->o->warmup >= 0 ? bn->o->warmup : a->warmup;
+	/* a service's warm-up is the load's own (w= in the spec) */
+	*warm = j->service ? 0 : bn->o->warmup >= 0 ? bn->o->warmup : a->warmup;
 	key->board = a->name;
 	key->build_id = j->build_id;
 	key->workload = j->workload;
 	key->iterations =
 	    bn->o->iterations > 0 ? bn->o->iterations : rig_board_iterations(a, j->workload);
 	key->timeout_ms = bn->o->timeout_ms > 0 ? bn->o->timeout_ms : a->timeout_ms;
+	if (j->service)
+		key->timeout_ms = rig_bench_load_timeout_ms(bn->o->load, key->timeout_ms);
 }
 
 static int infra(int rc)
@@ -146,6 +152,9 @@ static int take_samples(struct worker *w, const struct job *j, int64_t run_id, i
 	struct rig_run_req req = {.art = &j->art, .workload = j->workload};
 	char logdir[1400], logpath[1600];
 	struct rig_bounds bnd;
+	struct rig_bench_load bl = {
+	    .spec = bn->o->load, .cpus = bn->o->load_cpus, .n_cpus = bn->o->n_load_cpus};
+	struct rig_run_service svc;
 	int rc;
 
 	plan(bn, j, &n, &warm, &key);
@@ -179,8 +188,15 @@ static int take_samples(struct worker *w, const struct job *j, int64_t run_id, i
 		snprintf(logpath, sizeof(logpath), "%s/run%lld-%d.log", logdir, (long long)run_id,
 			 idx);
 		req.log_path = logpath;
+		if (j->service) {
+			if ((rc = rig_bench_load_prepare(&bl, &svc, err)))
+				return rc;
+			req.service = &svc;
+		}
 		t0 = rig_now_ns();
 		rc = b->ops->run(b, &req, &s, err);
+		if (j->service)
+			rig_bench_load_finish(&bl, &s);
 		if (rc) {
 			rig_sample_free(&s);
 			return rc;

@@ -25,6 +25,7 @@
 #include "error.h"
 #include "flash.h"
 #include "link.h"
+#include "measure.h"
 #include "power.h"
 #include "runner.h"
 #include "sample.h"
@@ -32,6 +33,13 @@
 #include "util.h"
 
 struct rig_board;
+
+/* A server sample (rig bench --load): the server listens where it is told
+ * ($RIG_LISTEN) and exec.during runs the load while it is ready. */
+struct rig_run_service {
+	const char *listen; /* host:port for the server's $RIG_LISTEN */
+	struct rig_exec_service exec;
+};
 
 /* One sample to take. */
 struct rig_run_req {
@@ -41,6 +49,8 @@ struct rig_run_req {
 	long long timeout_ms; /* for this sample, from ready-wait to exit */
 	const char *log_path; /* where to write the full console/stdout log, or NULL */
 	int warmup;	      /* 1: a warm-up run, not stored */
+	const struct rig_run_service *service; /* a server under load (runners with
+						  .serves only), or NULL */
 };
 
 struct rig_board_ops {

@@ -16,6 +16,8 @@
 #include "toolchain.h"
 
 #define DEFAULT_WORKLOADS "hello,cpu,alloc"
+/* with --load: the service workloads */
+#define DEFAULT_LOAD_WORKLOADS "http"
 
 /* The main job's boards: the host and the emulated microcontrollers. */
 #define DEFAULT_BOARDS "host,qemu-lm3s6965evb,qemu-mps2-an385"
@@ -102,6 +104,10 @@ static int bench_or_build(int argc, char **argv, struct rig_ctx *ctx, int build_
 	struct rig_strv rest = {0};
 	struct rig_error err = {0};
 	const char *baseline = NULL, *format = "table", *label = NULL, *source = NULL;
+	const char *load_arg = NULL;
+	struct rig_load_spec load;
+	int *load_cpus = NULL;
+	size_t n_load_cpus = 0;
 	struct rig_provenance prov;
 	char db_file[1200];
 	int no_resume = 0, serial = 0, quiet_table = 0, rc, exit_code = 0;
@@ -140,6 +146,9 @@ static int bench_or_build(int argc, char **argv, struct rig_ctx *ctx, int build_
 	     "what this bench measured, e.g. main or a branch (default: git describe of --source)"},
 	    {0, "source", RIG_OPT_STRING, &source, "DIR",
 	     "the tree whose git commit the runs record (default: the workload sources)"},
+	    {0, "load", RIG_OPT_STRING, &load_arg, "SPEC",
+	     "bench service workloads under load: closed:c=64,d=10s or rate:r=20000,c=64,d=20s "
+	     "(docs/load.md; default workloads then " DEFAULT_LOAD_WORKLOADS ")"},
 	    {0}};
 	const char *usage = build_only ? "rig build [options]" : "rig bench [options]";
 
@@ -173,7 +182,22 @@ static int bench_or_build(int argc, char **argv, struct rig_ctx *ctx, int build_
 		m.boards = picked;
 	}
 	if (!m.workloads.n)
-		rig_split_list(DEFAULT_WORKLOADS, &m.workloads);
+		rig_split_list(load_arg ? DEFAULT_LOAD_WORKLOADS : DEFAULT_WORKLOADS, &m.workloads);
+	if (load_arg) {
+		if ((rc = rig_load_spec_parse(load_arg, &load, &err)) ||
+		    (load.cpus[0] &&
+		     (rc = rig_load_parse_cpus(load.cpus, &load_cpus, &n_load_cpus, &err)))) {
+			rig_err("%s", err.msg);
+			exit_code = 2;
+			goto done;
+		}
+		if (!load_cpus)
+			rig_load_default_cpus(-1, &load_cpus, &n_load_cpus);
+		o.load = &load;
+		o.load_text = load_arg;
+		o.load_cpus = load_cpus;
+		o.n_load_cpus = n_load_cpus;
+	}
 	if ((rc = rig_ctx_load_toolchains(ctx, &tcs, &err)) ||
 	    (rc = check_matrix(ctx, tcs, &m, baseline, &err)) ||
 	    (label && (rc = rig_name_check("option --label", "label", label, &err)))) {
@@ -242,6 +266,7 @@ static int bench_or_build(int argc, char **argv, struct rig_ctx *ctx, int build_
 	if (sum.boards_failed && !exit_code)
 		exit_code = 1;
 done:
+	free(load_cpus);
 	rig_strv_free(&o.profiles);
 	rig_strv_free(&rest);
 	matrix_free(&m);

@@ -104,14 +104,16 @@ uint64_t rig_load_errors_total(const struct rig_load_result *r);
 
 /*
  * Load specs as `rig bench --load` takes them:
- *   closed:c=64,d=10s[,t=2,w=1s,p=1,n=100k,timeout=2s,path=/plaintext]
+ *   closed:c=64,d=10s[,t=2,w=1s,p=1,n=100k,timeout=2s,path=/plaintext,cpus=0+2-3]
  *   rate:r=20000,c=64,d=20s[,...]
- * Fills o (url left NULL; the path goes to path[]). RIG_ERR_INVALID naming
- * the key and value on a bad spec.
+ * Fills o (url left NULL; the path goes to path[]; cpus= goes to cpus[] as
+ * a CPU list for rig_load_parse_cpus, '+' standing for ','). RIG_ERR_INVALID
+ * naming the key and value on a bad spec.
  */
 struct rig_load_spec {
 	struct rig_load_opts opts;
 	char path[128];
+	char cpus[64]; /* "" : the CPUs rig may use */
 };
 int rig_load_spec_parse(const char *spec, struct rig_load_spec *out, struct rig_error *err);
 

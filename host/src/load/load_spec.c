@@ -49,7 +49,7 @@ int rig_load_spec_parse(const char *spec, struct rig_load_spec *out, struct rig_
 		if (!eq)
 			return rig_fail(err, RIG_ERR_INVALID,
 					"--load '%s': '%s' is not KEY=VALUE (keys: c, t, d, w, r, "
-					"n, p, timeout, path)",
+					"n, p, timeout, path, cpus)",
 					spec, item);
 		*eq = '\0';
 		val = eq + 1;
@@ -86,6 +86,13 @@ int rig_load_spec_parse(const char *spec, struct rig_load_spec *out, struct rig_
 				out->opts.warmup_ms = v;
 			else
 				out->opts.timeout_ms = v;
+		} else if (strcmp(key, "cpus") == 0) {
+			size_t n = strlen(val);
+			if (!n || n >= sizeof(out->cpus) || strspn(val, "0123456789-+") != n)
+				return bad(err, spec, key, val,
+					   "CPU numbers and ranges joined by '+', e.g. 0 or 0+2-3");
+			for (size_t i = 0; i <= n; i++)
+				out->cpus[i] = val[i] == '+' ? ',' : val[i];
 		} else if (strcmp(key, "path") == 0) {
 			if (val[0] != '/' || strlen(val) >= sizeof(out->path) ||
 			    strpbrk(val, " \t\r\n"))
@@ -94,7 +101,7 @@ int rig_load_spec_parse(const char *spec, struct rig_load_spec *out, struct rig_
 		} else {
 			return rig_fail(err, RIG_ERR_INVALID,
 					"--load '%s': unknown key '%s' (keys: c, t, d, w, r, n, p, "
-					"timeout, path)",
+					"timeout, path, cpus)",
 					spec, key);
 		}
 	}

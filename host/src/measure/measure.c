@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <spawn.h>
 #include <sched.h>
 #include <signal.h>
@@ -131,7 +132,41 @@ struct exec_run {
 	int fds[3];
 	int timed_out, exec_err, hard_killed;
 	pid_t pid;
+	/* a service: during() on its own thread once ready (see measure.h) */
+	pthread_t svc_th;
+	int svc_started, svc_done_fd[2], stop_sent, exited_under_load;
+	volatile sig_atomic_t svc_gone;
 };
+
+static void *service_main(void *arg)
+{
+	struct exec_run *r = arg;
+
+	r->req->service->during(r->req->service->ctx, &r->svc_gone);
+	if (write(r->svc_done_fd[1], "", 1) < 0) {
+		/* cannot happen (a fresh pipe); the deadline still ends the sample */
+	}
+	return NULL;
+}
+
+/* Once the server is ready: starts during() (a failure to start the thread
+ * fails the sample, the program is stopped). */
+static void service_poll(struct exec_run *r)
+{
+	const struct rig_exec_service *svc = r->req->service;
+
+	if (!svc || r->svc_started || r->stop_sent || !(r->ready.kind || r->rs.ready_ns))
+		return;
+	if (r->exited.kind || r->timed_out)
+		return;
+	if (r->svc_done_fd[0] < 0 || pthread_create(&r->svc_th, NULL, service_main, r)) {
+		rig_sample_fail(r->out, "cannot start the load thread");
+		kill(r->pid, SIGUSR1);
+		r->stop_sent = 1;
+		return;
+	}
+	r->svc_started = 1;
+}
 
 static void on_status(struct exec_run *r)
 {
@@ -141,9 +176,12 @@ static void on_status(struct exec_run *r)
 		r->started = *m;
 	else if (m->kind == RIG_EXEC_FAILED)
 		r->exec_err = m->err ? m->err : EIO;
-	else if (m->kind == RIG_EXEC_EXITED)
+	else if (m->kind == RIG_EXEC_EXITED) {
 		r->exited = *m;
-	else if (m->kind == RIG_EXEC_READY)
+		if (r->svc_started && !r->stop_sent)
+			r->exited_under_load = 1;
+		r->svc_gone = 1;
+	} else if (m->kind == RIG_EXEC_READY)
 		r->ready = *m;
 }
 
@@ -189,12 +227,14 @@ static void pump(struct exec_run *r, int64_t t_start)
 	int64_t hard = 0, drain_end = 0;
 
 	while (r->fds[0] >= 0 || r->fds[1] >= 0 || r->fds[2] >= 0) {
-		struct pollfd pfd[3];
+		struct pollfd pfd[4];
 		int64_t now = rig_now_ns(), wake = 0;
 		int wait_ms = -1;
 
+		service_poll(r);
 		if (deadline && now >= deadline && !r->timed_out && !r->exited.kind) {
 			r->timed_out = 1;
+			r->svc_gone = 1;
 			kill(r->pid, SIGTERM);
 			hard = now + STOP_GRACE_NS;
 		}
@@ -217,7 +257,10 @@ static void pump(struct exec_run *r, int64_t t_start)
 			wait_ms = (int)((wake - now) / 1000000) + 1;
 		for (int k = 0; k < 3; k++)
 			pfd[k] = (struct pollfd){.fd = r->fds[k], .events = POLLIN};
-		if (poll(pfd, 3, wait_ms) < 0) {
+		pfd[3] =
+		    (struct pollfd){.fd = r->svc_started && !r->stop_sent ? r->svc_done_fd[0] : -1,
+				    .events = POLLIN};
+		if (poll(pfd, 4, wait_ms) < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
@@ -225,6 +268,12 @@ static void pump(struct exec_run *r, int64_t t_start)
 		for (int k = 0; k < 3; k++)
 			if (r->fds[k] >= 0 && pfd[k].revents)
 				read_pipe(r, k);
+		if (pfd[3].fd >= 0 && pfd[3].revents) {
+			/* the load is over: a clean stop (rig-exec passes SIGTERM) */
+			r->stop_sent = 1;
+			if (!r->exited.kind)
+				kill(r->pid, SIGUSR1);
+		}
 	}
 }
 
@@ -247,6 +296,9 @@ static void judge(struct exec_run *r, int status)
 	else if (!rs->ready_ns)
 		rig_sample_fail(out, "no ready line (%lu noise, %lu corrupt lines)",
 				r->parser.noise, r->parser.corrupt);
+	else if (r->exited_under_load)
+		rig_sample_fail(out, "the server exited while under load (status %d)",
+				WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
 	else if (rs->results_dropped)
 		rig_sample_fail(out, "more than %d distinct results: %lu result lines dropped",
 				RIG_SAMPLE_MAX_METRICS, rs->results_dropped);
@@ -272,6 +324,7 @@ int rig_measure_exec(const struct rig_exec_req *req, struct rig_sample *out, str
 	int rc;
 
 	r.rs.s = out;
+	r.svc_done_fd[0] = r.svc_done_fd[1] = -1;
 	out->ok = 1;
 	if (!rig_exec_path(tramp, sizeof(tramp)))
 		return rig_fail(err, RIG_ERR_NOT_FOUND,
@@ -298,6 +351,8 @@ int rig_measure_exec(const struct rig_exec_req *req, struct rig_sample *out, str
 	}
 	for (int k = 0; k < 3; k++)
 		close(wr[k]);
+	if (req->service && pipe2(r.svc_done_fd, O_CLOEXEC))
+		r.svc_done_fd[0] = r.svc_done_fd[1] = -1; /* service_poll fails the sample */
 	rig_report_parser_init(&r.parser, on_line, &r.rs);
 	rig_outcap_init(&r.cap, req->log_path);
 
@@ -305,6 +360,15 @@ int rig_measure_exec(const struct rig_exec_req *req, struct rig_sample *out, str
 	rig_report_parser_cut(&r.parser, 1);
 	if (!r.hard_killed && !r.exited.kind && r.fds[2] >= 0)
 		kill(-r.pid, SIGKILL);
+	r.svc_gone = 1;
+	if (r.svc_started) {
+		if (!r.stop_sent && !r.exited.kind)
+			r.exited_under_load = 1; /* the pipes closed under the load */
+		pthread_join(r.svc_th, NULL);
+	}
+	for (int k = 0; k < 2; k++)
+		if (r.svc_done_fd[k] >= 0)
+			close(r.svc_done_fd[k]);
 	while (waitpid(r.pid, &status, 0) < 0 && errno == EINTR)
 		;
 	for (int k = 0; k < 3; k++)

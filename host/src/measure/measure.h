@@ -11,8 +11,24 @@
 #ifndef RIG_MEASURE_H
 #define RIG_MEASURE_H
 
+#include <signal.h>
+
 #include "error.h"
 #include "sample.h"
+
+/*
+ * A service sample (rig bench --load): the program is a server. Once its
+ * ready line arrives, during() runs on a thread of its own while the
+ * output is still read; when during() returns the program is asked to stop
+ * (SIGTERM, forwarded by rig-exec) and the sample ends when it exits.
+ */
+struct rig_exec_service {
+	/* Runs the load against the ready server. *gone becomes 1 when the
+	 * program exited or is being killed (deadline): return soon then.
+	 * May block for the whole load. Required. */
+	void (*during)(void *ctx, const volatile sig_atomic_t *gone);
+	void *ctx;
+};
 
 struct rig_exec_req {
 	char *const *argv;    /* argv[0] is a path or a name on PATH */
@@ -24,6 +40,7 @@ struct rig_exec_req {
 	const char *log_path; /* where stdout+stderr go when the sample fails, or NULL
 				 (bounded: see outcap.h) */
 	int need_done;	      /* 1: a missing "@rig done" line fails the sample */
+	const struct rig_exec_service *service; /* a server under load, or NULL */
 };
 
 /*
@@ -33,7 +50,9 @@ struct rig_exec_req {
  * machine has a memory cgroup), and every "@rig result" line, plus the
  * parser's noise/corrupt/cut counts. A protocol line after the done line
  * fails the sample. Returns 0 when the process ran (whatever happened to
- * it), RIG_ERR_NOT_FOUND / RIG_ERR_IO when it could not be started. Blocks
+ * it), RIG_ERR_NOT_FOUND / RIG_ERR_IO when it could not be started. With
+ * a service, a program that exits before during() returned, or that never
+ * printed ready, fails the sample (during() is not run then). Blocks
  * up to timeout_ms (plus at most 2 s if rig-exec itself hangs).
  */
 int rig_measure_exec(const struct rig_exec_req *req, struct rig_sample *out, struct rig_error *err);

@@ -54,7 +54,7 @@ struct rig_row {
 	char sha256[65], tc_version[160];
 	int emulated, n_ok, n_failed;
 	int64_t started; /* unix seconds the row's run started */
-	char flags[32]; /* "hot,throttled" when the board said so during the run */
+	char flags[32];	 /* "hot,throttled" when the board said so during the run */
 	long long iterations;
 	struct rig_sizes sizes;
 	int64_t flash_bytes; /* text + data for bare-metal images */
@@ -81,6 +81,10 @@ struct rig_results {
  * floor ("within noise of the floor" when the CI of the difference holds
  * zero), size by section, ratios against the native row. */
 void rig_results_note(char *out, size_t cap, const struct rig_row *r);
+
+/* The table of rows benched under load (a qps metric), after the main table;
+ * prints nothing when there are none (results_load.c). */
+void rig_results_print_load(const struct rig_results *res, FILE *f, int is_tty);
 
 /* A filter list passes s when it is NULL, empty, or holds s. */
 int rig_results_filter_has(const struct rig_strv *l, const char *s);

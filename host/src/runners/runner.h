@@ -22,6 +22,11 @@ struct rig_run_req;
 struct rig_runner_ops {
 	const char *kind; /* the `runner: {kind: ...}` value */
 
+	/* 1 when run() takes req->service: starts the server with $RIG_LISTEN,
+	 * runs the load once it is ready, stops it with SIGTERM. 0: the bench
+	 * skips service samples on this runner with the reason. */
+	int serves;
+
 	/* Reads sec (see part.h) into the board's runner.priv. Required. */
 	int (*configure)(struct rig_board *b, const struct rig_cfg *cfg, struct rig_cfg_node *sec,
 			 struct rig_error *err);

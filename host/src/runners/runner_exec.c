@@ -22,8 +22,8 @@ struct host_priv {
 	struct rig_strv env;
 };
 
-static int host_configure(struct rig_board *b, const struct rig_cfg *cfg,
-			  struct rig_cfg_node *sec, struct rig_error *err)
+static int host_configure(struct rig_board *b, const struct rig_cfg *cfg, struct rig_cfg_node *sec,
+			  struct rig_error *err)
 {
 	static const char *const keys[] = {"cpu", "env", NULL};
 	struct host_priv *hp = rig_xcalloc(1, sizeof(*hp));
@@ -50,20 +50,31 @@ static int host_run(struct rig_board *b, const struct rig_run_req *req, struct r
 {
 	struct host_priv *hp = b->runner.priv;
 	struct rig_exec_req ex = {0};
+	struct rig_strv env = {0};
 	char iters[32];
 	char *argv[3] = {(char *)req->art->path, NULL, NULL};
+	int rc;
 
 	if (req->iterations > 0) {
 		snprintf(iters, sizeof(iters), "%lld", req->iterations);
 		argv[1] = iters;
 	}
+	for (size_t i = 0; i < hp->env.n; i++)
+		rig_strv_push(&env, hp->env.v[i]);
+	if (req->service) {
+		/* a server: where to listen, and the load to run once ready */
+		rig_strv_pushf(&env, "RIG_LISTEN=%s", req->service->listen);
+		ex.service = &req->service->exec;
+	}
 	ex.argv = argv;
-	ex.env_add = hp->env.n ? hp->env.v : NULL;
+	ex.env_add = env.n ? env.v : NULL;
 	ex.cpu = (int)hp->cpu;
 	ex.timeout_ms = req->timeout_ms;
 	ex.log_path = req->log_path;
 	ex.need_done = 1;
-	return rig_measure_exec(&ex, out, err);
+	rc = rig_measure_exec(&ex, out, err);
+	rig_strv_free(&env);
+	return rc;
 }
 
 static int host_facts(struct rig_board *b, struct rig_kvlist *facts, struct rig_error *err)
@@ -85,6 +96,7 @@ static void host_destroy(struct rig_board *b)
 
 const struct rig_runner_ops rig_runner_exec_ops = {
     .kind = "exec",
+    .serves = 1,
     .configure = host_configure,
     .facts = host_facts,
     .run = host_run,

@@ -59,6 +59,11 @@ const char *rig_profile_baseline(const struct rig_toolchains *tcs);
  * main), sorted, without repeats, appended to out. Returns how many. */
 int rig_workloads_list(const char *source_root, struct rig_strv *out);
 
+/* 1 when workload name is a service (a server that runs until SIGTERM and
+ * is benched under --load): its Go main.go or its C file says "rig:service"
+ * in its first 4 KiB. 0 otherwise, and when it has no sources. */
+int rig_workload_is_service(const char *source_root, const char *name);
+
 size_t rig_toolchain_count(const struct rig_toolchains *tcs);
 const char *rig_toolchain_name(const struct rig_toolchains *tcs, size_t i);
 

@@ -76,3 +76,35 @@ int rig_workloads_list(const char *source_root, struct rig_strv *out)
 		qsort(out->v, out->n, sizeof(char *), cmp_str);
 	return (int)out->n;
 }
+
+/* 1 when the first 4 KiB of path hold the service marker. */
+static int has_marker(const char *path)
+{
+	char buf[4096];
+	size_t n;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return 0;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	return strstr(buf, "rig:service") != NULL;
+}
+
+int rig_workload_is_service(const char *source_root, const char *name)
+{
+	char *go, *c;
+	int yes;
+
+	if (!rig_name_ok(name))
+		return 0;
+	if (!source_root)
+		source_root = rig_data_dir();
+	go = rig_xasprintf("%s/firmware/workloads/go/%s/main.go", source_root, name);
+	c = rig_xasprintf("%s/firmware/workloads/c/%s.c", source_root, name);
+	yes = has_marker(go) || has_marker(c);
+	free(go);
+	free(c);
+	return yes;
+}
