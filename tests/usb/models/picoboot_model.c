@@ -1,0 +1,209 @@
+/* The PICOBOOT boot ROM model (picoboot_model.h). */
+#include "picoboot_model.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum { PH_CMD, PH_DATA_OUT, PH_DATA_IN, PH_ACK_IN, PH_ACK_OUT };
+
+void rig_pbm_init(struct rig_pbm *m, uint32_t flash_size)
+{
+	memset(m, 0, sizeof(*m));
+	m->flash_size = flash_size;
+	m->flash = malloc(flash_size);
+	m->ram = calloc(1, RIG_PBM_RAM_SIZE);
+	memset(m->flash, 0xFF, flash_size);
+}
+
+void rig_pbm_free(struct rig_pbm *m)
+{
+	free(m->flash);
+	free(m->ram);
+	m->flash = m->ram = NULL;
+}
+
+int rig_pbm_wants_out(const struct rig_pbm *m)
+{
+	return m->phase == PH_CMD || m->phase == PH_DATA_OUT || m->phase == PH_ACK_OUT;
+}
+
+static int fail(struct rig_pbm *m, uint32_t code)
+{
+	m->status.code = code;
+	m->halted = 1;
+	m->phase = PH_CMD;
+	return RIG_MODEL_STALL;
+}
+
+/* Where [addr, addr+size) lives: the flash or RAM array, or NULL. */
+static uint8_t *memory(struct rig_pbm *m, uint32_t addr, uint32_t size)
+{
+	uint64_t end = (uint64_t)addr + size;
+
+	if (addr >= RIG_RP_XIP_BASE && end <= (uint64_t)RIG_RP_XIP_BASE + m->flash_size)
+		return m->flash + (addr - RIG_RP_XIP_BASE);
+	if (addr >= RIG_PBM_RAM_BASE && end <= (uint64_t)RIG_PBM_RAM_BASE + RIG_PBM_RAM_SIZE)
+		return m->ram + (addr - RIG_PBM_RAM_BASE);
+	return NULL;
+}
+
+static int in_flash(const struct rig_pbm *m, uint32_t addr)
+{
+	return addr >= RIG_RP_XIP_BASE && addr - RIG_RP_XIP_BASE < m->flash_size;
+}
+
+/* A command arrived: check it as the ROM does and pick the next phase. */
+static int command(struct rig_pbm *m, const uint8_t *data, size_t n)
+{
+	struct rig_picoboot_cmd *c = &m->cmd;
+	uint32_t addr, size;
+
+	if (rig_picoboot_cmd_decode(data, n, c, NULL)) {
+		/* the token of a bad command is still reported */
+		m->status.token = c->token;
+		m->status.cmd_id = c->id;
+		return fail(m, c->cmd_size > RIG_PICOBOOT_ARGS_MAX || n != RIG_PICOBOOT_CMD_SIZE
+				   ? RIG_PICOBOOT_INVALID_CMD_LENGTH
+				   : RIG_PICOBOOT_INVALID_TRANSFER_LENGTH);
+	}
+	m->status = (struct rig_picoboot_status){.token = c->token, .cmd_id = c->id};
+	m->done = 0;
+	addr = rig_picoboot_arg32(c, 0);
+	size = rig_picoboot_arg32(c, 1);
+	switch (c->id) {
+	case RIG_PC_EXCLUSIVE_ACCESS:
+		m->exclusive = c->args[0];
+		break;
+	case RIG_PC_FLASH_ERASE:
+		if (!in_flash(m, addr) || !memory(m, addr, size))
+			return fail(m, RIG_PICOBOOT_INVALID_ADDRESS);
+		if (addr % RIG_RP_FLASH_SECTOR || size % RIG_RP_FLASH_SECTOR)
+			return fail(m, RIG_PICOBOOT_BAD_ALIGNMENT);
+		memset(memory(m, addr, size), 0xFF, size);
+		break;
+	case RIG_PC_READ:
+	case RIG_PC_WRITE:
+		if (!memory(m, addr, size))
+			return fail(m, RIG_PICOBOOT_INVALID_ADDRESS);
+		if (c->id == RIG_PC_WRITE && in_flash(m, addr) &&
+		    (addr % RIG_RP_FLASH_PAGE || size % RIG_RP_FLASH_PAGE))
+			return fail(m, RIG_PICOBOOT_BAD_ALIGNMENT);
+		break;
+	case RIG_PC_REBOOT:
+	case RIG_PC_REBOOT2:
+	case RIG_PC_EXIT_XIP:
+	case RIG_PC_ENTER_CMD_XIP:
+		break;
+	default:
+		return fail(m, RIG_PICOBOOT_UNKNOWN_CMD);
+	}
+	if (c->transfer_len)
+		m->phase = c->id & RIG_PICOBOOT_CMD_IN ? PH_DATA_IN : PH_DATA_OUT;
+	else
+		m->phase = PH_ACK_IN;
+	return (int)n;
+}
+
+static int write_data(struct rig_pbm *m, const uint8_t *data, size_t n)
+{
+	struct rig_picoboot_cmd *c = &m->cmd;
+	uint32_t left = c->transfer_len - m->done;
+	uint8_t *dst;
+
+	if (n > left)
+		return fail(m, RIG_PICOBOOT_INVALID_TRANSFER_LENGTH);
+	if (m->fault && m->written + n > m->fault_after) {
+		if (m->fault == RIG_FAULT_STALL)
+			return fail(m, RIG_PICOBOOT_UNKNOWN_ERROR);
+		if (m->fault == RIG_FAULT_DISCONNECT)
+			return m->gone = 1, RIG_MODEL_GONE;
+		if (m->fault == RIG_FAULT_TIMEOUT)
+			return m->hung = 1, RIG_MODEL_HANG;
+	}
+	dst = memory(m, rig_picoboot_arg32(c, 0) + m->done, (uint32_t)n);
+	if (in_flash(m, rig_picoboot_arg32(c, 0)))
+		for (size_t i = 0; i < n; i++)
+			dst[i] &= data[i]; /* NOR flash: programming only clears bits */
+	else
+		memcpy(dst, data, n);
+	m->done += (uint32_t)n;
+	m->written += (uint32_t)n;
+	if (m->done == c->transfer_len)
+		m->phase = PH_ACK_IN;
+	return (int)n;
+}
+
+int rig_pbm_bulk_out(struct rig_pbm *m, const uint8_t *data, size_t n)
+{
+	if (m->gone)
+		return RIG_MODEL_GONE;
+	if (m->hung)
+		return RIG_MODEL_HANG;
+	if (m->halted)
+		return RIG_MODEL_STALL;
+	switch (m->phase) {
+	case PH_CMD:
+		return command(m, data, n);
+	case PH_DATA_OUT:
+		return write_data(m, data, n);
+	case PH_ACK_OUT:
+		if (n != 0)
+			return fail(m, RIG_PICOBOOT_INVALID_TRANSFER_LENGTH);
+		m->phase = PH_CMD;
+		return 0;
+	default: /* the host sent while it should read: the ROM halts */
+		return fail(m, RIG_PICOBOOT_INVALID_STATE);
+	}
+}
+
+int rig_pbm_bulk_in(struct rig_pbm *m, uint8_t *data, size_t cap)
+{
+	struct rig_picoboot_cmd *c = &m->cmd;
+
+	if (m->gone)
+		return RIG_MODEL_GONE;
+	if (m->hung)
+		return RIG_MODEL_HANG;
+	if (m->halted)
+		return RIG_MODEL_STALL;
+	if (m->phase == PH_DATA_IN) {
+		uint32_t left = c->transfer_len - m->done, n = left < cap ? left : (uint32_t)cap;
+
+		memcpy(data, memory(m, rig_picoboot_arg32(c, 0) + m->done, n), n);
+		if (m->fault == RIG_FAULT_BAD_DATA && m->done == 0 && n)
+			data[n / 2] ^= 0x10;
+		m->done += n;
+		if (m->done == c->transfer_len)
+			m->phase = PH_ACK_OUT;
+		return (int)n;
+	}
+	if (m->phase == PH_ACK_IN) {
+		m->phase = PH_CMD;
+		if (c->id == RIG_PC_REBOOT || c->id == RIG_PC_REBOOT2)
+			m->rebooted = 1;
+		return 0;
+	}
+	return fail(m, RIG_PICOBOOT_INVALID_STATE);
+}
+
+int rig_pbm_control(struct rig_pbm *m, int in, uint8_t request, uint8_t *data, uint16_t len)
+{
+	uint8_t buf[RIG_PICOBOOT_STATUS_SIZE];
+
+	if (m->gone)
+		return RIG_MODEL_GONE;
+	if (!in && request == RIG_PICOBOOT_IF_RESET) {
+		m->halted = 0;
+		m->phase = PH_CMD;
+		m->status.code = RIG_PICOBOOT_OK;
+		return 0;
+	}
+	if (in && request == RIG_PICOBOOT_IF_CMD_STATUS) {
+		size_t n = len < sizeof(buf) ? len : sizeof(buf);
+
+		rig_picoboot_status_encode(&m->status, buf);
+		memcpy(data, buf, n);
+		return (int)n;
+	}
+	return RIG_MODEL_STALL;
+}

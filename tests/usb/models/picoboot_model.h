@@ -1,0 +1,54 @@
+/*
+ * A model of the RP2040 / RP2350 boot ROM's PICOBOOT interface: the
+ * device side of picoboot_proto.h over a flash array, one call per host
+ * transfer. The unit tests call it through an in-process I/O table; the
+ * FunctionFS device in the USB test bed calls it from its endpoint loop.
+ * Behaviour follows RP2040 DS 2.8.5: a bad command halts both endpoints
+ * until IF_RESET, CMD_STATUS reports it; writes AND into flash (erase
+ * first), erase sets 0xFF.
+ */
+#ifndef RIG_PICOBOOT_MODEL_H
+#define RIG_PICOBOOT_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model_fault.h"
+#include "picoboot_proto.h"
+
+#define RIG_PBM_RAM_BASE 0x20000000u
+#define RIG_PBM_RAM_SIZE (264u * 1024)
+
+struct rig_pbm {
+	uint8_t *flash;
+	uint32_t flash_size;
+	uint8_t *ram;
+	int fault;	      /* enum rig_model_fault */
+	uint32_t fault_after; /* bytes written before the fault strikes */
+	/* protocol state */
+	int phase; /* what the next host transfer must be */
+	struct rig_picoboot_cmd cmd;
+	uint32_t done; /* data bytes of cmd moved so far */
+	int halted;
+	struct rig_picoboot_status status;
+	int exclusive;
+	int rebooted; /* a REBOOT/REBOOT2 was acknowledged */
+	int gone, hung;
+	uint32_t written; /* WRITE data bytes taken, for fault_after */
+};
+
+/* A fresh boot ROM with flash_size bytes of erased flash. */
+void rig_pbm_init(struct rig_pbm *m, uint32_t flash_size);
+void rig_pbm_free(struct rig_pbm *m);
+
+/* 1 when the next host transfer must be OUT (command, OUT data, the
+ * acknowledgement of IN data), 0 when IN. */
+int rig_pbm_wants_out(const struct rig_pbm *m);
+/* The host sent n bytes on bulk OUT: n, or RIG_MODEL_*. */
+int rig_pbm_bulk_out(struct rig_pbm *m, const uint8_t *data, size_t n);
+/* The host reads up to cap bytes on bulk IN: the bytes, or RIG_MODEL_*. */
+int rig_pbm_bulk_in(struct rig_pbm *m, uint8_t *data, size_t cap);
+/* Vendor interface requests IF_RESET / CMD_STATUS. */
+int rig_pbm_control(struct rig_pbm *m, int in, uint8_t request, uint8_t *data, uint16_t len);
+
+#endif
