@@ -136,6 +136,42 @@ static void flat_and_single_series_stay_finite(void **state)
 	rig_buf_free(&b);
 }
 
+static void spectrum_has_a_line_per_series_on_a_log_axis(void **state)
+{
+	const double a[5] = {100, 200, 1000, 5000, 20000}, c[5] = {80, 150, NAN, 4000, 9000};
+	const struct rig_svg_series series[] = {{"gc", a}, {"<c>", c}};
+	const char *const xl[5] = {"p50", "p90", "p99", "p99.9", "p99.99"};
+	struct rig_buf b = {0};
+
+	(void)state;
+	rig_svg_spectrum(&b, "latency", "us", xl, 5, series, 2);
+	assert_int_equal(count(b.data, "<svg class=\"chart spectrum\""), 1);
+	assert_int_equal(count(b.data, "<g class=\"series s"), 2);
+	assert_int_equal(count(b.data, "<circle class=\"pt\""), 9); /* the NaN is left out */
+	assert_non_null(strstr(b.data, ">10.0 ms<"));		    /* decades on the axis */
+	assert_non_null(strstr(b.data, "&lt;c&gt;"));
+	assert_null(strstr(b.data, "nan"));
+	rig_buf_free(&b);
+}
+
+/* A unit from the store is text wherever a value is written with it. */
+static void units_are_escaped_in_values_and_titles(void **state)
+{
+	const struct rig_svg_bar bars[] = {{"c", 3, 2, 4, 1, NULL}};
+	const double v[] = {1, 2, 3};
+	const struct rig_svg_strip_row rows[] = {{"c", v, 3}};
+	struct rig_svg_hpoint p[2] = {{1, 1, 1, 0, 0, "a"}, {2, 2, 2, 0, 0, "b"}};
+	struct rig_buf b = {0};
+
+	(void)state;
+	rig_svg_bars(&b, "t", "<u>", bars, 1);
+	rig_svg_strip(&b, "t", "<u>", rows, 1);
+	rig_svg_history(&b, "t", "<u>", p, 2);
+	assert_null(strstr(b.data, "<u>"));
+	assert_non_null(strstr(b.data, "&lt;u&gt;"));
+	rig_buf_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -146,6 +182,8 @@ int main(void)
 	    cmocka_unit_test(strip_marks_the_outlier),
 	    cmocka_unit_test(history_draws_band_line_and_change_point),
 	    cmocka_unit_test(flat_and_single_series_stay_finite),
+	    cmocka_unit_test(spectrum_has_a_line_per_series_on_a_log_axis),
+	    cmocka_unit_test(units_are_escaped_in_values_and_titles),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

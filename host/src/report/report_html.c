@@ -11,7 +11,9 @@
 #include "format.h"
 #include "history.h"
 #include "html.h"
+#include "load_report.h"
 #include "results.h"
+#include "stats.h"
 #include "svg.h"
 
 /* Inline, so the file needs nothing else; narrow screens scroll tables
@@ -41,6 +43,10 @@ static const char css[] =
     "stroke-width:1.5;opacity:1}\n"
     ".history .band{fill:#c9d9ef;opacity:.8}.history .line{fill:none;stroke:#24508f;"
     "stroke-width:1.6}.history .pt{fill:#24508f}\n"
+    ".spectrum .line{fill:none;stroke-width:1.6}.spectrum .s0 .line{stroke:#24508f}"
+    ".spectrum .s1 .line{stroke:#c65050}.spectrum .s2 .line{stroke:#4c9a4c}"
+    ".spectrum .s3 .line{stroke:#a0522d}.spectrum .s4 .line{stroke:#7b4fa0}"
+    ".spectrum .s5 .line{stroke:#333}.spectrum .pt{fill:#333}\n"
     ".history .cp line{stroke:#c00;stroke-width:1.4;stroke-dasharray:4 3}"
     ".history .cp text{fill:#c00;font-weight:600}\n"
     "details{margin:.3em 0}summary{cursor:pointer}\n"
@@ -276,6 +282,78 @@ static void bars_for(struct page *p, const char *board, const char *workload, in
 	p->n->charts++;
 }
 
+static const struct rig_stat *extra_of(const struct rig_row *r, const char *name)
+{
+	for (size_t k = 0; k < r->n_extra; k++)
+		if (strcmp(r->extra_names[k], name) == 0 && r->extra[k].present)
+			return &r->extra[k];
+	return NULL;
+}
+
+/* Load workloads (rig_load_result_to_sample): requests per second per
+ * profile, and the latency spectrum (p50 ... p99.99, corrected for
+ * coordinated omission in the rate model) with a line per profile. */
+static void load_charts(struct page *p, const char *board, const char *workload)
+{
+	struct rig_svg_bar bars[64];
+	struct rig_svg_series series[64];
+	double(*lat)[RIG_LOAD_N_PCT] = rig_xcalloc(p->res.n + 1, sizeof(*lat));
+	const char *xl[RIG_LOAD_N_PCT] = {"p50", "p90", "p99", "p99.9", "p99.99"};
+	char title[160];
+	size_t nb = 0, ns = 0;
+
+	for (size_t i = 0; i < p->res.n && nb < RIG_ARRAY_SIZE(bars); i++) {
+		const struct rig_row *r = &p->res.rows[i];
+		const struct rig_stat *q = extra_of(r, "qps");
+		const struct rig_row *base = NULL;
+		int any = 0;
+
+		if (strcmp(r->board, board) || strcmp(r->workload, workload))
+			continue;
+		for (size_t j = 0; j < p->res.n && p->o->baseline; j++)
+			if (strcmp(p->res.rows[j].board, board) == 0 &&
+			    strcmp(p->res.rows[j].workload, workload) == 0 &&
+			    strcmp(p->res.rows[j].profile, p->o->baseline) == 0)
+				base = &p->res.rows[j];
+		if (q) {
+			const struct rig_stat *bq = base ? extra_of(base, "qps") : NULL;
+			const char *cls = r == base ? "base" : NULL;
+			if (bq && r != base) {
+				double pv =
+				    rig_stats_mannwhitney_p(q->values, q->n, bq->values, bq->n);
+				cls = !(pv < 0.05)		   ? "same"
+				      : q->s.median > bq->s.median ? "better"
+								   : "worse";
+			}
+			bars[nb++] = (struct rig_svg_bar){r->profile, q->s.median, q->s.ci_lo,
+							  q->s.ci_hi, q->s.n >= 2, cls};
+		}
+		for (int k = 0; k < RIG_LOAD_N_PCT; k++) {
+			char name[24];
+			const struct rig_stat *st;
+			snprintf(name, sizeof(name), "%s_us", rig_load_pct_names[k]);
+			st = extra_of(r, name);
+			lat[ns][k] = st ? st->s.median : NAN;
+			any |= st != NULL;
+		}
+		if (any)
+			series[ns] = (struct rig_svg_series){r->profile, lat[ns]}, ns++;
+	}
+	if (nb) {
+		snprintf(title, sizeof(title), "%s: requests per second, median and 95%% CI",
+			 workload);
+		rig_svg_bars(p->b, title, "req/s", bars, nb);
+		p->n->charts++;
+	}
+	if (ns) {
+		snprintf(title, sizeof(title), "%s: latency by percentile (median over samples)",
+			 workload);
+		rig_svg_spectrum(p->b, title, "us", xl, RIG_LOAD_N_PCT, series, ns);
+		p->n->charts++;
+	}
+	free(lat);
+}
+
 static void size_bars(struct page *p, const char *board, const char *workload)
 {
 	struct rig_svg_bar bars[64];
@@ -401,6 +479,7 @@ static void board_section(struct page *p, const char *board)
 		bars_for(p, board, wl, RIG_M_OPS, "throughput", "ops/s", 1);
 		bars_for(p, board, wl, RIG_M_RAM, "peak RAM", "B", 0);
 		size_bars(p, board, wl);
+		load_charts(p, board, wl);
 		strip_for(p, board, wl);
 		history_for(p, board, wl);
 		rig_buf_appendf(b, "</div>\n");

@@ -129,7 +129,8 @@ void rig_svg_bars(struct rig_buf *b, const char *title, const char *unit,
 
 		rig_buf_appendf(b, "<g class=\"bar %s\"><title>", r->cls ? r->cls : "");
 		rig_html_text(b, r->label);
-		rig_buf_appendf(b, ": %s", rig_fmt_value(v, sizeof(v), r->value, unit));
+		rig_buf_appendf(b, ": ");
+		rig_html_text(b, rig_fmt_value(v, sizeof(v), r->value, unit));
 		rig_buf_appendf(b,
 				"</title><text class=\"label\" x=\"%.1f\" y=\"%.1f\" "
 				"text-anchor=\"end\">",
@@ -217,9 +218,9 @@ void rig_svg_strip(struct rig_buf *b, const char *title, const char *unit,
 					"<circle class=\"pt%s\" cx=\"%.1f\" cy=\"%.1f\" r=\"%s\">",
 					out[k] ? " outlier" : "", sx(&s, fv[k]), y + dy,
 					out[k] ? "3.5" : "2.2");
-			rig_buf_appendf(b, "<title>%s%s</title></circle>",
-					rig_fmt_value(v, sizeof(v), fv[k], unit),
-					out[k] ? " (outlier)" : "");
+			rig_buf_appendf(b, "<title>");
+			rig_html_text(b, rig_fmt_value(v, sizeof(v), fv[k], unit));
+			rig_buf_appendf(b, "%s</title></circle>", out[k] ? " (outlier)" : "");
 		}
 		rig_buf_appendf(b, "<text class=\"note\" x=\"%.1f\" y=\"%.1f\">n=%zu", s.x1 + 8,
 				y + 4, r->n);
@@ -309,8 +310,9 @@ void rig_svg_history(struct rig_buf *b, const char *title, const char *unit,
 		rig_buf_appendf(b, "<circle class=\"pt\" cx=\"%.1f\" cy=\"%.1f\" r=\"2.8\"><title>",
 				X(i), Y(pts[i].median));
 		rig_html_text(b, pts[i].label);
-		rig_buf_appendf(b, ": %s</title></circle>\n",
-				rig_fmt_value(v, sizeof(v), pts[i].median, unit));
+		rig_buf_appendf(b, ": ");
+		rig_html_text(b, rig_fmt_value(v, sizeof(v), pts[i].median, unit));
+		rig_buf_appendf(b, "</title></circle>\n");
 	}
 	/* run labels: the first, the last, and where segments start */
 	for (size_t i = 0; i < n; i++) {
@@ -329,4 +331,112 @@ void rig_svg_history(struct rig_buf *b, const char *title, const char *unit,
 #undef Y
 	rig_buf_appendf(b, "</svg>\n");
 	free(fp);
+}
+
+void rig_svg_spectrum(struct rig_buf *b, const char *title, const char *unit,
+		      const char *const *xlabels, size_t nx, const struct rig_svg_series *series,
+		      size_t ns)
+{
+	const double h = 230, y0 = TOP + 6, y1 = h - 40, x0 = 70, x1 = W - 110;
+	double lo = INFINITY, hi = -INFINITY;
+	int logy = 1;
+
+	if (!nx || !ns)
+		return;
+	for (size_t i = 0; i < ns; i++)
+		for (size_t k = 0; k < nx; k++) {
+			double v = series[i].v[k];
+			if (!isfinite(v))
+				continue;
+			lo = fmin(lo, v);
+			hi = fmax(hi, v);
+			logy &= v > 0;
+		}
+	if (logy && lo <= hi) {
+		lo = pow(10, floor(log10(lo)));
+		hi = pow(10, ceil(log10(hi)));
+		if (hi <= lo)
+			hi = lo * 10;
+	}
+	if (!logy || !(lo > 0) || !isfinite(hi)) {
+		logy = 0;
+		settle(&lo, &hi);
+	}
+#define X(k) (nx > 1 ? x0 + (x1 - x0) * (double)(k) / (double)(nx - 1) : (x0 + x1) / 2)
+#define Y(v) (y1 - (logy ? frac(log10(v), log10(lo), log10(hi)) : frac((v), lo, hi)) * (y1 - y0))
+	open_svg(b, "spectrum", title, h, ns);
+	if (logy) {
+		int k = 0;
+		for (double t = lo; t <= hi * 1.0001 && t > 0 && k < 40; t *= 10, k++) {
+			char v[RIG_FMT_CAP];
+			rig_buf_appendf(b,
+					"<line class=\"grid\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
+					"y2=\"%.1f\"/><text class=\"tick\" x=\"%.1f\" y=\"%.1f\" "
+					"text-anchor=\"end\">",
+					x0, Y(t), x1, Y(t), x0 - 4, Y(t) + 4);
+			rig_html_text(b, rig_fmt_value(v, sizeof(v), t, unit));
+			rig_buf_appendf(b, "</text>\n");
+		}
+	} else {
+		double step = nice_step(hi - lo), first = ceil(lo / step) * step;
+		for (int k = 0; k < MAX_TICKS && isfinite(step) && step > 0; k++) {
+			char v[RIG_FMT_CAP];
+			double t = first + k * step;
+			if (t > hi + step * 1e-9)
+				break;
+			rig_buf_appendf(b,
+					"<line class=\"grid\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
+					"y2=\"%.1f\"/><text class=\"tick\" x=\"%.1f\" y=\"%.1f\" "
+					"text-anchor=\"end\">",
+					x0, Y(t), x1, Y(t), x0 - 4, Y(t) + 4);
+			rig_html_text(b, rig_fmt_value(v, sizeof(v), t, unit));
+			rig_buf_appendf(b, "</text>\n");
+		}
+	}
+	for (size_t k = 0; k < nx; k++) {
+		rig_buf_appendf(b,
+				"<text class=\"tick\" x=\"%.1f\" y=\"%.1f\" "
+				"text-anchor=\"middle\">",
+				X(k), y1 + 16);
+		rig_html_text(b, xlabels[k]);
+		rig_buf_appendf(b, "</text>\n");
+	}
+	for (size_t i = 0; i < ns; i++) {
+		size_t drawn = 0, last = 0;
+		rig_buf_appendf(b, "<g class=\"series s%zu\"><path class=\"line\" d=\"", i % 6);
+		for (size_t k = 0; k < nx; k++) {
+			double v = series[i].v[k];
+			if (!isfinite(v) || (logy && v <= 0))
+				continue;
+			rig_buf_appendf(b, "%s%.1f %.1f", drawn ? "L" : "M", X(k), Y(v));
+			drawn++;
+			last = k;
+		}
+		rig_buf_appendf(b, "\"/>");
+		for (size_t k = 0; k < nx; k++) {
+			double v = series[i].v[k];
+			char t[RIG_FMT_CAP];
+			if (!isfinite(v) || (logy && v <= 0))
+				continue;
+			rig_buf_appendf(
+			    b, "<circle class=\"pt\" cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\"><title>",
+			    X(k), Y(v));
+			rig_html_text(b, series[i].label);
+			rig_buf_appendf(b, " ");
+			rig_html_text(b, xlabels[k]);
+			rig_buf_appendf(b, ": ");
+			rig_html_text(b, rig_fmt_value(t, sizeof(t), v, unit));
+			rig_buf_appendf(b, "</title></circle>");
+		}
+		if (drawn) {
+			rig_buf_appendf(b, "<text class=\"label\" x=\"%.1f\" y=\"%.1f\">",
+					X(last) + 6, Y(series[i].v[last]) + 4);
+			rig_html_text(b, series[i].label);
+			rig_buf_appendf(b, "</text>");
+		}
+		rig_buf_appendf(b, "</g>\n");
+	}
+#undef X
+#undef Y
+	rig_buf_appendf(b, "</svg>\n");
 }

@@ -53,4 +53,17 @@ struct rig_svg_hpoint {
 void rig_svg_history(struct rig_buf *b, const char *title, const char *unit,
 		     const struct rig_svg_hpoint *pts, size_t n);
 
+/* One line of a spectrum: a value per x category (NaN: none). */
+struct rig_svg_series {
+	const char *label;
+	const double *v; /* nx values */
+};
+
+/* Lines over shared categories, e.g. latency at p50, p90, p99, p99.9,
+ * p99.99 per profile: one line and a label per series (classes s0..s5 by
+ * order), on a log axis when every value is positive, else linear. */
+void rig_svg_spectrum(struct rig_buf *b, const char *title, const char *unit,
+		      const char *const *xlabels, size_t nx, const struct rig_svg_series *series,
+		      size_t ns);
+
 #endif
