@@ -17,6 +17,7 @@ PKGS=(
   chromium
   qemu-system-x86 busybox-static dosfstools
   libnghttp2-dev nghttp2-client
+  postgresql-15 libpq-dev
 )
 
 missing=()

@@ -30,9 +30,20 @@ static int db_fail(sqlite3 *db, struct rig_error *err, const char *what)
 			sqlite3_errmsg(db));
 }
 
+/* Conformance results live in SQLite stores only, for now. */
+static int pg_refused(struct rig_store *s, struct rig_error *err)
+{
+	return rig_fail(err, RIG_ERR_NOT_SUPPORTED,
+			"%s: conformance results are kept in SQLite stores only: use a --db "
+			"file for rig wasi-test",
+			rig_store_path(s));
+}
+
 static int ensure(struct rig_store *s, sqlite3 **db, struct rig_error *err)
 {
 	*db = rig_store_db(s);
+	if (!*db)
+		return pg_refused(s, err);
 	if (sqlite3_exec(*db, schema, NULL, NULL, NULL) != SQLITE_OK)
 		return db_fail(*db, err, "create tables");
 	return 0;
@@ -45,6 +56,8 @@ static int have_tables(struct rig_store *s, sqlite3 **db)
 	int n = 0;
 
 	*db = rig_store_db(s);
+	if (!*db)
+		return 0;
 	if (sqlite3_prepare_v2(
 		*db,
 		"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN "
@@ -98,6 +111,8 @@ int rig_conf_finish(struct rig_store *s, int64_t run_id, struct rig_error *err)
 	sqlite3_stmt *st;
 	int rc;
 
+	if (!db)
+		return pg_refused(s, err);
 	if (sqlite3_prepare_v2(db, "UPDATE conformance_runs SET finished = ? WHERE id = ?", -1, &st,
 			       NULL) != SQLITE_OK)
 		return db_fail(db, err, "prepare");

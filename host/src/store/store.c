@@ -10,83 +10,9 @@
 #include <unistd.h>
 
 #include "log.h"
-#include "store_priv.h"
+#include "store_sqlite.h"
 
-/*
- * The schema is the list of migrations below, applied in order: migration N
- * takes a store from version N-1 to N. The version is kept in PRAGMA
- * user_version (and in meta 'schema', which stores from before migrations
- * had, as '1'). A new column or table is a new entry at the end: never edit
- * an entry that has shipped. See store.h.
- */
-struct migration {
-	int version;	  /* the version the store has after it */
-	const char *what; /* for messages */
-	const char *sql;
-};
-
-static const struct migration migrations[] = {
-    {1, "the first schema",
-     "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);"
-     "CREATE TABLE IF NOT EXISTS envs("
-     "  id INTEGER PRIMARY KEY, created INTEGER NOT NULL, hash TEXT UNIQUE);"
-     "CREATE TABLE IF NOT EXISTS env_facts("
-     "  env_id INTEGER NOT NULL REFERENCES envs(id), key TEXT NOT NULL, value TEXT,"
-     "  PRIMARY KEY(env_id, key));"
-     "CREATE TABLE IF NOT EXISTS builds("
-     "  id INTEGER PRIMARY KEY, created INTEGER NOT NULL,"
-     "  sha256 TEXT NOT NULL, build_key TEXT NOT NULL, toolchain TEXT NOT NULL,"
-     "  profile TEXT NOT NULL, workload TEXT NOT NULL, lang TEXT,"
-     "  target_os TEXT, target_arch TEXT, target_variant TEXT,"
-     "  tc_version TEXT, command TEXT, env TEXT, build_ns INTEGER, path TEXT,"
-     "  file_bytes INTEGER, text_bytes INTEGER, data_bytes INTEGER, bss_bytes INTEGER,"
-     "  alloc_bytes INTEGER, elf_machine INTEGER, extra_name TEXT, extra_bytes INTEGER,"
-     "  UNIQUE(sha256, profile, workload, target_os, target_arch, target_variant));"
-     "CREATE TABLE IF NOT EXISTS runs("
-     "  id INTEGER PRIMARY KEY, started INTEGER NOT NULL, board TEXT NOT NULL,"
-     "  build_id INTEGER NOT NULL REFERENCES builds(id), workload TEXT NOT NULL,"
-     "  iterations INTEGER NOT NULL, env_id INTEGER REFERENCES envs(id),"
-     "  n_planned INTEGER NOT NULL, warmup INTEGER NOT NULL, emulated INTEGER NOT NULL);"
-     "CREATE INDEX IF NOT EXISTS runs_key ON runs(board, build_id, workload, iterations);"
-     "CREATE TABLE IF NOT EXISTS samples("
-     "  id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL REFERENCES runs(id),"
-     "  idx INTEGER NOT NULL, taken INTEGER NOT NULL, ok INTEGER NOT NULL,"
-     "  exit_status INTEGER, fail_reason TEXT, stderr_tail TEXT, log_path TEXT,"
-     "  noise_lines INTEGER, corrupt_lines INTEGER, cut_lines INTEGER, retries INTEGER,"
-     "  UNIQUE(run_id, idx));"
-     "CREATE TABLE IF NOT EXISTS metrics("
-     "  sample_id INTEGER NOT NULL REFERENCES samples(id), name TEXT NOT NULL,"
-     "  value REAL NOT NULL, unit TEXT, PRIMARY KEY(sample_id, name));"
-     "CREATE TABLE IF NOT EXISTS skips("
-     "  id INTEGER PRIMARY KEY, at INTEGER NOT NULL, board TEXT, toolchain TEXT,"
-     "  profile TEXT, workload TEXT, reason TEXT);"},
-    /* A run's plan is fixed when it starts (samples, warm-up, iterations and
-     * now the timeout); owner: the bench taking its samples (host:pid:start),
-     * so a second bench does not write into it. */
-    {2, "runs keep their timeout and their owner",
-     "ALTER TABLE runs ADD COLUMN timeout_ms INTEGER;"
-     "ALTER TABLE runs ADD COLUMN owner TEXT;"},
-    /* The farm (docs/farm.md): a board is used only under a lease (owner,
-     * expiry renewed by heartbeat, fencing token increasing with every
-     * take); its health state (quarantine and why); a log of what happened
-     * to boards (takes, releases, forced releases, quarantines, infra
-     * errors). samples.lease_token: the token the sample was written under. */
-    {3, "leases, board states and the farm log",
-     "CREATE TABLE IF NOT EXISTS leases("
-     "  board TEXT PRIMARY KEY, owner TEXT, token INTEGER NOT NULL,"
-     "  acquired_ms INTEGER, expires_ms INTEGER NOT NULL DEFAULT 0);"
-     "CREATE TABLE IF NOT EXISTS board_state("
-     "  board TEXT PRIMARY KEY, state TEXT NOT NULL DEFAULT 'ok', reason TEXT,"
-     "  evidence TEXT, since INTEGER, failures INTEGER NOT NULL DEFAULT 0,"
-     "  last_health INTEGER, health TEXT);"
-     "CREATE TABLE IF NOT EXISTS farm_log("
-     "  id INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL, board TEXT, who TEXT,"
-     "  event TEXT NOT NULL, token INTEGER, detail TEXT);"
-     "CREATE INDEX IF NOT EXISTS farm_log_board ON farm_log(board, id);"
-     "ALTER TABLE samples ADD COLUMN lease_token INTEGER;"},
-};
-
-#define SCHEMA_VERSION ((int)RIG_ARRAY_SIZE(migrations))
+#define SCHEMA_VERSION ((int)store_n_migrations)
 
 int rig_store_schema_version(void) { return SCHEMA_VERSION; }
 
@@ -180,12 +106,12 @@ static int migrate(struct rig_store *s, struct rig_error *err)
 		return rc;
 	if ((rc = read_version(s, &version, err)))
 		goto fail;
-	for (size_t i = 0; i < RIG_ARRAY_SIZE(migrations); i++) {
-		if (migrations[i].version <= version)
+	for (size_t i = 0; i < store_n_migrations; i++) {
+		if (store_migrations[i].version <= version)
 			continue;
 		snprintf(what, sizeof(what), "upgrade the schema to version %d (%s)",
-			 migrations[i].version, migrations[i].what);
-		if ((rc = exec_sql(s, migrations[i].sql, what, err)))
+			 store_migrations[i].version, store_migrations[i].what);
+		if ((rc = exec_sql(s, store_migrations[i].sqlite, what, err)))
 			goto fail;
 	}
 	snprintf(sql, sizeof(sql),
@@ -299,11 +225,21 @@ int rig_store_owner_alive(const char *owner)
 	return proc_start(pid) == start;
 }
 
+/* A store URL names a PostgreSQL database; anything else is a file. */
+static int is_pg_url(const char *path)
+{
+	return strncmp(path, "postgresql://", 13) == 0 || strncmp(path, "postgres://", 11) == 0;
+}
+
 int rig_store_open(const char *path, struct rig_store **out, struct rig_error *err)
 {
-	struct rig_store *s = rig_xcalloc(1, sizeof(*s));
+	struct rig_store *s;
 	int rc;
 
+	if (is_pg_url(path))
+		return store_pg_open(path, 1, out, err);
+	s = rig_xcalloc(1, sizeof(*s));
+	s->ops = &store_sqlite_ops;
 	snprintf(s->path, sizeof(s->path), "%s", path);
 	rig_store_owner_id(s->owner, sizeof(s->owner));
 	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
@@ -350,9 +286,13 @@ static int open_ro(struct rig_store *s, int immutable)
 
 int rig_store_open_read(const char *path, struct rig_store **out, struct rig_error *err)
 {
-	struct rig_store *s = rig_xcalloc(1, sizeof(*s));
+	struct rig_store *s;
 	int version = 0, rc;
 
+	if (is_pg_url(path))
+		return store_pg_open(path, 0, out, err);
+	s = rig_xcalloc(1, sizeof(*s));
+	s->ops = &store_sqlite_ops;
 	snprintf(s->path, sizeof(s->path), "%s", path);
 	if (!rig_file_exists(path)) {
 		store_free(s);
@@ -379,12 +319,63 @@ void rig_store_close(struct rig_store *s)
 {
 	if (!s)
 		return;
-	store_free(s);
+	s->ops->close(s);
 }
 
 struct sqlite3 *rig_store_db(struct rig_store *s) { return s->db; }
 
-const char *rig_store_path(const struct rig_store *s) { return s->path; }
+const char *rig_store_path(const struct rig_store *s)
+{
+	return s->conninfo[0] ? s->conninfo : s->path;
+}
+
+const char *rig_store_backend(const struct rig_store *s) { return s->ops->name; }
+
+static int sq_add_sample_any(struct rig_store *s, int64_t run_id, int idx,
+			     const struct rig_sample *smp, const char *board, int64_t token,
+			     int64_t now_ms, struct rig_error *err)
+{
+	if (token > 0)
+		return sq_add_sample_fenced(s, run_id, idx, smp, board, token, now_ms, err);
+	return sq_add_sample(s, run_id, idx, smp, err);
+}
+
+const struct store_ops store_sqlite_ops = {
+    .name = "SQLite",
+    .close = store_free,
+    .add_env = sq_add_env,
+    .add_build = sq_add_build,
+    .begin_run = sq_begin_run,
+    .end_run = sq_end_run,
+    .add_sample = sq_add_sample_any,
+    .add_skip = sq_add_skip,
+    .each_series = sq_each_series,
+    .each_skip = sq_each_skip,
+    .names = sq_names,
+    .list_runs = sq_list_runs,
+    .run_metric_names = sq_run_metric_names,
+    .run_values = sq_run_values,
+    .env_facts = sq_env_facts,
+    .lease_take = sq_lease_take,
+    .lease_renew = sq_lease_renew,
+    .lease_drop = sq_lease_drop,
+    .lease_force = sq_lease_force,
+    .lease_get = sq_lease_get,
+    .board_state = sq_board_state,
+    .board_failure = sq_board_failure,
+    .board_ok = sq_board_ok,
+    .board_quarantine = sq_board_quarantine,
+    .board_health = sq_board_health,
+    .farm_log = sq_farm_log,
+    .farm_boards = sq_farm_boards,
+    .farm_events = sq_farm_events,
+    .job_submit = sq_job_submit,
+    .job_take = sq_job_take,
+    .job_heartbeat = sq_job_heartbeat,
+    .job_finish = sq_job_finish,
+    .job_requeue_dead = sq_job_requeue_dead,
+    .job_counts = sq_job_counts,
+};
 
 const char *rig_store_owner(const struct rig_store *s) { return s->owner; }
 

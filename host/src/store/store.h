@@ -1,8 +1,10 @@
 /*
  * The results store: SQLite (WAL) in .rig/rig.db of the project directory
- * unless --db names another file. Every sample is committed on its own, so a
- * bench that is interrupted (Ctrl-C, kill -9) keeps each finished sample, and
- * the same bench run again resumes its incomplete runs.
+ * unless --db names another file, or PostgreSQL when --db (or RIG_STORE) is
+ * a postgresql:// URL (libpq; docs/farm.md). Both backends keep the same
+ * schema, migrations and contract; store_priv.h has the backend table. Every sample is committed on
+ * its own, so a bench that is interrupted (Ctrl-C, kill -9) keeps each finished sample, and the
+ * same bench run again resumes its incomplete runs.
  *
  * The contract (docs/reliability.md, tests/unit/test_store_contract.c):
  *
@@ -136,12 +138,18 @@ int rig_store_each_skip(struct rig_store *s, int64_t since, rig_skip_cb cb, void
 int rig_store_names(struct rig_store *s, const char *what, struct rig_strv *out,
 		    struct rig_error *err);
 
-/* The file the store was opened from (a worker opens its own connection to
- * it) and this process's owner id (rig_store_owner_id). */
+/* The file or URL the store was opened from, as given (a worker opens its
+ * own connection to it: a URL keeps any password in it, so keep passwords
+ * in ~/.pgpass or PGPASSWORD instead), and this process's owner id
+ * (rig_store_owner_id). */
 const char *rig_store_path(const struct rig_store *s);
 const char *rig_store_owner(const struct rig_store *s);
 
-/* Raw access for tests and tools. */
+/* "SQLite" or "PostgreSQL". */
+const char *rig_store_backend(const struct rig_store *s);
+
+/* Raw access for tests and tools: the SQLite connection, NULL on a
+ * PostgreSQL store. */
 struct sqlite3 *rig_store_db(struct rig_store *s);
 
 #endif

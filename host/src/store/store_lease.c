@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store_priv.h"
+#include "store_sqlite.h"
 
 static void bind_text_or_null(sqlite3_stmt *st, int i, const char *v)
 {
@@ -37,8 +37,8 @@ static int run_sql(struct rig_store *s, const char *sql, const char *const texts
 	return rc;
 }
 
-int rig_store_farm_log(struct rig_store *s, const char *board, const char *who, const char *event,
-		       int64_t token, const char *detail, struct rig_error *err)
+int sq_farm_log(struct rig_store *s, const char *board, const char *who, const char *event,
+		int64_t token, const char *detail, struct rig_error *err)
 {
 	sqlite3_stmt *st = NULL;
 	int rc;
@@ -62,8 +62,8 @@ int rig_store_farm_log(struct rig_store *s, const char *board, const char *who, 
 	return rc;
 }
 
-int rig_store_lease_get(struct rig_store *s, const char *board, struct rig_lease_row *row,
-			struct rig_error *err)
+int sq_lease_get(struct rig_store *s, const char *board, struct rig_lease_row *row,
+		 struct rig_error *err)
 {
 	sqlite3_stmt *st = NULL;
 	int rc, step;
@@ -97,9 +97,9 @@ static int rollback(struct rig_store *s, int rc)
 	return rc;
 }
 
-int rig_store_lease_take(struct rig_store *s, const char *board, const char *owner, int64_t now_ms,
-			 int64_t ttl_ms, int64_t *token, struct rig_lease_row *holder,
-			 struct rig_error *err)
+int sq_lease_take(struct rig_store *s, const char *board, const char *owner, int64_t now_ms,
+		  int64_t ttl_ms, int64_t *token, struct rig_lease_row *holder,
+		  struct rig_error *err)
 {
 	struct rig_lease_row r;
 	const char *event = "take";
@@ -108,7 +108,7 @@ int rig_store_lease_take(struct rig_store *s, const char *board, const char *own
 
 	if ((rc = store_exec(s, "BEGIN IMMEDIATE", err)))
 		return rc;
-	if ((found = rig_store_lease_get(s, board, &r, err)) < 0)
+	if ((found = sq_lease_get(s, board, &r, err)) < 0)
 		return rollback(s, found);
 	if (found && r.owner[0]) {
 		int expired = r.expires_ms < now_ms;
@@ -138,14 +138,13 @@ int rig_store_lease_take(struct rig_store *s, const char *board, const char *own
 				  texts, 2, ints, 3, NULL, err)))
 			return rollback(s, rc);
 	}
-	if ((rc = rig_store_farm_log(s, board, owner, event, *token, detail[0] ? detail : NULL,
-				     err)))
+	if ((rc = sq_farm_log(s, board, owner, event, *token, detail[0] ? detail : NULL, err)))
 		return rollback(s, rc);
 	return store_exec(s, "COMMIT", err);
 }
 
-int rig_store_lease_renew(struct rig_store *s, const char *board, int64_t token, int64_t now_ms,
-			  int64_t ttl_ms, struct rig_error *err)
+int sq_lease_renew(struct rig_store *s, const char *board, int64_t token, int64_t now_ms,
+		   int64_t ttl_ms, struct rig_error *err)
 {
 	const char *texts[] = {board};
 	const int64_t ints[] = {now_ms + ttl_ms, token};
@@ -165,8 +164,7 @@ int rig_store_lease_renew(struct rig_store *s, const char *board, int64_t token,
 	return 0;
 }
 
-int rig_store_lease_drop(struct rig_store *s, const char *board, int64_t token,
-			 struct rig_error *err)
+int sq_lease_drop(struct rig_store *s, const char *board, int64_t token, struct rig_error *err)
 {
 	const char *texts[] = {board};
 	const int64_t ints[] = {token};
@@ -179,13 +177,13 @@ int rig_store_lease_drop(struct rig_store *s, const char *board, int64_t token,
 			  "token = ? AND owner IS NOT NULL",
 			  texts, 1, ints, 1, &changes, err)))
 		return rollback(s, rc);
-	if (changes && (rc = rig_store_farm_log(s, board, s->owner, "release", token, NULL, err)))
+	if (changes && (rc = sq_farm_log(s, board, s->owner, "release", token, NULL, err)))
 		return rollback(s, rc);
 	return store_exec(s, "COMMIT", err);
 }
 
-int rig_store_lease_force(struct rig_store *s, const char *board, const char *who, char *what,
-			  size_t what_cap, struct rig_error *err)
+int sq_lease_force(struct rig_store *s, const char *board, const char *who, char *what,
+		   size_t what_cap, struct rig_error *err)
 {
 	struct rig_lease_row r;
 	struct rig_board_state bs;
@@ -194,9 +192,9 @@ int rig_store_lease_force(struct rig_store *s, const char *board, const char *wh
 
 	if ((rc = store_exec(s, "BEGIN IMMEDIATE", err)))
 		return rc;
-	if ((found = rig_store_lease_get(s, board, &r, err)) < 0)
+	if ((found = sq_lease_get(s, board, &r, err)) < 0)
 		return rollback(s, found);
-	if ((rc = rig_store_board_state(s, board, &bs, err)))
+	if ((rc = sq_board_state(s, board, &bs, err)))
 		return rollback(s, rc);
 	if (found && r.owner[0])
 		snprintf(detail, sizeof(detail), "lease held by %s (token %lld); ", r.owner,
@@ -225,24 +223,23 @@ int rig_store_lease_force(struct rig_store *s, const char *board, const char *wh
 			 texts, 1, ints, 1, NULL, err)))
 			return rollback(s, rc);
 	}
-	if ((rc = rig_store_farm_log(s, board, who, "force-release", found ? r.token + 1 : 0,
-				     detail, err)))
+	if ((rc =
+		 sq_farm_log(s, board, who, "force-release", found ? r.token + 1 : 0, detail, err)))
 		return rollback(s, rc);
 	if (what)
 		snprintf(what, what_cap, "%s", detail);
 	return store_exec(s, "COMMIT", err);
 }
 
-int rig_store_add_sample_fenced(struct rig_store *s, int64_t run_id, int idx,
-				const struct rig_sample *smp, const char *board, int64_t token,
-				int64_t now_ms, struct rig_error *err)
+int sq_add_sample_fenced(struct rig_store *s, int64_t run_id, int idx, const struct rig_sample *smp,
+			 const char *board, int64_t token, int64_t now_ms, struct rig_error *err)
 {
 	struct rig_lease_row r;
 	int found, rc;
 
 	if ((rc = store_exec(s, "BEGIN IMMEDIATE", err)))
 		return rc;
-	if ((found = rig_store_lease_get(s, board, &r, err)) < 0)
+	if ((found = sq_lease_get(s, board, &r, err)) < 0)
 		return rollback(s, found);
 	if (!found || r.token != token || !r.owner[0] || r.expires_ms < now_ms)
 		return rollback(
@@ -260,8 +257,8 @@ int rig_store_add_sample_fenced(struct rig_store *s, int64_t run_id, int idx,
 	return store_exec(s, "COMMIT", err);
 }
 
-int rig_store_board_state(struct rig_store *s, const char *board, struct rig_board_state *bs,
-			  struct rig_error *err)
+int sq_board_state(struct rig_store *s, const char *board, struct rig_board_state *bs,
+		   struct rig_error *err)
 {
 	sqlite3_stmt *st = NULL;
 	int rc, step;
@@ -301,8 +298,8 @@ static int ensure_state_row(struct rig_store *s, const char *board, struct rig_e
 		       ints, 1, NULL, err);
 }
 
-int rig_store_board_failure(struct rig_store *s, const char *board, const char *who,
-			    const char *reason, int *failures, struct rig_error *err)
+int sq_board_failure(struct rig_store *s, const char *board, const char *who, const char *reason,
+		     int *failures, struct rig_error *err)
 {
 	const char *texts[] = {board};
 	struct rig_board_state bs;
@@ -313,15 +310,15 @@ int rig_store_board_failure(struct rig_store *s, const char *board, const char *
 	if ((rc = ensure_state_row(s, board, err)) ||
 	    (rc = run_sql(s, "UPDATE board_state SET failures = failures + 1 WHERE board = ?",
 			  texts, 1, NULL, 0, NULL, err)) ||
-	    (rc = rig_store_farm_log(s, board, who, "infra", 0, reason, err)) ||
-	    (rc = rig_store_board_state(s, board, &bs, err)))
+	    (rc = sq_farm_log(s, board, who, "infra", 0, reason, err)) ||
+	    (rc = sq_board_state(s, board, &bs, err)))
 		return rollback(s, rc);
 	if (failures)
 		*failures = bs.failures;
 	return store_exec(s, "COMMIT", err);
 }
 
-int rig_store_board_ok(struct rig_store *s, const char *board, struct rig_error *err)
+int sq_board_ok(struct rig_store *s, const char *board, struct rig_error *err)
 {
 	const char *texts[] = {board};
 
@@ -329,8 +326,8 @@ int rig_store_board_ok(struct rig_store *s, const char *board, struct rig_error 
 		       texts, 1, NULL, 0, NULL, err);
 }
 
-int rig_store_board_quarantine(struct rig_store *s, const char *board, const char *who,
-			       const char *reason, const char *evidence, struct rig_error *err)
+int sq_board_quarantine(struct rig_store *s, const char *board, const char *who, const char *reason,
+			const char *evidence, struct rig_error *err)
 {
 	const char *texts[] = {reason, evidence, board};
 	const int64_t ints[] = {rig_wall_s()};
@@ -346,13 +343,13 @@ int rig_store_board_quarantine(struct rig_store *s, const char *board, const cha
 			 "UPDATE board_state SET state = 'quarantined', reason = ?1, evidence = ?2,"
 			 " since = ?4 WHERE board = ?3",
 			 texts, 3, ints, 1, NULL, err)) ||
-	    (rc = rig_store_farm_log(s, board, who, "quarantine", 0, detail, err)))
+	    (rc = sq_farm_log(s, board, who, "quarantine", 0, detail, err)))
 		return rollback(s, rc);
 	return store_exec(s, "COMMIT", err);
 }
 
-int rig_store_board_health(struct rig_store *s, const char *board, int pass, const char *result,
-			   struct rig_error *err)
+int sq_board_health(struct rig_store *s, const char *board, int pass, const char *result,
+		    struct rig_error *err)
 {
 	const char *texts[] = {result, board};
 	const int64_t ints[] = {rig_wall_s()};
@@ -361,8 +358,7 @@ int rig_store_board_health(struct rig_store *s, const char *board, int pass, con
 
 	if ((rc = store_exec(s, "BEGIN IMMEDIATE", err)))
 		return rc;
-	if ((rc = ensure_state_row(s, board, err)) ||
-	    (rc = rig_store_board_state(s, board, &bs, err)) ||
+	if ((rc = ensure_state_row(s, board, err)) || (rc = sq_board_state(s, board, &bs, err)) ||
 	    (rc =
 		 run_sql(s, "UPDATE board_state SET health = ?1, last_health = ?3 WHERE board = ?2",
 			 texts, 2, ints, 1, NULL, err)))
@@ -373,13 +369,13 @@ int rig_store_board_health(struct rig_store *s, const char *board, int pass, con
 				  "UPDATE board_state SET state = 'ok', reason = NULL, evidence = "
 				  "NULL, failures = 0, since = ?2 WHERE board = ?1",
 				  t2, 1, ints, 1, NULL, err)) ||
-		    (rc = rig_store_farm_log(s, board, s->owner, "unquarantine", 0, result, err)))
+		    (rc = sq_farm_log(s, board, s->owner, "unquarantine", 0, result, err)))
 			return rollback(s, rc);
 	}
 	return store_exec(s, "COMMIT", err);
 }
 
-int rig_store_farm_boards(struct rig_store *s, struct rig_strv *out, struct rig_error *err)
+int sq_farm_boards(struct rig_store *s, struct rig_strv *out, struct rig_error *err)
 {
 	sqlite3_stmt *st = NULL;
 	int rc, step;
@@ -396,8 +392,8 @@ int rig_store_farm_boards(struct rig_store *s, struct rig_strv *out, struct rig_
 	return rc;
 }
 
-int rig_store_farm_events(struct rig_store *s, const char *board, int limit, rig_farm_event_cb cb,
-			  void *ctx, struct rig_error *err)
+int sq_farm_events(struct rig_store *s, const char *board, int limit, rig_farm_event_cb cb,
+		   void *ctx, struct rig_error *err)
 {
 	sqlite3_stmt *st = NULL;
 	int rc = 0, step;

@@ -1,7 +1,11 @@
 /*
- * What the store's files share and nothing else sees: the handle and the
- * small SQLite helpers. store.c opens, migrates and closes; store_write.c
- * adds environments, builds, runs and samples; store_read.c reads them back.
+ * What the store's files share and nothing else sees: the handle, the
+ * backend table and the small SQLite helpers. A store is SQLite (a file
+ * path: store.c opens, migrates and closes; store_write.c, store_read.c,
+ * store_runs.c and store_lease.c are its writes and reads) or PostgreSQL (a
+ * postgresql:// URL: store_pg*.c). store_api.c is the public interface of
+ * store.h, store_runs.h and store_lease.h, and only dispatches through
+ * s->ops; both backends share the migrations of store_schema.c.
  */
 #ifndef RIG_STORE_PRIV_H
 #define RIG_STORE_PRIV_H
@@ -12,12 +16,124 @@
 
 #include "error.h"
 #include "sample.h"
+#include "store.h"
+#include "store_lease.h"
+#include "store_queue.h"
+#include "store_runs.h"
+
+/*
+ * One backend of the store. Every member has the contract of the public
+ * function of the same name (store.h, store_runs.h, store_lease.h,
+ * store_queue.h): it returns 0 (or the documented count or flag) or a
+ * negative rig error with a message naming the store, and blocks on the
+ * database only (SQLite's 10 s busy wait; a PostgreSQL round trip, or a
+ * row lock held by another transaction). A NULL member is "not supported
+ * by this backend": store_api.c fails with RIG_ERR_NOT_SUPPORTED naming it.
+ */
+struct store_ops {
+	const char *name; /* "SQLite", "PostgreSQL": for messages */
+	/* Frees the connection and s itself. Never fails, never NULL. */
+	void (*close)(struct rig_store *s);
+	/* Writes (store.h). Each is one transaction. */
+	int (*add_env)(struct rig_store *s, const struct rig_kvlist *env, int64_t *id,
+		       struct rig_error *err);
+	int (*add_build)(struct rig_store *s, const struct rig_artifact *a, int64_t *id,
+			 struct rig_error *err);
+	int (*begin_run)(struct rig_store *s, const struct rig_run_key *key, int64_t env_id,
+			 int n_planned, int warmup, int emulated, int resume, int64_t *run_id,
+			 int *have, struct rig_error *err);
+	int (*end_run)(struct rig_store *s, int64_t run_id, struct rig_error *err);
+	/* A sample; token > 0: only while (board, token) is the board's current
+	 * unexpired lease at now_ms (rig_store_add_sample_fenced), checked in the
+	 * same transaction; token 0: unconditionally (board may be NULL). */
+	int (*add_sample)(struct rig_store *s, int64_t run_id, int idx,
+			  const struct rig_sample *smp, const char *board, int64_t token,
+			  int64_t now_ms, struct rig_error *err);
+	int (*add_skip)(struct rig_store *s, const char *board, const char *toolchain,
+			const char *profile, const char *workload, const char *reason,
+			struct rig_error *err);
+	/* Reads (store.h, store_runs.h). */
+	int (*each_series)(struct rig_store *s, const char *board_filter,
+			   const char *workload_filter, rig_series_cb cb, void *ctx,
+			   struct rig_error *err);
+	int (*each_skip)(struct rig_store *s, int64_t since, rig_skip_cb cb, void *ctx,
+			 struct rig_error *err);
+	int (*names)(struct rig_store *s, const char *what, struct rig_strv *out,
+		     struct rig_error *err);
+	int (*list_runs)(struct rig_store *s, struct rig_run_info **out, size_t *n,
+			 struct rig_error *err);
+	int (*run_metric_names)(struct rig_store *s, int64_t run_id, struct rig_strv *names,
+				struct rig_strv *units, struct rig_error *err);
+	int (*run_values)(struct rig_store *s, int64_t run_id, const char *metric, double **v,
+			  size_t *n, struct rig_error *err);
+	int (*env_facts)(struct rig_store *s, int64_t env_id, struct rig_kvlist *out,
+			 struct rig_error *err);
+	/* Leases (store_lease.h). */
+	int (*lease_take)(struct rig_store *s, const char *board, const char *owner, int64_t now_ms,
+			  int64_t ttl_ms, int64_t *token, struct rig_lease_row *holder,
+			  struct rig_error *err);
+	int (*lease_renew)(struct rig_store *s, const char *board, int64_t token, int64_t now_ms,
+			   int64_t ttl_ms, struct rig_error *err);
+	int (*lease_drop)(struct rig_store *s, const char *board, int64_t token,
+			  struct rig_error *err);
+	int (*lease_force)(struct rig_store *s, const char *board, const char *who, char *what,
+			   size_t what_cap, struct rig_error *err);
+	int (*lease_get)(struct rig_store *s, const char *board, struct rig_lease_row *row,
+			 struct rig_error *err);
+	/* Board states and the farm log (store_lease.h). Optional. */
+	int (*board_state)(struct rig_store *s, const char *board, struct rig_board_state *st,
+			   struct rig_error *err);
+	int (*board_failure)(struct rig_store *s, const char *board, const char *who,
+			     const char *reason, int *failures, struct rig_error *err);
+	int (*board_ok)(struct rig_store *s, const char *board, struct rig_error *err);
+	int (*board_quarantine)(struct rig_store *s, const char *board, const char *who,
+				const char *reason, const char *evidence, struct rig_error *err);
+	int (*board_health)(struct rig_store *s, const char *board, int pass, const char *result,
+			    struct rig_error *err);
+	int (*farm_log)(struct rig_store *s, const char *board, const char *who, const char *event,
+			int64_t token, const char *detail, struct rig_error *err);
+	int (*farm_boards)(struct rig_store *s, struct rig_strv *out, struct rig_error *err);
+	int (*farm_events)(struct rig_store *s, const char *board, int limit, rig_farm_event_cb cb,
+			   void *ctx, struct rig_error *err);
+	/* The job queue (store_queue.h). Optional. */
+	int (*job_submit)(struct rig_store *s, const struct rig_job *job, int64_t *id,
+			  struct rig_error *err);
+	int (*job_take)(struct rig_store *s, const char *worker, const struct rig_strv *boards,
+			int64_t now_ms, struct rig_job *job, struct rig_error *err);
+	int (*job_heartbeat)(struct rig_store *s, int64_t id, const char *worker, int64_t now_ms,
+			     struct rig_error *err);
+	int (*job_finish)(struct rig_store *s, int64_t id, const char *worker, int ok,
+			  const char *result, struct rig_error *err);
+	int (*job_requeue_dead)(struct rig_store *s, int64_t now_ms, int64_t dead_after_ms,
+				int max_attempts, struct rig_error *err);
+	int (*job_counts)(struct rig_store *s, struct rig_job_counts *c, struct rig_error *err);
+};
 
 struct rig_store {
-	sqlite3 *db;
-	char path[1024];
-	char owner[160]; /* this process, as runs.owner names it */
+	const struct store_ops *ops;
+	sqlite3 *db;	     /* SQLite: the connection; PostgreSQL: NULL */
+	void *pg;	     /* PostgreSQL: the PGconn; SQLite: NULL */
+	char path[1024];     /* the file, or the URL without its password */
+	char conninfo[1024]; /* PostgreSQL: the URL as given, for reconnecting */
+	char owner[160];     /* this process, as runs.owner names it */
 };
+
+/* The backends. */
+extern const struct store_ops store_sqlite_ops;
+/* Opens a PostgreSQL store at url (postgresql:// or postgres://), creating
+ * or upgrading its schema when writable (store_pg.c). */
+int store_pg_open(const char *url, int writable, struct rig_store **out, struct rig_error *err);
+
+/* The migrations, shared by both backends (store_schema.c): entry N takes a
+ * store from version N-1 to N, in each backend's dialect. */
+struct store_migration {
+	int version;	    /* the version the store has after it */
+	const char *what;   /* for messages */
+	const char *sqlite; /* the SQL for SQLite */
+	const char *pg;	    /* the same for PostgreSQL */
+};
+extern const struct store_migration store_migrations[];
+extern const size_t store_n_migrations;
 
 /* Fails err with what the SQLite error on s means for a person ("the store
  * is busy", "read-only here", ...), naming the file and what was being done;

@@ -8,11 +8,10 @@
 #include <string.h>
 
 #include "log.h"
-#include "store_priv.h"
+#include "store_sqlite.h"
 
-int rig_store_each_series(struct rig_store *s, const char *board_filter,
-			  const char *workload_filter, rig_series_cb cb, void *ctx,
-			  struct rig_error *err)
+int sq_each_series(struct rig_store *s, const char *board_filter, const char *workload_filter,
+		   rig_series_cb cb, void *ctx, struct rig_error *err)
 {
 	/* The newest run per (board, profile, workload, target), then its
 	 * metrics over ok samples. */
@@ -108,8 +107,8 @@ int rig_store_each_series(struct rig_store *s, const char *board_filter,
 	return rc;
 }
 
-int rig_store_each_skip(struct rig_store *s, int64_t since, rig_skip_cb cb, void *ctx,
-			struct rig_error *err)
+int sq_each_skip(struct rig_store *s, int64_t since, rig_skip_cb cb, void *ctx,
+		 struct rig_error *err)
 {
 	sqlite3_stmt *st = NULL;
 	int rc = 0, step;
@@ -138,8 +137,7 @@ int rig_store_each_skip(struct rig_store *s, int64_t since, rig_skip_cb cb, void
 	return rc;
 }
 
-int rig_store_names(struct rig_store *s, const char *what, struct rig_strv *out,
-		    struct rig_error *err)
+int sq_names(struct rig_store *s, const char *what, struct rig_strv *out, struct rig_error *err)
 {
 	static const struct {
 		const char *what, *sql;

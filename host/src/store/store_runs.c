@@ -1,5 +1,6 @@
 /* Listing runs with their provenance: see store_runs.h. */
 #include "store_runs.h"
+#include "store_sqlite.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -17,8 +18,7 @@ static void text(sqlite3_stmt *st, int i, char *out, size_t cap)
 	snprintf(out, cap, "%s", t ? (const char *)t : "");
 }
 
-int rig_store_list_runs(struct rig_store *s, struct rig_run_info **out, size_t *n,
-			struct rig_error *err)
+int sq_list_runs(struct rig_store *s, struct rig_run_info **out, size_t *n, struct rig_error *err)
 {
 	static const char sql[] =
 	    "SELECT r.id, coalesce(r.env_id, 0), r.started, r.board, b.toolchain, b.profile,"
@@ -97,8 +97,8 @@ int rig_store_list_runs(struct rig_store *s, struct rig_run_info **out, size_t *
 	return 0;
 }
 
-int rig_store_run_metric_names(struct rig_store *s, int64_t run_id, struct rig_strv *names,
-			       struct rig_strv *units, struct rig_error *err)
+int sq_run_metric_names(struct rig_store *s, int64_t run_id, struct rig_strv *names,
+			struct rig_strv *units, struct rig_error *err)
 {
 	sqlite3_stmt *st = NULL;
 	int step;
@@ -119,8 +119,8 @@ int rig_store_run_metric_names(struct rig_store *s, int64_t run_id, struct rig_s
 	return step == SQLITE_DONE ? 0 : q_fail(s, err, "metric names");
 }
 
-int rig_store_run_values(struct rig_store *s, int64_t run_id, const char *metric, double **v,
-			 size_t *n, struct rig_error *err)
+int sq_run_values(struct rig_store *s, int64_t run_id, const char *metric, double **v, size_t *n,
+		  struct rig_error *err)
 {
 	sqlite3_stmt *st = NULL;
 	size_t cap = 0;
@@ -147,8 +147,7 @@ int rig_store_run_values(struct rig_store *s, int64_t run_id, const char *metric
 	return step == SQLITE_DONE ? 0 : q_fail(s, err, "metric values");
 }
 
-int rig_store_env_facts(struct rig_store *s, int64_t env_id, struct rig_kvlist *out,
-			struct rig_error *err)
+int sq_env_facts(struct rig_store *s, int64_t env_id, struct rig_kvlist *out, struct rig_error *err)
 {
 	sqlite3_stmt *st = NULL;
 	int step;

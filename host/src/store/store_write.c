@@ -8,10 +8,10 @@
 #include <string.h>
 
 #include "log.h"
-#include "store_priv.h"
+#include "store_sqlite.h"
 
-int rig_store_add_env(struct rig_store *s, const struct rig_kvlist *env, int64_t *id,
-		      struct rig_error *err)
+int sq_add_env(struct rig_store *s, const struct rig_kvlist *env, int64_t *id,
+	       struct rig_error *err)
 {
 	struct rig_buf b = {0};
 	char hash[65];
@@ -132,8 +132,8 @@ static int add_build(struct rig_store *s, const struct rig_artifact *a, int64_t 
 	return 0;
 }
 
-int rig_store_add_build(struct rig_store *s, const struct rig_artifact *a, int64_t *id,
-			struct rig_error *err)
+int sq_add_build(struct rig_store *s, const struct rig_artifact *a, int64_t *id,
+		 struct rig_error *err)
 {
 	/* looked up and added in one transaction: two benches share the row */
 	int rc = store_exec(s, "BEGIN IMMEDIATE", err);
@@ -251,9 +251,9 @@ static int resumable(const struct run_row *r, const struct rig_run_key *key, int
 	       r->timeout_ms == key->timeout_ms;
 }
 
-int rig_store_begin_run(struct rig_store *s, const struct rig_run_key *key, int64_t env_id,
-			int n_planned, int warmup, int emulated, int resume, int64_t *run_id,
-			int *have, struct rig_error *err)
+int sq_begin_run(struct rig_store *s, const struct rig_run_key *key, int64_t env_id, int n_planned,
+		 int warmup, int emulated, int resume, int64_t *run_id, int *have,
+		 struct rig_error *err)
 {
 	struct run_row r = {0};
 	int found, rc;
@@ -290,7 +290,7 @@ fail:
 	return rc;
 }
 
-int rig_store_end_run(struct rig_store *s, int64_t run_id, struct rig_error *err)
+int sq_end_run(struct rig_store *s, int64_t run_id, struct rig_error *err)
 {
 	sqlite3_stmt *st = NULL;
 	int rc;
@@ -360,8 +360,8 @@ int store_insert_sample(struct rig_store *s, int64_t run_id, int idx, const stru
 	return 0;
 }
 
-int rig_store_add_sample(struct rig_store *s, int64_t run_id, int idx, const struct rig_sample *smp,
-			 struct rig_error *err)
+int sq_add_sample(struct rig_store *s, int64_t run_id, int idx, const struct rig_sample *smp,
+		  struct rig_error *err)
 {
 	int rc;
 
@@ -374,9 +374,8 @@ int rig_store_add_sample(struct rig_store *s, int64_t run_id, int idx, const str
 	return store_exec(s, "COMMIT", err);
 }
 
-int rig_store_add_skip(struct rig_store *s, const char *board, const char *toolchain,
-		       const char *profile, const char *workload, const char *reason,
-		       struct rig_error *err)
+int sq_add_skip(struct rig_store *s, const char *board, const char *toolchain, const char *profile,
+		const char *workload, const char *reason, struct rig_error *err)
 {
 	sqlite3_stmt *st = NULL;
 	int rc;
