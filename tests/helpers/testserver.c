@@ -86,11 +86,14 @@ static int handle(struct testserver *s, int i)
 		default:
 			break;
 		}
+		/* counted before the reply leaves: a client that got it and
+		 * asks ts_answered() at once must see it counted */
+		atomic_fetch_add(&s->answered, 1);
 		if (reply(c->fd, s->mode == TS_ERROR_500 ? 500 : 200, s->mode == TS_CLOSE) < 0) {
+			atomic_fetch_sub(&s->answered, 1);
 			drop(s, i);
 			return 1;
 		}
-		atomic_fetch_add(&s->answered, 1);
 		if (s->mode == TS_CLOSE) {
 			drop(s, i);
 			return 1;
