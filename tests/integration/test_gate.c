@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "conformance.h"
+#include "store_lease.h"
 
 static char rig[1024], st[1200], policy[1200], checker[1200];
 
@@ -243,6 +244,37 @@ static void bad_input_is_exit_3_with_the_place(void **state)
 	free(out);
 }
 
+static void a_quarantined_board_cannot_decide(void **state)
+{
+	struct rig_store *s = NULL;
+	struct rig_error err = {0};
+	char db[1300], *out = NULL;
+	int rc;
+
+	(void)state;
+	REQUIRE_TOOLS();
+	snprintf(db, sizeof(db), "%s/rig.db", st);
+	if (rig_store_open(db, &s, &err) ||
+	    rig_store_board_quarantine(s, "host", "test", "soc at 85 C", "temp_c=85", &err))
+		fail_msg("store: %s", err.msg);
+	rc = gate(&out, "label:slow", "");
+	print_message("%s", out);
+	/* the -O0 numbers of a quarantined board prove nothing: undecided, and
+	 * the exact size change still counts */
+	assert_int_equal(rc, 1);
+	assert_non_null(strstr(out, "unknown    host cpu/c user_ns [cpu-time]: cannot decide: "
+				    "board host is quarantined (soc at 85 C)"));
+	free(out);
+	rc = gate(&out, "label:same", "");
+	assert_int_equal(rc, 2);
+	free(out);
+	if (rig_store_board_health(s, "host", 1, "pass test", &err))
+		fail_msg("store: %s", err.msg);
+	rig_store_close(s);
+	assert_int_equal(gate(&out, "label:same", ""), 0);
+	free(out);
+}
+
 /* Last: it leaves a failing conformance verdict in the store. */
 static void a_conformance_test_that_now_fails_is_a_regression(void **state)
 {
@@ -283,6 +315,7 @@ int main(void)
 	    cmocka_unit_test(three_samples_cannot_decide),
 	    cmocka_unit_test(the_docs_show_the_tested_policy),
 	    cmocka_unit_test(bad_input_is_exit_3_with_the_place),
+	    cmocka_unit_test(a_quarantined_board_cannot_decide),
 	    cmocka_unit_test(a_conformance_test_that_now_fails_is_a_regression),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);

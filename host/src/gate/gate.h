@@ -60,8 +60,9 @@ struct rig_gate_report {
  * threshold; others: a regression only when Mann-Whitney p < alpha, the
  * change is worse than the threshold, the CI of the change clears
  * min_effect, and (rule->noise, noise->runs >= 2) the current median is
- * outside the baseline's band. unusable: why the cell's numbers cannot be
- * trusted (quarantined board, hot or throttled run), or NULL. Fills out
+ * outside the baseline's band. unusable: why the cell's measurements
+ * cannot be trusted (quarantined board, hot or throttled run), or NULL:
+ * then every metric but the exact ones is unknown. Fills out
  * (suite, name and classname included). */
 void rig_gate_judge(const struct rig_gate_rule *rule, const struct rig_cmp_row *row,
 		    const struct rig_gate_noise *noise, const char *unusable,

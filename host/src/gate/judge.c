@@ -166,10 +166,6 @@ void rig_gate_judge(const struct rig_gate_rule *rule, const struct rig_cmp_row *
 	if (!row.exact)
 		at_rule_alpha(rule, &row);
 	numbers(c, &row, higher, rule->alpha, noise);
-	if (unusable && *unusable) {
-		set(c, RIG_GATE_UNKNOWN, "cannot decide: %s", unusable);
-		return;
-	}
 	snprintf(t, sizeof(t), "%s", rule->threshold.kind ? rule->threshold.text : "0");
 	w = worse_by(&rule->threshold, &row, worse_frac, higher, &ok);
 	if (!ok) {
@@ -186,6 +182,11 @@ void rig_gate_judge(const struct rig_gate_rule *rule, const struct rig_cmp_row *
 		else
 			set(c, RIG_GATE_PASS, "changed by %s (exact), within threshold %s",
 			    pct(ch, sizeof(ch), row.change), t);
+		return;
+	}
+	/* sizes belong to the build, not to the board's state: decided above */
+	if (unusable && *unusable) {
+		set(c, RIG_GATE_UNKNOWN, "cannot decide: %s", unusable);
 		return;
 	}
 	if (row.a.n < (size_t)rule->min_n || row.b.n < (size_t)rule->min_n) {
