@@ -24,18 +24,35 @@ static void check(int ok)
 }
 
 /* Every coordinate attribute holds only a number, every path only path
- * commands and numbers (labels may well say "nan"). */
+ * commands and numbers. Tags are parsed attribute by attribute (values are
+ * escaped, so a '"' ends one), so a label that says nan or x="1" is text. */
 static void check_coordinates(const char *s)
 {
-	static const char *const attrs[] = {" x=\"",  " y=\"",	   " x1=\"",	 " y1=\"",
-					    " x2=\"", " y2=\"",	   " cx=\"",	 " cy=\"",
-					    " r=\"",  " width=\"", " height=\"", " d=\""};
+	static const char *const coords[] = {"x",  "y",	 "x1", "y1",	"x2",	  "y2",
+					     "cx", "cy", "r",  "width", "height", "d"};
 
-	for (size_t i = 0; i < sizeof(attrs) / sizeof(attrs[0]); i++) {
-		for (const char *p = s; (p = strstr(p, attrs[i])); p++) {
-			const char *v = p + strlen(attrs[i]);
-			for (; *v && *v != '"'; v++)
-				check(strchr("0123456789.-+eMLHVZ ", *v) != NULL);
+	for (const char *p = s; (p = strchr(p, '<'));) {
+		p++;
+		while (*p && *p != ' ' && *p != '>')
+			p++;
+		while (*p == ' ') {
+			const char *name = ++p, *v;
+			size_t len;
+			int is_coord = 0;
+			while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			       (*p >= '0' && *p <= '9') || *p == '-')
+				p++;
+			len = (size_t)(p - name);
+			if (strncmp(p, "=\"", 2) != 0)
+				break; /* "/>" or ">" */
+			for (size_t i = 0; i < sizeof(coords) / sizeof(coords[0]); i++)
+				is_coord |=
+				    strlen(coords[i]) == len && strncmp(name, coords[i], len) == 0;
+			for (v = p + 2; *v && *v != '"'; v++)
+				if (is_coord)
+					check(strchr("0123456789.-+MLHVZ ", *v) != NULL);
+			check(*v == '"');
+			p = v + 1;
 		}
 	}
 }

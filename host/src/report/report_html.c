@@ -26,7 +26,8 @@ static const char css[] =
     ".meta,.legend{color:#555;font-size:.9em}nav a{margin-right:.8em}\n"
     ".scroll{overflow-x:auto}table{border-collapse:collapse;margin:.4em 0;font-size:.92em}\n"
     "th,td{border:1px solid #ddd;padding:3px 6px;text-align:left;vertical-align:top}\n"
-    "th{background:#f4f4f4}td.num{text-align:right;white-space:nowrap}\n"
+    "th{background:#f4f4f4}td.num{text-align:right;white-space:nowrap}"
+    "td.note{min-width:22em;font-size:.9em;color:#444}\n"
     ".better{background:#d7f0d7}.worse{background:#f6d5d5}.same{background:#eee}"
     ".base{background:#dde7f6}\n"
     ".chip{display:inline-block;padding:0 4px;margin:1px;border-radius:3px;"
@@ -249,7 +250,7 @@ static void board_table(struct page *p, const char *board)
 		num_cell(b, t);
 		ratio_cell(b, r, &r->m[RIG_M_OPS], 1);
 		rig_results_note(nt, sizeof(nt), r);
-		rig_html_elem(b, "td", NULL, nt);
+		rig_html_elem(b, "td", "note", nt);
 		rig_buf_appendf(b, "</tr>\n");
 	}
 	rig_buf_appendf(b, "</table></div>\n");
