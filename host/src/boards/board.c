@@ -51,6 +51,8 @@ static const char *const common_keys[] = {
     "toolchains",
     "iterations",
     "tags",
+    /* the board's USB identity (usb/usb_board.h) */
+    "usb",
     /* the parts (parts/part.h) */
     "power",
     "link",

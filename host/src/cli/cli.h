@@ -83,6 +83,7 @@ int cmd_results(int argc, char **argv, struct rig_ctx *ctx);
 int cmd_export(int argc, char **argv, struct rig_ctx *ctx);
 int cmd_boards(int argc, char **argv, struct rig_ctx *ctx);
 int cmd_wasm(int argc, char **argv, struct rig_ctx *ctx);
+int cmd_usb(int argc, char **argv, struct rig_ctx *ctx);
 int cmd_load(int argc, char **argv, struct rig_ctx *ctx);
 int cmd_wasi_test(int argc, char **argv, struct rig_ctx *ctx);
 int cmd_history(int argc, char **argv, struct rig_ctx *ctx);

@@ -11,6 +11,7 @@
 #include "paths.h"
 #include "toolchain.h"
 #include "transport_serial.h"
+#include "usb.h"
 
 struct tool {
 	const char *name;
@@ -171,11 +172,16 @@ int cmd_doctor(int argc, char **argv, struct rig_ctx *ctx)
 	}
 	printf("\n");
 	doctor_serial();
+	{
+		char msg[256];
+		int ok = rig_usb_doctor(msg, sizeof(msg));
 #ifdef RIG_HAVE_LIBUSB
-	printf("usb: libusb available\n");
+		printf("usb (libusb %s):\n", "available");
 #else
-	printf("usb: built without libusb\n");
+		printf("usb (built without libusb):\n");
 #endif
+		printf("  %s  %s\n", ok ? "ok" : "--", msg);
+	}
 	printf("\n%d item%s missing or skipped; rows that need them are skipped with the reason.\n",
 	       missing, missing == 1 ? "" : "s");
 	return 0;

@@ -36,6 +36,7 @@ static const struct rig_cmd commands[] = {
      NO_DATA},
     {"report", cmd_report, "write the store as one self-contained HTML file with charts", NO_DATA},
     {"wasm", cmd_wasm, "inspect and check WebAssembly modules"},
+    {"usb", cmd_usb, "list USB devices by port path, with the board file matching each"},
     {"load", cmd_load, "put an HTTP/1.1 server under load (closed or constant-rate)", NO_DATA},
     {"farm", cmd_farm, "the farm: board leases and states (status), release --force, log"},
     {"wasi-test", cmd_wasi_test, "run the WASI test suite (or a module) on WASI boards"},
