@@ -204,12 +204,14 @@ const struct rig_cell_metric *rig_cell_metric(const struct rig_cell *c, const ch
 }
 
 /* ram_bytes as rig results shows it: peak RSS in bytes, or on a
- * microcontroller static (.data + .bss) + stack + heap high-water. */
+ * microcontroller static (.data + .bss) + stack + heap high-water, less
+ * the stack static RAM already holds (stack_in_static_bytes, TinyGo). */
 static void derive_ram(struct rig_cell *c)
 {
 	const struct rig_cell_metric *rss = rig_cell_metric(c, "peak_rss_kib");
 	const struct rig_cell_metric *stack = rig_cell_metric(c, "stack_hwm_bytes");
 	const struct rig_cell_metric *heap = rig_cell_metric(c, "heap_hwm_bytes");
+	const struct rig_cell_metric *in_static = rig_cell_metric(c, "stack_in_static_bytes");
 	const struct rig_cell_metric *src = rss ? rss : stack;
 	struct rig_cell_metric *m;
 	size_t n;
@@ -222,12 +224,14 @@ static void derive_ram(struct rig_cell *c)
 	rss = rig_cell_metric(c, "peak_rss_kib");
 	stack = rig_cell_metric(c, "stack_hwm_bytes");
 	heap = rig_cell_metric(c, "heap_hwm_bytes");
+	in_static = rig_cell_metric(c, "stack_in_static_bytes");
 	m->v = rig_xcalloc(n, sizeof(double));
 	m->n = n;
 	for (size_t i = 0; i < n; i++)
 		m->v[i] = rss ? rss->v[i] * 1024.0
 			      : (double)(c->run.sizes.data_bytes + c->run.sizes.bss_bytes) +
-				    stack->v[i] + (heap && i < heap->n ? heap->v[i] : 0);
+				    stack->v[i] + (heap && i < heap->n ? heap->v[i] : 0) -
+				    (in_static && i < in_static->n ? in_static->v[i] : 0);
 }
 
 int rig_cell_load(struct rig_store *s, const struct rig_run_info *run, struct rig_cell *out,

@@ -101,11 +101,13 @@ static const struct rig_stat *extra_stat(const struct rig_row *row, const char *
 }
 
 /* On a microcontroller RAM is what the image reserves plus what it used:
- * static (.data + .bss) + stack high-water + heap high-water. */
+ * static (.data + .bss) + stack high-water + heap high-water, less
+ * the stack that static RAM already holds (TinyGo's .stack section). */
 static void mcu_ram(struct rig_row *row)
 {
 	const struct rig_stat *stack = extra_stat(row, "stack_hwm_bytes");
 	const struct rig_stat *heap = extra_stat(row, "heap_hwm_bytes");
+	const struct rig_stat *in_static = extra_stat(row, "stack_in_static_bytes");
 	double *v;
 	size_t n;
 
@@ -115,7 +117,8 @@ static void mcu_ram(struct rig_row *row)
 	v = rig_xcalloc(n, sizeof(double));
 	for (size_t i = 0; i < n; i++)
 		v[i] = (double)(row->sizes.data_bytes + row->sizes.bss_bytes) + stack->values[i] +
-		       (heap && i < heap->n ? heap->values[i] : 0);
+		       (heap && i < heap->n ? heap->values[i] : 0) -
+		       (in_static && i < in_static->n ? in_static->values[i] : 0);
 	set_stat(&row->m[RIG_M_RAM], v, n, "bytes", 1);
 	free(v);
 }

@@ -57,15 +57,20 @@ void rig_results_note(char *out, size_t cap, const struct rig_row *r)
 		ADD("%sn too small for p<0.05", n ? ", " : "");
 	if (strncmp(r->target, "none/", 5) == 0) {
 		/* microcontrollers: where PEAK RAM comes from */
-		const struct rig_stat *st = NULL, *hp = NULL;
+		const struct rig_stat *st = NULL, *hp = NULL, *in = NULL;
 		char a[RIG_FMT_CAP], b[RIG_FMT_CAP], c[RIG_FMT_CAP];
 		for (size_t k = 0; k < r->n_extra; k++) {
 			if (strcmp(r->extra_names[k], "stack_hwm_bytes") == 0)
 				st = &r->extra[k];
 			if (strcmp(r->extra_names[k], "heap_hwm_bytes") == 0)
 				hp = &r->extra[k];
+			if (strcmp(r->extra_names[k], "stack_in_static_bytes") == 0)
+				in = &r->extra[k];
 		}
-		rig_fmt_bytes(a, sizeof(a), (double)(r->sizes.data_bytes + r->sizes.bss_bytes));
+		/* a stack section in .bss (TinyGo) is shown as the stack */
+		rig_fmt_bytes(a, sizeof(a),
+			      (double)(r->sizes.data_bytes + r->sizes.bss_bytes) -
+				  (in && in->present ? in->s.median : 0));
 		rig_fmt_bytes(b, sizeof(b), st && st->present ? st->s.median : 0);
 		rig_fmt_bytes(c, sizeof(c), hp && hp->present ? hp->s.median : 0);
 		ADD("%sstatic %s + stack %s + heap %s", n ? ", " : "", a, b, c);

@@ -59,14 +59,18 @@ static void static_metrics(const struct rig_artifact *art, struct rig_sample *s)
 /* Metrics derived from the firmware's own result lines. */
 static void derived_metrics(struct rig_sample *s)
 {
-	double ticks, hz, st, stack = 0, heap = 0;
+	double ticks, hz, st, stack = 0, heap = 0, reserved = 0;
 
 	if (rig_sample_get(s, "boot_ticks", &ticks) && rig_sample_get(s, "tick_hz", &hz) && hz > 0)
 		rig_sample_set(s, "boot_ns", ticks * 1e9 / hz, "ns");
 	if (rig_sample_get(s, "static_ram_bytes", &st) &&
 	    (rig_sample_get(s, "stack_hwm_bytes", &stack) |
-	     rig_sample_get(s, "heap_hwm_bytes", &heap)))
-		rig_sample_set(s, "ram_bytes", st + stack + heap, "B");
+	     rig_sample_get(s, "heap_hwm_bytes", &heap))) {
+		/* TinyGo's stack is a .stack section, already in static RAM: its
+		 * image says how much (stack_in_static_bytes), counted once. */
+		rig_sample_get(s, "stack_in_static_bytes", &reserved);
+		rig_sample_set(s, "ram_bytes", st - reserved + stack + heap, "B");
+	}
 }
 
 /*

@@ -218,10 +218,20 @@ func Ready() error { return write(FormatReady()) }
 // image waits for the board's next reset instead of ending the emulator
 // through semihosting, so a sample is a reset, not a QEMU restart.
 func Done(status int) error {
+	for _, f := range onDone {
+		f()
+	}
 	err := write(FormatDone(status))
 	park()
 	return err
 }
+
+var onDone []func()
+
+// OnDone registers f to run at the start of Done, before the done line:
+// f may print result lines of its own (internal/wl prints the stack and
+// heap high-water on microcontrollers). Call it from an init function.
+func OnDone(f func()) { onDone = append(onDone, f) }
 
 // Result prints a result line with value given as decimal text.
 func Result(name, value, unit string) error {
