@@ -3,8 +3,8 @@
 
 #include <string.h>
 
-static int none_configure(struct rig_board *b, const struct rig_cfg *cfg,
-			  struct rig_cfg_node *sec, struct rig_error *err)
+static int none_configure(struct rig_board *b, const struct rig_cfg *cfg, struct rig_cfg_node *sec,
+			  struct rig_error *err)
 {
 	return rig_part_known_keys(cfg, sec, NULL, err);
 }
@@ -16,10 +16,8 @@ const struct rig_flash_ops rig_flash_none_ops = {
 };
 
 static const struct rig_flash_ops *const parts[] = {
-    &rig_flash_none_ops,
-    &rig_flash_command_ops,
-    &rig_flash_qemu_kernel_ops,
-    &rig_flash_agent_put_ops,
+    &rig_flash_none_ops,      &rig_flash_command_ops,  &rig_flash_qemu_kernel_ops,
+    &rig_flash_agent_put_ops, &rig_flash_picoboot_ops, &rig_flash_dfu_ops,
 };
 
 const struct rig_flash_ops *rig_flash_find(const char *kind)
@@ -30,4 +28,4 @@ const struct rig_flash_ops *rig_flash_find(const char *kind)
 	return NULL;
 }
 
-const char *rig_flash_kinds(void) { return "none, command, qemu-kernel, agent-put"; }
+const char *rig_flash_kinds(void) { return "none, command, qemu-kernel, agent-put, picoboot, dfu"; }

@@ -10,6 +10,8 @@
  *                qemu) (flash_qemu_kernel.c)
  *   agent-put    uploaded through rig-agent (needs runner agent)
  *                (flash_agent_put.c)
+ *   picoboot     the RP2040/RP2350 boot ROM over USB (flash_picoboot.c)
+ *   dfu          USB DFU 1.1 / STM32 DfuSe (flash_dfu.c)
  */
 #ifndef RIG_FLASH_H
 #define RIG_FLASH_H
@@ -52,5 +54,7 @@ extern const struct rig_flash_ops rig_flash_none_ops;
 extern const struct rig_flash_ops rig_flash_command_ops;
 extern const struct rig_flash_ops rig_flash_qemu_kernel_ops;
 extern const struct rig_flash_ops rig_flash_agent_put_ops;
+extern const struct rig_flash_ops rig_flash_picoboot_ops;
+extern const struct rig_flash_ops rig_flash_dfu_ops;
 
 #endif
