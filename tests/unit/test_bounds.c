@@ -103,6 +103,73 @@ static void a_failed_sample_is_left_as_it_is(void **state)
 	rig_sample_free(&s);
 }
 
+/* An MCU sample whose RAM figure (ram_bytes = static + stack + heap) is
+ * what the mcu runner derived: at most the board's RAM. */
+static void mcu_ram_sample(struct rig_sample *s, double ram)
+{
+	memset(s, 0, sizeof(*s));
+	s->ok = 1;
+	rig_sample_set(s, "throughput", 80.9e3, "ops/s");
+	rig_sample_set(s, "elapsed_ns", 6.2e6, "ns");
+	rig_sample_set(s, "ram_bytes", ram, "B");
+}
+
+static void ram_above_the_boards_ram_fails_the_sample(void **state)
+{
+	struct rig_bounds b;
+	struct rig_sample s;
+
+	(void)state;
+	rig_bounds_for_target(&mcu, &b);
+	b.ram_bytes = 64 * 1024;
+	mcu_ram_sample(&s, 65537);
+	assert_int_equal(rig_bounds_check(&s, &b), 1);
+	assert_int_equal(s.ok, 0);
+	assert_non_null(strstr(s.fail_reason, "ram_bytes = 65537 B is above the board's RAM"));
+	assert_non_null(strstr(s.fail_reason, "65536 B, ram_kib"));
+	rig_sample_free(&s);
+
+	/* TinyGo's alloc on lm3s6965evb: 60.0 KiB of 64 KiB is possible */
+	mcu_ram_sample(&s, 61472);
+	assert_int_equal(rig_bounds_check(&s, &b), 0);
+	assert_int_equal(s.ok, 1);
+	rig_sample_free(&s);
+
+	/* exactly all of it is possible too */
+	mcu_ram_sample(&s, 65536);
+	assert_int_equal(rig_bounds_check(&s, &b), 0);
+	rig_sample_free(&s);
+}
+
+static void peak_rss_above_the_boards_ram_fails_the_sample(void **state)
+{
+	struct rig_bounds b;
+	struct rig_sample s;
+
+	(void)state;
+	rig_bounds_for_target(&host, &b);
+	b.ram_bytes = 512.0 * 1024 * 1024;
+	memset(&s, 0, sizeof(s));
+	s.ok = 1;
+	rig_sample_set(&s, "peak_rss_kib", 600.0 * 1024, "KiB");
+	assert_int_equal(rig_bounds_check(&s, &b), 1);
+	assert_non_null(strstr(s.fail_reason, "peak_rss_kib = 629145600 B"));
+	rig_sample_free(&s);
+}
+
+static void unknown_ram_bounds_nothing(void **state)
+{
+	struct rig_bounds b;
+	struct rig_sample s;
+
+	(void)state;
+	rig_bounds_for_target(&mcu, &b);
+	assert_true(b.ram_bytes == 0);
+	mcu_ram_sample(&s, 1e12);
+	assert_int_equal(rig_bounds_check(&s, &b), 0);
+	rig_sample_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -112,6 +179,9 @@ int main(void)
 	    cmocka_unit_test(a_c_row_on_the_mcu_passes),
 	    cmocka_unit_test(the_same_rate_is_possible_on_the_host_but_not_on_the_mcu),
 	    cmocka_unit_test(a_failed_sample_is_left_as_it_is),
+	    cmocka_unit_test(ram_above_the_boards_ram_fails_the_sample),
+	    cmocka_unit_test(peak_rss_above_the_boards_ram_fails_the_sample),
+	    cmocka_unit_test(unknown_ram_bounds_nothing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

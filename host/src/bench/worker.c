@@ -177,6 +177,7 @@ static int take_samples(struct worker *w, const struct job *j, int64_t run_id, i
 	}
 	req.warmup = 0;
 	rig_bounds_for_target(&b->target, &bnd);
+	bnd.ram_bytes = (double)b->ram_kib * 1024;
 	for (int idx = from; idx < n; idx++) {
 		struct rig_sample s = {0};
 		int64_t t0;

@@ -48,6 +48,7 @@ static const char *const common_keys[] = {
     "retries",
     "samples",
     "warmup",
+    "ram_kib",
     "toolchains",
     "iterations",
     "tags",
@@ -192,6 +193,7 @@ int rig_board_load(const char *name_or_path, const char *boards_dir, struct rig_
 	    (rc = rig_cfg_int(cfg, NULL, "retries", 0, 2, 0, 100, &b->retries, err)) ||
 	    (rc = rig_cfg_int(cfg, NULL, "samples", 0, 10, 1, 100000, &b->samples, err)) ||
 	    (rc = rig_cfg_int(cfg, NULL, "warmup", 0, 2, 0, 10000, &b->warmup, err)) ||
+	    (rc = rig_cfg_int(cfg, NULL, "ram_kib", 0, 0, 1, 1LL << 32, &b->ram_kib, err)) ||
 	    (rc = rig_cfg_strv(cfg, NULL, "toolchains", 0, &b->toolchains, err)))
 		goto fail;
 	if ((rc = load_iterations(b, cfg, err)) || (rc = rig_board_tags_read(cfg, &b->tags, err)))

@@ -108,6 +108,7 @@ struct rig_board {
 	long long ready_timeout_ms;   /* from start/reset to the ready line */
 	long long retries;	      /* resets before a sample counts as failed */
 	long long samples, warmup;    /* defaults for bench */
+	long long ram_kib;	      /* `ram_kib:` the board's RAM, 0 = not given */
 	char workdir[PATH_MAX];	      /* scratch and logs for this board */
 	struct rig_strv toolchains;   /* toolchains that can build for it (empty: any) */
 	struct rig_kvlist iterations; /* workload -> iteration count (`iterations:` map) */

@@ -9,9 +9,20 @@ void rig_bounds_for_target(const struct rig_target *t, struct rig_bounds *out)
 	out->clock_hz = strcmp(t->os, "none") == 0 ? 1e9 : 6e9;
 	out->ops_per_cycle = 8;
 	out->max_ops_per_s = out->clock_hz * out->ops_per_cycle;
+	out->ram_bytes = 0;
 }
 
 static int is_duration(const char *unit) { return strcmp(unit, "ns") == 0; }
+
+/* A RAM figure in bytes, or -1 when m is not one. */
+static double ram_of(const struct rig_metric *m)
+{
+	if (strcmp(m->name, "ram_bytes") == 0 && strcmp(m->unit, "B") == 0)
+		return m->value;
+	if (strcmp(m->name, "peak_rss_kib") == 0)
+		return m->value * 1024;
+	return -1;
+}
 
 int rig_bounds_check(struct rig_sample *s, const struct rig_bounds *b)
 {
@@ -31,6 +42,13 @@ int rig_bounds_check(struct rig_sample *s, const struct rig_bounds *b)
 		    strcmp(m->name, "rig_overhead_ns") != 0 && !strstr(m->name, "above_floor")) {
 			rig_sample_fail(s, "impossible figure: %s = %.0f ns is a negative duration",
 					m->name, m->value);
+			return 1;
+		}
+		if (b->ram_bytes > 0 && ram_of(m) > b->ram_bytes) {
+			rig_sample_fail(s,
+					"impossible figure: %s = %.0f B is above the board's RAM "
+					"(%.0f B, ram_kib in the board file)",
+					m->name, ram_of(m), b->ram_bytes);
 			return 1;
 		}
 		if (strcmp(m->unit, "ops/s") == 0) {
