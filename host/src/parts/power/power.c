@@ -3,8 +3,8 @@
 
 #include <string.h>
 
-static int none_configure(struct rig_board *b, const struct rig_cfg *cfg,
-			  struct rig_cfg_node *sec, struct rig_error *err)
+static int none_configure(struct rig_board *b, const struct rig_cfg *cfg, struct rig_cfg_node *sec,
+			  struct rig_error *err)
 {
 	/* `method:` is the legacy spelling of kind in a serial board's reset: */
 	static const char *const keys[] = {"method", NULL};
@@ -20,8 +20,9 @@ const struct rig_power_ops rig_power_none_ops = {
 };
 
 static const struct rig_power_ops *const parts[] = {
-    &rig_power_none_ops, &rig_power_qemu_ops,	   &rig_power_qemu_vm_ops, &rig_power_dtr_ops,
-    &rig_power_rts_ops,	 &rig_power_touch1200_ops, &rig_power_command_ops,
+    &rig_power_none_ops,    &rig_power_qemu_ops,	 &rig_power_qemu_vm_ops,
+    &rig_power_dtr_ops,	    &rig_power_rts_ops,		 &rig_power_touch1200_ops,
+    &rig_power_command_ops, &rig_power_usb_hub_port_ops,
 };
 
 const struct rig_power_ops *rig_power_find(const char *kind)
@@ -34,5 +35,5 @@ const struct rig_power_ops *rig_power_find(const char *kind)
 
 const char *rig_power_kinds(void)
 {
-	return "none, qemu, qemu-vm, dtr, rts, touch1200, command";
+	return "none, qemu, qemu-vm, dtr, rts, touch1200, command, usb-hub-port";
 }

@@ -12,6 +12,8 @@
  *               into the boot loader; the flash part boots the image again
  *               (power_touch1200.c)
  *   command     any program per action, e.g. a PDU's CLI (power_command.c)
+ *   usb-hub-port  the board's port on a USB hub, switched by the hub
+ *               request or sysfs, checked (power_hubport.c)
  */
 #ifndef RIG_POWER_H
 #define RIG_POWER_H
@@ -112,5 +114,6 @@ extern const struct rig_power_ops rig_power_dtr_ops;
 extern const struct rig_power_ops rig_power_rts_ops;
 extern const struct rig_power_ops rig_power_touch1200_ops;
 extern const struct rig_power_ops rig_power_command_ops;
+extern const struct rig_power_ops rig_power_usb_hub_port_ops;
 
 #endif
