@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "uf2.h"
 #include "config.h"
 #include "usb.h"
 #include "usb_board.h"
@@ -95,14 +96,94 @@ static int usb_list(struct rig_ctx *ctx)
 	return 0;
 }
 
+static int read_all(const char *path, uint8_t **buf, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	size_t cap = 1 << 16;
+
+	*len = 0;
+	*buf = malloc(cap);
+	if (!f || !*buf) {
+		if (f)
+			fclose(f);
+		return -1;
+	}
+	for (;;) {
+		size_t r = fread(*buf + *len, 1, cap - *len, f);
+		*len += r;
+		if (r == 0)
+			break;
+		if (*len == cap) {
+			uint8_t *nb = realloc(*buf, cap * 2);
+			if (!nb)
+				break;
+			*buf = nb;
+			cap *= 2;
+		}
+	}
+	fclose(f);
+	return 0;
+}
+
+/* rig usb uf2 IN [OUT]: ELF -> UF2 (OUT given), or check a .uf2 */
+static int usb_uf2(const char *in, const char *outp, const char *family_name)
+{
+	struct rig_error err = {0};
+	uint8_t *buf, *uf2 = NULL;
+	size_t len, ulen = 0;
+	uint32_t family = RIG_UF2_FAMILY_RP2040;
+	int rc;
+
+	if (family_name && rig_uf2_family(family_name, &family, &err) < 0) {
+		fprintf(stderr, "rig usb uf2: %s\n", err.msg);
+		return 2;
+	}
+	if (read_all(in, &buf, &len) < 0) {
+		fprintf(stderr, "rig usb uf2: cannot read %s\n", in);
+		free(buf);
+		return 1;
+	}
+	if (!outp) {
+		uint32_t fam = 0;
+		rc = rig_uf2_check(buf, len, &fam, &err);
+		free(buf);
+		if (rc < 0) {
+			fprintf(stderr, "rig usb uf2: %s: %s\n", in, err.msg);
+			return 1;
+		}
+		printf("%s: %d blocks, family 0x%08x\n", in, rc, fam);
+		return 0;
+	}
+	rc = rig_uf2_from_elf(buf, len, family, &uf2, &ulen, &err);
+	free(buf);
+	if (rc < 0) {
+		fprintf(stderr, "rig usb uf2: %s: %s\n", in, err.msg);
+		return 1;
+	}
+	FILE *f = fopen(outp, "wb");
+	if (!f || fwrite(uf2, 1, ulen, f) != ulen || fclose(f) != 0) {
+		fprintf(stderr, "rig usb uf2: cannot write %s\n", outp);
+		free(uf2);
+		return 1;
+	}
+	printf("%s: %zu blocks, family 0x%08x\n", outp, ulen / RIG_UF2_BLOCK_SIZE, family);
+	free(uf2);
+	return 0;
+}
+
 int cmd_usb(int argc, char **argv, struct rig_ctx *ctx)
 {
-	static const struct rig_opt opts[] = {{0}};
+	const char *family = NULL;
+	const struct rig_opt opts[] = {
+	    {0, "family", RIG_OPT_STRING, &family, "F",
+	     "uf2: rp2040 (default), rp2350-arm-s, rp2350-riscv, rp2350-arm-ns or 0xHEX", 0, 0},
+	    {0}};
 	static const char usage[] =
-	    "usage: rig usb list\n\n"
+	    "usage: rig usb list | rig usb uf2 IN.elf OUT.uf2 [--family F] | rig usb uf2 IN.uf2\n\n"
 	    "  list   every USB device: port path (bus-port.port...), VID:PID, device number,\n"
 	    "         serial, strings, and the board file whose usb: identity (or\n"
-	    "         usb:VID:PID[:SERIAL] port) matches it";
+	    "         usb:VID:PID[:SERIAL] port) matches it\n"
+	    "  uf2    convert an ELF to UF2 (256-byte payloads, family ID flag), or check a .uf2";
 	struct rig_strv rest = {0};
 	struct rig_error err = {0};
 	int rc = rig_parse_options(argc, argv, opts, usage, &rest, &err);
@@ -110,6 +191,11 @@ int cmd_usb(int argc, char **argv, struct rig_ctx *ctx)
 	if (rc == 1) {
 		rig_strv_free(&rest);
 		return 0;
+	}
+	if (rc == 0 && rest.n >= 2 && rest.n <= 3 && strcmp(rest.v[0], "uf2") == 0) {
+		rc = usb_uf2(rest.v[1], rest.n == 3 ? rest.v[2] : NULL, family);
+		rig_strv_free(&rest);
+		return rc;
 	}
 	if (rc < 0 || rest.n != 1 || strcmp(rest.v[0], "list") != 0) {
 		fprintf(stderr, "rig usb: %s\n%s\n",
