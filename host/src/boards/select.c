@@ -110,8 +110,9 @@ int rig_boards_select(const char *option, const struct rig_strv *items, const ch
 	for (size_t i = 0; i < items->n; i++) {
 		const char *it = items->v[i];
 		if (!rig_boards_is_selector(it)) {
-			if (!rig_strv_has(out, it))
-				rig_strv_push(out, it);
+			/* as given: an empty or repeated name is the caller's
+			 * error to report (names.h), not one to hide here */
+			rig_strv_push(out, it);
 			continue;
 		}
 		if (!it[strcspn(it, ":") + 1] || it[0] == ':') {
