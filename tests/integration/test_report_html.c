@@ -121,6 +121,13 @@ static void the_report_renders_with_every_chart_and_row(void **state)
 		fail_msg("rig report: %s", out);
 	print_message("rig report: %s", out);
 	free(out);
+	/* a filter naming nothing stored is an error listing what is, not an
+	 * empty page */
+	assert_int_equal(rigtest_sh(&out, "'%s' --state-dir '%s' report -o '%s.x' -b nosuch 2>&1",
+				    rig, st, html),
+			 2);
+	assert_non_null(strstr(out, "known: host"));
+	free(out);
 
 	if (browse(&dom, "--dump-dom", html, log) != 0)
 		fail_msg("chromium --dump-dom failed; see its log");

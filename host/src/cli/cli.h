@@ -92,6 +92,13 @@ int cmd_gate(int argc, char **argv, struct rig_ctx *ctx);
 int cmd_report(int argc, char **argv, struct rig_ctx *ctx);
 int cmd_farm(int argc, char **argv, struct rig_ctx *ctx);
 
+/* --boards, --workloads, --profiles and --baseline (NULL: not given) must
+ * name what the store holds: 0, or RIG_ERR_NOT_FOUND / RIG_ERR_INVALID with
+ * a message listing what is stored (rig results, export, report). */
+int rig_cli_check_filters(struct rig_store *store, const struct rig_strv *boards,
+			  const struct rig_strv *workloads, const struct rig_strv *profiles,
+			  const char *baseline, struct rig_error *err);
+
 /* --alpha: 0 and *out set (unchanged when s is NULL), or 2 after printing
  * the error. */
 int rig_cli_alpha(const char *s, double *out);

@@ -19,7 +19,7 @@ int cmd_report(int argc, char **argv, struct rig_ctx *ctx)
 	struct rig_report_counts n = {0};
 	const char *out = NULL, *baseline = NULL, *title = NULL;
 	long long last = 0;
-	int rc, code = 0;
+	int rc, code = 0, user_baseline;
 	FILE *f;
 	const struct rig_opt opts[] = {
 	    {'o', "output", RIG_OPT_STRING, &out, "FILE", "write the HTML file here (required)"},
@@ -43,6 +43,7 @@ int cmd_report(int argc, char **argv, struct rig_ctx *ctx)
 		code = 2;
 		goto done;
 	}
+	user_baseline = baseline != NULL;
 	if (!baseline && rig_ctx_load_toolchains(ctx, &tcs, &err) == 0)
 		baseline = rig_profile_baseline(tcs);
 	if ((rc = rig_ctx_open_store_read(ctx, &store, &err))) {
@@ -52,6 +53,12 @@ int cmd_report(int argc, char **argv, struct rig_ctx *ctx)
 			goto done;
 		}
 		rig_info("no results stored yet (run rig bench): the report says so");
+	}
+	if (store && (rc = rig_cli_check_filters(store, &boards, &workloads, &profiles,
+						 user_baseline ? baseline : NULL, &err))) {
+		rig_err("%s", err.msg);
+		code = 2;
+		goto done;
 	}
 	struct rig_report_opts ro = {.boards = &boards,
 				     .workloads = &workloads,

@@ -12,9 +12,9 @@
 
 /* A filter or --baseline that names nothing stored is an error listing
  * what is stored, not an empty table. */
-static int check_filters(struct rig_store *store, const struct rig_strv *boards,
-			 const struct rig_strv *workloads, const struct rig_strv *profiles,
-			 const char *baseline, struct rig_error *err)
+int rig_cli_check_filters(struct rig_store *store, const struct rig_strv *boards,
+			  const struct rig_strv *workloads, const struct rig_strv *profiles,
+			  const char *baseline, struct rig_error *err)
 {
 	static const char *const what[] = {"board", "workload", "profile"};
 	static const char *const option[] = {"--boards", "--workloads", "--profiles"};
@@ -88,8 +88,8 @@ static int results_cmd(int argc, char **argv, struct rig_ctx *ctx, int is_export
 		code = 1;
 		goto done;
 	}
-	if ((rc = check_filters(store, &boards, &workloads, &profiles,
-				user_baseline ? baseline : NULL, &err))) {
+	if ((rc = rig_cli_check_filters(store, &boards, &workloads, &profiles,
+					user_baseline ? baseline : NULL, &err))) {
 		rig_err("%s", err.msg);
 		code = 2;
 		goto done;
