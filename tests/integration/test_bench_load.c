@@ -91,6 +91,44 @@ static void real_servers_under_load(void **state)
 			      "'closed:c=4,t=1,d=1s'") >= 1);
 }
 
+/* h2c (HTTP/2 with prior knowledge, libnghttp2) against the gc server
+ * (Go 1.24+ serves h2c beside HTTP/1.1); the C server speaks HTTP/1.1
+ * only, so its h2c samples fail with no response. */
+static void h2c_under_load(void **state)
+{
+	char st[1100], *out = NULL;
+
+	RIGTEST_REQUIRE_CMD("gcc");
+	RIGTEST_REQUIRE_CMD("go");
+	RIGTEST_REQUIRE_CMD("sqlite3");
+	if (rigtest_sh(NULL, "go version | grep -Eq 'go1\\.(2[4-9]|[3-9][0-9])'") != 0)
+		skip(); /* no h2c server in this Go's standard library */
+	if (rigtest_sh(&out, "'%s' load --h2c -c 1 -t 1 -d 100ms http://127.0.0.1:1/ 2>&1", rig) != 0 &&
+	    strstr(out, "without libnghttp2")) {
+		free(out);
+		skip();
+	}
+	free(out);
+	snprintf(st, sizeof(st), "%s/h2c", rigtest_tmpdir());
+	rigtest_sh(&out,
+		   "'%s' --state-dir '%s' bench --boards host -w http -p gc,c -n 1 "
+		   "--load closed:c=2,t=1,p=8,d=1s,timeout=300ms,proto=h2c 2>&1",
+		   rig, st);
+	free(out);
+	assert_int_equal(query(st, METRIC("qps", "gc")), 1);
+	assert_true(query(st, "select min(m.value) from metrics m join samples s on s.id = "
+			      "m.sample_id where s.ok = 1 and m.name = 'qps'") > 100);
+	assert_true(query(st, "select max(m.value) from metrics m join samples s on s.id = "
+			      "m.sample_id where s.ok = 1 and m.name = 'errors'") == 0);
+	assert_int_equal(query(st, "select count(*) from metrics m join samples s on s.id = "
+				   "m.sample_id where s.ok = 1 and m.name = 'h2c' and m.value = 1"),
+			 1);
+	assert_int_equal(query(st, "select count(*) from samples s join runs r on r.id = "
+				   "s.run_id join builds b on b.id = r.build_id where b.profile = "
+				   "'c' and s.ok = 0 and s.fail_reason like 'no response%'"),
+			 1);
+}
+
 /* A server that never prints ready, one that crashes once ready, one that
  * ignores the load (never listens, dies of SIGTERM): failed samples, each
  * with its reason; the good server after them is measured. */
@@ -126,6 +164,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(real_servers_under_load),
+	    cmocka_unit_test(h2c_under_load),
 	    cmocka_unit_test(misbehaving_servers_fail_their_samples),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);

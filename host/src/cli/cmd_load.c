@@ -1,4 +1,4 @@
-/* rig load: the load generator alone, against any HTTP/1.1 server. */
+/* rig load: the load generator alone, against any HTTP/1.1 or h2c server. */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,7 +22,7 @@ int cmd_load(int argc, char **argv, struct rig_ctx *ctx)
 	long long conns = 64, threads = 2, duration = -1, warmup = 0, rate = 0, requests = 0,
 		  pipeline = 1, timeout = 2000;
 	const char *format = "table", *cpus_arg = NULL;
-	int no_pin = 0, exit_code = 0, rc, *cpus = NULL;
+	int no_pin = 0, h2c = 0, exit_code = 0, rc, *cpus = NULL;
 	size_t n_cpus = 0;
 	struct rig_strv rest = {0};
 	struct rig_error err = {0};
@@ -49,6 +49,8 @@ int cmd_load(int argc, char **argv, struct rig_ctx *ctx)
 	    {0, "cpus", RIG_OPT_STRING, &cpus_arg, "LIST",
 	     "pin thread i to the i-th CPU of LIST (default: the CPUs rig may use)"},
 	    {0, "no-pin", RIG_OPT_FLAG, &no_pin, NULL, "do not pin the threads"},
+	    {0, "h2c", RIG_OPT_FLAG, &h2c, NULL,
+	     "HTTP/2 with prior knowledge (libnghttp2); -p is then streams per connection"},
 	    {0, "format", RIG_OPT_STRING, &format, "FMT", "table or json"},
 	    {0}};
 	const char *usage = "rig load [options] URL";
@@ -105,6 +107,7 @@ int cmd_load(int argc, char **argv, struct rig_ctx *ctx)
 	o.warmup_ms = warmup;
 	o.rate = (double)rate;
 	o.pipeline = (int)pipeline;
+	o.h2c = h2c;
 	o.timeout_ms = timeout;
 	o.cpus = cpus;
 	o.n_cpus = n_cpus;

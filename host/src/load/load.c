@@ -27,6 +27,8 @@
 #define TIMER_ID UINT32_MAX	   /* epoll data of the timerfd */
 #define READ_BUF 65536
 
+static void h2_done(void *ctx, int slot, int status, int ok);
+
 static int64_t due_of(const struct rig_load_thread *t, uint64_t idx)
 {
 	return t->start_ns + (int64_t)(t->offset_ns + (double)idx * t->period_ns);
@@ -72,6 +74,9 @@ static void conn_close(struct rig_load_thread *t, int ci, int64_t retry_at)
 	t->total_inflight -= c->inflight;
 	c->inflight = c->head = 0;
 	c->wlen = c->woff = 0;
+	rig_h2_free(c->h2);
+	c->h2 = NULL;
+	c->busy = 0;
 	c->want_out = c->responded = 0;
 	c->reconnect_at = retry_at;
 	if (retry_at)
@@ -85,8 +90,10 @@ static void conn_fail(struct rig_load_thread *t, int ci, int cls, int64_t now)
 {
 	struct rig_load_conn *c = &t->conns[ci];
 
-	for (int k = 0; k < c->inflight; k++) {
-		int slot = (c->head + k) % RIG_LOAD_MAX_PIPELINE;
+	for (int k = 0; k < (c->h2 ? RIG_LOAD_MAX_PIPELINE : c->inflight); k++) {
+		int slot = c->h2 ? k : (c->head + k) % RIG_LOAD_MAX_PIPELINE;
+		if (c->h2 && !(c->busy & (1ULL << k)))
+			continue;
 		if (is_measured(t,
 				t->o->model == RIG_LOAD_RATE ? c->due_ns[slot] : c->sent_ns[slot]))
 			t->errors[cls]++;
@@ -114,6 +121,13 @@ static void conn_open(struct rig_load_thread *t, int ci, int64_t now)
 	c->connect_ns = now;
 	c->want_out = 1;
 	rig_http1_init(&c->p, 0);
+	if (t->o->h2c && !(c->h2 = rig_h2_new(h2_done, c))) {
+		close(fd);
+		c->fd = -1;
+		goto fail;
+	}
+	c->th = t;
+	c->idx = ci;
 	if (epoll_ctl(t->ep, EPOLL_CTL_ADD, fd, &ev) < 0) {
 		close(fd);
 		c->fd = -1;
@@ -141,6 +155,35 @@ static void connect_failed(struct rig_load_thread *t, int ci, int64_t now)
 	if (c->backoff_ns > BACKOFF_MAX_NS)
 		c->backoff_ns = BACKOFF_MAX_NS;
 	c->reconnect_at = now + c->backoff_ns;
+}
+
+/* HTTP/2: moves what the session has to send into the write buffer. 0, or
+ * -1 after failing the connection. */
+static int h2_pull(struct rig_load_thread *t, int ci, int64_t now)
+{
+	struct rig_load_conn *c = &t->conns[ci];
+	struct rig_buf b = {0};
+
+	if (rig_h2_pull(c->h2, &b)) {
+		rig_buf_free(&b);
+		conn_fail(t, ci, RIG_LOAD_E_WRITE, now);
+		return -1;
+	}
+	if (b.len) {
+		if (c->woff) {
+			memmove(c->wbuf, c->wbuf + c->woff, c->wlen - c->woff);
+			c->wlen -= c->woff;
+			c->woff = 0;
+		}
+		if (c->wlen + b.len > c->wcap) {
+			c->wcap = (c->wlen + b.len) * 2;
+			c->wbuf = rig_xrealloc(c->wbuf, c->wcap);
+		}
+		memcpy(c->wbuf + c->wlen, b.data, b.len);
+		c->wlen += b.len;
+	}
+	rig_buf_free(&b);
+	return 0;
 }
 
 /* Writes what is pending; 0, or -1 after failing the connection. */
@@ -173,8 +216,14 @@ static void conn_queue(struct rig_load_thread *t, int ci, int64_t due, int64_t n
 	struct rig_load_conn *c = &t->conns[ci];
 	int slot = (c->head + c->inflight) % RIG_LOAD_MAX_PIPELINE;
 
-	memcpy(c->wbuf + c->wlen, t->tg->req, t->tg->req_len);
-	c->wlen += t->tg->req_len;
+	if (c->h2) {
+		/* the lowest free slot: streams end in any order */
+		slot = __builtin_ctzll(~c->busy);
+		c->busy |= 1ULL << slot;
+	} else {
+		memcpy(c->wbuf + c->wlen, t->tg->req, t->tg->req_len);
+		c->wlen += t->tg->req_len;
+	}
 	c->sent_ns[slot] = now;
 	c->due_ns[slot] = due;
 	c->inflight++;
@@ -183,6 +232,13 @@ static void conn_queue(struct rig_load_thread *t, int ci, int64_t due, int64_t n
 		t->sent_measured++;
 		if (!t->first_ns)
 			t->first_ns = due;
+	}
+	if (c->h2) {
+		/* a failure fails the connection and this request with it */
+		if (rig_h2_submit(c->h2, t->tg->authority, t->tg->path, slot))
+			conn_fail(t, ci, RIG_LOAD_E_WRITE, now);
+		else
+			h2_pull(t, ci, now);
 	}
 }
 
@@ -260,13 +316,12 @@ static void add_per_sec(struct rig_load_thread *t, int64_t now)
 }
 
 /* One response completed on the connection. */
-static void complete_one(struct rig_load_thread *t, int ci, int64_t now)
+/* The request on slot ended with a response of this status. */
+static void complete_slot(struct rig_load_thread *t, int ci, int slot, int status, int64_t now)
 {
 	struct rig_load_conn *c = &t->conns[ci];
-	int slot = c->head;
 	int64_t due = c->due_ns[slot], sent = c->sent_ns[slot];
 
-	c->head = (c->head + 1) % RIG_LOAD_MAX_PIPELINE;
 	c->inflight--;
 	t->total_inflight--;
 	c->responded = 1;
@@ -276,7 +331,7 @@ static void complete_one(struct rig_load_thread *t, int ci, int64_t now)
 	t->requests++;
 	rig_hist_record(t->lat, now - due);
 	rig_hist_record(t->unc, now - sent);
-	if (c->p.status >= 400)
+	if (status >= 400)
 		t->errors[RIG_LOAD_E_STATUS]++;
 	if (t->o->requests > 0 || now < t->end_ns) {
 		t->in_window++;
@@ -284,6 +339,65 @@ static void complete_one(struct rig_load_thread *t, int ci, int64_t now)
 	}
 	if (now > t->last_ns)
 		t->last_ns = now;
+}
+
+/* HTTP/1.1: responses come in the order of the requests. */
+static void complete_one(struct rig_load_thread *t, int ci, int64_t now)
+{
+	struct rig_load_conn *c = &t->conns[ci];
+	int slot = c->head;
+
+	c->head = (c->head + 1) % RIG_LOAD_MAX_PIPELINE;
+	complete_slot(t, ci, slot, c->p.status, now);
+}
+
+/* HTTP/2: a stream ended (nghttp2's callback, inside rig_h2_feed). A reset
+ * or refused stream is a read error of that request, not a response. */
+static void h2_done(void *ctx, int slot, int status, int ok)
+{
+	struct rig_load_conn *c = ctx;
+	struct rig_load_thread *t = c->th;
+	int64_t now = rig_now_ns();
+
+	if (!(c->busy & (1ULL << slot)))
+		return;
+	c->busy &= ~(1ULL << slot);
+	if (ok) {
+		complete_slot(t, c->idx, slot, status, now);
+		return;
+	}
+	c->inflight--;
+	t->total_inflight--;
+	if (is_measured(t, t->o->model == RIG_LOAD_RATE ? c->due_ns[slot] : c->sent_ns[slot]))
+		t->errors[RIG_LOAD_E_READ]++;
+}
+
+/* HTTP/2: what was read goes to the session; its answers (SETTINGS and
+ * PING acks, WINDOW_UPDATE) are written back. */
+static void h2_readable(struct rig_load_thread *t, int ci, const char *buf, size_t n, int64_t now)
+{
+	struct rig_load_conn *c = &t->conns[ci];
+
+	if (rig_h2_feed(c->h2, buf, n)) {
+		conn_fail(t, ci, RIG_LOAD_E_READ, now);
+		t->reconnects++;
+		return;
+	}
+	if (h2_pull(t, ci, now) || conn_flush(t, ci, now))
+		return;
+	if (rig_h2_closing(c->h2)) {
+		/* GOAWAY: what is left in flight failed; a new connection */
+		if (c->inflight)
+			conn_fail(t, ci, RIG_LOAD_E_READ, now);
+		else
+			conn_close(t, ci, now);
+		t->reconnects++;
+		return;
+	}
+	if (t->o->model == RIG_LOAD_CLOSED)
+		closed_fill(t, ci, now);
+	else
+		free_push(t, ci);
 }
 
 static void on_readable(struct rig_load_thread *t, int ci, char *buf)
@@ -303,6 +417,14 @@ static void on_readable(struct rig_load_thread *t, int ci, char *buf)
 			conn_fail(t, ci, RIG_LOAD_E_READ, now);
 			return;
 		}
+		if (n == 0 && c->h2) {
+			if (c->inflight)
+				conn_fail(t, ci, RIG_LOAD_E_READ, now);
+			else
+				conn_close(t, ci, now);
+			t->reconnects++;
+			return;
+		}
 		if (n == 0) {
 			int rc = rig_http1_eof(&c->p);
 			if (rc == RIG_HTTP1_DONE && c->inflight)
@@ -315,6 +437,12 @@ static void on_readable(struct rig_load_thread *t, int ci, char *buf)
 			return;
 		}
 		t->bytes += (uint64_t)n;
+		if (c->h2) {
+			h2_readable(t, ci, buf, (size_t)n, now);
+			if (c->fd < 0 || n < READ_BUF)
+				return;
+			continue;
+		}
 		while (pos < (size_t)n) {
 			size_t used = 0;
 			int rc = rig_http1_feed(&c->p, buf + pos, (size_t)n - pos, &used);
@@ -359,6 +487,8 @@ static void on_writable(struct rig_load_thread *t, int ci, int64_t now)
 		}
 		c->state = C_OPEN;
 		set_events(t, ci, 0);
+		if (c->h2 && (h2_pull(t, ci, now) || conn_flush(t, ci, now)))
+			return; /* the preface and SETTINGS could not be written */
 		if (t->o->model == RIG_LOAD_CLOSED)
 			closed_fill(t, ci, now);
 		else
@@ -374,8 +504,12 @@ static void sweep(struct rig_load_thread *t, int64_t now)
 	for (int ci = 0; ci < t->n_conns; ci++) {
 		struct rig_load_conn *c = &t->conns[ci];
 
-		if (c->state == C_OPEN && c->inflight &&
-		    now - c->sent_ns[c->head] >= t->timeout_ns) {
+		int64_t oldest = !c->h2 && c->inflight ? c->sent_ns[c->head] : now;
+
+		for (int k = 0; c->h2 && k < RIG_LOAD_MAX_PIPELINE; k++)
+			if ((c->busy & (1ULL << k)) && c->sent_ns[k] < oldest)
+				oldest = c->sent_ns[k];
+		if (c->state == C_OPEN && c->inflight && now - oldest >= t->timeout_ns) {
 			conn_fail(t, ci, RIG_LOAD_E_TIMEOUT, now);
 			t->reconnects++;
 		} else if (c->state == C_CONNECTING && now - c->connect_ns >= t->timeout_ns) {
@@ -522,7 +656,14 @@ int rig_load_run(const struct rig_load_opts *o, struct rig_load_result *r, struc
 	memset(r, 0, sizeof(*r));
 	if (!oo.timeout_ms)
 		oo.timeout_ms = 2000;
-	if ((rc = rig_load_check_opts(&oo, err)) || (rc = rig_load_target_make(oo.url, &tg, err)))
+	if ((rc = rig_load_check_opts(&oo, err)))
+		return rc;
+	if (oo.h2c && !rig_h2_available())
+		return rig_fail(
+		    err, RIG_ERR_INVALID,
+		    "h2c: this rig was built without libnghttp2 (install libnghttp2-dev "
+		    "and rebuild)");
+	if ((rc = rig_load_target_make(oo.url, &tg, err)))
 		return rc;
 	nt = oo.threads < oo.connections ? oo.threads : oo.connections;
 	if (oo.model == RIG_LOAD_RATE && (double)nt > ceil(oo.rate))
@@ -547,7 +688,8 @@ int rig_load_run(const struct rig_load_opts *o, struct rig_load_result *r, struc
 		t->conns = rig_xcalloc((size_t)t->n_conns, sizeof(*t->conns));
 		for (int k = 0; k < t->n_conns; k++) {
 			t->conns[k].fd = -1;
-			t->conns[k].wbuf = rig_xmalloc(tg.req_len * (size_t)oo.pipeline);
+			t->conns[k].wcap = tg.req_len * (size_t)oo.pipeline;
+			t->conns[k].wbuf = rig_xmalloc(t->conns[k].wcap);
 		}
 		t->free_stack = rig_xcalloc((size_t)t->n_conns, sizeof(int));
 		t->start_ns = start;
@@ -615,5 +757,7 @@ out:
 	}
 	free(th);
 	free(tg.req);
+	free(tg.authority);
+	free(tg.path);
 	return rc;
 }

@@ -61,7 +61,9 @@ struct rig_load_opts {
 	long long warmup_ms;   /* run but not measured; 0: none */
 	long long requests;    /* > 0: stop after this many measured requests instead */
 	double rate;	       /* requests per second, model rate only (> 0) */
-	int pipeline;	       /* requests in flight per connection, 1..RIG_LOAD_MAX_PIPELINE */
+	int pipeline;	       /* requests in flight per connection, 1..RIG_LOAD_MAX_PIPELINE
+				  (h2c: concurrent streams per connection) */
+	int h2c;	       /* 1: HTTP/2 with prior knowledge (libnghttp2), else HTTP/1.1 */
 	long long timeout_ms;  /* per request, from its send (default 2000 when 0) */
 	const int *cpus;       /* pin thread i to cpus[i % n_cpus]; NULL: no pinning */
 	size_t n_cpus;
@@ -104,7 +106,8 @@ uint64_t rig_load_errors_total(const struct rig_load_result *r);
 
 /*
  * Load specs as `rig bench --load` takes them:
- *   closed:c=64,d=10s[,t=2,w=1s,p=1,n=100k,timeout=2s,path=/plaintext,cpus=0+2-3]
+ *   closed:c=64,d=10s[,t=2,w=1s,p=1,n=100k,timeout=2s,path=/plaintext,cpus=0+2-3,
+ *                     proto=h1|h2c]
  *   rate:r=20000,c=64,d=20s[,...]
  * Fills o (url left NULL; the path goes to path[]; cpus= goes to cpus[] as
  * a CPU list for rig_load_parse_cpus, '+' standing for ','). RIG_ERR_INVALID

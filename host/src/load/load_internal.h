@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 
 #include "http1.h"
+#include "http2.h"
 #include "load.h"
 
 struct rig_load_target {
@@ -18,6 +19,7 @@ struct rig_load_target {
 	socklen_t addrlen;
 	char *req;
 	size_t req_len;
+	char *authority, *path; /* for HTTP/2's :authority and :path */
 };
 
 enum { C_CLOSED = 0, C_CONNECTING, C_OPEN };
@@ -28,7 +30,14 @@ struct rig_load_conn {
 	int64_t sent_ns[RIG_LOAD_MAX_PIPELINE]; /* when write() was called */
 	int64_t due_ns[RIG_LOAD_MAX_PIPELINE];	/* the intended send time */
 	char *wbuf;				/* request bytes not yet written */
-	size_t wlen, woff;
+	size_t wlen, woff, wcap;
+	/* HTTP/2 (o->h2c): the session, the slots with a stream open (bit k:
+	 * slot k; in flight streams end in any order), the way back from
+	 * nghttp2's callbacks */
+	struct rig_h2 *h2;
+	uint64_t busy;
+	struct rig_load_thread *th;
+	int idx;
 	int want_out, in_free, responded;
 	int64_t connect_ns, reconnect_at, backoff_ns;
 	struct rig_http1 p;

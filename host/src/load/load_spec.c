@@ -49,7 +49,7 @@ int rig_load_spec_parse(const char *spec, struct rig_load_spec *out, struct rig_
 		if (!eq)
 			return rig_fail(err, RIG_ERR_INVALID,
 					"--load '%s': '%s' is not KEY=VALUE (keys: c, t, d, w, r, "
-					"n, p, timeout, path, cpus)",
+					"n, p, timeout, path, cpus, proto)",
 					spec, item);
 		*eq = '\0';
 		val = eq + 1;
@@ -86,6 +86,10 @@ int rig_load_spec_parse(const char *spec, struct rig_load_spec *out, struct rig_
 				out->opts.warmup_ms = v;
 			else
 				out->opts.timeout_ms = v;
+		} else if (strcmp(key, "proto") == 0) {
+			if (strcmp(val, "h1") != 0 && strcmp(val, "h2c") != 0)
+				return bad(err, spec, key, val, "h1 or h2c");
+			out->opts.h2c = val[1] == '2';
 		} else if (strcmp(key, "cpus") == 0) {
 			size_t n = strlen(val);
 			if (!n || n >= sizeof(out->cpus) || strspn(val, "0123456789-+") != n)
@@ -101,7 +105,7 @@ int rig_load_spec_parse(const char *spec, struct rig_load_spec *out, struct rig_
 		} else {
 			return rig_fail(err, RIG_ERR_INVALID,
 					"--load '%s': unknown key '%s' (keys: c, t, d, w, r, n, p, "
-					"timeout, path, cpus)",
+					"timeout, path, cpus, proto)",
 					spec, key);
 		}
 	}

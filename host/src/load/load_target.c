@@ -78,6 +78,9 @@ int rig_load_target_make(const char *url, struct rig_load_target *tg, struct rig
 			strcmp(port, "80") ? ":" : "", strcmp(port, "80") ? port : "");
 	tg->req = b.data;
 	tg->req_len = b.len;
+	tg->path = rig_xasprintf("%s", path);
+	tg->authority = rig_xasprintf("%s%s%s:%s", strchr(host, ':') ? "[" : "", host,
+				      strchr(host, ':') ? "]" : "", port);
 	return 0;
 }
 

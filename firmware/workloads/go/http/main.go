@@ -5,7 +5,8 @@
 //	GET /json       {"message":"Hello, World!"}   application/json (encoded per request)
 //
 // with Server, Date (net/http's own), Content-Type and Content-Length
-// headers, HTTP/1.1 keep-alive. It listens on $RIG_LISTEN (host:port,
+// headers, HTTP/1.1 keep-alive, and HTTP/2 with prior knowledge (h2c) on the
+// same port where the Go release has it (1.24+, h2c_go124.go). It listens on $RIG_LISTEN (host:port,
 // default 127.0.0.1:8080), prints rig's ready line once the socket listens,
 // and on SIGTERM or SIGINT stops accepting, lets the requests in flight
 // finish (2 s at most), prints how many requests it served and its GC
@@ -72,6 +73,7 @@ func main() {
 	mux.HandleFunc("/plaintext", plaintext)
 	mux.HandleFunc("/json", jsonHandler)
 	srv := &http.Server{Handler: mux}
+	h2c := enableH2C(srv)
 	failed := make(chan error, 1)
 	go func() { failed <- srv.Serve(ln) }()
 	rigreport.Ready()
@@ -85,6 +87,11 @@ func main() {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	srv.Shutdown(ctx)
+	if h2c {
+		rigreport.Uint("h2c", 1, "bool")
+	} else {
+		rigreport.Uint("h2c", 0, "bool")
+	}
 	report()
 	rigreport.Done(0)
 }
