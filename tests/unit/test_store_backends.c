@@ -351,6 +351,44 @@ static void takeover_after_expiry_fences_the_old_holder(void **state)
 	rig_store_close(b);
 }
 
+static int count_events(void *ctx, const struct rig_farm_event *ev)
+{
+	(*(int *)ctx)++;
+	return 0;
+}
+
+static void quarantine_and_health_are_kept_with_the_log(void **state)
+{
+	struct rig_store *s;
+	struct rig_error err = {0};
+	struct rig_board_state bs;
+	struct rig_strv boards = {0};
+	int failures = 0, n = 0;
+
+	NEED_BACKEND();
+	s = open_store(store_url("health"));
+	assert_int_equal(rig_store_board_failure(s, "pi2", "w", "lost link", &failures, &err), 0);
+	assert_int_equal(rig_store_board_failure(s, "pi2", "w", "timeout", &failures, &err), 0);
+	assert_int_equal(failures, 2);
+	assert_int_equal(rig_store_board_quarantine(s, "pi2", "w", "hot", "soc 86 C", &err), 0);
+	assert_int_equal(rig_store_board_state(s, "pi2", &bs, &err), 0);
+	assert_string_equal(bs.state, "quarantined");
+	assert_string_equal(bs.evidence, "soc 86 C");
+	assert_int_equal(rig_store_board_health(s, "pi2", 1, "pass 1.2k ops/s", &err), 0);
+	assert_int_equal(rig_store_board_state(s, "pi2", &bs, &err), 0);
+	assert_string_equal(bs.state, "ok");
+	assert_int_equal(bs.failures, 0);
+	assert_int_equal(rig_store_farm_boards(s, &boards, &err), 0);
+	assert_int_equal(boards.n, 1);
+	assert_int_equal(rig_store_farm_events(s, "pi2", 0, count_events, &n, &err), 0);
+	assert_int_equal(n, 4); /* infra x2, quarantine, unquarantine */
+	n = 0;
+	assert_int_equal(rig_store_farm_events(s, NULL, 2, count_events, &n, &err), 0);
+	assert_int_equal(n, 2);
+	rig_strv_free(&boards);
+	rig_store_close(s);
+}
+
 /* The queue's runner: appends "id pid" to the file in ctx, then sleeps
  * for the milliseconds in the job's args. */
 static int record_job(void *ctx, const struct rig_job *job)
@@ -563,6 +601,7 @@ static int pg_teardown(void **state)
 	    cmocka_unit_test(second_bench_refuses_a_run_being_measured),                           \
 	    cmocka_unit_test(duplicate_sample_is_refused_in_rigs_words),                           \
 	    cmocka_unit_test(takeover_after_expiry_fences_the_old_holder),                         \
+	    cmocka_unit_test(quarantine_and_health_are_kept_with_the_log),                         \
 	    cmocka_unit_test(three_workers_run_every_job_once),                                    \
 	    cmocka_unit_test(killed_workers_job_is_run_by_another),                                \
 	    cmocka_unit_test(restarted_server_is_reconnected_to)

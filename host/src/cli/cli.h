@@ -37,10 +37,11 @@ struct rig_ctx {
 	const char *source_dir; /* rig_data_dir(): boards/, firmware/, host/toolchains.yaml */
 	char boards_dir[1024];
 	char state_dir[1024]; /* .rig/ of the project directory: db, cache, logs */
-	const char *db_path;  /* --db, or state_dir/rig.db */
-	int is_tty;	      /* stdout is a terminal */
-	int progress;	      /* stderr is a terminal: progress lines */
-	const char *format;   /* --format for data commands */
+	const char
+	    *db_path; /* --db or RIG_STORE (a file or postgresql:// URL), or state_dir/rig.db */
+	int is_tty;   /* stdout is a terminal */
+	int progress; /* stderr is a terminal: progress lines */
+	const char *format; /* --format for data commands */
 	struct rig_strv toolchain_files;
 };
 
@@ -91,6 +92,9 @@ int cmd_compare(int argc, char **argv, struct rig_ctx *ctx);
 int cmd_gate(int argc, char **argv, struct rig_ctx *ctx);
 int cmd_report(int argc, char **argv, struct rig_ctx *ctx);
 int cmd_farm(int argc, char **argv, struct rig_ctx *ctx);
+int cmd_submit(int argc, char **argv, struct rig_ctx *ctx);
+int cmd_worker(int argc, char **argv, struct rig_ctx *ctx);
+int cmd_db(int argc, char **argv, struct rig_ctx *ctx);
 
 /* --boards, --workloads, --profiles and --baseline (NULL: not given) must
  * name what the store holds: 0, or RIG_ERR_NOT_FOUND / RIG_ERR_INVALID with

@@ -39,20 +39,26 @@ static const struct rig_cmd commands[] = {
     {"usb", cmd_usb, "list USB devices by port path, with the board file matching each"},
     {"load", cmd_load, "put an HTTP/1.1 server under load (closed or constant-rate)", NO_DATA},
     {"farm", cmd_farm, "the farm: board leases and states (status), release --force, log"},
+    {"submit", cmd_submit, "queue bench jobs, one per board, for rig worker"},
+    {"worker", cmd_worker, "take jobs from the queue and run them (a farm host)"},
+    {"db", cmd_db, "the store: migrate (create or upgrade the schema), status", NO_DATA},
     {"wasi-test", cmd_wasi_test, "run the WASI test suite (or a module) on WASI boards"},
 };
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: rig [--db FILE] [--state-dir DIR] [--boards-dir DIR]\n"
+	fprintf(f, "usage: rig [--db FILE|URL] [--state-dir DIR] [--boards-dir DIR]\n"
 		   "           [--toolchains-file FILE] [-v|-q] COMMAND [ARGS]\n\n"
 		   "commands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
-	fprintf(f, "\n`rig COMMAND --help` shows a command's options.\n"
-		   "Environment: RIG_DEBUG=0..4 sets the log level; RIG_DATA_DIR overrides where\n"
-		   "rig reads its toolchains, boards and workload sources (default: ../share/rig\n"
-		   "next to the rig binary, or the source tree of a build-tree rig).\n");
+	fprintf(
+	    f,
+	    "\n`rig COMMAND --help` shows a command's options.\n"
+	    "Environment: RIG_DEBUG=0..4 sets the log level; RIG_STORE is --db's default\n"
+	    "(a file, or postgresql://... for a PostgreSQL store); RIG_DATA_DIR overrides where\n"
+	    "rig reads its toolchains, boards and workload sources (default: ../share/rig\n"
+	    "next to the rig binary, or the source tree of a build-tree rig).\n");
 }
 
 int main(int argc, char **argv)
@@ -64,6 +70,8 @@ int main(int argc, char **argv)
 	rig_log_init();
 	signal(SIGPIPE, SIG_IGN);
 	ctx.source_dir = rig_data_dir();
+	if (getenv("RIG_STORE") && *getenv("RIG_STORE"))
+		ctx.db_path = getenv("RIG_STORE");
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		const char *a = argv[i];
 		if (strcmp(a, "--db") == 0 && i + 1 < argc)

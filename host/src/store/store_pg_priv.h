@@ -87,6 +87,17 @@ int pg_lease_get(struct rig_store *s, const char *board, struct rig_lease_row *r
 		 struct rig_error *err);
 int pg_farm_log(struct rig_store *s, const char *board, const char *who, const char *event,
 		int64_t token, const char *detail, struct rig_error *err);
+int pg_board_state(struct rig_store *s, const char *board, struct rig_board_state *st,
+		   struct rig_error *err);
+int pg_board_failure(struct rig_store *s, const char *board, const char *who, const char *reason,
+		     int *failures, struct rig_error *err);
+int pg_board_ok(struct rig_store *s, const char *board, struct rig_error *err);
+int pg_board_quarantine(struct rig_store *s, const char *board, const char *who, const char *reason,
+			const char *evidence, struct rig_error *err);
+int pg_board_health(struct rig_store *s, const char *board, int pass, const char *result,
+		    struct rig_error *err);
+int pg_farm_events(struct rig_store *s, const char *board, int limit, rig_farm_event_cb cb,
+		   void *ctx, struct rig_error *err);
 int pg_farm_boards(struct rig_store *s, struct rig_strv *out, struct rig_error *err);
 int pg_job_submit(struct rig_store *s, const struct rig_job *job, int64_t *id,
 		  struct rig_error *err);
