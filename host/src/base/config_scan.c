@@ -129,7 +129,7 @@ static void scan_newline(struct scan *sc)
 static int scan_char(struct scan *sc, struct rig_error *err)
 {
 	char c = sc->s[sc->i];
-	int rc;
+	int rc, ind = 0; /* c acted as a YAML indicator */
 
 	if (sc->quote) {
 		if (c == sc->quote)
@@ -171,12 +171,15 @@ static int scan_char(struct scan *sc, struct rig_error *err)
 	}
 	if (c == ':' && (is_blank_or_end(sc, sc->i + 1) ||
 			 (sc->flow && sc->i + 1 < sc->len && strchr(",]}", sc->s[sc->i + 1])))) {
+		ind = 1;
 		if ((rc = count_node(sc, err)))
 			return rc;
 	} else if (c == '-' && sc->at_line_start && is_blank_or_end(sc, sc->i + 1)) {
+		ind = 1;
 		if ((rc = count_node(sc, err)))
 			return rc;
 	} else if ((c == '[' || c == '{') && (sc->flow || at_token_start(sc))) {
+		ind = 1;
 		if (++sc->flow > RIG_CFG_MAX_DEPTH)
 			return rig_fail(err, RIG_ERR_PARSE,
 					"%s:%zu:%zu: lists and mappings nested more than %d deep",
@@ -184,13 +187,18 @@ static int scan_char(struct scan *sc, struct rig_error *err)
 		if ((rc = count_node(sc, err)))
 			return rc;
 	} else if ((c == ']' || c == '}') && sc->flow) {
+		ind = 1;
 		sc->flow--;
 	} else if (c == ',' && sc->flow) {
+		ind = 1;
 		if ((rc = count_node(sc, err)))
 			return rc;
 	}
 	if (c != ' ' && c != '\t' && c != '\r') {
-		sc->prev = c;
+		/* prev is an indicator only where c acted as one; inside a
+		 * plain scalar ("k?\"", "a:b", "x-y") it is text, so what
+		 * follows is not at a token start */
+		sc->prev = ind ? c : 'a';
 		if (c != '-')
 			sc->at_line_start = 0;
 	}
