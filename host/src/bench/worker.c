@@ -439,6 +439,50 @@ static int open_board(struct worker *w, struct rig_error *err)
 	return rc ? RIG_ERR_STORE : 0;
 }
 
+/* What a worker holds while it uses its board. */
+struct hold {
+	int leased, slot, opened;
+};
+
+/* Takes the board: its lease (waiting while another bench holds it), a
+ * --jobs slot, then opens it. 0; RIG_ERR_SKIPPED / RIG_ERR_BUSY with the
+ * reason (no work for this board); RIG_ERR_INTERRUPTED; RIG_ERR_STORE;
+ * another code: the board failed to open (infrastructure). */
+static int acquire(struct worker *w, struct hold *h, struct rig_error *err)
+{
+	struct bench *bn = w->bn;
+	int rc;
+
+	if (bn->leases) {
+		set_state(w, W_WAIT_LEASE);
+		if ((rc = rig_leases_take(bn->leases, w->b->name, bn->o->lease_wait_ms,
+					  &rig_bench_stop, &w->token, err)))
+			return rc;
+		h->leased = 1;
+	}
+	set_state(w, W_WAIT_SLOT);
+	if ((rc = slot_take(w)))
+		return rc;
+	h->slot = 1;
+	if ((rc = open_board(w, err)))
+		return rc;
+	h->opened = 1;
+	return 0;
+}
+
+/* Closes the board, gives the slot back and drops the lease, so that a
+ * worker waiting for retries holds nothing another bench could wait for. */
+static void release(struct worker *w, struct hold *h)
+{
+	if (h->opened && w->b->ops->close)
+		w->b->ops->close(w->b);
+	if (h->slot)
+		slot_give(w);
+	if (h->leased)
+		rig_leases_drop(w->bn->leases, w->b->name);
+	memset(h, 0, sizeof(*h));
+}
+
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
@@ -446,7 +490,8 @@ static void *worker_main(void *arg)
 	struct rig_board *b = w->b;
 	struct rig_board_state bs = {0};
 	struct rig_error e = {0};
-	int rc = 0, opened = 0, failed = 0, leased = 0, slot = 0;
+	struct hold h = {0};
+	int rc = 0, failed = 0;
 
 	if (rig_store_board_state(w->st, b->name, &bs, &e) == 0 &&
 	    strcmp(bs.state, "quarantined") == 0) {
@@ -457,27 +502,14 @@ static void *worker_main(void *arg)
 		give_up_cells(w, 0, why, 0);
 		goto out;
 	}
-	if (bn->leases) {
-		set_state(w, W_WAIT_LEASE);
-		rc = rig_leases_take(bn->leases, b->name, bn->o->lease_wait_ms, &rig_bench_stop,
-				     &w->token, &e);
-		if (rc) {
-			if (rc != RIG_ERR_INTERRUPTED)
-				give_up_cells(w, 0, e.msg, 0);
-			goto out;
-		}
-		leased = 1;
-	}
-	set_state(w, W_WAIT_SLOT);
-	if (slot_take(w))
-		goto out;
-	slot = 1;
-	rc = open_board(w, &e);
+	rc = acquire(w, &h, &e);
 	if (rc == RIG_ERR_STORE) {
 		fatal(bn, rc, &e);
 		goto out;
 	}
-	if (rc == RIG_ERR_SKIPPED) {
+	if (rc == RIG_ERR_INTERRUPTED)
+		goto out;
+	if (rc == RIG_ERR_SKIPPED || rc == RIG_ERR_BUSY) {
 		give_up_cells(w, 0, e.msg, 0);
 		goto out;
 	}
@@ -487,7 +519,6 @@ static void *worker_main(void *arg)
 		failed = 1;
 		goto out;
 	}
-	opened = 1;
 	set_state(w, W_RUN);
 	for (size_t i = 0; i < bn->n_jobs; i++) {
 		if (bn->jobs[i].board != b)
@@ -507,19 +538,14 @@ static void *worker_main(void *arg)
 	}
 	if (!failed)
 		rig_store_board_ok(w->st, b->name, NULL);
-	/* then what boards of the same model left, with the slot given back
-	 * while waiting so that they can finish */
-	for (;;) {
+	/* then what boards of the same model left, holding nothing while
+	 * waiting so that they (and other benches) can finish */
+	while (!failed) {
 		struct retry *r = NULL;
 		int got;
 
-		if (failed)
-			break;
+		release(w, &h);
 		set_state(w, W_IDLE);
-		if (slot) {
-			slot_give(w);
-			slot = 0;
-		}
 		set_busy(w, 0);
 		pthread_mutex_lock(&bn->mu);
 		got = next_retry(w, &r);
@@ -528,11 +554,19 @@ static void *worker_main(void *arg)
 		pthread_mutex_unlock(&bn->mu);
 		if (!got)
 			break;
-		if (slot_take(w)) {
+		rc = acquire(w, &h, &e);
+		if (rc) {
+			/* back to the queue for another board */
+			queue_retry(w, r->job, r->run_id, r->from_idx, r->tries, r->why);
 			free(r);
+			if (infra(rc) && rc != RIG_ERR_BUSY) {
+				count_infra(w, e.msg);
+				failed = 1;
+			} else if (rc == RIG_ERR_STORE) {
+				fatal(bn, rc, &e);
+			}
 			break;
 		}
-		slot = 1;
 		set_state(w, W_RETRY);
 		rc = retry_job(w, r, &e);
 		free(r);
@@ -546,12 +580,7 @@ static void *worker_main(void *arg)
 		}
 	}
 out:
-	if (opened && b->ops->close)
-		b->ops->close(b);
-	if (slot)
-		slot_give(w);
-	if (leased)
-		rig_leases_drop(bn->leases, b->name);
+	release(w, &h);
 	pthread_mutex_lock(&bn->mu);
 	if (failed)
 		bn->sum->boards_failed++;

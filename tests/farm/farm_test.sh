@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# ctest farm/netns (label farm, RUN_SERIAL): RIG_FARM_BOARDS (default 64)
+# rig-agent boards, each in its own network namespace with its own veth
+# address, driven by one parallel `rig bench`:
+#   1. every board gives its samples; every lease is taken and released,
+#      and `rig farm status` shows no board held afterwards;
+#   2. two benches at once over the same boards never share one (each
+#      board's farm log alternates take/release, tokens only grow);
+#   3. an agent killed with SIGKILL mid-bench is an infrastructure error,
+#      its samples are taken by another board of its model into the same
+#      runs (every run complete, no sample twice), logged as retry;
+#   4. rig farm release --force frees a board and is logged.
+# Skipped (exit 77) with the reason when not root or without ip netns.
+set -uo pipefail
+build=$(cd "${1:?usage: farm_test.sh BUILD_DIR}" && pwd)
+root=$(cd "$(dirname "$0")/../.." && pwd)
+RIG=$build/host/rig
+AGENT=$build/firmware/agent/rig-agent
+N=${RIG_FARM_BOARDS:-64}
+. "$root/tests/farm/netns.sh"
+
+why=$(farm_ns_ok) || { echo "[  SKIPPED ] farm/netns: $why"; exit 77; }
+[ -x "$AGENT" ] || { echo "[  SKIPPED ] farm/netns: rig-agent not built ($AGENT)"; exit 77; }
+command -v sqlite3 >/dev/null || { echo "[  SKIPPED ] farm/netns: no sqlite3 CLI"; exit 77; }
+
+tmp=$(mktemp -d /tmp/rig-farm.XXXXXX)
+chmod 755 "$tmp"
+trap 'farm_down "$tmp"; rm -rf "$tmp"' EXIT
+db=$tmp/rig.db
+rig() { "$RIG" --db "$db" --state-dir "$tmp/state" --boards-dir "$tmp/boards" "$@"; }
+q() { sqlite3 "$db" "$1"; }
+fails=0
+check() { # check WHAT GOT WANT
+  if [ "$2" = "$3" ]; then echo "ok   $1 ($2)"; else echo "FAIL $1: got '$2', want '$3'"; fails=$((fails + 1)); fi
+}
+
+t0=$(date +%s)
+farm_up "$N" "$tmp"
+echo "farm: $N agents up in $(( $(date +%s) - t0 )) s"
+
+# --- 1. the whole farm in one bench
+t0=$(date +%s%N)
+rig bench --boards site:netns -t c -w hello,cpu -q >"$tmp/bench1.out" 2>"$tmp/bench1.log"
+check "bench over $N boards exits 0" "$?" 0
+echo "bench: $(( ($(date +%s%N) - t0) / 1000000 )) ms; $(grep -o '[0-9]* samples ([0-9]* failed).*' "$tmp/bench1.log")"
+check "every board gave samples" \
+  "$(q "select count(distinct r.board) from samples s join runs r on r.id = s.run_id where s.ok = 1")" "$N"
+check "every sample ok, 2 cells x ${FARM_SAMPLES:-3} per board" \
+  "$(q "select count(*) from samples where ok = 1")" "$(( N * 2 * ${FARM_SAMPLES:-3} ))"
+check "every sample written under a lease token" "$(q "select count(*) from samples where lease_token is null")" 0
+check "one take per board" "$(q "select count(*) from farm_log where event = 'take'")" "$N"
+check "one release per board" "$(q "select count(*) from farm_log where event = 'release'")" "$N"
+check "no board held after the bench" "$(rig farm status -b "$(seq -s, -f 'agent-%g' 1 "$N")" | grep -c ' leased ')" 0
+check "no infrastructure error" "$(grep -c 'infrastructure error:' "$tmp/bench1.log")" 0
+
+# --- 2. two benches at once over the same 8 boards
+eight=$(seq -s, -f 'agent-%g' 1 8)
+rig bench --boards "$eight" -t c -w cpu --no-resume -q >/dev/null 2>"$tmp/b2a.log" &
+a=$!
+rig bench --boards "$eight" -t c -w cpu --no-resume -q >/dev/null 2>"$tmp/b2b.log" &
+b=$!
+wait $a; ra=$?
+wait $b; rb=$?
+check "two benches at once both exit 0" "$ra$rb" 00
+check "no board's takes overlap (take, release alternate; tokens grow)" "$(q "
+  select count(*) from farm_log l where event in ('take','takeover') and exists (
+    select 1 from farm_log p where p.board = l.board and p.id < l.id
+      and p.id = (select max(id) from farm_log x where x.board = l.board and x.id < l.id
+                  and x.event in ('take','takeover','release','force-release'))
+      and p.event in ('take','takeover'))")" 0
+# --- 3. an agent killed mid-bench: infrastructure error, retried elsewhere
+victim=5
+rig bench --boards "$eight" -t c -w cpu -n 6 -i 20000 --no-resume -q >/dev/null 2>"$tmp/b3.log" &
+b=$!
+for _ in $(seq 600); do
+  got=$(q "select count(*) from samples s join runs r on r.id = s.run_id where r.board = 'agent-$victim' and r.n_planned = 6")
+  [ "${got:-0}" -ge 1 ] && break
+  sleep 0.02
+done
+# the agent, its session and the workload: the board is gone
+ip netns pids "${farm_prefix}n$victim" | xargs -r kill -9
+wait $b
+check "bench with a killed agent exits 1 (a board failed)" "$?" 1
+grep -E 'infrastructure error|retried|samples' "$tmp/b3.log" | sed 's/^/    /' | head -5
+check "the killed agent is one infrastructure error" \
+  "$(grep -o '[0-9]* infrastructure errors' "$tmp/b3.log")" "1 infrastructure errors"
+check "its samples were retried on another board (farm log)" \
+  "$(q "select count(*) from farm_log where event = 'retry' and detail like '%on agent-$victim)%' and board <> 'agent-$victim'")" 1
+check "its run is complete: 6 samples, none twice" \
+  "$(q "select count(*), count(distinct s.idx) from samples s join runs r on r.id = s.run_id where r.board = 'agent-$victim' and r.n_planned = 6")" "6|6"
+check "every run of that bench complete" \
+  "$(q "select count(*) from runs r where n_planned = 6 and (select count(*) from samples s where s.run_id = r.id and s.ok = 1) <> 6")" 0
+check "the killed board's failure is recorded" \
+  "$(rig farm status -b agent-$victim | awk 'NR == 2 { print $5 }')" 1
+
+# --- 4. a human's release
+rig farm release --force agent-$victim >/dev/null 2>&1
+check "release --force is logged" "$(rig farm log --board agent-$victim --last 1 | grep -c force-release)" 1
+check "and the failure count is back to 0" "$(rig farm status -b agent-$victim | awk 'NR == 2 { print $5 }')" 0
+
+[ "$fails" = 0 ] || { echo "farm/netns: $fails checks failed (logs in $tmp kept)"; trap 'farm_down "$tmp"' EXIT; exit 1; }
+echo "farm/netns: all checks passed"

@@ -1,0 +1,84 @@
+# Agent boards in network namespaces, sourced by tests/farm/farm_test.sh and
+# bench/farm_bench.sh. farm_up N DIR starts N rig-agent instances, each in
+# its own namespace joined to this one by a veth pair (10.N.x.y/30), writes
+# a board file per agent into DIR/boards (tags model:x86-agent, site:netns)
+# and records what to remove; farm_down removes namespaces, links and
+# agents. Needs root and `ip netns`; AGENT is the rig-agent binary.
+#
+#   farm_ns_ok                 0 when namespaces can be made here
+#   farm_up N DIR              -> DIR/boards/agent-I.yaml, DIR/pids/I
+#   farm_down DIR
+
+farm_prefix=rf$(( $$ % 10000 ))
+# a subnet of its own too, so that leftovers of another run cannot collide
+farm_net=10.$(( 100 + $$ % 150 ))
+
+farm_ns_ok() {
+  [ "$(id -u)" = 0 ] || { echo "not root"; return 1; }
+  command -v ip >/dev/null || { echo "no ip (iproute2)"; return 1; }
+  ip netns add "${farm_prefix}probe" 2>/dev/null || { echo "ip netns add fails here"; return 1; }
+  ip netns del "${farm_prefix}probe"
+}
+
+# the host side and the namespace side of pair i (1-based)
+farm_addr() { local a=$(( $1 * 4 )); echo "$farm_net.$(( a / 256 )).$(( a % 256 + $2 ))"; }
+
+farm_up() {
+  local n=$1 dir=$2 i ns hs ip
+  mkdir -p "$dir/boards" "$dir/pids"
+  chmod 755 "$dir"
+  printf '%s\n' f0e1d2c3b4a5968778695a4b3c2d1e0f00112233445566778899aabbccddeeff >"$dir/boards/agent.key"
+  chmod 600 "$dir/boards/agent.key"
+  for i in $(seq 1 "$n"); do
+    ns=${farm_prefix}n$i hs=${farm_prefix}h$i ip=$(farm_addr "$i" 2)
+    ip netns add "$ns"
+    echo "$ns" >>"$dir/netns"
+    ip link add "$hs" type veth peer name v0 netns "$ns"
+    ip addr add "$(farm_addr "$i" 1)/30" dev "$hs"
+    ip link set "$hs" up
+    ip -n "$ns" addr add "$ip/30" dev v0
+    ip -n "$ns" link set v0 up
+    ip -n "$ns" link set lo up
+    mkdir -p "$dir/work$i"
+    chmod 755 "$dir/work$i"   # the agent runs workloads as nobody
+    ip netns exec "$ns" "$AGENT" --key "$dir/boards/agent.key" --work "$dir/work$i" \
+      --listen "$ip:7022" 2>>"$dir/agent$i.log" &
+    echo $! >"$dir/pids/$i"
+    cat >"$dir/boards/agent-$i.yaml" <<YAML
+name: agent-$i
+kind: agent
+description: rig-agent $i in network namespace $ns
+emulated: false
+target: {os: linux, arch: x86_64}
+tags: {model: x86-agent, site: netns}
+samples: ${FARM_SAMPLES:-3}
+warmup: 0
+timeout: 60s
+iterations: {cpu: ${FARM_CPU_ITERS:-300}}
+agent:
+  host: $ip
+  port: 7022
+  key_file: agent.key
+  transport: tcp
+YAML
+  done
+  # every agent answers before the bench starts
+  for i in $(seq 1 "$n"); do
+    for _ in $(seq 100); do
+      timeout 1 bash -c "</dev/tcp/$(farm_addr "$i" 2)/7022" 2>/dev/null && break
+      sleep 0.1
+    done
+  done
+}
+
+farm_down() {
+  local dir=$1 f ns
+  for f in "$dir"/pids/*; do
+    [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null
+  done
+  wait 2>/dev/null
+  if [ -f "$dir/netns" ]; then
+    while read -r ns; do ip netns del "$ns" 2>/dev/null; done <"$dir/netns"
+  fi
+  rm -f "$dir/netns"
+}
