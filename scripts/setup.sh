@@ -18,6 +18,7 @@ PKGS=(
   qemu-system-x86 busybox-static dosfstools
   libnghttp2-dev nghttp2-client
   postgresql-15 libpq-dev
+  dfu-util uhubctl
 )
 
 missing=()
