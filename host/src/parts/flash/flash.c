@@ -18,6 +18,7 @@ const struct rig_flash_ops rig_flash_none_ops = {
 static const struct rig_flash_ops *const parts[] = {
     &rig_flash_none_ops,      &rig_flash_command_ops,  &rig_flash_qemu_kernel_ops,
     &rig_flash_agent_put_ops, &rig_flash_picoboot_ops, &rig_flash_dfu_ops,
+    &rig_flash_uf2_ops,
 };
 
 const struct rig_flash_ops *rig_flash_find(const char *kind)
@@ -28,4 +29,4 @@ const struct rig_flash_ops *rig_flash_find(const char *kind)
 	return NULL;
 }
 
-const char *rig_flash_kinds(void) { return "none, command, qemu-kernel, agent-put, picoboot, dfu"; }
+const char *rig_flash_kinds(void) { return "none, command, qemu-kernel, agent-put, picoboot, dfu, uf2"; }

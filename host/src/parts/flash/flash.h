@@ -12,6 +12,7 @@
  *                (flash_agent_put.c)
  *   picoboot     the RP2040/RP2350 boot ROM over USB (flash_picoboot.c)
  *   dfu          USB DFU 1.1 / STM32 DfuSe (flash_dfu.c)
+ *   uf2          a UF2 copied onto the board's boot drive (flash_uf2.c)
  */
 #ifndef RIG_FLASH_H
 #define RIG_FLASH_H
@@ -56,5 +57,6 @@ extern const struct rig_flash_ops rig_flash_qemu_kernel_ops;
 extern const struct rig_flash_ops rig_flash_agent_put_ops;
 extern const struct rig_flash_ops rig_flash_picoboot_ops;
 extern const struct rig_flash_ops rig_flash_dfu_ops;
+extern const struct rig_flash_ops rig_flash_uf2_ops;
 
 #endif
