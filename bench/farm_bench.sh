@@ -37,10 +37,10 @@ for r in $(seq 1 "$ROUNDS"); do
       >/dev/null 2>"$tmp/log"
     ns=$(( $(date +%s%N) - t0 ))
     n=$(grep -o '[0-9]* samples (' "$tmp/log" | grep -o '^[0-9]*')
-    printf '| %d | %s | %.2f s | %s s | %d | %.0f |\n' "$r" "$mode" "$(echo "$ns / 1e9" | bc -l)" \
-      "$(cat "$tmp/time")" "$n" "$(echo "$n / ($ns / 1e9)" | bc -l)"
+    awk -v r="$r" -v m="$mode" -v ns="$ns" -v t="$(cat "$tmp/time")" -v n="$n" \
+      'BEGIN { printf "| %d | %s | %.2f s | %s s | %d | %.0f |\n", r, m, ns / 1e9, t, n, n / (ns / 1e9) }'
   done
 done
 echo
 # the measured programs' own time against what rig added around them
-sqlite3 "$tmp/rig.db" "select 'workload wall_ns median ' || (select cast(avg(value) as int) from metrics where name = 'wall_ns') || ' ns mean; rig_overhead_ns mean ' || (select cast(avg(value) as int) from metrics where name = 'rig_overhead_ns') || ' ns'"
+sqlite3 "$tmp/rig.db" "select 'workload wall_ns ' || (select cast(avg(value) as int) from metrics where name = 'wall_ns') || ' ns mean; rig_overhead_ns mean ' || (select cast(avg(value) as int) from metrics where name = 'rig_overhead_ns') || ' ns'"

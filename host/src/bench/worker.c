@@ -493,6 +493,8 @@ static void *worker_main(void *arg)
 	struct hold h = {0};
 	int rc = 0, failed = 0;
 
+	set_busy(w, 1);
+
 	if (rig_store_board_state(w->st, b->name, &bs, &e) == 0 &&
 	    strcmp(bs.state, "quarantined") == 0) {
 		char why[900];
@@ -627,7 +629,10 @@ int rig_bench_workers_run(struct bench *bn, struct rig_error *err)
 		w->bn = bn;
 		w->b = bn->boards[i];
 		w->local = is_local(w->b);
-		w->busy = 1;
+		/* busy before any worker starts, so that one that finishes early
+		 * waits for the retries of those not started yet; one after
+		 * another (no db_path) a board is busy only while it runs */
+		w->busy = parallel;
 		model_of(w->b, w->model, sizeof(w->model));
 		w->st = bn->store;
 		if (parallel && (rc = rig_store_open(o->db_path, &w->st, err)))
