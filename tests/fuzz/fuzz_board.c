@@ -9,6 +9,7 @@
 
 #include "config.h"
 #include "names.h"
+#include "select.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -44,6 +45,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		(void)rig_cfg_line(val);
 		if (key && strlen(key) < 64)
 			rig_cfg_strv(cfg, NULL, key, 0, &sv, &err);
+	}
+	rig_strv_free(&sv);
+	/* tags (select.h): every tag read is one word, or KEY:VALUE with one
+	 * colon, and selects itself */
+	if (rig_board_tags_read(cfg, &sv, &err) == 0) {
+		for (size_t i = 0; i < sv.n; i++) {
+			const char *c = strchr(sv.v[i], ':');
+			char sel[300];
+			if (!sv.v[i][0] || strpbrk(sv.v[i], ", \t") || (c && strchr(c + 1, ':')))
+				abort();
+			snprintf(sel, sizeof(sel), "%s%s", c ? "" : "tag:", sv.v[i]);
+			if (!rig_board_tags_match(&sv, sel))
+				abort();
+		}
+	} else if (!strstr(err.msg, "fuzz.yaml")) {
+		abort();
 	}
 	rig_strv_free(&sv);
 	rig_cfg_free(cfg);
