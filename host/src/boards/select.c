@@ -83,14 +83,13 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The board names of dir (files NAME.yaml), sorted. */
-static void dir_boards(const char *dir, struct rig_strv *out)
+int rig_boards_in_dir(const char *dir, struct rig_strv *out)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
 
 	if (!d)
-		return;
+		return 0;
 	while ((e = readdir(d))) {
 		size_t l = strlen(e->d_name);
 		if (l > 5 && strcmp(e->d_name + l - 5, ".yaml") == 0)
@@ -99,6 +98,7 @@ static void dir_boards(const char *dir, struct rig_strv *out)
 	closedir(d);
 	if (out->n)
 		qsort(out->v, out->n, sizeof(char *), cmp_str);
+	return (int)out->n;
 }
 
 int rig_boards_select(const char *option, const struct rig_strv *items, const char *boards_dir,
@@ -126,7 +126,7 @@ int rig_boards_select(const char *option, const struct rig_strv *items, const ch
 	}
 	if (!sel.n)
 		goto out;
-	dir_boards(boards_dir, &names);
+	rig_boards_in_dir(boards_dir, &names);
 	{
 		size_t found = 0, *hits = rig_xcalloc(sel.n, sizeof(*hits));
 		for (size_t b = 0; b < names.n && !rc; b++) {

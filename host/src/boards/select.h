@@ -25,6 +25,10 @@ int rig_board_tags_read(const struct rig_cfg *cfg, struct rig_strv *out, struct 
 /* 1 when tags match the selector "KEY:VALUE" (see above). */
 int rig_board_tags_match(const struct rig_strv *tags, const char *selector);
 
+/* Appends the board names of dir (its files NAME.yaml), sorted; returns
+ * how many (0 also when dir cannot be read). */
+int rig_boards_in_dir(const char *dir, struct rig_strv *out);
+
 /* 1 when a --boards item is a selector (KEY:VALUE, not a path). */
 int rig_boards_is_selector(const char *item);
 

@@ -1,10 +1,10 @@
 #include "cli.h"
 
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "names.h"
+#include "select.h"
 #include "store.h"
 #include "toolchain.h"
 
@@ -25,27 +25,9 @@ void rig_split_list(const char *s, struct rig_strv *sv)
 	} while (s);
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int rig_ctx_boards(const struct rig_ctx *ctx, struct rig_strv *out)
 {
-	DIR *d = opendir(ctx->boards_dir);
-	struct dirent *e;
-
-	if (!d)
-		return 0;
-	while ((e = readdir(d))) {
-		size_t l = strlen(e->d_name);
-		if (l > 5 && strcmp(e->d_name + l - 5, ".yaml") == 0)
-			rig_strv_pushf(out, "%.*s", (int)(l - 5), e->d_name);
-	}
-	closedir(d);
-	if (out->n)
-		qsort(out->v, out->n, sizeof(char *), cmp_str);
-	return (int)out->n;
+	return rig_boards_in_dir(ctx->boards_dir, out);
 }
 
 int rig_ctx_check_boards(const struct rig_ctx *ctx, const char *option,

@@ -174,8 +174,7 @@ void rig_compare_free(struct rig_cmp *c)
 	memset(c, 0, sizeof(*c));
 }
 
-/* "+12.3%" */
-static const char *pct(char *buf, size_t cap, double v)
+const char *rig_cmp_pct(char *buf, size_t cap, double v)
 {
 	if (isnan(v))
 		snprintf(buf, cap, "-");
@@ -241,10 +240,10 @@ static void print_table(const struct rig_cmp *c, int is_tty, FILE *f)
 		else if (!r->significant)
 			snprintf(ch, sizeof(ch), "~");
 		else
-			pct(ch, sizeof(ch), r->change);
+			rig_cmp_pct(ch, sizeof(ch), r->change);
 		if (r->has_ci && !r->exact)
-			snprintf(ci, sizeof(ci), "[%s, %s]", pct(lo, sizeof(lo), r->ci_lo),
-				 pct(hi, sizeof(hi), r->ci_hi));
+			snprintf(ci, sizeof(ci), "[%s, %s]", rig_cmp_pct(lo, sizeof(lo), r->ci_lo),
+				 rig_cmp_pct(hi, sizeof(hi), r->ci_hi));
 		else
 			snprintf(ci, sizeof(ci), "%s", r->exact || !r->in_a || !r->in_b ? "" : "-");
 		if (r->in_a && r->in_b && !r->exact)
@@ -269,7 +268,7 @@ static void print_table(const struct rig_cmp *c, int is_tty, FILE *f)
 				       g->metric,
 				       rig_fmt_value(a, sizeof(a), g->a, g->unit),
 				       rig_fmt_value(b, sizeof(b), g->b, g->unit),
-				       pct(ch, sizeof(ch), g->change),
+				       rig_cmp_pct(ch, sizeof(ch), g->change),
 				       "",
 				       "",
 				       n,

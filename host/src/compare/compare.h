@@ -54,6 +54,10 @@ void rig_compare(const struct rig_side *a, const struct rig_side *b, double alph
 		 const struct rig_strv *metrics, struct rig_cmp *out);
 void rig_compare_free(struct rig_cmp *c);
 
+/* A change as text: "+12.34%" (v a fraction), "-" for NaN, "+inf"/"-inf".
+ * Returns buf. Shared by the comparison table and the gate's reasons. */
+const char *rig_cmp_pct(char *buf, size_t cap, double v);
+
 /* Prints in fmt: "table" (aligned when is_tty, else TSV), "json", "csv",
  * "benchfmt" (both sides' samples as Go benchmark lines, the side as the
  * configuration key "side": `benchstat -col side FILE` compares them).

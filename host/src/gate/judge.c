@@ -26,17 +26,6 @@ static void set(struct rig_gate_case *c, enum rig_gate_verdict v, const char *fm
 	va_end(ap);
 }
 
-static const char *pct(char *buf, size_t cap, double v)
-{
-	if (isnan(v))
-		snprintf(buf, cap, "-");
-	else if (isinf(v))
-		snprintf(buf, cap, "%sinf", v < 0 ? "-" : "+");
-	else
-		snprintf(buf, cap, "%+.2f%%", v * 100.0);
-	return buf;
-}
-
 /* The worsening of b against a in the amount's terms (fraction of a, or
  * metric units); sets *ok = 0 when the amount's unit does not fit. */
 static double worse_by(const struct rig_gate_amount *t, const struct rig_cmp_row *row,
@@ -81,15 +70,15 @@ static void numbers(struct rig_gate_case *c, const struct rig_cmp_row *row, int 
 			       row->metric, higher ? "higher" : "lower", a, row->a.n, b, row->b.n);
 	if (row->in_a && row->in_b && at < sizeof(c->detail))
 		at += (size_t)snprintf(c->detail + at, sizeof(c->detail) - at, ", change %s",
-				       pct(ch, sizeof(ch), row->change));
+				       rig_cmp_pct(ch, sizeof(ch), row->change));
 	if (row->in_a && row->in_b && !row->exact && at < sizeof(c->detail))
 		at += (size_t)snprintf(c->detail + at, sizeof(c->detail) - at,
 				       ", Mann-Whitney p=%.4g", row->p);
 	if (row->has_ci && !row->exact && at < sizeof(c->detail))
 		at += (size_t)snprintf(c->detail + at, sizeof(c->detail) - at,
 				       ", %.0f%% CI of the change [%s, %s]", (1.0 - alpha) * 100,
-				       pct(lo, sizeof(lo), row->ci_lo),
-				       pct(hi, sizeof(hi), row->ci_hi));
+				       rig_cmp_pct(lo, sizeof(lo), row->ci_lo),
+				       rig_cmp_pct(hi, sizeof(hi), row->ci_hi));
 	if (noise && noise->runs >= 2 && at < sizeof(c->detail))
 		snprintf(c->detail + at, sizeof(c->detail) - at,
 			 ", baseline history band %s..%s over %zu runs",
@@ -178,10 +167,10 @@ void rig_gate_judge(const struct rig_gate_rule *rule, const struct rig_cmp_row *
 			set(c, RIG_GATE_PASS, "unchanged (exact)");
 		else if (w > rule->threshold.value)
 			set(c, RIG_GATE_REGRESSION, "%s worse by %s (exact), threshold %s",
-			    row.metric, pct(ch, sizeof(ch), worse_frac), t);
+			    row.metric, rig_cmp_pct(ch, sizeof(ch), worse_frac), t);
 		else
 			set(c, RIG_GATE_PASS, "changed by %s (exact), within threshold %s",
-			    pct(ch, sizeof(ch), row.change), t);
+			    rig_cmp_pct(ch, sizeof(ch), row.change), t);
 		return;
 	}
 	/* sizes belong to the build, not to the board's state: decided above */
@@ -208,12 +197,12 @@ void rig_gate_judge(const struct rig_gate_rule *rule, const struct rig_cmp_row *
 	}
 	if (!(worse_frac > 0) && !(isnan(worse_frac) && w > 0)) {
 		set(c, RIG_GATE_PASS, "better by %s (significant)",
-		    pct(ch, sizeof(ch), row.change));
+		    rig_cmp_pct(ch, sizeof(ch), row.change));
 		return;
 	}
 	if (!(w > rule->threshold.value)) {
 		set(c, RIG_GATE_PASS, "worse by %s, within threshold %s",
-		    pct(ch, sizeof(ch), worse_frac), t);
+		    rig_cmp_pct(ch, sizeof(ch), worse_frac), t);
 		return;
 	}
 	/* the CI bound nearest to "no change" on the worse side */
@@ -225,7 +214,7 @@ void rig_gate_judge(const struct rig_gate_rule *rule, const struct rig_cmp_row *
 		if (!row.has_ci || !(bound > need)) {
 			set(c, RIG_GATE_PASS,
 			    "worse by %s, but the CI of the change does not clear min_effect %s",
-			    pct(ch, sizeof(ch), worse_frac), rule->min_effect.text);
+			    rig_cmp_pct(ch, sizeof(ch), worse_frac), rule->min_effect.text);
 			return;
 		}
 	}
@@ -233,9 +222,9 @@ void rig_gate_judge(const struct rig_gate_rule *rule, const struct rig_cmp_row *
 	    (higher ? row.b.median >= noise->lo : row.b.median <= noise->hi)) {
 		set(c, RIG_GATE_PASS,
 		    "worse by %s, but inside the baseline's run-to-run spread over %zu runs",
-		    pct(ch, sizeof(ch), worse_frac), noise->runs);
+		    rig_cmp_pct(ch, sizeof(ch), worse_frac), noise->runs);
 		return;
 	}
 	set(c, RIG_GATE_REGRESSION, "%s worse by %s (p=%.3g < %g), threshold %s", row.metric,
-	    pct(ch, sizeof(ch), worse_frac), row.p, rule->alpha, t);
+	    rig_cmp_pct(ch, sizeof(ch), worse_frac), row.p, rule->alpha, t);
 }
