@@ -80,10 +80,26 @@ rm -f "$out/.bed/rc"
   echo
 } >"$out/.bed/cmd.sh"
 
+# top-level directories of the host's /tmp the command needs (the tree, the
+# build, the working directory): the guest's /tmp is a tmpfs of its own
+keepdirs=
+for d in "$src" "$PWD" "${RIG_SOURCE_DIR:-}" "${RIG_BINARY_DIR:-}"; do
+  [ -n "$d" ] || continue
+  d=$(cd "$d" 2>/dev/null && pwd -P) || continue
+  case "$d" in
+  /tmp/*)
+    top=${d#/tmp/}
+    top=${top%%/*}
+    case ":$keepdirs:" in *":$top:"*) ;; *) keepdirs=${keepdirs:+$keepdirs:}$top ;; esac
+    ;;
+  esac
+done
+case "$keepdirs" in *[,\ ]*) echo "run.sh: a /tmp directory with a comma or space cannot be shared" >&2; exit 2 ;; esac
+
 set +e
 timeout -k 5 "$timeout_s" "$qemu" -M pc -cpu max -accel tcg -m "$mem" -smp 1 \
   -kernel "$kdir/vmlinuz" -initrd "$img" \
-  -append "console=ttyS0 quiet loglevel=3 panic=-1 rdinit=/init rig.out=$out ${kopts[*]:-}" \
+  -append "console=ttyS0 quiet loglevel=3 panic=-1 rdinit=/init rig.out=$out${keepdirs:+ rig.keep=$keepdirs} ${kopts[*]:-}" \
   -virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap" \
   -virtfs "local,path=$out,mount_tag=out,security_model=none,multidevs=remap" \
   -display none -monitor none -serial stdio -no-reboot -nodefaults </dev/null | tr -d '\r'
