@@ -8,6 +8,8 @@
  * wat2wasm or without any of the runtimes. */
 #include "rigtest.h"
 
+#include "util.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,6 +138,26 @@ static void the_executor_gives_each_misbehaviour_its_verdict(void **state)
 	ROW("exit3", "FAIL!");
 	assert_null(strstr(out, "; known to the runtime's expectations:"));
 	free(out);
+	/* and the HTML report carries the matrix, escaped, with its link */
+	{
+		char cmd[1400], *html = NULL;
+		size_t len;
+		struct rig_error err = {0};
+
+		snprintf(cmd, sizeof(cmd), "report -o '%s/conf-report.html'", rigtest_tmpdir());
+		out = rig(&status, cmd);
+		if (status != 0)
+			fail_msg("rig report: %s", out);
+		free(out);
+		snprintf(cmd, sizeof(cmd), "%s/conf-report.html", rigtest_tmpdir());
+		assert_int_equal(rig_read_file(cmd, &html, &len, &err), 0);
+		assert_non_null(strstr(html, "<a href=\"#conformance\">conformance</a>"));
+		assert_non_null(strstr(html, "<h2 id=\"conformance\">WASI conformance</h2>"));
+		assert_non_null(strstr(html, "exit3"));
+		assert_non_null(strstr(html, "FAIL!"));
+		assert_non_null(strstr(html, "[stdout line 1: got &quot;hello\\n&quot;"));
+		free(html);
+	}
 #undef ROW
 }
 
