@@ -11,6 +11,7 @@
 #include "load.h"
 #include "load_report.h"
 #include "testserver.h"
+#include "util.h"
 
 static char url[64];
 
@@ -39,6 +40,30 @@ static void closed_request_count_is_exact(void **state)
 	assert_true(r.qps > 0);
 	rig_load_result_free(&r);
 	ts_stop(ts);
+}
+
+/* A count run (-n) against a port nobody listens on ends after the request
+ * timeout with an error naming the URL; before, it never ended. */
+static void count_run_without_a_server_ends_at_the_timeout(void **state)
+{
+	struct rig_load_opts o = {.model = RIG_LOAD_CLOSED,
+				  .connections = 2,
+				  .threads = 1,
+				  .pipeline = 1,
+				  .requests = 10,
+				  .timeout_ms = 500,
+				  .url = "http://127.0.0.1:1/"};
+	struct rig_load_result r;
+	struct rig_error err = {0};
+	int64_t t0 = rig_now_ns(), took_ms;
+
+	(void)state;
+	assert_int_equal(rig_load_run(&o, &r, &err), RIG_ERR_IO);
+	took_ms = (rig_now_ns() - t0) / 1000000;
+	assert_non_null(strstr(err.msg, "http://127.0.0.1:1/: no connection opened within 500 ms"));
+	if (took_ms > 5000)
+		fail_msg("took %lld ms", (long long)took_ms);
+	rig_load_result_free(&r);
 }
 
 static void pipelined_requests_are_all_answered(void **state)
@@ -313,6 +338,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(closed_request_count_is_exact),
+	    cmocka_unit_test(count_run_without_a_server_ends_at_the_timeout),
 	    cmocka_unit_test(pipelined_requests_are_all_answered),
 	    cmocka_unit_test(rate_model_holds_the_rate),
 	    cmocka_unit_test(rate_below_thread_count_uses_fewer_threads),

@@ -486,6 +486,7 @@ static void on_writable(struct rig_load_thread *t, int ci, int64_t now)
 			return;
 		}
 		c->state = C_OPEN;
+		t->ever_open = 1;
 		set_events(t, ci, 0);
 		if (c->h2 && (h2_pull(t, ci, now) || conn_flush(t, ci, now)))
 			return; /* the preface and SETTINGS could not be written */
@@ -581,6 +582,13 @@ static void *thread_main(void *arg)
 		}
 		if (t->o->model == RIG_LOAD_RATE && t->started && !t->stopping)
 			rate_dispatch(t, now);
+		/* a count run (-n) has no end of its own: when no connection has
+		 * opened within the request timeout, the target is not there */
+		if (!t->stopping && t->started && t->o->requests > 0 && !t->ever_open &&
+		    now - t->start_ns >= t->timeout_ns) {
+			t->unreachable = 1;
+			begin_stop(t, now);
+		}
 		if (!t->stopping &&
 		    ((t->o->stop && *t->o->stop) || (t->o->requests == 0 && now >= t->end_ns) ||
 		     (t->o->requests > 0 && t->sent_measured >= t->quota)))
@@ -728,6 +736,12 @@ int rig_load_run(const struct rig_load_opts *o, struct rig_load_result *r, struc
 		pthread_join(th[i].th, NULL);
 	if (started == nt)
 		rc = 0;
+	for (int i = 0; i < started && !rc; i++)
+		if (th[i].unreachable)
+			rc = rig_fail(err, RIG_ERR_IO,
+				      "%s: no connection opened within %lld ms (the timeout): "
+				      "is the server listening?",
+				      oo.url, oo.timeout_ms);
 	for (int i = 0; i < started; i++) {
 		rig_load_merge_thread(r, &th[i]);
 		if (th[i].first_ns && (!first || th[i].first_ns < first))

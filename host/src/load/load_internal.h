@@ -55,6 +55,8 @@ struct rig_load_thread {
 	uint64_t next_idx;	     /* rate: the next request of the schedule to send */
 	uint64_t quota, sent_measured;
 	int started, stopping, total_inflight;
+	int ever_open;	   /* a connection of this thread was opened once */
+	int unreachable;   /* a count run stopped: no connection opened in timeout */
 	int reconnect_due; /* a connection was closed and may be re-opened now */
 	int *free_stack, n_free;
 	/* results */
