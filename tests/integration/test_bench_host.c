@@ -72,6 +72,29 @@ static void bench_host_stores_samples_and_prints_results(void **state)
 	assert_int_equal(query(st, "select count(*) from runs"), 3);
 }
 
+/* A board given as a file is shown in the table by its name (the results
+ * are stored under it); before, the table said "no stored results match". */
+static void board_given_as_a_file_is_shown_by_name(void **state)
+{
+	char st[1100], *out = NULL;
+
+	RIGTEST_REQUIRE_CMD("gcc");
+	snprintf(st, sizeof(st), "%s/byfile", rigtest_tmpdir());
+	assert_int_equal(rigtest_sh(NULL,
+				    "mkdir -p '%s' && sed 's/^name:.*//' '%s/boards/host.yaml' "
+				    ">'%s/mine.yaml' && echo 'name: mine' >>'%s/mine.yaml'",
+				    st, rigtest_source_dir(), st, st),
+			 0);
+	if (rigtest_sh(
+		&out, "'%s' --state-dir '%s' bench --boards '%s/mine.yaml' -w hello -p c -n 2 2>&1",
+		rig, st, st) != 0)
+		fail_msg("%s", out);
+	if (!strstr(out, "\nmine\thello\tc\t2\t") && !strstr(out, "\nmine  "))
+		fail_msg("no row for board mine in:\n%s", out);
+	assert_null(strstr(out, "no stored results match"));
+	free(out);
+}
+
 static void benchfmt_export_has_one_line_per_sample(void **state)
 {
 	char st[1100], *out = NULL;
@@ -92,8 +115,9 @@ static void benchfmt_export_has_one_line_per_sample(void **state)
 	assert_non_null(strstr(out, "startup-sec"));
 	free(out);
 	/* a board that reported itself hot is flagged in the results */
-	assert_int_equal(rigtest_sh(NULL, "sqlite3 '%s/rig.db' \"insert into env_facts "
-					  "select env_id, 'hot', 'yes' from runs\"",
+	assert_int_equal(rigtest_sh(NULL,
+				    "sqlite3 '%s/rig.db' \"insert into env_facts "
+				    "select env_id, 'hot', 'yes' from runs\"",
 				    st),
 			 0);
 	assert_int_equal(rigtest_sh(&out, "'%s' --state-dir '%s' results -f json", rig, st), 0);
@@ -117,10 +141,11 @@ static void misbehaving_programs_fail_their_samples_only(void **state)
 	    "--timeout 400ms -q 2>&1",
 	    rig, st, rigtest_source_dir());
 	free(out);
-	assert_int_equal(query(st, "select count(*) from samples s join runs r on r.id = s.run_id "
-				   "join builds b on b.id = r.build_id where b.profile = 'crash' "
-				   "and s.ok = 0 and s.fail_reason like '%signal 11%' and "
-				   "s.stderr_tail like '%about to crash%' and s.log_path like '%.log'"),
+	assert_int_equal(query(st,
+			       "select count(*) from samples s join runs r on r.id = s.run_id "
+			       "join builds b on b.id = r.build_id where b.profile = 'crash' "
+			       "and s.ok = 0 and s.fail_reason like '%signal 11%' and "
+			       "s.stderr_tail like '%about to crash%' and s.log_path like '%.log'"),
 			 2);
 	assert_int_equal(query(st, "select count(*) from samples s join runs r on r.id = s.run_id "
 				   "join builds b on b.id = r.build_id where b.profile = 'hang' "
@@ -187,6 +212,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(bench_host_stores_samples_and_prints_results),
 	    cmocka_unit_test(benchfmt_export_has_one_line_per_sample),
+	    cmocka_unit_test(board_given_as_a_file_is_shown_by_name),
 	    cmocka_unit_test(misbehaving_programs_fail_their_samples_only),
 	    cmocka_unit_test(killed_bench_resumes_with_only_missing_samples),
 	};

@@ -249,8 +249,22 @@ static int bench_or_build(int argc, char **argv, struct rig_ctx *ctx, int build_
 		exit_code = 130;
 	}
 	if (!quiet_table && !build_only) {
+		/* results are stored under the board's name: a board given as
+		 * a file (-b path/to/b.yaml) is shown by the name it has */
+		struct rig_strv shown = {0};
+		for (size_t i = 0; i < m.boards.n; i++) {
+			struct rig_board *b = NULL;
+			struct rig_error e = {0};
+			const char *it = m.boards.v[i];
+			if ((strchr(it, '/') || strstr(it, ".yaml")) &&
+			    rig_board_load(it, ctx->boards_dir, &b, &e) == 0)
+				rig_strv_push(&shown, b->name);
+			else
+				rig_strv_push(&shown, it);
+			rig_board_free(b);
+		}
 		struct rig_results_opts ro = {
-		    .boards = &m.boards,
+		    .boards = &shown,
 		    .workloads = &m.workloads,
 		    .profiles = &o.profiles,
 		    .baseline = baseline ? baseline : rig_profile_baseline(tcs),
@@ -262,6 +276,7 @@ static int bench_or_build(int argc, char **argv, struct rig_ctx *ctx, int build_
 			rig_err("%s", err.msg);
 			exit_code = 1;
 		}
+		rig_strv_free(&shown);
 	}
 	if (sum.boards_failed && !exit_code)
 		exit_code = 1;
