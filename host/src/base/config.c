@@ -459,6 +459,8 @@ int rig_cfg_strv(const struct rig_cfg *cfg, struct rig_cfg_node *from, const cha
 		return rig_fail(err, RIG_ERR_PARSE, "%s:%d: field '%s': expected a list of strings",
 				cfg->path, blame_line(cfg, from, n), key);
 	count = rig_cfg_seq_len(n);
+	/* every item checked before any is appended: on error out is as it
+	 * was, so a caller's list on its stack holds nothing to free */
 	for (size_t i = 0; i < count; i++) {
 		struct fy_node *it = (struct fy_node *)rig_cfg_seq_at(n, i);
 		if (!it || !fy_node_is_scalar(it))
@@ -466,8 +468,9 @@ int rig_cfg_strv(const struct rig_cfg *cfg, struct rig_cfg_node *from, const cha
 					"%s:%d: field '%s' item %zu: expected a string", cfg->path,
 					blame_line(cfg, from, (struct rig_cfg_node *)it), key,
 					i + 1);
-		rig_strv_push(out, fy_node_get_scalar0(it));
 	}
+	for (size_t i = 0; i < count; i++)
+		rig_strv_push(out, fy_node_get_scalar0((struct fy_node *)rig_cfg_seq_at(n, i)));
 	return 0;
 }
 

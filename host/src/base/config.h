@@ -88,7 +88,8 @@ int rig_cfg_bool(const struct rig_cfg *cfg, struct rig_cfg_node *from, const cha
 int rig_cfg_duration_ms(const struct rig_cfg *cfg, struct rig_cfg_node *from, const char *key,
 			int required, long long def, long long max, long long *out,
 			struct rig_error *err);
-/* A sequence of scalars (or one scalar) appended to out. */
+/* A sequence of scalars (or one scalar) appended to out; on error out is
+ * unchanged. */
 int rig_cfg_strv(const struct rig_cfg *cfg, struct rig_cfg_node *from, const char *key,
 		 int required, struct rig_strv *out, struct rig_error *err);
 /* A one-of choice: value must be one of the NULL-terminated choices; index in *out. */

@@ -40,8 +40,10 @@ int rig_board_tags_read(const struct rig_cfg *cfg, struct rig_strv *out, struct 
 		}
 		return 0;
 	}
-	if ((rc = rig_cfg_strv(cfg, NULL, "tags", 0, &plain, err)))
+	if ((rc = rig_cfg_strv(cfg, NULL, "tags", 0, &plain, err))) {
+		rig_strv_free(&plain); /* what was read before the bad item */
 		return rc;
+	}
 	for (size_t i = 0; i < plain.n && !rc; i++) {
 		if (!plain_ok(plain.v[i]))
 			rc = rig_fail(err, RIG_ERR_PARSE,
