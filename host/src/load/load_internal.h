@@ -79,4 +79,11 @@ void rig_load_merge_thread(struct rig_load_result *r, const struct rig_load_thre
 /* qps_median and qps_cv from r->per_sec. */
 void rig_load_series_stats(struct rig_load_result *r);
 
+/* epoll data of a thread's timerfd (connections are 0..n_conns-1) */
+#define RIG_LOAD_TIMER_ID UINT32_MAX
+
+/* One load thread's event loop (pthread start routine; arg is its struct
+ * rig_load_thread, set up by rig_load_run). Returns NULL when it stopped. */
+void *rig_load_thread_main(void *arg);
+
 #endif

@@ -1,10 +1,12 @@
 /* The conformance matrix: see conformance_print.h. */
 #include "conformance_print.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "conformance.h"
+#include "html.h"
 #include "results.h"
 #include "table.h"
 
@@ -243,4 +245,27 @@ out:
 	free(c.rows);
 	rig_strv_free(&c.boards);
 	return rc;
+}
+
+int rig_conf_matrix_html(struct rig_store *s, const struct rig_conf_print_opts *o,
+			 struct rig_buf *out)
+{
+	struct rig_error e = {0};
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	int n;
+
+	if (!f)
+		return 0;
+	n = rig_conf_matrix_print(s, o, f, &e);
+	fclose(f);
+	if (n > 0) {
+		rig_buf_appendf(out, "<h2 id=\"conformance\">WASI conformance</h2>\n"
+				     "<div class=\"scroll\"><pre class=\"conf\">");
+		rig_html_text(out, text);
+		rig_buf_appendf(out, "</pre></div>\n");
+	}
+	free(text);
+	return n > 0 ? n : 0;
 }

@@ -28,4 +28,14 @@ struct rig_conf_print_opts {
 int rig_conf_matrix_print(struct rig_store *s, const struct rig_conf_print_opts *o, FILE *f,
 			  struct rig_error *err);
 
+/*
+ * The same matrix (with the reasons o asks for) as an HTML section
+ * (<h2 id="conformance"> and a <pre> of the aligned text, escaped) appended
+ * to out, for rig report. Appends nothing when no verdict is stored or the
+ * store cannot give them (PostgreSQL keeps none): a report without the
+ * matrix, not a failed report. Returns the number of verdicts shown.
+ */
+int rig_conf_matrix_html(struct rig_store *s, const struct rig_conf_print_opts *o,
+			 struct rig_buf *out);
+
 #endif

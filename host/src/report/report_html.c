@@ -62,8 +62,7 @@ struct page {
 	struct rig_history hist[3]; /* startup_ns, throughput, peak_rss_kib */
 	struct rig_buf *b;
 	struct rig_report_counts *n;
-	char *conf; /* the WASI conformance matrix as text, or NULL */
-	size_t conf_len;
+	struct rig_buf conf; /* the WASI conformance section, or empty */
 };
 
 static const char *const hist_metric[3] = {"startup_ns", "throughput", "peak_rss_kib"};
@@ -582,41 +581,6 @@ static int skipped(struct page *p, struct rig_error *err)
 	return rc;
 }
 
-/*
- * The WASI conformance matrix (issue 14), as rig results prints it: tests
- * not passing everywhere x boards, a summary per board and why each cell
- * did not pass. Kept as text in a <pre>: its columns are aligned already.
- * A store that cannot give it (PostgreSQL keeps no conformance results)
- * gives a report without it, not a failed report.
- */
-static void conformance_load(struct page *p)
-{
-	struct rig_conf_print_opts co = {.boards = p->o->boards, .reasons = 1};
-	struct rig_error e = {0};
-	FILE *f = open_memstream(&p->conf, &p->conf_len);
-	int n;
-
-	if (!f)
-		return;
-	n = rig_conf_matrix_print(p->store, &co, f, &e);
-	fclose(f);
-	if (n <= 0) {
-		free(p->conf);
-		p->conf = NULL;
-		p->conf_len = 0;
-	}
-}
-
-static void conformance_section(struct page *p)
-{
-	if (!p->conf)
-		return;
-	rig_buf_appendf(p->b, "<h2 id=\"conformance\">WASI conformance</h2>\n"
-			      "<div class=\"scroll\"><pre class=\"conf\">");
-	rig_html_text(p->b, p->conf);
-	rig_buf_appendf(p->b, "</pre></div>\n");
-}
-
 static void head(struct page *p, const struct rig_strv *boards)
 {
 	const char *title = p->o->title ? p->o->title : "rig report";
@@ -649,7 +613,7 @@ static void head(struct page *p, const struct rig_strv *boards)
 		rig_html_text(b, boards->v[k]);
 		rig_buf_appendf(b, "</a>");
 	}
-	if (p->conf)
+	if (p->conf.len)
 		rig_buf_appendf(b, "<a href=\"#conformance\">conformance</a>");
 	rig_buf_appendf(b, "<a href=\"#environment\">environment</a>"
 			   "<a href=\"#skipped\">skipped</a></nav></header>\n");
@@ -698,7 +662,10 @@ int rig_report_html(struct rig_store *store, const struct rig_report_opts *o, st
 	for (size_t i = 0; i < p.res.n; i++)
 		if (!rig_strv_has(&boards, p.res.rows[i].board))
 			rig_strv_push(&boards, p.res.rows[i].board);
-	conformance_load(&p);
+	{
+		struct rig_conf_print_opts co = {.boards = o->boards, .reasons = 1};
+		rig_conf_matrix_html(store, &co, &p.conf);
+	}
 	head(&p, &boards);
 	if (!p.res.n)
 		rig_buf_appendf(out, "<p>No results stored yet (run rig bench).</p>\n");
@@ -708,13 +675,14 @@ int rig_report_html(struct rig_store *store, const struct rig_report_opts *o, st
 		rig_buf_appendf(out, "<a id=\"b-%zu\"></a>", k);
 		board_section(&p, boards.v[k]);
 	}
-	conformance_section(&p);
+	if (p.conf.len)
+		rig_buf_append(out, p.conf.data, p.conf.len);
 	if (!(rc = environments(&p, err)))
 		rc = skipped(&p, err);
 	legend(out);
 	rig_buf_appendf(out, "</body></html>\n");
 done:
-	free(p.conf);
+	rig_buf_free(&p.conf);
 	for (size_t h = 0; h < RIG_ARRAY_SIZE(p.hist); h++)
 		rig_history_free(&p.hist[h]);
 	rig_runs_free(&p.runs);
