@@ -8,5 +8,5 @@ foreach(_r picoboot:30 dfu:30)
   add_test(NAME fuzz-run/${_t}
     COMMAND sh ${CMAKE_SOURCE_DIR}/tests/fuzz/run.sh ${_t} ${_s} ${CMAKE_BINARY_DIR}/fuzz-build)
   set_tests_properties(fuzz-run/${_t} PROPERTIES LABELS fuzz-run SKIP_RETURN_CODE 77
-    TIMEOUT 1500 RESOURCE_LOCK rig-fuzz-build)
+    TIMEOUT 1500 RESOURCE_LOCK rig-fuzz-build ENVIRONMENT RIG_FUZZ_SEED=1)
 endforeach()

@@ -9,13 +9,16 @@
 # when the fuzzer finds a crash, leak or timeout; the input that did it is
 # left in BUILD_DIR/fuzz-TARGET/ (crash-*, leak-*, timeout-*) to be added to
 # the corpus as a regression case once fixed. Exits 77 (skipped) when clang
-# or libFuzzer is not installed.
+# or libFuzzer is not installed. RIG_FUZZ_SEED picks libFuzzer's seed (0 or
+# unset: a random one, as by hand); ctest sets 1 so a CI run explores the
+# same inputs each time and a red run is reproducible with the same seed.
 set -eu
 target=${1:?usage: tests/fuzz/run.sh TARGET [SECONDS] [BUILD_DIR]}
 secs=${2:-120}
 src=$(cd "$(dirname "$0")/../.." && pwd)
 build=${3:-$src/build-fuzz}
 corpus=$src/tests/fuzz/corpus/$target
+seed=${RIG_FUZZ_SEED:-0}
 
 if ! command -v clang >/dev/null 2>&1; then
 	echo "run.sh: skipped: clang is not installed (scripts/setup.sh)"; exit 77
@@ -39,9 +42,9 @@ cd "$work"
 # detect_leaks stays on: the parser owns every allocation it makes.
 ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 LSAN_OPTIONS=suppressions=$src/tests/fuzz/lsan.supp \
 "$build/tests/fuzz_$target" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
-	-max_len=65536 -print_final_stats=1 "$work/corpus" 2>"$work/fuzz.log" || {
+	-max_len=65536 -seed="$seed" -print_final_stats=1 "$work/corpus" 2>"$work/fuzz.log" || {
 	tail -40 "$work/fuzz.log"
-	echo "run.sh: $target: the fuzzer found a problem; inputs in $work" >&2
+	echo "run.sh: $target: the fuzzer found a problem (seed $seed); inputs in $work" >&2
 	exit 1
 }
 grep -E "^stat::(number_of_executed_units|average_exec_per_sec|new_units_added|peak_rss_mb)" "$work/fuzz.log" || true
