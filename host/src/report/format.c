@@ -204,20 +204,19 @@ size_t rig_utf8_len(const unsigned char *s)
 	return n;
 }
 
-void rig_json_string(struct rig_buf *b, const char *s)
+void rig_buf_escaped(struct rig_buf *b, const char *s, rig_escape_fn *esc, const char *bad)
 {
 	const unsigned char *p = (const unsigned char *)s;
+	char tmp[8];
 
-	if (!s) {
-		rig_buf_append(b, "null", 4);
+	if (!s)
 		return;
-	}
-	rig_buf_append(b, "\"", 1);
 	while (*p) {
 		size_t n = rig_utf8_len(p);
+		const char *out;
 
 		if (n == 0) {
-			rig_buf_append(b, "\\ufffd", 6);
+			rig_buf_append(b, bad, strlen(bad));
 			p++;
 			continue;
 		}
@@ -226,36 +225,48 @@ void rig_json_string(struct rig_buf *b, const char *s)
 			p += n;
 			continue;
 		}
-		switch (*p) {
-		case '"':
-			rig_buf_append(b, "\\\"", 2);
-			break;
-		case '\\':
-			rig_buf_append(b, "\\\\", 2);
-			break;
-		case '\b':
-			rig_buf_append(b, "\\b", 2);
-			break;
-		case '\f':
-			rig_buf_append(b, "\\f", 2);
-			break;
-		case '\n':
-			rig_buf_append(b, "\\n", 2);
-			break;
-		case '\r':
-			rig_buf_append(b, "\\r", 2);
-			break;
-		case '\t':
-			rig_buf_append(b, "\\t", 2);
-			break;
-		default:
-			if (*p < 0x20)
-				rig_buf_appendf(b, "\\u%04x", *p);
-			else
-				rig_buf_append(b, p, 1);
-		}
+		out = esc(*p, tmp);
+		if (out)
+			rig_buf_append(b, out, strlen(out));
+		else
+			rig_buf_append(b, p, 1);
 		p++;
 	}
+}
+
+static const char *json_escape(unsigned char c, char tmp[8])
+{
+	switch (c) {
+	case '"':
+		return "\\\"";
+	case '\\':
+		return "\\\\";
+	case '\b':
+		return "\\b";
+	case '\f':
+		return "\\f";
+	case '\n':
+		return "\\n";
+	case '\r':
+		return "\\r";
+	case '\t':
+		return "\\t";
+	default:
+		if (c >= 0x20)
+			return NULL;
+		snprintf(tmp, 8, "\\u%04x", c);
+		return tmp;
+	}
+}
+
+void rig_json_string(struct rig_buf *b, const char *s)
+{
+	if (!s) {
+		rig_buf_append(b, "null", 4);
+		return;
+	}
+	rig_buf_append(b, "\"", 1);
+	rig_buf_escaped(b, s, json_escape, "\\ufffd");
 	rig_buf_append(b, "\"", 1);
 }
 

@@ -57,6 +57,17 @@ const char *rig_fmt_number(char *buf, size_t cap, double v);
  * the terminating NUL). s must be NUL-terminated. */
 size_t rig_utf8_len(const unsigned char *s);
 
+/* Escapes one ASCII byte c (0x01..0x7F) for an output format: returns the
+ * text to append instead of c (may be written into tmp, which holds 8
+ * bytes), "" to drop c, or NULL to append c as it is. */
+typedef const char *rig_escape_fn(unsigned char c, char tmp[8]);
+
+/* Appends s (NULL appends nothing) with every ASCII byte passed through esc,
+ * valid UTF-8 sequences of two to four bytes copied as they are, and each
+ * byte that is not valid UTF-8 replaced by bad (the JSON, HTML and
+ * OpenMetrics writers share this walk and differ only in esc and bad). */
+void rig_buf_escaped(struct rig_buf *b, const char *s, rig_escape_fn *esc, const char *bad);
+
 /* Appends s as a JSON string with its quotes: escapes " \ and control
  * characters, and replaces bytes that are not valid UTF-8 with U+FFFD so the
  * output is always valid JSON. NULL appends null. */

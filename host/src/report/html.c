@@ -7,48 +7,29 @@
 
 #include "format.h"
 
+static const char *html_escape(unsigned char c, char tmp[8])
+{
+	(void)tmp;
+	switch (c) {
+	case '&':
+		return "&amp;";
+	case '<':
+		return "&lt;";
+	case '>':
+		return "&gt;";
+	case '"':
+		return "&quot;";
+	case '\'':
+		return "&#39;";
+	default:
+		/* NUL cannot occur; other controls are not allowed in HTML text */
+		return c >= 0x20 || c == '\t' || c == '\n' ? NULL : "";
+	}
+}
+
 void rig_html_text(struct rig_buf *b, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-
-	if (!s)
-		return;
-	while (*p) {
-		size_t n = rig_utf8_len(p);
-
-		if (n == 0) {
-			rig_buf_append(b, "\xEF\xBF\xBD", 3);
-			p++;
-			continue;
-		}
-		if (n > 1) {
-			rig_buf_append(b, p, n);
-			p += n;
-			continue;
-		}
-		switch (*p) {
-		case '&':
-			rig_buf_append(b, "&amp;", 5);
-			break;
-		case '<':
-			rig_buf_append(b, "&lt;", 4);
-			break;
-		case '>':
-			rig_buf_append(b, "&gt;", 4);
-			break;
-		case '"':
-			rig_buf_append(b, "&quot;", 6);
-			break;
-		case '\'':
-			rig_buf_append(b, "&#39;", 5);
-			break;
-		default:
-			/* NUL cannot occur; other controls are not allowed in HTML text */
-			if (*p >= 0x20 || *p == '\t' || *p == '\n')
-				rig_buf_append(b, p, 1);
-		}
-		p++;
-	}
+	rig_buf_escaped(b, s, html_escape, "\xEF\xBF\xBD");
 }
 
 void rig_html_textf(struct rig_buf *b, const char *fmt, ...)

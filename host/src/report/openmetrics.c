@@ -13,31 +13,17 @@
 static const char *const reserved_suffix[] = {"_total",	 "_created", "_count", "_sum",
 					      "_bucket", "_gcount",  "_gsum",  "_info"};
 
-/* Appends s escaped for a label value or a HELP text (the spec's
- * escaped-string: \\, \n and \" are the only escapes). */
+/* Escapes for a label value or a HELP text (the spec's escaped-string:
+ * \\, \n and \" are the only escapes). */
+static const char *om_escape(unsigned char c, char tmp[8])
+{
+	(void)tmp;
+	return c == '\\' ? "\\\\" : c == '"' ? "\\\"" : c == '\n' ? "\\n" : NULL;
+}
+
 static void om_escaped(struct rig_buf *b, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)(s ? s : "");
-
-	while (*p) {
-		size_t n = rig_utf8_len(p);
-
-		if (n == 0) {
-			rig_buf_append(b, "\xEF\xBF\xBD", 3); /* U+FFFD */
-			p++;
-		} else if (n > 1) {
-			rig_buf_append(b, p, n);
-			p += n;
-		} else if (*p == '\\') {
-			rig_buf_append(b, "\\\\", 2), p++;
-		} else if (*p == '"') {
-			rig_buf_append(b, "\\\"", 2), p++;
-		} else if (*p == '\n') {
-			rig_buf_append(b, "\\n", 2), p++;
-		} else {
-			rig_buf_append(b, p++, 1);
-		}
-	}
+	rig_buf_escaped(b, s ? s : "", om_escape, "\xEF\xBF\xBD"); /* U+FFFD */
 }
 
 void rig_om_label_value(struct rig_buf *b, const char *s)
