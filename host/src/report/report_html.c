@@ -90,24 +90,6 @@ static const char *verdict(const struct rig_row *r, const struct rig_stat *st, i
 	return (higher ? st->ratio > 1 : st->ratio < 1) ? "better" : "worse";
 }
 
-static void stat_text(char *out, size_t cap, const struct rig_stat *st, const char *unit)
-{
-	char med[RIG_FMT_CAP], lo[RIG_FMT_CAP], hi[RIG_FMT_CAP];
-
-	if (!st->present) {
-		snprintf(out, cap, "-");
-		return;
-	}
-	rig_fmt_value(med, sizeof(med), st->s.median, unit);
-	if (st->s.n < 2) {
-		snprintf(out, cap, "%s", med);
-		return;
-	}
-	rig_fmt_value(lo, sizeof(lo), st->s.ci_lo, unit);
-	rig_fmt_value(hi, sizeof(hi), st->s.ci_hi, unit);
-	snprintf(out, cap, "%s [%s, %s]", med, lo, hi);
-}
-
 static void ratio_cell(struct rig_buf *b, const struct rig_row *r, const struct rig_stat *st,
 		       int higher)
 {
@@ -228,10 +210,10 @@ static void board_table(struct page *p, const char *board)
 		if (r->n_failed)
 			snprintf(t, sizeof(t), "%d (+%d failed)", r->n_ok, r->n_failed);
 		num_cell(b, t);
-		stat_text(t, sizeof(t), &r->m[RIG_M_STARTUP], "ns");
+		rig_results_stat_text(t, sizeof(t), &r->m[RIG_M_STARTUP], "ns");
 		num_cell(b, t);
 		ratio_cell(b, r, &r->m[RIG_M_STARTUP], 0);
-		stat_text(t, sizeof(t), &r->m[RIG_M_RAM], "B");
+		rig_results_stat_text(t, sizeof(t), &r->m[RIG_M_RAM], "B");
 		num_cell(b, t);
 		ratio_cell(b, r, &r->m[RIG_M_RAM], 0);
 		rig_fmt_bytes(t, sizeof(t),
@@ -248,7 +230,7 @@ static void board_table(struct page *p, const char *board)
 					r->size_ratio);
 		else
 			rig_buf_appendf(b, "<td></td>");
-		stat_text(t, sizeof(t), &r->m[RIG_M_OPS], "ops/s");
+		rig_results_stat_text(t, sizeof(t), &r->m[RIG_M_OPS], "ops/s");
 		num_cell(b, t);
 		ratio_cell(b, r, &r->m[RIG_M_OPS], 1);
 		rig_results_note(nt, sizeof(nt), r);

@@ -82,6 +82,10 @@ struct rig_results {
  * zero), size by section, ratios against the native row. */
 void rig_results_note(char *out, size_t cap, const struct rig_row *r);
 
+/* One metric as a cell: the median and its CI, "12.3 ms [12.1, 12.6]";
+ * the median alone at n = 1; "-" when absent (results_print.c). */
+void rig_results_stat_text(char *out, size_t cap, const struct rig_stat *st, const char *unit);
+
 /* The table of rows benched under load (a qps metric), after the main table;
  * prints nothing when there are none (results_load.c). */
 void rig_results_print_load(const struct rig_results *res, FILE *f, int is_tty);

@@ -9,8 +9,7 @@
 #include "results.h"
 #include "table.h"
 
-/* "12.3 ms [12.1, 12.6]" */
-static void cell_stat(char *out, size_t cap, const struct rig_stat *st, const char *unit)
+void rig_results_stat_text(char *out, size_t cap, const struct rig_stat *st, const char *unit)
 {
 	char med[RIG_FMT_CAP], lo[RIG_FMT_CAP], hi[RIG_FMT_CAP];
 
@@ -153,7 +152,7 @@ static int print_table(const struct rig_results *res, FILE *f, int is_tty)
 		if (i && strcmp(r->board, res->rows[i - 1].board))
 			rig_table_add_separator(t);
 		snprintf(n, sizeof(n), "%d", r->n_ok);
-		cell_stat(startup, sizeof(startup), &r->m[RIG_M_STARTUP], "ns");
+		rig_results_stat_text(startup, sizeof(startup), &r->m[RIG_M_STARTUP], "ns");
 		cell_ratio(sr, sizeof(sr), r, &r->m[RIG_M_STARTUP]);
 		if (r->m[RIG_M_RAM].present)
 			rig_fmt_bytes(ram, sizeof(ram), r->m[RIG_M_RAM].s.median);
@@ -168,7 +167,7 @@ static int print_table(const struct rig_results *res, FILE *f, int is_tty)
 			rig_fmt_ratio(zr, sizeof(zr), r->size_ratio, 1);
 		else
 			snprintf(zr, sizeof(zr), "%s", r->is_baseline ? "base" : "");
-		cell_stat(ops, sizeof(ops), &r->m[RIG_M_OPS], "ops/s");
+		rig_results_stat_text(ops, sizeof(ops), &r->m[RIG_M_OPS], "ops/s");
 		cell_ratio(opr, sizeof(opr), r, &r->m[RIG_M_OPS]);
 		rig_results_note(nt, sizeof(nt), r);
 		const char *cells[] = {r->board, r->workload, r->profile, n,   startup, sr, ram,
