@@ -1,5 +1,6 @@
 /* YAML configuration through libfyaml: see config.h. */
 #include "config.h"
+#include "fileio.h"
 #include "names.h"
 
 #include <errno.h>
@@ -72,10 +73,7 @@ static int load(const char *name, const char *text, size_t len, struct rig_cfg *
  * directory is refused before reading, a bigger file after one more byte). */
 static int read_bounded(const char *path, char **out, size_t *len, struct rig_error *err)
 {
-	struct rig_buf b = {0};
-	char tmp[65536];
 	struct stat st;
-	ssize_t n = 0;
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 
 	if (fd < 0)
@@ -85,20 +83,7 @@ static int read_bounded(const char *path, char **out, size_t *len, struct rig_er
 		close(fd);
 		return rig_fail(err, RIG_ERR_INVALID, "%s: not a regular file", path);
 	}
-	while (b.len <= RIG_CFG_MAX_BYTES && (n = read(fd, tmp, sizeof(tmp))) > 0)
-		rig_buf_append(&b, tmp, (size_t)n);
-	if (n < 0) {
-		int e = errno;
-		close(fd);
-		rig_buf_free(&b);
-		return rig_fail(err, RIG_ERR_IO, "%s: read: %s", path, strerror(e));
-	}
-	close(fd);
-	if (!b.data)
-		rig_buf_append(&b, "", 0);
-	*out = b.data;
-	*len = b.len;
-	return 0;
+	return rig_read_fd(fd, path, RIG_CFG_MAX_BYTES, out, len, err);
 }
 
 int rig_cfg_load(const char *path, struct rig_cfg **out, struct rig_error *err)

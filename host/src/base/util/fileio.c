@@ -31,17 +31,14 @@ int rig_mkdirs(const char *path, struct rig_error *err)
 	return 0;
 }
 
-int rig_read_file(const char *path, char **out, size_t *len, struct rig_error *err)
+int rig_read_fd(int fd, const char *path, size_t max, char **out, size_t *len,
+		struct rig_error *err)
 {
 	struct rig_buf b = {0};
 	char tmp[65536];
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = 0;
 
-	if (fd < 0)
-		return rig_fail(err, errno == ENOENT ? RIG_ERR_NOT_FOUND : RIG_ERR_IO, "%s: %s",
-				path, strerror(errno));
-	while ((n = read(fd, tmp, sizeof(tmp))) > 0)
+	while ((max == 0 || b.len <= max) && (n = read(fd, tmp, sizeof(tmp))) > 0)
 		rig_buf_append(&b, tmp, (size_t)n);
 	if (n < 0) {
 		int e = errno;
@@ -56,6 +53,16 @@ int rig_read_file(const char *path, char **out, size_t *len, struct rig_error *e
 	if (len)
 		*len = b.len;
 	return 0;
+}
+
+int rig_read_file(const char *path, char **out, size_t *len, struct rig_error *err)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return rig_fail(err, errno == ENOENT ? RIG_ERR_NOT_FOUND : RIG_ERR_IO, "%s: %s",
+				path, strerror(errno));
+	return rig_read_fd(fd, path, 0, out, len, err);
 }
 
 int rig_write_file(const char *path, const void *data, size_t len, struct rig_error *err)

@@ -19,6 +19,13 @@ int rig_mkdirs(const char *path, struct rig_error *err);
  * len is non-NULL. RIG_ERR_NOT_FOUND when it does not exist, RIG_ERR_IO
  * otherwise. Meant for small files: it is all in memory. */
 int rig_read_file(const char *path, char **out, size_t *len, struct rig_error *err);
+/* Reads fd (opened on path, which is only named in errors) to its end, or
+ * until more than max bytes are read (max 0: no bound), into *out (owned
+ * by the caller, always NUL-terminated) and its length into *len when len
+ * is non-NULL. Closes fd in every case. RIG_ERR_IO when a read fails; a
+ * file longer than max is not an error here: *len > max tells the caller. */
+int rig_read_fd(int fd, const char *path, size_t max, char **out, size_t *len,
+		struct rig_error *err);
 /* Writes data to path atomically: into path.tmp.PID, then rename(2), so a
  * reader sees the old or the new file, never part of one. RIG_ERR_IO on
  * failure (the temporary file is removed). */
