@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mcu_ram.h"
+
 int rig_runs_load(struct rig_store *s, struct rig_runs *out, struct rig_error *err)
 {
 	return rig_store_list_runs(s, &out->v, &out->n, err);
@@ -228,10 +230,11 @@ static void derive_ram(struct rig_cell *c)
 	m->v = rig_xcalloc(n, sizeof(double));
 	m->n = n;
 	for (size_t i = 0; i < n; i++)
-		m->v[i] = rss ? rss->v[i] * 1024.0
-			      : (double)(c->run.sizes.data_bytes + c->run.sizes.bss_bytes) +
-				    stack->v[i] + (heap && i < heap->n ? heap->v[i] : 0) -
-				    (in_static && i < in_static->n ? in_static->v[i] : 0);
+		m->v[i] =
+		    rss ? rss->v[i] * 1024.0
+			: rig_mcu_ram_bytes(c->run.sizes.data_bytes + c->run.sizes.bss_bytes,
+					    stack->v[i], heap && i < heap->n ? heap->v[i] : 0,
+					    in_static && i < in_static->n ? in_static->v[i] : 0);
 }
 
 int rig_cell_load(struct rig_store *s, const struct rig_run_info *run, struct rig_cell *out,

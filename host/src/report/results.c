@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mcu_ram.h"
+
 static const char *const metric_names[RIG_M_COUNT] = {
     [RIG_M_STARTUP] = "startup_ns", [RIG_M_WALL] = "wall_ns", [RIG_M_RAM] = "ram_bytes",
     [RIG_M_OPS] = "throughput",	    [RIG_M_BOOT] = "boot_ns",
@@ -116,9 +118,10 @@ static void mcu_ram(struct rig_row *row)
 	n = stack->n;
 	v = rig_xcalloc(n, sizeof(double));
 	for (size_t i = 0; i < n; i++)
-		v[i] = (double)(row->sizes.data_bytes + row->sizes.bss_bytes) + stack->values[i] +
-		       (heap && i < heap->n ? heap->values[i] : 0) -
-		       (in_static && i < in_static->n ? in_static->values[i] : 0);
+		v[i] =
+		    rig_mcu_ram_bytes(row->sizes.data_bytes + row->sizes.bss_bytes,
+				      stack->values[i], heap && i < heap->n ? heap->values[i] : 0,
+				      in_static && i < in_static->n ? in_static->values[i] : 0);
 	set_stat(&row->m[RIG_M_RAM], v, n, "bytes", 1);
 	free(v);
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "format.h"
+#include "mcu_ram.h"
 #include "openmetrics.h"
 #include "results.h"
 #include "table.h"
@@ -68,8 +69,8 @@ void rig_results_note(char *out, size_t cap, const struct rig_row *r)
 		}
 		/* a stack section in .bss (TinyGo) is shown as the stack */
 		rig_fmt_bytes(a, sizeof(a),
-			      (double)(r->sizes.data_bytes + r->sizes.bss_bytes) -
-				  (in && in->present ? in->s.median : 0));
+			      rig_mcu_static_bytes(r->sizes.data_bytes + r->sizes.bss_bytes,
+						   in && in->present ? in->s.median : 0));
 		rig_fmt_bytes(b, sizeof(b), st && st->present ? st->s.median : 0);
 		rig_fmt_bytes(c, sizeof(c), hp && hp->present ? hp->s.median : 0);
 		ADD("%sstatic %s + stack %s + heap %s", n ? ", " : "", a, b, c);

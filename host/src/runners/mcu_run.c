@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "mcu_ram.h"
 #include "util.h"
 
 void rig_mcu_command(char *buf, size_t cap, const char *workload, long long iterations)
@@ -69,7 +70,8 @@ static void derived_metrics(struct rig_sample *s)
 		/* TinyGo's stack is a .stack section, already in static RAM: its
 		 * image says how much (stack_in_static_bytes), counted once. */
 		rig_sample_get(s, "stack_in_static_bytes", &reserved);
-		rig_sample_set(s, "ram_bytes", st - reserved + stack + heap, "B");
+		rig_sample_set(s, "ram_bytes",
+			       rig_mcu_ram_bytes((int64_t)st, stack, heap, reserved), "B");
 	}
 }
 
