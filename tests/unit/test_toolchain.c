@@ -8,6 +8,7 @@
 
 #include "board.h"
 #include "toolchain.h"
+#include "util.h"
 
 static const struct rig_target x86 = {"linux", "x86_64", ""};
 static const struct rig_target arm64 = {"linux", "aarch64", ""};
@@ -68,6 +69,60 @@ static void target_not_listed_is_skipped(void **state)
 	assert_int_equal(rig_build(tcs, &req, &a, &err), RIG_ERR_SKIPPED);
 	assert_non_null(strstr(err.msg, "linux/aarch64"));
 	rig_toolchains_free(tcs);
+}
+
+/* A profile's skip: {target: reason} skips its rows there with the reason
+ * (TinyGo's -no-debug on Cortex-M), before any compiler is run. */
+static void profile_skip_covers_the_variants_of_its_target(void **state)
+{
+	static const struct rig_target lm3s = {"none", "thumb", "lm3s6965evb"};
+	struct rig_toolchains *tcs =
+	    load("pskip.yaml", "toolchains:\n  cc2:\n    lang: c\n    version: [cc, --version]\n"
+			       "    build: [cc, -o, '{out}']\n"
+			       "    targets: {linux/x86_64: {}, none/thumb/lm3s6965evb: {}}\n"
+			       "profiles:\n  cc2-nd:\n    toolchain: cc2\n"
+			       "    skip: {none/thumb: \"no debug info to drop on an MCU\"}\n");
+	struct rig_error err = {0};
+	struct rig_artifact a;
+	struct rig_build_req req = {.profile = "cc2-nd",
+				    .workload = "hello",
+				    .target = &lm3s,
+				    .source_root = rigtest_source_dir(),
+				    .cache_dir = rigtest_tmpdir()};
+
+	(void)state;
+	assert_int_equal(rig_build(tcs, &req, &a, &err), RIG_ERR_SKIPPED);
+	assert_string_equal(err.msg, "no debug info to drop on an MCU");
+	rig_toolchains_free(tcs);
+}
+
+static void profile_skip_needs_a_target_and_a_reason(void **state)
+{
+	static const char *const bad[][2] = {
+	    {"skip: [none/thumb]\n", "must be a map"},
+	    {"skip: {thumb: why}\n", "'thumb' must be os/arch"},
+	    {"skip: {none/thumb: \"\"}\n", "needs a reason"},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char *yaml = rig_xasprintf("toolchains:\n  cc3:\n    lang: c\n"
+					   "    version: [cc, --version]\n    build: [cc]\n"
+					   "    targets: {linux/x86_64: {}}\n"
+					   "profiles:\n  cc3:\n    toolchain: cc3\n    %s",
+					   bad[i][0]);
+		const char *extra[] = {rigtest_write(rigtest_tmpdir(), "pskip-bad.yaml", yaml),
+				       NULL};
+		struct rig_toolchains *tcs = NULL;
+		struct rig_error err = {0};
+
+		assert_int_equal(rig_toolchains_load(NULL, extra, &tcs, &err), RIG_ERR_PARSE);
+		if (!strstr(err.msg, "pskip-bad.yaml:10"))
+			fail_msg("case %zu: no file:line in: %s", i, err.msg);
+		if (!strstr(err.msg, bad[i][1]))
+			fail_msg("case %zu: '%s' not in: %s", i, bad[i][1], err.msg);
+		free(yaml);
+	}
 }
 
 static void unknown_template_variable_names_it(void **state)
@@ -205,6 +260,8 @@ int main(void)
 	    cmocka_unit_test(missing_compiler_is_absent_with_reason),
 	    cmocka_unit_test(target_not_listed_is_skipped),
 	    cmocka_unit_test(unknown_template_variable_names_it),
+	    cmocka_unit_test(profile_skip_covers_the_variants_of_its_target),
+	    cmocka_unit_test(profile_skip_needs_a_target_and_a_reason),
 	    cmocka_unit_test(custom_toolchain_builds_and_caches),
 	    cmocka_unit_test(wrong_elf_machine_is_refused),
 	    cmocka_unit_test(gccgo_cross_build_has_aarch64_machine),

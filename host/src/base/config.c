@@ -204,6 +204,13 @@ int rig_cfg_is_scalar(struct rig_cfg_node *n)
 	return n && fy_node_is_scalar((struct fy_node *)n);
 }
 
+const char *rig_cfg_scalar(struct rig_cfg_node *n, size_t *len)
+{
+	if (!rig_cfg_is_scalar(n))
+		return NULL;
+	return fy_node_get_scalar((struct fy_node *)n, len);
+}
+
 size_t rig_cfg_seq_len(struct rig_cfg_node *n)
 {
 	if (!n || !fy_node_is_sequence((struct fy_node *)n))

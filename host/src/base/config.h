@@ -62,6 +62,10 @@ int rig_cfg_key_line(const struct rig_cfg *cfg, struct rig_cfg_node *from, const
 int rig_cfg_is_seq(struct rig_cfg_node *n);
 int rig_cfg_is_map(struct rig_cfg_node *n);
 int rig_cfg_is_scalar(struct rig_cfg_node *n);
+/* The text of a scalar node (not NUL-terminated: *len bytes, borrowed from
+ * the document), or NULL when n is not a scalar. For values under keys that
+ * contain '/', which rig_cfg_get() would take as a path. */
+const char *rig_cfg_scalar(struct rig_cfg_node *n, size_t *len);
 
 /* Sequences: count and item i (NULL when n is not a sequence / out of range). */
 size_t rig_cfg_seq_len(struct rig_cfg_node *n);

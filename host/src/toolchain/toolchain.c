@@ -97,8 +97,8 @@ static int check_key_name(const struct rig_cfg *cfg, struct rig_cfg_node *at, co
 
 static const char *const tc_keys[] = {"lang", "version", "build",   "dir", "env",
 				      "vars", "targets", "install", "go",  NULL};
-static const char *const profile_keys[] = {"toolchain",	  "flags",   "env",	 "vars",
-					   "runtime_lib", "default", "baseline", NULL};
+static const char *const profile_keys[] = {"toolchain", "flags",    "env",  "vars", "runtime_lib",
+					   "default",	"baseline", "skip", NULL};
 
 static int load_toolchain(const struct rig_cfg *cfg, const char *name, struct rig_cfg_node *node,
 			  struct toolchain *tc, struct rig_error *err)
@@ -153,6 +153,60 @@ static int load_toolchain(const struct rig_cfg *cfg, const char *name, struct ri
 	return 0;
 }
 
+/* skip: {os/arch[/variant]: reason, ...} */
+static int load_profile_skip(const struct rig_cfg *cfg, struct rig_cfg_node *node,
+			     struct profile *p, struct rig_error *err)
+{
+	struct rig_cfg_node *m = rig_cfg_get(cfg, node, "skip");
+	char reason[256];
+	const char *text;
+	size_t len;
+
+	if (!m)
+		return 0;
+	if (!rig_cfg_is_map(m))
+		return rig_fail(err, RIG_ERR_PARSE,
+				"%s:%d: profile '%s': field 'skip' must be a map of targets to "
+				"reasons ({none/thumb: \"why\"})",
+				rig_cfg_path(cfg), rig_cfg_line(m), p->name);
+	for (size_t i = 0; i < rig_cfg_map_len(m); i++) {
+		struct rig_cfg_node *v;
+		const char *key = rig_cfg_map_key(m, i, &v);
+
+		if (!key || !strchr(key, '/') || strlen(key) >= 64)
+			return rig_fail(err, RIG_ERR_PARSE,
+					"%s:%d: profile '%s': skip target '%.64s' must be os/arch "
+					"or os/arch/variant",
+					rig_cfg_path(cfg), rig_cfg_line(v ? v : m), p->name,
+					key ? key : "?");
+		text = rig_cfg_scalar(v, &len);
+		if (!text)
+			return rig_fail(err, RIG_ERR_PARSE,
+					"%s:%d: profile '%s': skip target '%s': the reason must be "
+					"a string",
+					rig_cfg_path(cfg), rig_cfg_line(v ? v : m), p->name, key);
+		snprintf(reason, sizeof(reason), "%.*s", (int)(len < 255 ? len : 255), text);
+		if (!reason[0] || memchr(text, '\0', len))
+			return rig_fail(err, RIG_ERR_PARSE,
+					"%s:%d: profile '%s': skip target '%s' needs a reason",
+					rig_cfg_path(cfg), rig_cfg_line(v ? v : m), p->name, key);
+		rig_strv_push(&p->skip_keys, key);
+		rig_strv_push(&p->skip_reasons, reason);
+	}
+	return 0;
+}
+
+const char *tc_profile_skip(const struct profile *p, const char *tkey)
+{
+	for (size_t i = 0; i < p->skip_keys.n; i++) {
+		size_t n = strlen(p->skip_keys.v[i]);
+
+		if (strncmp(tkey, p->skip_keys.v[i], n) == 0 && (tkey[n] == '\0' || tkey[n] == '/'))
+			return p->skip_reasons.v[i];
+	}
+	return NULL;
+}
+
 static int load_profile(const struct rig_cfg *cfg, const char *name, struct rig_cfg_node *node,
 			struct profile *p, struct rig_error *err)
 {
@@ -169,7 +223,8 @@ static int load_profile(const struct rig_cfg *cfg, const char *name, struct rig_
 			      sizeof(p->runtime_lib), err)) ||
 	    (rc = rig_cfg_bool(cfg, node, "default", 0, 0, &p->is_default, err)) ||
 	    (rc = rig_cfg_bool(cfg, node, "baseline", 0, 0, &p->baseline, err)) ||
-	    (rc = load_vars(cfg, rig_cfg_get(cfg, node, "vars"), &p->vars, NULL, err)))
+	    (rc = load_vars(cfg, rig_cfg_get(cfg, node, "vars"), &p->vars, NULL, err)) ||
+	    (rc = load_profile_skip(cfg, node, p, err)))
 		return rc;
 	return 0;
 }
@@ -208,6 +263,8 @@ static void profile_free(struct profile *p)
 {
 	rig_strv_free(&p->flags);
 	rig_strv_free(&p->env);
+	rig_strv_free(&p->skip_keys);
+	rig_strv_free(&p->skip_reasons);
 	tc_vars_free(&p->vars);
 }
 

@@ -196,6 +196,8 @@ int rig_build(const struct rig_toolchains *tcs_c, const struct rig_build_req *re
 	if (!tt)
 		return rig_fail(err, RIG_ERR_SKIPPED, "toolchain %s cannot build for %s", tc->name,
 				tkey);
+	if (tc_profile_skip(p, tkey))
+		return rig_fail(err, RIG_ERR_SKIPPED, "%s", tc_profile_skip(p, tkey));
 	if ((rc = rig_toolchain_detect(tcs, tc->name, req->target, &info, err)))
 		return rc;
 	if (!info.present)

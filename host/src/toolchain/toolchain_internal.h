@@ -72,6 +72,9 @@ struct profile {
 	struct vars vars;
 	char runtime_lib[64];
 	int is_default, baseline;
+	/* targets this profile does not build for: skip_keys[i] ("os/arch" or
+	 * "os/arch/variant", a key covering its variants) with skip_reasons[i] */
+	struct rig_strv skip_keys, skip_reasons;
 };
 
 struct detect_cache {
@@ -94,6 +97,9 @@ struct rig_toolchains {
 /* toolchain.c: lookups by name; NULL when absent. */
 struct toolchain *tc_find(const struct rig_toolchains *tcs, const char *name);
 struct profile *tc_find_profile(const struct rig_toolchains *tcs, const char *name);
+/* Why profile p does not build for target key tkey ("none/thumb/lm3s6965evb"),
+ * or NULL when it does. */
+const char *tc_profile_skip(const struct profile *p, const char *tkey);
 
 /* toolchain_template.c: variables. tc_vars_free leaves *vs empty. */
 void tc_vars_free(struct vars *vs);
