@@ -12,7 +12,7 @@
 #include <sys/types.h>
 
 #include "rig_frame.h"
-#include "sha256.h"
+#include "blake2b.h"
 
 #define AGENT_VERSION "0.1.0"
 
@@ -51,7 +51,7 @@ struct agent_conn {
 	uint64_t put_size, put_got;
 	uint32_t put_mode;
 	uint8_t put_want[32];
-	struct agent_sha256 put_hash;
+	struct agent_blake2b put_hash; /* the upload digest (RIG_FRAME_PUT_LABEL) */
 	uint32_t put_errcode; /* first error seen in PUT_DATA, answered at PUT_END */
 	char put_errmsg[200];
 	uint8_t rx[RIG_FRAME_MAX];

@@ -1,5 +1,6 @@
-/* Uploads into the work directory: chunked, size-bounded, SHA-256 verified,
- * written to a temporary name and renamed only when complete. */
+/* Uploads into the work directory: chunked, size-bounded, every chunk under
+ * the session's tag, the whole checked against the upload digest of PUT_BEGIN
+ * (rig_frame.h), written to a temporary name and renamed only when complete. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -33,7 +34,7 @@ int agent_do_put_begin(struct agent_conn *c, const struct rig_frame *f)
 	struct rig_frame_reader r;
 	char name[RIG_FRAME_MAX_NAME + 1];
 	uint64_t size;
-	uint8_t sha[32];
+	uint8_t digest[32];
 	uint32_t mode;
 
 	if (c->put_fd >= 0)
@@ -42,7 +43,7 @@ int agent_do_put_begin(struct agent_conn *c, const struct rig_frame *f)
 	rig_frame_reader_init(&r, f->payload, f->len);
 	rig_frame_get_str(&r, name, sizeof(name));
 	size = rig_frame_get_u64(&r);
-	rig_frame_get_bytes(&r, sha, sizeof(sha));
+	rig_frame_get_bytes(&r, digest, sizeof(digest));
 	mode = rig_frame_get_u32(&r);
 	if (!rig_frame_reader_done(&r))
 		return agent_send_error(c, RIG_FERR_BAD_NAME,
@@ -68,8 +69,16 @@ int agent_do_put_begin(struct agent_conn *c, const struct rig_frame *f)
 	c->put_size = size;
 	c->put_got = 0;
 	c->put_mode = mode & 0755;
-	memcpy(c->put_want, sha, sizeof(sha));
-	agent_sha256_init(&c->put_hash);
+	memcpy(c->put_want, digest, sizeof(digest));
+	{
+		uint8_t sz[8];
+		for (int i = 0; i < 8; i++)
+			sz[i] = (uint8_t)(size >> (56 - 8 * i));
+		agent_blake2b_init(&c->put_hash, 32, NULL, 0);
+		agent_blake2b_update(&c->put_hash, RIG_FRAME_PUT_LABEL,
+				     sizeof(RIG_FRAME_PUT_LABEL) - 1);
+		agent_blake2b_update(&c->put_hash, sz, sizeof(sz));
+	}
 	c->put_errcode = 0;
 	c->put_errmsg[0] = 0;
 	return agent_send_ok(c);
@@ -115,14 +124,15 @@ int agent_do_put_data(struct agent_conn *c, const struct rig_frame *f)
 		}
 		done += (size_t)w;
 	}
-	agent_sha256_update(&c->put_hash, p, n);
+	/* the tag already hashed this payload: fold its digest in */
+	agent_blake2b_update(&c->put_hash, f->digest, sizeof(f->digest));
 	c->put_got += n;
 	return 0;
 }
 
 int agent_do_put_end(struct agent_conn *c, const struct rig_frame *f)
 {
-	uint8_t sha[32];
+	uint8_t digest[32];
 	int fd = c->put_fd;
 
 	if (fd < 0)
@@ -143,12 +153,13 @@ int agent_do_put_end(struct agent_conn *c, const struct rig_frame *f)
 		    "%s: truncated upload, %llu of %llu bytes; the old file is unchanged",
 		    c->put_name, got, size);
 	}
-	agent_sha256_final(&c->put_hash, sha);
-	if (!rig_frame_equal(sha, c->put_want, 32)) {
+	agent_blake2b_final(&c->put_hash, digest);
+	if (!rig_frame_equal(digest, c->put_want, 32)) {
 		agent_put_abort(c);
 		return agent_send_error(
 		    c, RIG_FERR_CHECKSUM,
-		    "%s: SHA-256 of the received bytes does not match; the old file is unchanged",
+		    "%s: the upload digest of the received chunks does not match PUT_BEGIN's; "
+		    "the old file is unchanged",
 		    c->put_name);
 	}
 	if (fchmod(fd, c->put_mode) || fsync(fd)) {

@@ -91,7 +91,11 @@ static int dropped(struct agent_conn *c, enum rig_frame_verdict v)
 		agent_send_error(c, RIG_FERR_PROTOCOL, "frame with a bad CRC: session ended");
 		return -1;
 	case RIG_FRAME_BAD_VERSION:
-		agent_send_error(c, RIG_FERR_VERSION, "frame version is not %d", RIG_FRAME_VERSION);
+		agent_send_error(
+		    c, RIG_FERR_VERSION,
+		    "frame of agent protocol %u, this agent speaks %d: use the rig-agent "
+		    "built with the same rig as the host (docs/agent.md)",
+		    c->dec.last_bad_version, RIG_FRAME_VERSION);
 		return -1;
 	default:
 		return 0;
@@ -242,7 +246,7 @@ static int handshake(struct agent_conn *c, struct rig_frame *fp, int have_hello)
 		return -1;
 	}
 	memcpy(proof, f.payload, 32);
-	rig_frame_proof(agent_hmac_sha256, RIG_PROOF_HOST, c->cfg->psk, c->cfg->psk_len,
+	rig_frame_proof(agent_blake2b_256, RIG_PROOF_HOST, c->cfg->psk, c->cfg->psk_len,
 			c->host_nonce, c->agent_nonce, want);
 	if (!rig_frame_equal(proof, want, 32)) {
 		/* A fixed pause makes guessing slow even over a fast link. */
@@ -251,11 +255,11 @@ static int handshake(struct agent_conn *c, struct rig_frame *fp, int have_hello)
 				 "authentication failed: the host's key is not this agent's key");
 		return -1;
 	}
-	rig_frame_proof(agent_hmac_sha256, RIG_PROOF_AGENT, c->cfg->psk, c->cfg->psk_len,
+	rig_frame_proof(agent_blake2b_256, RIG_PROOF_AGENT, c->cfg->psk, c->cfg->psk_len,
 			c->host_nonce, c->agent_nonce, proof);
 	if (agent_send(c, RIG_MSG_AUTH_OK, proof, 32))
 		return -1;
-	rig_frame_proof(agent_hmac_sha256, RIG_PROOF_SESSION, c->cfg->psk, c->cfg->psk_len,
+	rig_frame_proof(agent_blake2b_256, RIG_PROOF_SESSION, c->cfg->psk, c->cfg->psk_len,
 			c->host_nonce, c->agent_nonce, key);
 	rig_frame_session_start(&c->s, key);
 	memset(key, 0, sizeof(key));
@@ -321,7 +325,7 @@ static void reset_session(struct agent_conn *c)
 {
 	agent_put_abort(c);
 	memset(&c->s, 0, sizeof(c->s));
-	rig_frame_session_init(&c->s, agent_hmac_sha256, 1);
+	rig_frame_session_init(&c->s, agent_blake2b_256, 1);
 	c->closed = 0;
 }
 

@@ -16,64 +16,6 @@ static uint32_t rd32(const uint8_t *p)
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-/*
- * CRC-32/IEEE, the same function as rig_crc32 in rig_report.c, table-driven:
- * every frame byte passes it twice (sender and receiver), and the bitwise
- * version held uploads to ~80 MB/s of CPU per side (docs/benchmarks.md). The
- * report lines keep the table-free version for microcontrollers; the unit test
- * checks that both give the same value. Table: reflected polynomial
- * 0xEDB88320, entry i = CRC of the byte i.
- */
-static const uint32_t crc_table[256] = {
-    0x00000000u, 0x77073096u, 0xee0e612cu, 0x990951bau, 0x076dc419u, 0x706af48fu, 0xe963a535u,
-    0x9e6495a3u, 0x0edb8832u, 0x79dcb8a4u, 0xe0d5e91eu, 0x97d2d988u, 0x09b64c2bu, 0x7eb17cbdu,
-    0xe7b82d07u, 0x90bf1d91u, 0x1db71064u, 0x6ab020f2u, 0xf3b97148u, 0x84be41deu, 0x1adad47du,
-    0x6ddde4ebu, 0xf4d4b551u, 0x83d385c7u, 0x136c9856u, 0x646ba8c0u, 0xfd62f97au, 0x8a65c9ecu,
-    0x14015c4fu, 0x63066cd9u, 0xfa0f3d63u, 0x8d080df5u, 0x3b6e20c8u, 0x4c69105eu, 0xd56041e4u,
-    0xa2677172u, 0x3c03e4d1u, 0x4b04d447u, 0xd20d85fdu, 0xa50ab56bu, 0x35b5a8fau, 0x42b2986cu,
-    0xdbbbc9d6u, 0xacbcf940u, 0x32d86ce3u, 0x45df5c75u, 0xdcd60dcfu, 0xabd13d59u, 0x26d930acu,
-    0x51de003au, 0xc8d75180u, 0xbfd06116u, 0x21b4f4b5u, 0x56b3c423u, 0xcfba9599u, 0xb8bda50fu,
-    0x2802b89eu, 0x5f058808u, 0xc60cd9b2u, 0xb10be924u, 0x2f6f7c87u, 0x58684c11u, 0xc1611dabu,
-    0xb6662d3du, 0x76dc4190u, 0x01db7106u, 0x98d220bcu, 0xefd5102au, 0x71b18589u, 0x06b6b51fu,
-    0x9fbfe4a5u, 0xe8b8d433u, 0x7807c9a2u, 0x0f00f934u, 0x9609a88eu, 0xe10e9818u, 0x7f6a0dbbu,
-    0x086d3d2du, 0x91646c97u, 0xe6635c01u, 0x6b6b51f4u, 0x1c6c6162u, 0x856530d8u, 0xf262004eu,
-    0x6c0695edu, 0x1b01a57bu, 0x8208f4c1u, 0xf50fc457u, 0x65b0d9c6u, 0x12b7e950u, 0x8bbeb8eau,
-    0xfcb9887cu, 0x62dd1ddfu, 0x15da2d49u, 0x8cd37cf3u, 0xfbd44c65u, 0x4db26158u, 0x3ab551ceu,
-    0xa3bc0074u, 0xd4bb30e2u, 0x4adfa541u, 0x3dd895d7u, 0xa4d1c46du, 0xd3d6f4fbu, 0x4369e96au,
-    0x346ed9fcu, 0xad678846u, 0xda60b8d0u, 0x44042d73u, 0x33031de5u, 0xaa0a4c5fu, 0xdd0d7cc9u,
-    0x5005713cu, 0x270241aau, 0xbe0b1010u, 0xc90c2086u, 0x5768b525u, 0x206f85b3u, 0xb966d409u,
-    0xce61e49fu, 0x5edef90eu, 0x29d9c998u, 0xb0d09822u, 0xc7d7a8b4u, 0x59b33d17u, 0x2eb40d81u,
-    0xb7bd5c3bu, 0xc0ba6cadu, 0xedb88320u, 0x9abfb3b6u, 0x03b6e20cu, 0x74b1d29au, 0xead54739u,
-    0x9dd277afu, 0x04db2615u, 0x73dc1683u, 0xe3630b12u, 0x94643b84u, 0x0d6d6a3eu, 0x7a6a5aa8u,
-    0xe40ecf0bu, 0x9309ff9du, 0x0a00ae27u, 0x7d079eb1u, 0xf00f9344u, 0x8708a3d2u, 0x1e01f268u,
-    0x6906c2feu, 0xf762575du, 0x806567cbu, 0x196c3671u, 0x6e6b06e7u, 0xfed41b76u, 0x89d32be0u,
-    0x10da7a5au, 0x67dd4accu, 0xf9b9df6fu, 0x8ebeeff9u, 0x17b7be43u, 0x60b08ed5u, 0xd6d6a3e8u,
-    0xa1d1937eu, 0x38d8c2c4u, 0x4fdff252u, 0xd1bb67f1u, 0xa6bc5767u, 0x3fb506ddu, 0x48b2364bu,
-    0xd80d2bdau, 0xaf0a1b4cu, 0x36034af6u, 0x41047a60u, 0xdf60efc3u, 0xa867df55u, 0x316e8eefu,
-    0x4669be79u, 0xcb61b38cu, 0xbc66831au, 0x256fd2a0u, 0x5268e236u, 0xcc0c7795u, 0xbb0b4703u,
-    0x220216b9u, 0x5505262fu, 0xc5ba3bbeu, 0xb2bd0b28u, 0x2bb45a92u, 0x5cb36a04u, 0xc2d7ffa7u,
-    0xb5d0cf31u, 0x2cd99e8bu, 0x5bdeae1du, 0x9b64c2b0u, 0xec63f226u, 0x756aa39cu, 0x026d930au,
-    0x9c0906a9u, 0xeb0e363fu, 0x72076785u, 0x05005713u, 0x95bf4a82u, 0xe2b87a14u, 0x7bb12baeu,
-    0x0cb61b38u, 0x92d28e9bu, 0xe5d5be0du, 0x7cdcefb7u, 0x0bdbdf21u, 0x86d3d2d4u, 0xf1d4e242u,
-    0x68ddb3f8u, 0x1fda836eu, 0x81be16cdu, 0xf6b9265bu, 0x6fb077e1u, 0x18b74777u, 0x88085ae6u,
-    0xff0f6a70u, 0x66063bcau, 0x11010b5cu, 0x8f659effu, 0xf862ae69u, 0x616bffd3u, 0x166ccf45u,
-    0xa00ae278u, 0xd70dd2eeu, 0x4e048354u, 0x3903b3c2u, 0xa7672661u, 0xd06016f7u, 0x4969474du,
-    0x3e6e77dbu, 0xaed16a4au, 0xd9d65adcu, 0x40df0b66u, 0x37d83bf0u, 0xa9bcae53u, 0xdebb9ec5u,
-    0x47b2cf7fu, 0x30b5ffe9u, 0xbdbdf21cu, 0xcabac28au, 0x53b39330u, 0x24b4a3a6u, 0xbad03605u,
-    0xcdd70693u, 0x54de5729u, 0x23d967bfu, 0xb3667a2eu, 0xc4614ab8u, 0x5d681b02u, 0x2a6f2b94u,
-    0xb40bbe37u, 0xc30c8ea1u, 0x5a05df1bu, 0x2d02ef8du,
-};
-
-uint32_t rig_frame_crc32(uint32_t crc, const void *data, size_t len)
-{
-	const uint8_t *p = data;
-
-	crc = ~crc;
-	while (len--)
-		crc = crc_table[(crc ^ *p++) & 0xffu] ^ (crc >> 8);
-	return ~crc;
-}
-
 /* ---- decoder ---- */
 
 void rig_frame_decoder_init(struct rig_frame_decoder *d, uint8_t *buf, size_t cap,
@@ -134,6 +76,7 @@ static enum rig_frame_verdict examine(struct rig_frame_decoder *d, struct rig_fr
 		/* A frame from another protocol version: its length field may mean
 		 * something else, so do not trust it; resynchronise. */
 		d->bad_version++;
+		d->last_bad_version = d->buf[2];
 		resync(d);
 		return RIG_FRAME_BAD_VERSION;
 	}
@@ -222,10 +165,10 @@ int rig_frame_decoder_partial(const struct rig_frame_decoder *d)
 
 /* ---- sessions ---- */
 
-void rig_frame_session_init(struct rig_frame_session *s, rig_frame_hmac_fn hmac, int is_agent)
+void rig_frame_session_init(struct rig_frame_session *s, rig_frame_mac_fn mac, int is_agent)
 {
 	memset(s, 0, sizeof(*s));
-	s->hmac = hmac;
+	s->mac = mac;
 	s->is_agent = is_agent;
 }
 
@@ -235,10 +178,34 @@ void rig_frame_session_start(struct rig_frame_session *s, const uint8_t key[32])
 	s->authed = 1;
 }
 
+void rig_frame_payload_digest(rig_frame_mac_fn mac, const uint8_t *payload, size_t len,
+			      uint8_t out[32])
+{
+	mac(NULL, 0, payload, len, out);
+}
+
+/* The tag: keyed BLAKE2b-256 over the 16 header bytes and the payload's digest. */
+static void frame_tag(const struct rig_frame_session *s, const uint8_t *header,
+		      const uint8_t digest[32], uint8_t out[32])
+{
+	uint8_t msg[RIG_FRAME_HEADER + 32];
+
+	memcpy(msg, header, RIG_FRAME_HEADER);
+	memcpy(msg + RIG_FRAME_HEADER, digest, 32);
+	s->mac(s->key, sizeof(s->key), msg, sizeof(msg), out);
+}
+
 size_t rig_frame_encode(struct rig_frame_session *s, uint8_t type, const uint8_t *payload,
 			uint32_t len, uint8_t *out, size_t cap)
 {
+	return rig_frame_encode_digest(s, type, payload, len, NULL, out, cap);
+}
+
+size_t rig_frame_encode_digest(struct rig_frame_session *s, uint8_t type, const uint8_t *payload,
+			       uint32_t len, const uint8_t digest[32], uint8_t *out, size_t cap)
+{
 	size_t total = RIG_FRAME_OVERHEAD + (size_t)len;
+	uint8_t d[32];
 
 	if (len > RIG_FRAME_MAX_PAYLOAD || cap < total)
 		return 0;
@@ -252,10 +219,13 @@ size_t rig_frame_encode(struct rig_frame_session *s, uint8_t type, const uint8_t
 	out[5] = out[6] = out[7] = 0;
 	be32(out + 8, s->tx_seq++);
 	be32(out + 12, len);
-	if (s->authed)
-		s->hmac(s->key, sizeof(s->key), out, RIG_FRAME_HEADER + (size_t)len,
-			out + RIG_FRAME_HEADER + len);
-	else
+	if (s->authed) {
+		if (!digest) {
+			rig_frame_payload_digest(s->mac, out + RIG_FRAME_HEADER, len, d);
+			digest = d;
+		}
+		frame_tag(s, out, digest, out + RIG_FRAME_HEADER + len);
+	} else
 		memset(out + RIG_FRAME_HEADER + len, 0, RIG_FRAME_TAG);
 	be32(out + total - RIG_FRAME_CRC, rig_frame_crc32(0, out, total - RIG_FRAME_CRC));
 	return total;
@@ -276,7 +246,7 @@ static int is_handshake(uint8_t type)
 	       type == RIG_MSG_AUTH_OK || type == RIG_MSG_ERROR;
 }
 
-enum rig_frame_check rig_frame_accept(struct rig_frame_session *s, const struct rig_frame *f)
+enum rig_frame_check rig_frame_accept(struct rig_frame_session *s, struct rig_frame *f)
 {
 	uint8_t tag[32];
 	int from_agent = (f->flags & RIG_FRAME_F_AGENT) != 0;
@@ -284,7 +254,8 @@ enum rig_frame_check rig_frame_accept(struct rig_frame_session *s, const struct 
 	if (from_agent == s->is_agent)
 		return RIG_FRAME_REJECT_DIRECTION;
 	if (s->authed) {
-		s->hmac(s->key, sizeof(s->key), f->raw, f->raw_len, tag);
+		rig_frame_payload_digest(s->mac, f->payload, f->len, f->digest);
+		frame_tag(s, f->raw, f->digest, tag);
 		if (!rig_frame_equal(tag, f->tag, sizeof(tag)))
 			return RIG_FRAME_REJECT_TAG;
 	} else if (!is_handshake(f->type)) {
@@ -313,14 +284,14 @@ const char *rig_frame_check_str(enum rig_frame_check c)
 	return "?";
 }
 
-void rig_frame_proof(rig_frame_hmac_fn hmac, enum rig_frame_proof which, const uint8_t *psk,
+void rig_frame_proof(rig_frame_mac_fn mac, enum rig_frame_proof which, const uint8_t *psk,
 		     size_t psk_len, const uint8_t host_nonce[RIG_FRAME_NONCE],
 		     const uint8_t agent_nonce[RIG_FRAME_NONCE], uint8_t out[32])
 {
 	static const char *const labels[] = {
-	    [RIG_PROOF_HOST] = "rig-agent v1 host",
-	    [RIG_PROOF_AGENT] = "rig-agent v1 agent",
-	    [RIG_PROOF_SESSION] = "rig-agent v1 session",
+	    [RIG_PROOF_HOST] = "rig-agent v3 host",
+	    [RIG_PROOF_AGENT] = "rig-agent v3 agent",
+	    [RIG_PROOF_SESSION] = "rig-agent v3 session",
 	};
 	uint8_t msg[32 + 2 * RIG_FRAME_NONCE];
 	size_t l = strlen(labels[which]);
@@ -328,7 +299,7 @@ void rig_frame_proof(rig_frame_hmac_fn hmac, enum rig_frame_proof which, const u
 	memcpy(msg, labels[which], l);
 	memcpy(msg + l, host_nonce, RIG_FRAME_NONCE);
 	memcpy(msg + l + RIG_FRAME_NONCE, agent_nonce, RIG_FRAME_NONCE);
-	hmac(psk, psk_len, msg, l + 2 * RIG_FRAME_NONCE, out);
+	mac(psk, psk_len, msg, l + 2 * RIG_FRAME_NONCE, out);
 }
 
 /* ---- payload fields ---- */

@@ -15,16 +15,21 @@
  *   8    4     seq: 0 for the first frame each side sends, then +1 per frame
  *   12   4     payload length, at most RIG_FRAME_MAX_PAYLOAD
  *   16   n     payload
- *   16+n 32    tag: HMAC-SHA256(session key, bytes 0 .. 16+n) once the session
- *              is authenticated; zero before (HELLO, AUTH and their answers)
+ *   16+n 32    tag, once the session is authenticated; zero before (HELLO,
+ *              AUTH and their answers):
+ *                BLAKE2b-256(key = session key, bytes 0 .. 16 || D)
+ *              where D = BLAKE2b-256(payload), unkeyed ("hash then MAC": the
+ *              per-byte work does not depend on the session, so one upload to
+ *              many boards hashes its chunks once; rig_frame_encode_digest)
  *   48+n 4     CRC-32/IEEE of bytes 0 .. 48+n (line noise; not security)
  *
  * The CRC lets a reader on a noisy serial line resynchronise on the next
  * magic; the tag and the strict sequence number make a tampered, replayed,
  * reordered or reflected frame fail (docs/agent.md, threat model).
  *
- * The hash is not implemented here: a session is given an HMAC-SHA256
- * function (libsodium on the host, the agent's own small one on the board).
+ * The hash is not implemented here: a session is given a BLAKE2b-256
+ * function (libsodium's crypto_generichash on the host, the agent's own small
+ * one on the board). Why BLAKE2b, and what each key is: docs/agent.md.
  */
 #ifndef RIG_FRAME_H
 #define RIG_FRAME_H
@@ -32,8 +37,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* 2: RUN_DONE ends with cgroup_peak_kib */
-#define RIG_FRAME_VERSION 2
+/* 2: RUN_DONE ends with cgroup_peak_kib.
+ * 3: tags, proofs and the session key are keyed BLAKE2b-256 (were
+ *    HMAC-SHA256), a tag covers the header and the payload's BLAKE2b-256,
+ *    and PUT_BEGIN carries the upload digest below (was the file's SHA-256). */
+#define RIG_FRAME_VERSION 3
 #define RIG_FRAME_MAGIC0 0x52 /* 'R' */
 #define RIG_FRAME_MAGIC1 0x47 /* 'G' */
 #define RIG_FRAME_HEADER 16
@@ -63,7 +71,7 @@ enum rig_frame_type {
 	/* after */
 	RIG_MSG_FACTS = 0x03,	  /* host: empty */
 	RIG_MSG_FACTS_OK = 0x83,  /* agent: u32 n, n x (str key, str value) */
-	RIG_MSG_PUT_BEGIN = 0x04, /* host: str name, u64 size, sha256[32], u32 mode */
+	RIG_MSG_PUT_BEGIN = 0x04, /* host: str name, u64 size, digest[32], u32 mode */
 	RIG_MSG_PUT_DATA = 0x05,  /* host: u64 offset, bytes; no answer (streamed) */
 	RIG_MSG_PUT_END = 0x06,	  /* host: empty; agent answers OK or ERROR */
 	RIG_MSG_RUN = 0x07,	  /* host: see struct rig_frame_run */
@@ -76,8 +84,17 @@ enum rig_frame_type {
 	RIG_MSG_ERROR = 0xff,	  /* agent: u32 code, str message */
 };
 
-/* CRC-32/IEEE (equal to rig_crc32 of the report lines), table-driven for
- * the frame path's throughput. Start with 0. */
+/*
+ * The upload digest in PUT_BEGIN, over the PUT_DATA frames exactly as they are
+ * sent (their payloads D_0 .. D_n-1 are the frames' payload digests, see the tag):
+ *   BLAKE2b-256(RIG_FRAME_PUT_LABEL || u64 size || D_0 || ... || D_n-1)
+ * The agent renames an upload into place only when it matches, at no per-byte
+ * cost beyond the tags (it folds in the digests the tags already needed).
+ */
+#define RIG_FRAME_PUT_LABEL "rig-put v3"
+
+/* CRC-32/IEEE (equal to rig_crc32 of the report lines), slicing-by-8 for
+ * the frame path's throughput (rig_frame_crc.c). Start with 0. */
 uint32_t rig_frame_crc32(uint32_t crc, const void *data, size_t len);
 
 /* Codes carried by RIG_MSG_ERROR. */
@@ -103,6 +120,9 @@ struct rig_frame {
 	const uint8_t *tag; /* RIG_FRAME_TAG bytes */
 	const uint8_t *raw; /* the whole frame (header..tag), for MAC checks */
 	size_t raw_len;	    /* RIG_FRAME_HEADER + len */
+	/* BLAKE2b-256 of the payload, set by rig_frame_accept() on an
+	 * authenticated session (the upload digest folds these in) */
+	uint8_t digest[32];
 };
 
 /* What rig_frame_decoder_push() found. */
@@ -125,8 +145,9 @@ struct rig_frame_decoder {
 	size_t cap;
 	size_t len;
 	uint32_t max_payload;
-	int have_frame;	       /* the last OK frame is still at the front of buf */
-	uint32_t last_bad_len; /* the length field of the last TOO_BIG frame */
+	int have_frame;		  /* the last OK frame is still at the front of buf */
+	uint32_t last_bad_len;	  /* the length field of the last TOO_BIG frame */
+	uint8_t last_bad_version; /* the version byte of the last BAD_VERSION frame */
 	unsigned long frames, corrupt, too_big, bad_version, noise_bytes;
 };
 
@@ -147,16 +168,18 @@ void rig_frame_decoder_skip(struct rig_frame_decoder *d);
 /* 1 when bytes of an incomplete frame are buffered. */
 int rig_frame_decoder_partial(const struct rig_frame_decoder *d);
 
-/* HMAC-SHA256(key, msg) into out. Supplied by the side that links this file. */
-typedef void (*rig_frame_hmac_fn)(const uint8_t *key, size_t key_len, const uint8_t *msg,
-				  size_t msg_len, uint8_t out[32]);
+/* BLAKE2b-256 of msg into out, keyed with key[0..key_len) when key_len is 1..64,
+ * unkeyed when key_len is 0 (RFC 7693; libsodium's crypto_generichash).
+ * Supplied by the side that links this file. */
+typedef void (*rig_frame_mac_fn)(const uint8_t *key, size_t key_len, const uint8_t *msg,
+				 size_t msg_len, uint8_t out[32]);
 
 /*
  * One side of a session: the sequence numbers in each direction and, once
  * authenticated, the session key that tags every frame.
  */
 struct rig_frame_session {
-	rig_frame_hmac_fn hmac;
+	rig_frame_mac_fn mac;
 	int is_agent;	 /* 1 on the agent: sets RIG_FRAME_F_AGENT on what it sends */
 	int authed;	 /* frames are tagged and checked from now on */
 	uint8_t key[32]; /* session key when authed */
@@ -164,7 +187,7 @@ struct rig_frame_session {
 	uint32_t rx_seq; /* next seq expected */
 };
 
-void rig_frame_session_init(struct rig_frame_session *s, rig_frame_hmac_fn hmac, int is_agent);
+void rig_frame_session_init(struct rig_frame_session *s, rig_frame_mac_fn mac, int is_agent);
 
 /*
  * Encodes one frame into out (cap at least RIG_FRAME_OVERHEAD + len), taking
@@ -174,6 +197,13 @@ void rig_frame_session_init(struct rig_frame_session *s, rig_frame_hmac_fn hmac,
  */
 size_t rig_frame_encode(struct rig_frame_session *s, uint8_t type, const uint8_t *payload,
 			uint32_t len, uint8_t *out, size_t cap);
+/* The same with the payload's BLAKE2b-256 already computed (digest; NULL:
+ * compute it), so the same chunk sent to many boards is hashed once. */
+size_t rig_frame_encode_digest(struct rig_frame_session *s, uint8_t type, const uint8_t *payload,
+			       uint32_t len, const uint8_t digest[32], uint8_t *out, size_t cap);
+/* BLAKE2b-256 of a payload, as the tag needs it. */
+void rig_frame_payload_digest(rig_frame_mac_fn mac, const uint8_t *payload, size_t len,
+			      uint8_t out[32]);
 
 /* What rig_frame_accept() thinks of a received frame. */
 enum rig_frame_check {
@@ -185,19 +215,20 @@ enum rig_frame_check {
 };
 
 /* Checks direction, sequence number and (when authenticated) the tag of a
- * frame the decoder returned; on ACCEPT the expected sequence advances. */
-enum rig_frame_check rig_frame_accept(struct rig_frame_session *s, const struct rig_frame *f);
+ * frame the decoder returned; on ACCEPT the expected sequence advances and,
+ * when authenticated, f->digest holds the payload's BLAKE2b-256. */
+enum rig_frame_check rig_frame_accept(struct rig_frame_session *s, struct rig_frame *f);
 const char *rig_frame_check_str(enum rig_frame_check c);
 
 /*
- * Handshake proofs, all HMAC-SHA256 under the pre-shared key over a label and
- * both nonces (host nonce first):
- *   host proof   = HMAC(psk, "rig-agent v1 host"    || host_nonce || agent_nonce)
- *   agent proof  = HMAC(psk, "rig-agent v1 agent"   || host_nonce || agent_nonce)
- *   session key  = HMAC(psk, "rig-agent v1 session" || host_nonce || agent_nonce)
+ * Handshake proofs, all keyed BLAKE2b-256 with the pre-shared key (16..64
+ * bytes, BLAKE2b's key size) over a label and both nonces (host nonce first):
+ *   host proof   = B(psk, "rig-agent v3 host"    || host_nonce || agent_nonce)
+ *   agent proof  = B(psk, "rig-agent v3 agent"   || host_nonce || agent_nonce)
+ *   session key  = B(psk, "rig-agent v3 session" || host_nonce || agent_nonce)
  */
 enum rig_frame_proof { RIG_PROOF_HOST, RIG_PROOF_AGENT, RIG_PROOF_SESSION };
-void rig_frame_proof(rig_frame_hmac_fn hmac, enum rig_frame_proof which, const uint8_t *psk,
+void rig_frame_proof(rig_frame_mac_fn mac, enum rig_frame_proof which, const uint8_t *psk,
 		     size_t psk_len, const uint8_t host_nonce[RIG_FRAME_NONCE],
 		     const uint8_t agent_nonce[RIG_FRAME_NONCE], uint8_t out[32]);
 /* Constant-time comparison: 1 when equal. */

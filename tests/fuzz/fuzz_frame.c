@@ -43,8 +43,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* the first byte picks the split size and the bound */
 	step = (size_t)(data[0] % 64) + 1;
 	rig_frame_decoder_init(&d, buf, sizeof(buf), data[0] & 0x80 ? 300 : RIG_FRAME_MAX_PAYLOAD);
-	rig_frame_session_init(&agent, rig_agent_hmac, 1);
-	rig_frame_session_init(&authed, rig_agent_hmac, 1);
+	rig_frame_session_init(&agent, rig_agent_mac, 1);
+	rig_frame_session_init(&authed, rig_agent_mac, 1);
 	rig_frame_session_start(&authed, key);
 	data++, size--;
 	while (off <= size) {

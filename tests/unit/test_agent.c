@@ -241,16 +241,19 @@ static void send_frame(struct rig_agent *a, uint8_t type, const uint8_t *p, size
 
 static void put_begin(struct rig_agent *a, const char *name, const void *full, size_t size)
 {
-	uint8_t p[256], sha[32], type;
+	uint8_t p[256], type;
 	struct rig_frame_writer w;
 	struct rig_error err = {0};
+	struct rig_agent_upload *up;
 	size_t n;
 
-	crypto_hash_sha256(sha, full, size);
+	/* the digest of full sent in one frame per 48 KiB, as the client sends it */
+	assert_int_equal(rig_agent_upload_prepare(full, size, &up, &err), 0);
 	rig_frame_writer_init(&w, p, sizeof(p));
 	rig_frame_put_str(&w, name);
 	rig_frame_put_u64(&w, size);
-	rig_frame_put_bytes(&w, sha, 32);
+	rig_frame_put_bytes(&w, up->digest, 32);
+	rig_agent_upload_free(up);
 	rig_frame_put_u32(&w, 0644);
 	send_frame(a, RIG_MSG_PUT_BEGIN, p, w.len);
 	assert_int_equal(rig_agent_recv_frame(a, &type, p, sizeof(p), &n, 5000, &err), 0);
@@ -302,12 +305,13 @@ static void truncated_upload_leaves_old_file(void **state)
 	got = read_work("keep.txt");
 	assert_string_equal(got, "old contents");
 	free(got);
-	/* wrong bytes with the right length: the SHA-256 catches them */
+	/* wrong bytes with the right length (under a valid tag): the upload
+	 * digest catches them */
 	put_begin(a, "keep.txt", newdata, sizeof(newdata));
 	newdata[10] = 'X';
 	put_data(a, 0, newdata, sizeof(newdata));
 	send_frame(a, RIG_MSG_PUT_END, NULL, 0);
-	expect_error(a, "SHA-256");
+	expect_error(a, "upload digest");
 	got = read_work("keep.txt");
 	assert_string_equal(got, "old contents");
 	free(got);
@@ -447,7 +451,7 @@ static void request_without_handshake_is_refused(void **state)
 	char msg[300];
 
 	assert_int_equal(rig_transport_connect(fx.addr, 5000, &t, &err), 0);
-	rig_frame_session_init(&s, rig_agent_hmac, 0);
+	rig_frame_session_init(&s, rig_agent_mac, 0);
 	len = rig_frame_encode(&s, RIG_MSG_FACTS, NULL, 0, buf, sizeof(buf));
 	rig_transport_write(t, buf, len, 5000, &err);
 	r = rig_transport_read(t, buf, sizeof(buf), 5000, &err);

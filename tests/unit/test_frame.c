@@ -4,7 +4,7 @@
 
 #include <string.h>
 
-#include "agent_client.h" /* rig_agent_hmac: libsodium */
+#include "agent_client.h" /* rig_agent_mac: libsodium */
 #include "rig_frame.h"
 #include "rig_report.h"
 
@@ -26,8 +26,8 @@ static void frame_round_trips(void **state)
 	struct rig_frame f;
 	size_t n, used;
 
-	rig_frame_session_init(&host, rig_agent_hmac, 0);
-	rig_frame_session_init(&agent, rig_agent_hmac, 1);
+	rig_frame_session_init(&host, rig_agent_mac, 0);
+	rig_frame_session_init(&agent, rig_agent_mac, 1);
 	n = encode(&host, RIG_MSG_HELLO, "hello", buf);
 	assert_int_equal(n, RIG_FRAME_OVERHEAD + 5);
 	rig_frame_decoder_init(&d, dec_buf, sizeof(dec_buf), RIG_FRAME_MAX_PAYLOAD);
@@ -46,7 +46,7 @@ static void frames_survive_any_split(void **state)
 	struct rig_frame_session host;
 	size_t n;
 
-	rig_frame_session_init(&host, rig_agent_hmac, 0);
+	rig_frame_session_init(&host, rig_agent_mac, 0);
 	n = encode(&host, RIG_MSG_FACTS, "first", buf);
 	n += encode(&host, RIG_MSG_REMOVE, "second!", buf + n);
 	for (size_t cut = 0; cut <= n; cut++) {
@@ -104,7 +104,7 @@ static void noise_before_a_frame_is_skipped(void **state)
 	int nz = 0;
 
 	memcpy(buf, noise, k);
-	rig_frame_session_init(&host, rig_agent_hmac, 0);
+	rig_frame_session_init(&host, rig_agent_mac, 0);
 	k += encode(&host, RIG_MSG_FACTS, "", buf + k);
 	rig_frame_decoder_init(&d, dec_buf, sizeof(dec_buf), RIG_FRAME_MAX_PAYLOAD);
 	assert_int_equal(push_all(&d, buf, k, &f, &nz), RIG_FRAME_OK);
@@ -121,7 +121,7 @@ static void bad_crc_is_dropped_and_next_frame_found(void **state)
 	size_t n1, n;
 	int nz = 0;
 
-	rig_frame_session_init(&host, rig_agent_hmac, 0);
+	rig_frame_session_init(&host, rig_agent_mac, 0);
 	n1 = encode(&host, RIG_MSG_FACTS, "abc", buf);
 	n = n1 + encode(&host, RIG_MSG_BYE, "", buf + n1);
 	buf[RIG_FRAME_HEADER + 1] ^= 0x40; /* a flipped bit in the first payload */
@@ -187,7 +187,7 @@ static void smaller_bound_is_honoured(void **state)
 
 	memset(big, 'x', sizeof(big) - 1);
 	big[sizeof(big) - 1] = 0;
-	rig_frame_session_init(&host, rig_agent_hmac, 0);
+	rig_frame_session_init(&host, rig_agent_mac, 0);
 	n = encode(&host, RIG_MSG_REMOVE, big, buf);
 	rig_frame_decoder_init(&d, dec_buf, sizeof(dec_buf), 100);
 	assert_int_equal(rig_frame_decoder_push(&d, buf, n, &used, &f), RIG_FRAME_TOO_BIG);
@@ -201,7 +201,7 @@ static void other_version_is_refused(void **state)
 	struct rig_frame f;
 	size_t n, used;
 
-	rig_frame_session_init(&host, rig_agent_hmac, 0);
+	rig_frame_session_init(&host, rig_agent_mac, 0);
 	n = encode(&host, RIG_MSG_HELLO, "x", buf);
 	buf[2] = RIG_FRAME_VERSION + 1;
 	rig_frame_decoder_init(&d, dec_buf, sizeof(dec_buf), RIG_FRAME_MAX_PAYLOAD);
@@ -214,8 +214,8 @@ static void authed_pair(struct rig_frame_session *host, struct rig_frame_session
 	uint8_t key[32];
 
 	memset(key, 7, sizeof(key));
-	rig_frame_session_init(host, rig_agent_hmac, 0);
-	rig_frame_session_init(agent, rig_agent_hmac, 1);
+	rig_frame_session_init(host, rig_agent_mac, 0);
+	rig_frame_session_init(agent, rig_agent_mac, 1);
 	rig_frame_session_start(host, key);
 	rig_frame_session_start(agent, key);
 }
@@ -287,8 +287,8 @@ static void request_before_auth_is_rejected(void **state)
 	struct rig_frame f;
 	size_t n;
 
-	rig_frame_session_init(&host, rig_agent_hmac, 0);
-	rig_frame_session_init(&agent, rig_agent_hmac, 1);
+	rig_frame_session_init(&host, rig_agent_mac, 0);
+	rig_frame_session_init(&agent, rig_agent_mac, 1);
 	n = encode(&host, RIG_MSG_RUN, "x", buf);
 	f = decode_one(buf, n);
 	assert_int_equal(rig_frame_accept(&agent, &f), RIG_FRAME_REJECT_UNAUTHED);
@@ -426,14 +426,14 @@ static void proofs_depend_on_key_and_label(void **state)
 	memset(k2, 2, sizeof(k2));
 	memset(hn, 3, sizeof(hn));
 	memset(an, 4, sizeof(an));
-	rig_frame_proof(rig_agent_hmac, RIG_PROOF_HOST, k1, 32, hn, an, a);
-	rig_frame_proof(rig_agent_hmac, RIG_PROOF_HOST, k2, 32, hn, an, b);
-	rig_frame_proof(rig_agent_hmac, RIG_PROOF_AGENT, k1, 32, hn, an, c);
+	rig_frame_proof(rig_agent_mac, RIG_PROOF_HOST, k1, 32, hn, an, a);
+	rig_frame_proof(rig_agent_mac, RIG_PROOF_HOST, k2, 32, hn, an, b);
+	rig_frame_proof(rig_agent_mac, RIG_PROOF_AGENT, k1, 32, hn, an, c);
 	assert_false(rig_frame_equal(a, b, 32));
 	assert_false(rig_frame_equal(a, c, 32));
 }
 
-/* The frame path's table CRC is the report lines' bitwise CRC-32. */
+/* The frame path's slicing-by-8 CRC is the report lines' bitwise CRC-32. */
 static void frame_crc_equals_report_crc(void **state)
 {
 	static uint8_t buf[4096];
@@ -450,13 +450,61 @@ static void frame_crc_equals_report_crc(void **state)
 		assert_int_equal(
 		    rig_frame_crc32(rig_frame_crc32(0, buf, n / 2), buf + n / 2, n - n / 2),
 		    rig_crc32(0, buf, n));
+		/* slicing-by-8 reads 8 bytes a step: every start alignment */
+		for (size_t k = 1; k < 8 && k < n; k++)
+			assert_int_equal(rig_frame_crc32(0, buf + k, n - k),
+					 rig_crc32(0, buf + k, n - k));
 	}
+	/* table 0 is the CRC of each byte value */
+	for (unsigned v = 0; v < 256; v++) {
+		uint8_t byte = (uint8_t)v;
+		assert_int_equal(rig_frame_crc32(0, &byte, 1), rig_crc32(0, &byte, 1));
+	}
+}
+
+/* A chunk's digest computed once (rig_frame_encode_digest) gives the same
+ * frame as hashing it in place; a frame encoded with a digest of other
+ * bytes fails the receiver's tag check (the receiver hashes what came). */
+static void precomputed_digest_gives_the_same_tag(void **state)
+{
+	static uint8_t a[RIG_FRAME_MAX], b[RIG_FRAME_MAX], payload[5000];
+	struct rig_frame_session h1, h2, ag;
+	uint8_t key[32] = {7}, d[32];
+	struct rig_frame_decoder dec;
+	static uint8_t dbuf[RIG_FRAME_MAX];
+	struct rig_frame f;
+	size_t la, lb, used;
+
+	for (size_t i = 0; i < sizeof(payload); i++)
+		payload[i] = (uint8_t)(i * 31);
+	rig_frame_session_init(&h1, rig_agent_mac, 0);
+	rig_frame_session_init(&h2, rig_agent_mac, 0);
+	rig_frame_session_init(&ag, rig_agent_mac, 1);
+	rig_frame_session_start(&h1, key);
+	rig_frame_session_start(&h2, key);
+	rig_frame_session_start(&ag, key);
+	rig_frame_payload_digest(rig_agent_mac, payload, sizeof(payload), d);
+	la = rig_frame_encode(&h1, RIG_MSG_PUT_DATA, payload, sizeof(payload), a, sizeof(a));
+	lb = rig_frame_encode_digest(&h2, RIG_MSG_PUT_DATA, payload, sizeof(payload), d, b,
+				     sizeof(b));
+	assert_int_equal(la, lb);
+	assert_memory_equal(a, b, la);
+	rig_frame_decoder_init(&dec, dbuf, sizeof(dbuf), RIG_FRAME_MAX_PAYLOAD);
+	assert_int_equal(rig_frame_decoder_push(&dec, a, la, &used, &f), RIG_FRAME_OK);
+	assert_int_equal(rig_frame_accept(&ag, &f), RIG_FRAME_ACCEPT);
+	assert_memory_equal(f.digest, d, 32);
+	d[0] ^= 1;
+	lb = rig_frame_encode_digest(&h2, RIG_MSG_PUT_DATA, payload, sizeof(payload), d, b,
+				     sizeof(b));
+	assert_int_equal(rig_frame_decoder_push(&dec, b, lb, &used, &f), RIG_FRAME_OK);
+	assert_int_equal(rig_frame_accept(&ag, &f), RIG_FRAME_REJECT_TAG);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(frame_crc_equals_report_crc),
+	    cmocka_unit_test(precomputed_digest_gives_the_same_tag),
 	    cmocka_unit_test(frame_round_trips),
 	    cmocka_unit_test(frames_survive_any_split),
 	    cmocka_unit_test(noise_before_a_frame_is_skipped),

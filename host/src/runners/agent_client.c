@@ -25,15 +25,10 @@ struct rig_agent {
 	uint8_t pl[RIG_FRAME_MAX_PAYLOAD]; /* payload being built */
 };
 
-void rig_agent_hmac(const uint8_t *key, size_t key_len, const uint8_t *msg, size_t msg_len,
-		    uint8_t out[32])
+void rig_agent_mac(const uint8_t *key, size_t key_len, const uint8_t *msg, size_t msg_len,
+		   uint8_t out[32])
 {
-	crypto_auth_hmacsha256_state st;
-
-	crypto_auth_hmacsha256_init(&st, key, key_len);
-	crypto_auth_hmacsha256_update(&st, msg, msg_len);
-	crypto_auth_hmacsha256_final(&st, out);
-	sodium_memzero(&st, sizeof(st));
+	crypto_generichash(out, 32, msg, msg_len, key_len ? key : NULL, key_len);
 }
 
 int rig_agent_load_key(const char *path, uint8_t key[RIG_FRAME_KEY_MAX], size_t *len,
@@ -85,10 +80,13 @@ int rig_agent_load_key(const char *path, uint8_t key[RIG_FRAME_KEY_MAX], size_t 
 	return 0;
 }
 
-static int send_frame(struct rig_agent *a, uint8_t type, const uint8_t *payload, size_t len,
-		      int timeout_ms, struct rig_error *err)
+/* Sends one frame; digest is the payload's BLAKE2b-256 when already known
+ * (a prepared upload chunk), else NULL. payload may be a->tx + header. */
+static int send_frame_digest(struct rig_agent *a, uint8_t type, const uint8_t *payload, size_t len,
+			     const uint8_t *digest, int timeout_ms, struct rig_error *err)
 {
-	size_t n = rig_frame_encode(&a->s, type, payload, (uint32_t)len, a->tx, sizeof(a->tx));
+	size_t n = rig_frame_encode_digest(&a->s, type, payload, (uint32_t)len, digest, a->tx,
+					   sizeof(a->tx));
 	ssize_t w;
 
 	if (n == 0)
@@ -97,6 +95,12 @@ static int send_frame(struct rig_agent *a, uint8_t type, const uint8_t *payload,
 				rig_frame_type_name(type), len);
 	w = rig_transport_write(a->t, a->tx, n, timeout_ms, err);
 	return w < 0 ? (int)w : 0;
+}
+
+static int send_frame(struct rig_agent *a, uint8_t type, const uint8_t *payload, size_t len,
+		      int timeout_ms, struct rig_error *err)
+{
+	return send_frame_digest(a, type, payload, len, NULL, timeout_ms, err);
 }
 
 /* The next accepted frame, or an error. */
@@ -136,8 +140,10 @@ static int recv_frame(struct rig_agent *a, struct rig_frame *f, int timeout_ms,
 					a->dec.last_bad_len);
 		case RIG_FRAME_BAD_VERSION:
 			return rig_fail(err, RIG_ERR_PROTOCOL,
-					"agent %s: frame of another protocol version (not %d)",
-					a->name, RIG_FRAME_VERSION);
+					"agent %s speaks agent protocol %u, this rig speaks %d: "
+					"install the rig-agent built with this rig on the board "
+					"(docs/agent.md, \"Using a real Pi\")",
+					a->name, a->dec.last_bad_version, RIG_FRAME_VERSION);
 		case RIG_FRAME_NEED_MORE:
 			break;
 		}
@@ -228,7 +234,7 @@ int rig_agent_open(struct rig_transport *t, const char *name, const uint8_t *key
 	a = rig_xcalloc(1, sizeof(*a));
 	a->t = t;
 	snprintf(a->name, sizeof(a->name), "%s", name);
-	rig_frame_session_init(&a->s, rig_agent_hmac, 0);
+	rig_frame_session_init(&a->s, rig_agent_mac, 0);
 	rig_frame_decoder_init(&a->dec, a->rx, sizeof(a->rx), RIG_FRAME_MAX_PAYLOAD);
 	randombytes_buf(host_nonce, sizeof(host_nonce));
 
@@ -241,16 +247,22 @@ int rig_agent_open(struct rig_transport *t, const char *name, const uint8_t *key
 	version = rig_frame_get_u32(&r);
 	rig_frame_get_str(&r, a->version, sizeof(a->version));
 	rig_frame_get_bytes(&r, agent_nonce, sizeof(agent_nonce));
-	if (!rig_frame_reader_done(&r) || version != RIG_FRAME_VERSION) {
-		rc = rig_fail(err, RIG_ERR_PROTOCOL, "agent %s: malformed HELLO_OK (version %u)",
-			      a->name, version);
+	if (!rig_frame_reader_done(&r)) {
+		rc = rig_fail(err, RIG_ERR_PROTOCOL, "agent %s: malformed HELLO_OK", a->name);
 		goto fail;
 	}
-	rig_frame_proof(rig_agent_hmac, RIG_PROOF_HOST, key, key_len, host_nonce, agent_nonce,
+	if (version != RIG_FRAME_VERSION) {
+		rc = rig_fail(err, RIG_ERR_PROTOCOL,
+			      "agent %s speaks agent protocol %u, this rig speaks %d: install the "
+			      "rig-agent built with this rig on the board",
+			      a->name, version, RIG_FRAME_VERSION);
+		goto fail;
+	}
+	rig_frame_proof(rig_agent_mac, RIG_PROOF_HOST, key, key_len, host_nonce, agent_nonce,
 			proof);
 	if ((rc = request(a, RIG_MSG_AUTH, proof, 32, RIG_MSG_AUTH_OK, &f, timeout_ms, err)))
 		goto fail;
-	rig_frame_proof(rig_agent_hmac, RIG_PROOF_AGENT, key, key_len, host_nonce, agent_nonce,
+	rig_frame_proof(rig_agent_mac, RIG_PROOF_AGENT, key, key_len, host_nonce, agent_nonce,
 			proof);
 	if (f.len != 32 || !rig_frame_equal(proof, f.payload, 32)) {
 		rc = rig_fail(err, RIG_ERR_AUTH,
@@ -259,7 +271,7 @@ int rig_agent_open(struct rig_transport *t, const char *name, const uint8_t *key
 			      a->name);
 		goto fail;
 	}
-	rig_frame_proof(rig_agent_hmac, RIG_PROOF_SESSION, key, key_len, host_nonce, agent_nonce,
+	rig_frame_proof(rig_agent_mac, RIG_PROOF_SESSION, key, key_len, host_nonce, agent_nonce,
 			sk);
 	rig_frame_session_start(&a->s, sk);
 	sodium_memzero(sk, sizeof(sk));
@@ -296,20 +308,19 @@ int rig_agent_facts(struct rig_agent *a, struct rig_kvlist *facts, struct rig_er
 	return 0;
 }
 
-int rig_agent_put(struct rig_agent *a, const char *name, const void *data, size_t len,
-		  uint32_t mode, struct rig_error *err)
+int rig_agent_put_upload(struct rig_agent *a, const struct rig_agent_upload *up, const char *name,
+			 uint32_t mode, struct rig_error *err)
 {
 	struct rig_frame_writer w;
 	struct rig_frame f;
-	uint8_t sha[32];
+	uint8_t *pl = a->tx + RIG_FRAME_HEADER; /* payloads are built in place */
 	size_t off = 0;
 	int rc;
 
-	crypto_hash_sha256(sha, data, len);
 	rig_frame_writer_init(&w, a->pl, sizeof(a->pl));
 	rig_frame_put_str(&w, name);
-	rig_frame_put_u64(&w, len);
-	rig_frame_put_bytes(&w, sha, sizeof(sha));
+	rig_frame_put_u64(&w, up->len);
+	rig_frame_put_bytes(&w, up->digest, sizeof(up->digest));
 	rig_frame_put_u32(&w, mode);
 	if (w.overflow)
 		return rig_fail(err, RIG_ERR_INVALID, "agent %s: file name too long: %s", a->name,
@@ -317,30 +328,43 @@ int rig_agent_put(struct rig_agent *a, const char *name, const void *data, size_
 	if ((rc = request(a, RIG_MSG_PUT_BEGIN, a->pl, w.len, RIG_MSG_OK, &f, 10000, err)))
 		return rc;
 	/* Data frames are not answered one by one, so a fast link stays full;
-	 * the agent reports any problem at PUT_END. */
-	while (off < len) {
-		size_t n = len - off < RIG_FRAME_MAX_CHUNK ? len - off : RIG_FRAME_MAX_CHUNK;
-		rig_frame_writer_init(&w, a->pl, sizeof(a->pl));
+	 * the agent reports any problem at PUT_END. Each chunk's digest was
+	 * computed once by the prepared upload, whatever the number of boards. */
+	for (size_t i = 0; i < up->n_chunks; i++) {
+		size_t n = rig_agent_upload_chunk(up, i, &off);
+		rig_frame_writer_init(&w, pl, RIG_FRAME_MAX_PAYLOAD);
 		rig_frame_put_u64(&w, off);
-		rig_frame_put_bytes(&w, (const uint8_t *)data + off, n);
-		if ((rc = send_frame(a, RIG_MSG_PUT_DATA, a->pl, w.len, 60000, err)))
+		rig_frame_put_bytes(&w, up->data + off, n);
+		if ((rc = send_frame_digest(a, RIG_MSG_PUT_DATA, pl, w.len, up->chunk_digest[i],
+					    60000, err)))
 			return rc;
-		off += n;
 	}
 	return request(a, RIG_MSG_PUT_END, NULL, 0, RIG_MSG_OK, &f, 60000, err);
+}
+
+int rig_agent_put(struct rig_agent *a, const char *name, const void *data, size_t len,
+		  uint32_t mode, struct rig_error *err)
+{
+	struct rig_agent_upload *up;
+	int rc = rig_agent_upload_prepare(data, len, &up, err);
+
+	if (rc)
+		return rc;
+	rc = rig_agent_put_upload(a, up, name, mode, err);
+	rig_agent_upload_free(up);
+	return rc;
 }
 
 int rig_agent_put_file(struct rig_agent *a, const char *path, const char *name, uint32_t mode,
 		       struct rig_error *err)
 {
-	char *data;
-	size_t len;
-	int rc = rig_read_file(path, &data, &len, err);
+	struct rig_agent_upload *up;
+	int rc = rig_agent_upload_load(path, &up, err);
 
 	if (rc)
 		return rc;
-	rc = rig_agent_put(a, name, data, len, mode, err);
-	free(data);
+	rc = rig_agent_put_upload(a, up, name, mode, err);
+	rig_agent_upload_free(up);
 	return rc;
 }
 

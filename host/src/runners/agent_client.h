@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "agent_upload.h"
 #include "error.h"
 #include "rig_frame.h"
 #include "transport.h"
@@ -17,9 +18,10 @@
 
 struct rig_agent;
 
-/* HMAC-SHA256 through libsodium, as a rig_frame_hmac_fn. */
-void rig_agent_hmac(const uint8_t *key, size_t key_len, const uint8_t *msg, size_t msg_len,
-		    uint8_t out[32]);
+/* BLAKE2b-256 (keyed when key_len > 0) through libsodium's crypto_generichash,
+ * as a rig_frame_mac_fn. */
+void rig_agent_mac(const uint8_t *key, size_t key_len, const uint8_t *msg, size_t msg_len,
+		   uint8_t out[32]);
 
 /*
  * Reads a pre-shared key file: hex digits (whitespace ignored), 16..64
@@ -48,12 +50,18 @@ int rig_agent_facts(struct rig_agent *a, struct rig_kvlist *facts, struct rig_er
 
 /*
  * Uploads data as `name` in the agent's work directory (mode e.g. 0755),
- * in chunks, with its SHA-256; the agent renames it into place only when
- * size and hash match. Returns 0 or the agent's refusal (RIG_ERR_INVALID
- * for a bad name or size, RIG_ERR_IO for a hash mismatch, ...).
+ * in tagged chunks, with its upload digest (rig_frame.h); the agent renames
+ * it into place only when size and digest match. Returns 0 or the agent's
+ * refusal (RIG_ERR_INVALID for a bad name or size, RIG_ERR_IO for a digest
+ * mismatch, ...). Hashes data first: to send the same bytes to many boards,
+ * prepare them once (agent_upload.h) and use rig_agent_put_upload.
  */
 int rig_agent_put(struct rig_agent *a, const char *name, const void *data, size_t len,
 		  uint32_t mode, struct rig_error *err);
+/* A prepared upload (hashed once, sent to any number of sessions; up is only
+ * read, so threads may share it). Blocks until the agent's answer to PUT_END. */
+int rig_agent_put_upload(struct rig_agent *a, const struct rig_agent_upload *up, const char *name,
+			 uint32_t mode, struct rig_error *err);
 /* The same from a local file. */
 int rig_agent_put_file(struct rig_agent *a, const char *path, const char *name, uint32_t mode,
 		       struct rig_error *err);

@@ -43,6 +43,7 @@ static int put_load(struct rig_board *b, const struct rig_artifact *a, struct ri
 	struct put_priv *pp = b->flash.priv;
 	struct rig_agent *ag = rig_runner_agent_session(b);
 	char name[RIG_FRAME_MAX_NAME + 1];
+	struct rig_agent_upload *up;
 	int64_t t0;
 	int rc;
 
@@ -58,7 +59,12 @@ static int put_load(struct rig_board *b, const struct rig_artifact *a, struct ri
 		if (strcmp(pp->uploaded[i], name) == 0)
 			return 0;
 	t0 = rig_now_ns();
-	if ((rc = rig_agent_put_file(ag, a->path, name, 0755, err)))
+	/* boards deployed at once share one read and one hash of the artifact */
+	if ((rc = rig_agent_upload_cached(a->path, &up, err)))
+		return rc;
+	rc = rig_agent_put_upload(ag, up, name, 0755, err);
+	rig_agent_upload_release(up);
+	if (rc)
 		return rc;
 	rig_info("board %s: uploaded %s as %s in %.1f ms", b->name, a->path, name,
 		 (double)(rig_now_ns() - t0) / 1e6);
