@@ -57,7 +57,7 @@ void rig_results_note(char *out, size_t cap, const struct rig_row *r)
 		ADD("%sn too small for p<0.05", n ? ", " : "");
 	if (strncmp(r->target, "none/", 5) == 0) {
 		/* microcontrollers: where PEAK RAM comes from */
-		const struct rig_stat *st = NULL, *hp = NULL, *in = NULL;
+		const struct rig_stat *st = NULL, *hp = NULL, *in = NULL, *gs = NULL;
 		char a[RIG_FMT_CAP], b[RIG_FMT_CAP], c[RIG_FMT_CAP];
 		for (size_t k = 0; k < r->n_extra; k++) {
 			if (strcmp(r->extra_names[k], "stack_hwm_bytes") == 0)
@@ -66,6 +66,8 @@ void rig_results_note(char *out, size_t cap, const struct rig_row *r)
 				hp = &r->extra[k];
 			if (strcmp(r->extra_names[k], "stack_in_static_bytes") == 0)
 				in = &r->extra[k];
+			if (strcmp(r->extra_names[k], "goroutine_stack_hwm_bytes") == 0)
+				gs = &r->extra[k];
 		}
 		/* a stack section in .bss (TinyGo) is shown as the stack */
 		rig_fmt_bytes(a, sizeof(a),
@@ -74,6 +76,11 @@ void rig_results_note(char *out, size_t cap, const struct rig_row *r)
 		rig_fmt_bytes(b, sizeof(b), st && st->present ? st->s.median : 0);
 		rig_fmt_bytes(c, sizeof(c), hp && hp->present ? hp->s.median : 0);
 		ADD("%sstatic %s + stack %s + heap %s", n ? ", " : "", a, b, c);
+		/* TinyGo: the main goroutine's stack, a block of that heap */
+		if (gs && gs->present) {
+			rig_fmt_bytes(a, sizeof(a), gs->s.median);
+			ADD(" (main goroutine's stack %s of it)", a);
+		}
 	}
 	for (size_t k = 0; k < r->n_extra; k++) {
 		/* WASI: what the module costs above the runtime's empty-module floor */

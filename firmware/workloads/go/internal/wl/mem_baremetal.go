@@ -23,6 +23,14 @@ package wl
 // and after any free the heap has been full: the peak is the whole heap.
 // The collector's block metadata (GCSys) is added to both: it is RAM the
 // heap occupies.
+//
+// The main goroutine's own stack (inside the heap figure): TinyGo allocates
+// it from the heap with its canary (internal/task stackCanary) in the
+// lowest word, and runs init on it. init finds the canary below its stack
+// pointer, paints the space between, and Done reports how much of it lost
+// the paint (goroutine_stack_hwm_bytes), measured from init's stack
+// pointer: the few frames above init (TinyGo's goroutine start and
+// initAll) are not in it. Not added to ram_bytes: the heap holds it.
 
 import (
 	"device/arm"
@@ -36,6 +44,34 @@ import (
 const paint = 0x5AC3A55C
 
 var mem runtime.MemStats // not on the stack or the heap while measuring
+
+// stackCanary is internal/task's, truncated to 32 bits as TinyGo does.
+const stackCanary = 0xb83bf575
+
+// The main goroutine's stack below init's frame: [gBottom+4, gTop) is
+// painted; 0 when init does not run on a heap-allocated stack.
+var gBottom, gTop uintptr
+
+// paintGoroutineStack paints the main goroutine's free stack (see above).
+// The 64 bytes just below the stack pointer are left alone: an interrupt
+// stacks its frame there.
+func paintGoroutineStack() {
+	heapStart := arm.AsmFull("ldr {}, =_heap_start", nil)
+	heapEnd := arm.AsmFull("ldr {}, =_heap_end", nil)
+	sp := arm.AsmFull("mov {}, sp", nil) &^ 3
+	if sp <= heapStart || sp >= heapEnd {
+		return
+	}
+	for p := sp - 64; p >= heapStart; p -= 4 {
+		if *(*uint32)(unsafe.Pointer(p)) == stackCanary {
+			gBottom, gTop = p, sp
+			break
+		}
+	}
+	for p := gBottom + 4; gBottom != 0 && p < gTop-64; p += 4 {
+		*(*uint32)(unsafe.Pointer(p)) = paint
+	}
+}
 
 // stackBounds reads the linker symbols with inline assembly: TinyGo's
 // compile-time interpreter of init functions crashes on the constant
@@ -52,6 +88,7 @@ func init() {
 	for p := bottom; p < msp; p += 4 {
 		*(*uint32)(unsafe.Pointer(p)) = paint
 	}
+	paintGoroutineStack()
 	rigreport.OnDone(reportMemory)
 }
 
@@ -80,4 +117,12 @@ func reportMemory() {
 	rigreport.Uint("stack_in_static_bytes", uint64(top-bottom), "B")
 	rigreport.Uint("heap_hwm_bytes", heap, "B")
 	rigreport.Uint("heap_size_bytes", size, "B")
+	if gBottom != 0 {
+		p := gBottom + 4
+		for p < gTop && *(*uint32)(unsafe.Pointer(p)) == paint {
+			p += 4
+		}
+		rigreport.Uint("goroutine_stack_hwm_bytes", uint64(gTop-p), "B")
+		rigreport.Uint("goroutine_stack_size_bytes", uint64(gTop-gBottom), "B")
+	}
 }
