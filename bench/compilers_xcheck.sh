@@ -76,9 +76,8 @@ def hf_cmd(r):
 
 print("\n### Startup of hello: rig against hyperfine -N\n")
 print(f"hyperfine `-N --warmup 3 --runs {hfruns}`, one profile after another.\n")
-print("Host rows also: peak RSS by `/usr/bin/time -f %M` (median of 5) against rig's PEAK RAM.\n")
-print("| board | profile | rig startup | rig wall | hyperfine mean ± σ | rig wall / hf mean | rig PEAK RAM | time -f %M |")
-print("|---|---|---:|---:|---:|---:|---:|---:|")
+print("| board | profile | rig startup | rig wall | hyperfine mean ± σ | rig wall / hf mean |")
+print("|---|---|---:|---:|---:|---:|")
 for r in sorted(rows, key=lambda r: (r["board"], r["profile"])):
     cmd = hf_cmd(r) if r["workload"] == "hello" else None
     if not cmd or not os.path.exists(r["path"]):
@@ -90,16 +89,8 @@ for r in sorted(rows, key=lambda r: (r["board"], r["profile"])):
         continue
     h = json.load(open(j))["results"][0]
     w = med(r, "wall_ns")
-    rss = "-"
-    if r["board"] == "host":
-        kb = []
-        for _ in range(5):
-            t = subprocess.run(["/usr/bin/time", "-f", "%M"] + cmd, capture_output=True, text=True)
-            kb.append(int(t.stderr.strip().split("\n")[-1]))
-        rss = f"{statistics.median(kb):,} KiB"
     print(f"| {r['board']} | {r['profile']} | {med(r, 'startup_ns') / 1e6:.2f} ms | {w / 1e6:.2f} ms | "
-          f"{h['mean'] * 1e3:.2f} ± {h['stddev'] * 1e3:.2f} ms | {w / (h['mean'] * 1e9):.2f} | "
-          f"{med(r, 'ram_bytes') / 1024:,.0f} KiB | {rss} |")
+          f"{h['mean'] * 1e3:.2f} ± {h['stddev'] * 1e3:.2f} ms | {w / (h['mean'] * 1e9):.2f} |")
 
 print(f"\n### Throughput on the host: rig against {rounds} interleaved rounds\n")
 print("| workload | profile | rig ops/s | interleaved median | min | max | rig / interleaved |")

@@ -15,6 +15,8 @@ ROUNDS=${3:-3}
 RIG=$build/host/rig
 AGENT=$build/firmware/agent/rig-agent
 export FARM_SAMPLES=5 FARM_CPU_ITERS=${FARM_CPU_ITERS:-300}
+# the health check (tests/farm/netns.sh) would add to both sides alike
+export FARM_HEALTH=${FARM_HEALTH:-0}
 . "$root/tests/farm/netns.sh"
 why=$(farm_ns_ok) || { echo "farm_bench: $why" >&2; exit 1; }
 tmp=$(mktemp -d /tmp/rig-farm-bench.XXXXXX)

@@ -31,6 +31,11 @@ struct agent_cfg {
 	gid_t run_gid;
 	uint64_t rlimit_as_bytes; /* RLIMIT_AS for workloads; 0: unlimited */
 	uint64_t rlimit_fsize_bytes;
+	/* --facts-root (tests only, docs/farm.md): a directory whose files
+	 * shadow the kernel's for FACTS (DIR/sys/class/thermal/..., DIR/proc/...),
+	 * so a test can make one agent report a hot SoC, throttling or another
+	 * governor; "" (the default): the kernel's own files only */
+	char facts_root[256];
 };
 
 /* One session over one byte stream (a socket or a tty). */

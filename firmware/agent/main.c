@@ -3,7 +3,10 @@
  *
  *   rig-agent --key FILE --work DIR [--listen ADDR:PORT] [--serial TTY]
  *             [--baud N] [--user UID:GID] [--max-file BYTES] [--once]
- *             [--port-file FILE] [--verbose]
+ *             [--port-file FILE] [--facts-root DIR] [--verbose]
+ *
+ * --facts-root is for tests (docs/farm.md): files under DIR shadow the
+ * kernel's for FACTS (DIR/sys/class/thermal/thermal_zone0/temp...).
  *
  * Serves TCP connections (one process each) and, with --serial, sessions on
  * a tty one after another. The key is only ever read from a file, which must
@@ -36,7 +39,7 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: rig-agent --key FILE --work DIR [--listen ADDR:PORT] [--serial TTY]\n"
 		"                 [--baud N] [--user UID:GID] [--max-file BYTES] [--once]\n"
-		"                 [--port-file FILE] [--verbose]\n");
+		"                 [--port-file FILE] [--facts-root DIR] [--verbose]\n");
 	exit(2);
 }
 
@@ -265,6 +268,8 @@ int main(int argc, char **argv)
 			baud = atol(v);
 		else if (!strcmp(a, "--port-file"))
 			port_file = v;
+		else if (!strcmp(a, "--facts-root"))
+			snprintf(cfg.facts_root, sizeof(cfg.facts_root), "%s", v);
 		else if (!strcmp(a, "--max-file"))
 			cfg.max_file_bytes = strtoull(v, NULL, 10);
 		else if (!strcmp(a, "--user")) {

@@ -9,7 +9,13 @@
 #   3. an agent killed with SIGKILL mid-bench is an infrastructure error,
 #      its samples are taken by another board of its model into the same
 #      runs (every run complete, no sample twice), logged as retry;
-#   4. rig farm release --force frees a board and is logged.
+#   4. rig farm release --force frees a board and is logged;
+#   5. boards made to drift (rig-agent --facts-root: one reports its SoC at
+#      95 C, one another clock governor) fail their health check and go to
+#      quarantine with the evidence (farm status, health_checks, farm log),
+#      the others take their cells; 6. a passing check frees a board;
+#   7. rig bench --ab: four boards of one model share a cell's samples, each
+#      sample keeps its board, rig results shows per-board medians and spread.
 # Skipped (exit 77) with the reason when not root or without ip netns.
 set -uo pipefail
 build=$(cd "${1:?usage: farm_test.sh BUILD_DIR}" && pwd)
@@ -93,10 +99,75 @@ check "every run of that bench complete" \
 check "the killed board's failure is recorded" \
   "$(rig farm status -b agent-$victim | awk 'NR == 2 { print $5 }')" 1
 
+check "farm status: the killed agent is offline (it does not answer)" \
+  "$(rig farm status -b agent-$victim | awk 'NR == 2 { print $2 }')" offline
+
 # --- 4. a human's release
 rig farm release --force agent-$victim >/dev/null 2>&1
 check "release --force is logged" "$(rig farm log --board agent-$victim --last 1 | grep -c force-release)" 1
 check "and the failure count is back to 0" "$(rig farm status -b agent-$victim | awk 'NR == 2 { print $5 }')" 0
+
+check "every board passed its health check in the first bench" \
+  "$(q "select count(distinct board) from health_checks where pass = 1")" "$N"
+
+# --- 5. boards made to drift (rig-agent --facts-root): agent-3 reports its
+# SoC at 95 C (limit hot_c 80), agent-4 another clock governor than at its
+# earlier checks. Both go to quarantine with the evidence at their health
+# check; the others carry on and take their cells.
+seven=agent-1,agent-2,agent-3,agent-4,agent-6,agent-7,agent-8
+mkdir -p "$tmp/facts/3/sys/class/thermal/thermal_zone0" "$tmp/facts/4/sys/devices/system/cpu/cpu0/cpufreq"
+echo 95000 >"$tmp/facts/3/sys/class/thermal/thermal_zone0/temp"
+echo powersave >"$tmp/facts/4/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor"
+since=$(q "select coalesce(max(id), 0) from runs") t5=$(date +%s%3N)
+rig bench --boards "$seven" -t c -w cpu -n 4 --no-resume -q >/dev/null 2>"$tmp/b5.log"
+check "bench with two drifting boards exits 0 (their cells taken by the others)" "$?" 0
+grep -E 'health check fail|quarantined by' "$tmp/b5.log" | sed 's/^/    /' | head -3
+check "the summary counts 2 boards quarantined" \
+  "$(grep -o '[0-9]* boards quarantined' "$tmp/b5.log")" "2 boards quarantined"
+status3=$(rig farm status -b agent-3 | awk 'NR == 2')
+check "farm status: agent-3 quarantined" "$(echo "$status3" | awk '{ print $2 }')" quarantined
+check "farm status shows why and the evidence (95 C)" \
+  "$(echo "$status3" | grep -c 'temperature at or above.*soc_temp_c=95.0')" 1
+check "farm status: agent-4 quarantined for its governor" \
+  "$(rig farm status -b agent-4 | grep -c 'quarantined.*governor changed.*governor=powersave')" 1
+check "the failed checks are stored with their facts" \
+  "$(q "select group_concat(board || ':' || temp_c || ':' || governor, ' ') from (select * from health_checks where pass = 0 order by board)")" \
+  "agent-3:95.0:none (no cpufreq) agent-4::powersave"
+check "the quarantines are in the farm log with the evidence" \
+  "$(q "select count(*) from farm_log where event = 'quarantine' and (detail like '%soc_temp_c=95.0%' or detail like '%governor=powersave%')")" 2
+check "no sample of this bench was taken on a quarantined board" \
+  "$(q "select count(*) from samples s join runs r on r.id = s.run_id where r.id > $since and s.board in ('agent-3', 'agent-4')")" 0
+check "the others carry on: every run complete (7 x 4 samples), none twice" \
+  "$(q "select count(*), count(distinct s.run_id || ':' || s.idx) from samples s join runs r on r.id = s.run_id where r.id > $since and s.ok = 1")" "28|28"
+check "the other 5 passed their health checks" \
+  "$(q "select count(distinct board) from health_checks where pass = 1 and metric <> 'reset' and at_ms >= $t5")" 5
+
+# --- 6. agent-3 cools down: its next health check passes and frees it;
+# agent-4 is released by a human
+rm "$tmp/facts/3/sys/class/thermal/thermal_zone0/temp"
+rig bench --boards agent-3 -t c -w cpu -n 2 --no-resume -q >/dev/null 2>"$tmp/b6.log"
+check "a passing health check frees agent-3 (logged)" \
+  "$(rig farm status -b agent-3 | awk 'NR == 2 { print $2 }'):$(q "select count(*) from farm_log where board = 'agent-3' and event = 'unquarantine'")" "idle:1"
+check "and agent-3 took its own samples again" \
+  "$(q "select count(*) from samples s join runs r on r.id = s.run_id where r.id > $since and s.board = 'agent-3'")" 2
+rig farm release --force agent-4 >/dev/null 2>&1
+check "release --force frees agent-4" "$(rig farm status -b agent-4 | awk 'NR == 2 { print $2 }')" idle
+
+# --- 7. A/B across identical boards: four boards of one model share each
+# cell's samples; each sample keeps its board; results show the spread
+since=$(q "select coalesce(max(id), 0) from runs")
+rig bench --ab --boards agent-1,agent-2,agent-6,agent-7 -t c -w cpu -n 12 --no-resume -q \
+  >/dev/null 2>"$tmp/b7.log"
+check "--ab bench exits 0" "$?" 0
+check "one run for the model, 12 samples, none twice" \
+  "$(q "select count(distinct r.id), r.board, count(*), count(distinct s.idx) from samples s join runs r on r.id = s.run_id where r.id > $since")" \
+  "1|model:x86-agent|12|12"
+check "its samples were taken by all four boards" \
+  "$(q "select count(distinct s.board) from samples s where s.run_id > $since")" 4
+rig results -w cpu >"$tmp/b7.results" 2>&1
+check "rig results shows each board's median and the spread" \
+  "$(awk -F'\t' '$1 == "model:x86-agent" && $2 == "cpu" && NF == 7 { n++; if ($4 == "spread") sp++ }
+                 END { print n + 0 ":" sp + 0 }' "$tmp/b7.results")" "5:1"
 
 [ "$fails" = 0 ] || { echo "farm/netns: $fails checks failed (logs in $tmp kept)"; trap 'farm_down "$tmp"' EXIT; exit 1; }
 echo "farm/netns: all checks passed"

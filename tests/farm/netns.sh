@@ -4,6 +4,10 @@
 # a board file per agent into DIR/boards (tags model:x86-agent, site:netns)
 # and records what to remove; farm_down removes namespaces, links and
 # agents. Needs root and `ip netns`; AGENT is the rig-agent binary.
+# Each agent reads its facts through DIR/facts/I (rig-agent --facts-root,
+# a test knob): a file there, such as sys/class/thermal/thermal_zone0/temp,
+# stands for the kernel's, so a test can make one board hot or change its
+# governor. Board files carry a health check (FARM_HEALTH=0: none).
 #
 #   farm_ns_ok                 0 when namespaces can be made here
 #   farm_up N DIR              -> DIR/boards/agent-I.yaml, DIR/pids/I
@@ -39,10 +43,10 @@ farm_up() {
     ip -n "$ns" addr add "$ip/30" dev v0
     ip -n "$ns" link set v0 up
     ip -n "$ns" link set lo up
-    mkdir -p "$dir/work$i"
+    mkdir -p "$dir/work$i" "$dir/facts/$i"
     chmod 755 "$dir/work$i"   # the agent runs workloads as nobody
     ip netns exec "$ns" "$AGENT" --key "$dir/boards/agent.key" --work "$dir/work$i" \
-      --listen "$ip:7022" 2>>"$dir/agent$i.log" &
+      --listen "$ip:7022" --facts-root "$dir/facts/$i" 2>>"$dir/agent$i.log" &
     echo $! >"$dir/pids/$i"
     cat >"$dir/boards/agent-$i.yaml" <<YAML
 name: agent-$i
@@ -60,6 +64,10 @@ agent:
   port: 7022
   key_file: agent.key
   transport: tcp
+  hot_c: 80
+YAML
+    [ "${FARM_HEALTH:-1}" = 1 ] && cat >>"$dir/boards/agent-$i.yaml" <<YAML
+health: {samples: 2, iterations: ${FARM_HEALTH_ITERS:-500}, tolerance_pct: 100}
 YAML
   done
   # every agent answers before the bench starts

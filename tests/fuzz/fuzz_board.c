@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "board.h"
 #include "config.h"
 #include "names.h"
 #include "select.h"
@@ -63,6 +64,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	}
 	rig_strv_free(&sv);
+	/* health: (board.h): what loads is in range, errors name the file */
+	{
+		struct rig_health_cfg h;
+		if (rig_board_health_read(cfg, &h, &err) == 0) {
+			if (h.on && (h.samples < 1 || h.tolerance_pct < 1 || h.history < 1 ||
+				     h.min_history > h.history || !rig_name_ok(h.workload)))
+				abort();
+		} else if (!strstr(err.msg, "fuzz.yaml")) {
+			abort();
+		}
+	}
 	rig_cfg_free(cfg);
 	return 0;
 }

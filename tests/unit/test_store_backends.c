@@ -25,6 +25,7 @@
 #include "log.h"
 #include "pgserver.h"
 #include "store.h"
+#include "store_health.h"
 #include "store_lease.h"
 #include "store_queue.h"
 #include "store_runs.h"
@@ -389,6 +390,68 @@ static void quarantine_and_health_are_kept_with_the_log(void **state)
 	rig_store_close(s);
 }
 
+/* Health checks (store_health.h) and the board of each sample
+ * (rig_store_run_board_values): a run "model:pi" whose samples two boards
+ * took under their own leases, and an unfenced sample that is the run's
+ * board's. */
+static void health_checks_and_sample_boards_read_back(void **state)
+{
+	struct rig_store *s;
+	struct rig_error err = {0};
+	struct rig_health_row r = {0}, got[3];
+	struct rig_run_key key = {.board = "model:pi", .workload = "hello"};
+	struct rig_sample smp = {.ok = 1};
+	struct rig_strv boards = {0};
+	int64_t run, t1, t2, now = rig_wall_ms();
+	double *v = NULL;
+	size_t nv = 0;
+	int have, n = 0;
+
+	NEED_BACKEND();
+	s = open_store(store_url("healthrows"));
+	snprintf(r.board, sizeof(r.board), "pi-1");
+	snprintf(r.metric, sizeof(r.metric), "cpu_ns");
+	snprintf(r.governor, sizeof(r.governor), "ondemand");
+	for (int i = 0; i < 3; i++) {
+		r.at_ms = now + i;
+		r.pass = i != 2;
+		r.figure = 1e6 * (i + 1);
+		r.band_lo = 0.5e6;
+		r.band_hi = 2.25e6;
+		snprintf(r.evidence, sizeof(r.evidence), "%s", i == 2 ? "soc_temp_c=95.0" : "");
+		assert_int_equal(rig_store_health_add(s, &r, &err), 0);
+	}
+	assert_int_equal(rig_store_health_history(s, "pi-1", 1, got, 3, &n, &err), 0);
+	assert_int_equal(n, 2);
+	assert_true(got[0].figure == 2e6 && got[0].band_hi == 2.25e6);
+	assert_string_equal(got[0].governor, "ondemand");
+	assert_int_equal(rig_store_health_history(s, "pi-1", 0, got, 1, &n, &err), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(got[0].pass, 0);
+	assert_string_equal(got[0].evidence, "soc_temp_c=95.0");
+
+	key.build_id = add_build(s);
+	assert_int_equal(rig_store_begin_run(s, &key, 0, 3, 0, 0, 1, &run, &have, &err), 0);
+	assert_int_equal(rig_store_lease_take(s, "pi-1", "h:1:1", now, 60000, &t1, NULL, &err), 0);
+	assert_int_equal(rig_store_lease_take(s, "pi-2", "h:1:1", now, 60000, &t2, NULL, &err), 0);
+	rig_sample_set(&smp, "wall_ns", 10, "ns");
+	assert_int_equal(rig_store_add_sample_fenced(s, run, 0, &smp, "pi-1", t1, now, &err), 0);
+	rig_sample_set(&smp, "wall_ns", 20, "ns");
+	assert_int_equal(rig_store_add_sample_fenced(s, run, 1, &smp, "pi-2", t2, now, &err), 0);
+	rig_sample_set(&smp, "wall_ns", 30, "ns");
+	assert_int_equal(rig_store_add_sample(s, run, 2, &smp, &err), 0);
+	assert_int_equal(rig_store_run_board_values(s, run, "wall_ns", &boards, &v, &nv, &err), 0);
+	assert_int_equal(nv, 3);
+	assert_string_equal(boards.v[0], "pi-1");
+	assert_string_equal(boards.v[1], "pi-2");
+	assert_string_equal(boards.v[2], "model:pi");
+	assert_true(v[0] == 10 && v[1] == 20 && v[2] == 30);
+	free(v);
+	rig_strv_free(&boards);
+	rig_sample_free(&smp);
+	rig_store_close(s);
+}
+
 /* The queue's runner: appends "id pid" to the file in ctx, then sleeps
  * for the milliseconds in the job's args. */
 static int record_job(void *ctx, const struct rig_job *job)
@@ -602,6 +665,7 @@ static int pg_teardown(void **state)
 	    cmocka_unit_test(duplicate_sample_is_refused_in_rigs_words),                           \
 	    cmocka_unit_test(takeover_after_expiry_fences_the_old_holder),                         \
 	    cmocka_unit_test(quarantine_and_health_are_kept_with_the_log),                         \
+	    cmocka_unit_test(health_checks_and_sample_boards_read_back),                           \
 	    cmocka_unit_test(three_workers_run_every_job_once),                                    \
 	    cmocka_unit_test(killed_workers_job_is_run_by_another),                                \
 	    cmocka_unit_test(restarted_server_is_reconnected_to)

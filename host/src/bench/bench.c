@@ -192,8 +192,14 @@ int rig_bench_run(const struct rig_bench_opts *o, struct rig_store *store,
 		goto out;
 	if ((rc = build_all(&bn, err)) || o->build_only)
 		goto out;
+	rig_bench_health_build(&bn);
+	if (o->ab)
+		rig_bench_ab_group(&bn);
 	for (size_t i = 0; i < bn.n_jobs; i++) {
 		struct rig_board *b = bn.jobs[i].board;
+
+		if (bn.jobs[i].shared && bn.jobs[i].shared->lead != &bn.jobs[i])
+			continue; /* counted once, on its lead */
 		bn.total_samples += (int)(o->samples >= 0 ? o->samples : b->samples);
 	}
 	rc = rig_bench_workers_run(&bn, err);
@@ -207,7 +213,10 @@ out:
 	for (size_t b = 0; b < bn.n_boards; b++)
 		rig_board_free(bn.boards[b]);
 	free(bn.boards);
+	if (bn.cells) /* a run phase that stopped early */
+		rig_bench_ab_finish(&bn);
 	free(bn.jobs);
+	free(bn.health);
 	pthread_cond_destroy(&bn.cv);
 	pthread_mutex_destroy(&bn.mu);
 	sigaction(SIGINT, &old_int, NULL);

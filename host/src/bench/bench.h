@@ -34,6 +34,11 @@ struct rig_bench_opts {
 	long long jobs;		 /* host-local boards open at once (>= 1) */
 	long long lease_wait_ms; /* how long to wait for a board leased by another */
 	long long lease_ttl_ms;	 /* 0: RIG_LEASE_TTL_MS_DEFAULT */
+	/* A/B across identical boards (needs db_path): the boards of one model
+	 * (tag model:, same target) share each (profile, workload) cell: one
+	 * run named "model:M", its samples taken by whichever of them is free
+	 * next, each stored with its board (bench/ab.c). */
+	int ab;
 	/* --load: service workloads (rig:service) run under this load, others
 	 * are skipped; NULL: services are skipped. load_text is the spec as
 	 * given (recorded in the environment); load_cpus the load threads'
@@ -48,6 +53,7 @@ struct rig_bench_summary {
 	int built, cached, skipped, samples_ok, samples_failed, boards_failed;
 	int infra_errors;    /* board failures (open, link, lease): not the workload's */
 	int samples_retried; /* samples a board left, taken by another of its model */
+	int quarantined;     /* boards a failed health check put in quarantine */
 	int64_t started;     /* unix seconds: results since then belong to this bench */
 	int interrupted;
 };

@@ -19,6 +19,8 @@
 /* Tries of one cell's samples on other boards after infrastructure errors. */
 #define RIG_BENCH_RETRY_MAX 2
 
+struct shared_cell;
+
 /* One cell of one board: an artifact to measure. */
 struct job {
 	struct rig_board *board;
@@ -26,7 +28,30 @@ struct job {
 	int64_t build_id;
 	char workload[32];
 	char profile[48];
-	int service; /* a server benched under --load (rig:service) */
+	int service;		    /* a server benched under --load (rig:service) */
+	struct shared_cell *shared; /* --ab: the cell this board shares (NULL: its own) */
+	int ab_taken;		    /* --ab: indices this board was handed (c->mu) */
+	int ab_left;		    /* --ab: this board is out of the cell (c->mu) */
+};
+
+/* A cell shared by the boards of one model (--ab, ab.c): one run, each
+ * sample index taken once by whichever board asks next. */
+struct shared_cell {
+	struct job *lead; /* the first board's job: its plan and build name the run */
+	char label[64];	  /* the run's board: "model:M" */
+	pthread_mutex_t mu;
+	pthread_cond_t cv; /* an index was taken or a board left */
+	int begun;	   /* the run exists (run_id) */
+	int64_t run_id;
+	int next, n; /* the next index never handed out; planned samples */
+	int *redo;   /* indices a failed board gave back, taken first */
+	size_t n_redo;
+	int active;	      /* workers inside the cell now */
+	int boards;	      /* boards sharing it */
+	struct job **members; /* their jobs, boards of them */
+	int gone;	      /* boards out of it: done, failed, quarantined */
+	int turns;	      /* boards wait for each other's share (not when host-local
+			       * boards outnumber --jobs: they could not all be in at once) */
 };
 
 /* Samples of a cell left by a board that failed for infrastructure reasons,
@@ -42,7 +67,17 @@ struct retry {
 	struct retry *next;
 };
 
-enum worker_state { W_WAIT_LEASE, W_WAIT_SLOT, W_OPEN, W_RUN, W_RETRY, W_IDLE, W_DONE, W_FAILED };
+enum worker_state {
+	W_WAIT_LEASE,
+	W_WAIT_SLOT,
+	W_OPEN,
+	W_HEALTH,
+	W_RUN,
+	W_RETRY,
+	W_IDLE,
+	W_DONE,
+	W_FAILED
+};
 
 struct bench;
 
@@ -50,12 +85,15 @@ struct bench;
 struct worker {
 	struct bench *bn;
 	struct rig_board *b;
+	size_t idx;	      /* b is bench.boards[idx] */
 	struct rig_store *st; /* its own connection (bench's when no db_path) */
 	char model[64];	      /* tag model:, else the board's name */
 	int local;	      /* a host-local board: takes a --jobs slot */
 	int busy;	      /* has (or may still make) retry work of its model */
 	int64_t token;	      /* the lease's fencing token (0: no leases) */
 	int64_t env_id;
+	int64_t health_at_ms; /* the last health check (0: none yet) */
+	int quarantined;      /* its health check put the board in quarantine */
 	enum worker_state state;
 	int done, total; /* samples */
 	pthread_t th;
@@ -70,6 +108,9 @@ struct bench {
 	size_t n_boards;
 	struct job *jobs;
 	size_t n_jobs;
+	struct job *health; /* per board (as boards): its health workload; board NULL: none */
+	struct shared_cell *cells; /* --ab */
+	size_t n_cells;
 	int total_samples, done_samples;
 	/* the run phase */
 	pthread_mutex_t mu; /* sum, done_samples, retries, workers' state, progress */
@@ -89,6 +130,49 @@ extern volatile sig_atomic_t rig_bench_stop;
 /* Stores a skip of (board, profile, workload) with the reason. */
 void rig_bench_skip(struct bench *bn, struct rig_store *st, const struct rig_board *b,
 		    const char *profile, const char *workload, const char *reason);
+
+/* 1 for a board that loads this machine's CPUs (host, QEMU, WASI,
+ * composed): it takes a --jobs slot. Agent and serial boards do not. */
+int rig_bench_board_local(const struct rig_board *b);
+
+/* Who the farm log names: the lease keeper's owner, or this process. */
+const char *rig_bench_owner(const struct bench *bn);
+
+/* Sets a worker's state for the progress line. */
+void rig_bench_worker_state(struct worker *w, enum worker_state s);
+
+/* Health checks (health_run.c, docs/farm.md). Builds every board's health
+ * workload (boards with `health:`); a board whose workload cannot be built
+ * or run there gets no checks (warned). */
+void rig_bench_health_build(struct bench *bn);
+/* 1 when w's board has a health check and its last one is older than
+ * `every` (or there was none). */
+int rig_bench_health_due(const struct worker *w);
+/* Runs the health check on w's open board and stores it (store_health.h);
+ * 0 when it passed (a quarantined board is back to ok); RIG_ERR_SKIPPED
+ * when it failed: the board is now quarantined with the evidence and
+ * w->quarantined set, err says why; RIG_ERR_STORE; any other code is the
+ * board's (unusable during the check: infrastructure). Blocks for the
+ * check's samples. */
+int rig_bench_health_check(struct worker *w, struct rig_error *err);
+
+/* A/B across identical boards (ab.c). Groups the jobs of boards of one
+ * model (tag model:, same target, same artifact) into shared cells. */
+void rig_bench_ab_group(struct bench *bn);
+/* The next sample index of c for board job j (a given-back one first), or
+ * -1 when every index is handed out. With c->turns a board that has taken
+ * more than another board still in the cell waits for it to take one (or
+ * leave), so each round every board takes one. Locks c->mu;
+ * may block (0.1 s steps, ends on rig_bench_stop). */
+int rig_bench_ab_next(struct shared_cell *c, struct job *j);
+/* Gives index idx back (j's board failed before storing it). */
+void rig_bench_ab_give_back(struct shared_cell *c, struct job *j, int idx);
+/* j's board is out of its cell (done, failed, quarantined): the others no
+ * longer wait for it. Idempotent. */
+void rig_bench_ab_leave(struct job *j);
+/* After the workers: records what no board of a shared cell took as
+ * skipped, and frees the cells. */
+void rig_bench_ab_finish(struct bench *bn);
 
 /* The run phase: one worker per board, leases, --jobs, retries. Returns 0,
  * RIG_ERR_INTERRUPTED, or RIG_ERR_STORE (with err) when the store failed. */

@@ -38,11 +38,11 @@ void rig_bench_progress_farm(struct bench *bn, int force)
 			running = bn->workers[i].b->name;
 	}
 	rig_bench_progress(bn,
-			   "[%d/%d samples] boards: %d measuring%s%s%s, %d opening, %d waiting "
-			   "for a --jobs slot, %d for a lease, %d retrying, %d done, %d failed, "
-			   "%d infra errors",
+			   "[%d/%d samples] boards: %d measuring%s%s%s, %d opening, %d health "
+			   "checking, %d waiting for a --jobs slot, %d for a lease, %d retrying, "
+			   "%d done, %d failed, %d infra errors",
 			   bn->done_samples, bn->total_samples, n[W_RUN], running[0] ? " (" : "",
-			   running, running[0] ? "...)" : "", n[W_OPEN], n[W_WAIT_SLOT],
-			   n[W_WAIT_LEASE], n[W_RETRY], n[W_DONE] + n[W_IDLE], n[W_FAILED],
-			   bn->sum->infra_errors);
+			   running, running[0] ? "...)" : "", n[W_OPEN], n[W_HEALTH],
+			   n[W_WAIT_SLOT], n[W_WAIT_LEASE], n[W_RETRY], n[W_DONE] + n[W_IDLE],
+			   n[W_FAILED], bn->sum->infra_errors);
 }

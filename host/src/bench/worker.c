@@ -25,13 +25,12 @@
 #include "log.h"
 #include "store_lease.h"
 
-/* Who the farm log names: the lease owner, or this process. */
-static const char *owner_of(const struct rig_leases *lk)
+const char *rig_bench_owner(const struct bench *bn)
 {
 	static char me[160];
 
-	if (lk)
-		return rig_leases_owner(lk);
+	if (bn->leases)
+		return rig_leases_owner(bn->leases);
 	if (!me[0])
 		rig_store_owner_id(me, sizeof(me));
 	return me;
@@ -39,7 +38,7 @@ static const char *owner_of(const struct rig_leases *lk)
 
 static int stopping(struct bench *bn) { return rig_bench_stop || bn->fatal_rc; }
 
-static void set_state(struct worker *w, enum worker_state s)
+void rig_bench_worker_state(struct worker *w, enum worker_state s)
 {
 	pthread_mutex_lock(&w->bn->mu);
 	w->state = s;
@@ -118,12 +117,14 @@ static void env_record(struct worker *w, struct rig_kvlist *env)
 static void plan(struct bench *bn, const struct job *j, long long *n, long long *warm,
 		 struct rig_run_key *key)
 {
-	const struct rig_board *a = j->board;
+	const struct rig_board *a = j->shared ? j->shared->lead->board : j->board;
 
+	if (j->shared) /* the lead's plan and build, the run named for the model */
+		j = j->shared->lead;
 	*n = bn->o->samples >= 0 ? bn->o->samples : a->samples;
 	/* a service's warm-up is the load's own (w= in the spec) */
 	*warm = j->service ? 0 : bn->o->warmup >= 0 ? bn->o->warmup : a->warmup;
-	key->board = a->name;
+	key->board = j->shared ? j->shared->label : a->name;
 	key->build_id = j->build_id;
 	key->workload = j->workload;
 	key->iterations =
@@ -142,7 +143,7 @@ static int infra(int rc)
  * first sample not taken. 0; RIG_ERR_SKIPPED (the board cannot run it);
  * RIG_ERR_INTERRUPTED; RIG_ERR_STORE; any other code is the board's
  * (infrastructure: unusable, lease lost). */
-static int take_samples(struct worker *w, const struct job *j, int64_t run_id, int from, int *next,
+static int take_samples(struct worker *w, struct job *j, int64_t run_id, int from, int *next,
 			struct rig_error *err)
 {
 	struct bench *bn = w->bn;
@@ -178,14 +179,18 @@ static int take_samples(struct worker *w, const struct job *j, int64_t run_id, i
 	req.warmup = 0;
 	rig_bounds_for_target(&b->target, &bnd);
 	bnd.ram_bytes = (double)b->ram_kib * 1024;
-	for (int idx = from; idx < n; idx++) {
+	for (int idx = j->shared ? rig_bench_ab_next(j->shared, j) : from; idx >= 0 && idx < n;
+	     idx = j->shared ? rig_bench_ab_next(j->shared, j) : idx + 1) {
 		struct rig_sample s = {0};
 		int64_t t0;
 		double wall;
 
 		*next = idx;
-		if (stopping(bn))
+		if (stopping(bn)) {
+			if (j->shared)
+				rig_bench_ab_give_back(j->shared, j, idx);
 			return RIG_ERR_INTERRUPTED;
+		}
 		snprintf(logpath, sizeof(logpath), "%s/run%lld-%d.log", logdir, (long long)run_id,
 			 idx);
 		req.log_path = logpath;
@@ -199,6 +204,8 @@ static int take_samples(struct worker *w, const struct job *j, int64_t run_id, i
 		if (j->service)
 			rig_bench_load_finish(&bl, &s);
 		if (rc) {
+			if (j->shared) /* another board of the model takes it */
+				rig_bench_ab_give_back(j->shared, j, idx);
 			rig_sample_free(&s);
 			return rc;
 		}
@@ -232,8 +239,11 @@ static int take_samples(struct worker *w, const struct job *j, int64_t run_id, i
 		rig_bench_progress_farm(bn, 0);
 		pthread_mutex_unlock(&bn->mu);
 		rig_sample_free(&s);
-		if (rc)
+		if (rc) {
+			if (j->shared && rc == RIG_ERR_FENCED)
+				rig_bench_ab_give_back(j->shared, j, idx);
 			return rc;
+		}
 	}
 	*next = (int)n;
 	return 0;
@@ -272,11 +282,56 @@ static void count_infra(struct worker *w, const char *why)
 	bn->sum->infra_errors++;
 	pthread_mutex_unlock(&bn->mu);
 	rig_err("board %s: infrastructure error: %s", w->b->name, why);
-	if (rig_store_board_failure(w->st, w->b->name, owner_of(bn->leases), why, &failures, &e) ==
+	if (rig_store_board_failure(w->st, w->b->name, rig_bench_owner(bn), why, &failures, &e) ==
 		0 &&
 	    failures >= RIG_HEALTH_MAX_FAILURES)
-		rig_store_board_quarantine(w->st, w->b->name, owner_of(bn->leases),
+		rig_store_board_quarantine(w->st, w->b->name, rig_bench_owner(bn),
 					   "unusable in several benches in a row", why, &e);
+}
+
+/* A cell shared with the other boards of the model (--ab): the first
+ * board in begins the run, each takes the indices it is handed, the last
+ * one out ends it. */
+static int shared_job(struct worker *w, struct job *j, struct rig_error *err)
+{
+	struct bench *bn = w->bn;
+	struct shared_cell *c = j->shared;
+	struct rig_run_key key;
+	long long n, warm;
+	int have = 0, next, rc = 0, last;
+
+	plan(bn, j, &n, &warm, &key);
+	pthread_mutex_lock(&c->mu);
+	if (!c->begun) {
+		rc = rig_store_begin_run(w->st, &key, w->env_id, (int)n, (int)warm,
+					 c->lead->board->emulated, bn->o->resume, &c->run_id, &have,
+					 err);
+		if (!rc) {
+			c->begun = 1;
+			c->n = (int)n;
+			c->next = have < n ? have : (int)n;
+			pthread_mutex_lock(&bn->mu);
+			bn->done_samples += c->next;
+			pthread_mutex_unlock(&bn->mu);
+		}
+	}
+	if (!rc)
+		c->active++;
+	pthread_mutex_unlock(&c->mu);
+	if (rc)
+		return rc;
+	rc = take_samples(w, j, c->run_id, 0, &next, err);
+	if (rc == RIG_ERR_SKIPPED) {
+		rig_bench_skip(bn, w->st, w->b, j->profile, j->workload, err->msg);
+		rc = 0;
+	}
+	rig_bench_ab_leave(j);
+	pthread_mutex_lock(&c->mu);
+	last = --c->active == 0 && !c->n_redo && c->next >= c->n;
+	pthread_mutex_unlock(&c->mu);
+	if (last)
+		rig_store_end_run(w->st, c->run_id, NULL);
+	return rc;
 }
 
 /* One cell of the worker's own board. */
@@ -288,6 +343,8 @@ static int own_job(struct worker *w, struct job *j, struct rig_error *err)
 	int64_t run_id;
 	int have, next, rc;
 
+	if (j->shared)
+		return shared_job(w, j, err);
 	plan(bn, j, &n, &warm, &key);
 	if ((rc = rig_store_begin_run(w->st, &key, w->env_id, (int)n, (int)warm, w->b->emulated,
 				      bn->o->resume, &run_id, &have, err)))
@@ -336,8 +393,7 @@ static int retry_job(struct worker *w, struct retry *r, struct rig_error *err)
 		 "samples %d..%lld of run %lld (%s %s on %s) taken here: %s failed: %.300s",
 		 from + 1, n, (long long)run_id, j->profile, j->workload, j->board->name,
 		 r->failed_on, r->why);
-	rig_store_farm_log(w->st, w->b->name, owner_of(bn->leases), "retry", w->token, detail,
-			   NULL);
+	rig_store_farm_log(w->st, w->b->name, rig_bench_owner(bn), "retry", w->token, detail, NULL);
 	rig_info("%s: %s", w->b->name, detail);
 	pthread_mutex_lock(&bn->mu);
 	bn->sum->samples_retried += (int)(n - from);
@@ -401,7 +457,8 @@ static void give_up_cells(struct worker *w, size_t from, const char *why, int re
 	struct bench *bn = w->bn;
 
 	for (size_t k = from; k < bn->n_jobs; k++) {
-		if (bn->jobs[k].board != w->b)
+		/* a shared cell's other boards take what this one leaves */
+		if (bn->jobs[k].board != w->b || bn->jobs[k].shared)
 			continue;
 		if (retry)
 			queue_retry(w, &bn->jobs[k], 0, 0, 1, why);
@@ -409,6 +466,11 @@ static void give_up_cells(struct worker *w, size_t from, const char *why, int re
 			rig_bench_skip(bn, w->st, w->b, bn->jobs[k].profile, bn->jobs[k].workload,
 				       why);
 	}
+}
+
+static int has_health(const struct worker *w)
+{
+	return w->bn->health && w->bn->health[w->idx].board;
 }
 
 static int open_board(struct worker *w, struct rig_error *err)
@@ -419,12 +481,14 @@ static int open_board(struct worker *w, struct rig_error *err)
 	char reason[256], evidence[512];
 	int rc;
 
-	set_state(w, W_OPEN);
+	rig_bench_worker_state(w, W_OPEN);
 	if (b->ops->open && (rc = b->ops->open(b, err)))
 		return rc;
 	env_record(w, &env);
-	if (rig_health_facts_verdict(&env, reason, sizeof(reason), evidence, sizeof(evidence))) {
-		rig_store_board_quarantine(w->st, b->name, owner_of(bn->leases), reason, evidence,
+	/* a board with a health check is judged by it (with its facts) */
+	if (!has_health(w) &&
+	    rig_health_facts_verdict(&env, reason, sizeof(reason), evidence, sizeof(evidence))) {
+		rig_store_board_quarantine(w->st, b->name, rig_bench_owner(bn), reason, evidence,
 					   NULL);
 		rig_kv_free(&env);
 		if (b->ops->close)
@@ -445,29 +509,31 @@ struct hold {
 };
 
 /* Takes the board: its lease (waiting while another bench holds it), a
- * --jobs slot, then opens it. 0; RIG_ERR_SKIPPED / RIG_ERR_BUSY with the
- * reason (no work for this board); RIG_ERR_INTERRUPTED; RIG_ERR_STORE;
- * another code: the board failed to open (infrastructure). */
+ * --jobs slot, then opens it and runs its health check (the first use
+ * after a lease). 0; RIG_ERR_SKIPPED / RIG_ERR_BUSY with the reason (no
+ * work for this board; w->quarantined: its health check failed);
+ * RIG_ERR_INTERRUPTED; RIG_ERR_STORE; another code: the board failed to
+ * open or during its check (infrastructure). */
 static int acquire(struct worker *w, struct hold *h, struct rig_error *err)
 {
 	struct bench *bn = w->bn;
 	int rc;
 
 	if (bn->leases) {
-		set_state(w, W_WAIT_LEASE);
+		rig_bench_worker_state(w, W_WAIT_LEASE);
 		if ((rc = rig_leases_take(bn->leases, w->b->name, bn->o->lease_wait_ms,
 					  &rig_bench_stop, &w->token, err)))
 			return rc;
 		h->leased = 1;
 	}
-	set_state(w, W_WAIT_SLOT);
+	rig_bench_worker_state(w, W_WAIT_SLOT);
 	if ((rc = slot_take(w)))
 		return rc;
 	h->slot = 1;
 	if ((rc = open_board(w, err)))
 		return rc;
 	h->opened = 1;
-	return 0;
+	return has_health(w) ? rig_bench_health_check(w, err) : 0;
 }
 
 /* Closes the board, gives the slot back and drops the lease, so that a
@@ -496,7 +562,11 @@ static void *worker_main(void *arg)
 	set_busy(w, 1);
 
 	if (rig_store_board_state(w->st, b->name, &bs, &e) == 0 &&
-	    strcmp(bs.state, "quarantined") == 0) {
+	    strcmp(bs.state, "quarantined") == 0 && has_health(w)) {
+		/* its health check (after the lease) decides */
+		rig_info("board %s is quarantined (%s): its health check decides", b->name,
+			 bs.reason);
+	} else if (strcmp(bs.state, "quarantined") == 0) {
 		char why[900];
 		snprintf(why, sizeof(why),
 			 "board %s is quarantined: %s (%s); rig farm release --force %s frees it",
@@ -512,7 +582,9 @@ static void *worker_main(void *arg)
 	if (rc == RIG_ERR_INTERRUPTED)
 		goto out;
 	if (rc == RIG_ERR_SKIPPED || rc == RIG_ERR_BUSY) {
-		give_up_cells(w, 0, e.msg, 0);
+		/* a board its health check quarantined: others of its model
+		 * take its cells */
+		give_up_cells(w, 0, e.msg, w->quarantined);
 		goto out;
 	}
 	if (rc) {
@@ -521,11 +593,20 @@ static void *worker_main(void *arg)
 		failed = 1;
 		goto out;
 	}
-	set_state(w, W_RUN);
+	rig_bench_worker_state(w, W_RUN);
 	for (size_t i = 0; i < bn->n_jobs; i++) {
 		if (bn->jobs[i].board != b)
 			continue;
-		rc = own_job(w, &bn->jobs[i], &e);
+		/* the check on a schedule (`every`) */
+		if (rig_bench_health_due(w) && (rc = rig_bench_health_check(w, &e))) {
+			if (rc == RIG_ERR_SKIPPED) {
+				give_up_cells(w, i, e.msg, 1);
+				goto out;
+			}
+		} else {
+			rig_bench_worker_state(w, W_RUN);
+			rc = own_job(w, &bn->jobs[i], &e);
+		}
 		if (infra(rc)) {
 			count_infra(w, e.msg);
 			give_up_cells(w, i + 1, e.msg, 1);
@@ -547,7 +628,7 @@ static void *worker_main(void *arg)
 		int got;
 
 		release(w, &h);
-		set_state(w, W_IDLE);
+		rig_bench_worker_state(w, W_IDLE);
 		set_busy(w, 0);
 		pthread_mutex_lock(&bn->mu);
 		got = next_retry(w, &r);
@@ -569,7 +650,7 @@ static void *worker_main(void *arg)
 			}
 			break;
 		}
-		set_state(w, W_RETRY);
+		rig_bench_worker_state(w, W_RETRY);
 		rc = retry_job(w, r, &e);
 		free(r);
 		if (infra(rc)) {
@@ -583,6 +664,10 @@ static void *worker_main(void *arg)
 	}
 out:
 	release(w, &h);
+	/* the cells it shares go on without it */
+	for (size_t i = 0; i < bn->n_jobs; i++)
+		if (bn->jobs[i].board == b)
+			rig_bench_ab_leave(&bn->jobs[i]);
 	pthread_mutex_lock(&bn->mu);
 	if (failed)
 		bn->sum->boards_failed++;
@@ -604,7 +689,7 @@ static void model_of(const struct rig_board *b, char *out, size_t cap)
 	snprintf(out, cap, "%s", b->name);
 }
 
-static int is_local(const struct rig_board *b)
+int rig_bench_board_local(const struct rig_board *b)
 {
 	/* network and USB boards do not load this machine's CPUs */
 	return strcmp(b->ops->kind, "agent") != 0 && strcmp(b->ops->kind, "serial") != 0;
@@ -628,7 +713,8 @@ int rig_bench_workers_run(struct bench *bn, struct rig_error *err)
 
 		w->bn = bn;
 		w->b = bn->boards[i];
-		w->local = is_local(w->b);
+		w->idx = i;
+		w->local = rig_bench_board_local(w->b);
 		/* busy before any worker starts, so that one that finishes early
 		 * waits for the retries of those not started yet; one after
 		 * another (no db_path) a board is busy only while it runs */
@@ -653,6 +739,7 @@ int rig_bench_workers_run(struct bench *bn, struct rig_error *err)
 	if (parallel)
 		for (size_t i = 0; i < started; i++)
 			pthread_join(bn->workers[i].th, NULL);
+	rig_bench_ab_finish(bn);
 	/* what no board of the model could take */
 	while (bn->retries) {
 		struct retry *r = bn->retries;

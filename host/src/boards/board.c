@@ -52,6 +52,7 @@ static const char *const common_keys[] = {
     "toolchains",
     "iterations",
     "tags",
+    "health",
     /* the board's USB identity (usb/usb_board.h) */
     "usb",
     /* the parts (parts/part.h) */
@@ -196,7 +197,8 @@ int rig_board_load(const char *name_or_path, const char *boards_dir, struct rig_
 	    (rc = rig_cfg_int(cfg, NULL, "ram_kib", 0, 0, 1, 1LL << 32, &b->ram_kib, err)) ||
 	    (rc = rig_cfg_strv(cfg, NULL, "toolchains", 0, &b->toolchains, err)))
 		goto fail;
-	if ((rc = load_iterations(b, cfg, err)) || (rc = rig_board_tags_read(cfg, &b->tags, err)))
+	if ((rc = load_iterations(b, cfg, err)) || (rc = rig_board_tags_read(cfg, &b->tags, err)) ||
+	    (rc = rig_board_health_read(cfg, &b->health, err)))
 		goto fail;
 	b->ops = rig_board_ops_find(kind);
 	if (!b->ops) {

@@ -97,6 +97,25 @@ struct rig_board_ops {
 	void (*destroy)(struct rig_board *b);
 };
 
+/* The board file's `health:` section (docs/farm.md, farm/health.h): a short
+ * known workload run as the board's health check. Absent: no checks. */
+struct rig_health_cfg {
+	int on;			 /* the section is there */
+	char workload[32];	 /* `workload:` default cpu */
+	char profile[48];	 /* `profile:` default c (the C baseline) */
+	long long samples;	 /* `samples:` default 3 */
+	long long iterations;	 /* `iterations:` 0: the board's iterations map */
+	long long every_ms;	 /* `every:` re-check between cells after this; default 1h */
+	long long tolerance_pct; /* `tolerance_pct:` band = reference x/÷ (1 + t/100); 50 */
+	long long history;	 /* `history:` passing checks the reference comes from; 10 */
+	long long min_history;	 /* `min_history:` checks before a band applies; 3 */
+};
+
+/* Reads the `health:` section of a board file into *h (h->on 0 when
+ * absent). RIG_ERR_PARSE naming file:line, field and value. */
+int rig_board_health_read(const struct rig_cfg *cfg, struct rig_health_cfg *h,
+			  struct rig_error *err);
+
 struct rig_board {
 	const struct rig_board_ops *ops;
 	char name[64];	     /* from the file name or `name:` */
@@ -113,6 +132,7 @@ struct rig_board {
 	struct rig_strv toolchains;   /* toolchains that can build for it (empty: any) */
 	struct rig_kvlist iterations; /* workload -> iteration count (`iterations:` map) */
 	struct rig_strv tags;	      /* `tags:` as "key:value" or plain (select.h) */
+	struct rig_health_cfg health; /* `health:` (docs/farm.md) */
 	/* the parts (parts/part.h); ops are the role's table type */
 	struct rig_part power, flash, link, runner;
 	/* the console stream while open: opened from the link by the runner

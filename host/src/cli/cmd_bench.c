@@ -110,7 +110,7 @@ static int bench_or_build(int argc, char **argv, struct rig_ctx *ctx, int build_
 	size_t n_load_cpus = 0;
 	struct rig_provenance prov;
 	char db_file[1200];
-	int no_resume = 0, serial = 0, quiet_table = 0, rc, exit_code = 0;
+	int no_resume = 0, serial = 0, ab = 0, quiet_table = 0, rc, exit_code = 0;
 	const struct rig_opt opts[] = {
 	    {'b', "boards", RIG_OPT_LIST, &m.boards, "LIST",
 	     "boards by name, or tag selectors: tag:pi4, site:lab2 (default " DEFAULT_BOARDS ")"},
@@ -135,6 +135,9 @@ static int bench_or_build(int argc, char **argv, struct rig_ctx *ctx, int build_
 	     "wait this long for a board another bench holds (default 10m)"},
 	    {0, "serial", RIG_OPT_FLAG, &serial, NULL,
 	     "one board after another on one store connection, no leases"},
+	    {0, "ab", RIG_OPT_FLAG, &ab, NULL,
+	     "boards of one model (tag model:) share each cell: one run, its samples "
+	     "interleaved across them, each sample keeping its board"},
 	    {0, "no-resume", RIG_OPT_FLAG, &no_resume, NULL,
 	     "start new runs instead of completing unfinished ones"},
 	    {0, "baseline", RIG_OPT_STRING, &baseline, "PROFILE",
@@ -218,6 +221,13 @@ static int bench_or_build(int argc, char **argv, struct rig_ctx *ctx, int build_
 	}
 	if (!o.lease_wait_ms)
 		o.lease_wait_ms = RIG_LEASE_WAIT_MS_DEFAULT;
+	if (ab && serial) {
+		rig_err("--ab shares a cell's samples among boards measured at once; it does not "
+			"go with --serial");
+		exit_code = 2;
+		goto done;
+	}
+	o.ab = ab;
 	o.db_path = serial ? NULL : rig_ctx_db_file(ctx, db_file, sizeof(db_file));
 	o.boards = m.boards;
 	o.workloads = m.workloads;
@@ -240,9 +250,10 @@ static int bench_or_build(int argc, char **argv, struct rig_ctx *ctx, int build_
 		goto done;
 	}
 	rig_info("%d built, %d from cache, %d skipped, %d samples (%d failed), %d infrastructure "
-		 "errors, %d samples retried on another board%s",
+		 "errors, %d samples retried on another board, %d boards quarantined by their "
+		 "health check%s",
 		 sum.built, sum.cached, sum.skipped, sum.samples_ok + sum.samples_failed,
-		 sum.samples_failed, sum.infra_errors, sum.samples_retried,
+		 sum.samples_failed, sum.infra_errors, sum.samples_retried, sum.quarantined,
 		 sum.boards_failed ? ", some boards failed" : "");
 	if (rc == RIG_ERR_INTERRUPTED) {
 		rig_warn("%s", err.msg);
@@ -256,11 +267,16 @@ static int bench_or_build(int argc, char **argv, struct rig_ctx *ctx, int build_
 			struct rig_board *b = NULL;
 			struct rig_error e = {0};
 			const char *it = m.boards.v[i];
-			if ((strchr(it, '/') || strstr(it, ".yaml")) &&
+			if ((strchr(it, '/') || strstr(it, ".yaml") || o.ab) &&
 			    rig_board_load(it, ctx->boards_dir, &b, &e) == 0)
 				rig_strv_push(&shown, b->name);
 			else
 				rig_strv_push(&shown, it);
+			/* --ab: the cells shared by a model are its runs */
+			for (size_t t = 0; b && o.ab && t < b->tags.n; t++)
+				if (strncmp(b->tags.v[t], "model:", 6) == 0 &&
+				    !rig_strv_has(&shown, b->tags.v[t]))
+					rig_strv_push(&shown, b->tags.v[t]);
 			rig_board_free(b);
 		}
 		struct rig_results_opts ro = {

@@ -1,6 +1,8 @@
 /* rig farm status|release|log: the farm's tables (store_lease.h) for people. */
-#include <stdio.h>
+#include <math.h>
+#include <pthread.h>
 #include <pwd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -8,7 +10,9 @@
 
 #include "cli.h"
 #include "log.h"
+#include "board.h"
 #include "store.h"
+#include "store_health.h"
 #include "store_lease.h"
 
 static void fmt_ms(int64_t ms, char *out, size_t cap)
@@ -42,26 +46,106 @@ static void farm_boards(struct rig_ctx *ctx, struct rig_store *st, const struct 
 	rig_strv_free(&all);
 }
 
-static int farm_status(struct rig_ctx *ctx, struct rig_store *st, const struct rig_strv *only)
+/* One board's reachability, probed at once for every agent board. */
+struct probe {
+	struct rig_ctx *ctx;
+	const char *board;
+	int tried, ok;
+	char why[300];
+	pthread_t th;
+};
+
+/* Opens and closes an agent board (connect, HELLO, AUTH): the board
+ * answers or it is offline. Other kinds are not probed (opening a QEMU
+ * board boots it). */
+static void *probe_main(void *arg)
+{
+	struct probe *p = arg;
+	struct rig_board *b = NULL;
+	struct rig_error e = {0};
+
+	if (rig_board_load(p->board, p->ctx->boards_dir, &b, &e) || strcmp(b->ops->kind, "agent"))
+		goto out;
+	p->tried = 1;
+	if (b->ops->open && b->ops->open(b, &e)) {
+		snprintf(p->why, sizeof(p->why), "%s", e.msg);
+		goto out;
+	}
+	p->ok = 1;
+	if (b->ops->close)
+		b->ops->close(b);
+out:
+	rig_board_free(b);
+	return NULL;
+}
+
+static void probe_all(struct rig_ctx *ctx, const struct rig_strv *boards, struct probe *pr)
+{
+	for (size_t i = 0; i < boards->n; i++) {
+		pr[i].ctx = ctx;
+		pr[i].board = boards->v[i];
+		if (pthread_create(&pr[i].th, NULL, probe_main, &pr[i]))
+			probe_main(&pr[i]);
+		else
+			pr[i].tried = -1; /* joined below */
+	}
+	for (size_t i = 0; i < boards->n; i++)
+		if (pr[i].tried == -1) {
+			pr[i].tried = 0;
+			pthread_join(pr[i].th, NULL);
+		}
+}
+
+/* "+12.3%": the last check's figure against the centre of its band (the
+ * reference), "-" without a band. */
+static void drift_of(const struct rig_health_row *h, char *out, size_t cap)
+{
+	double ref = sqrt(h->band_lo * h->band_hi);
+
+	if (h->ref_n && ref > 0 && h->figure > 0)
+		snprintf(out, cap, "%+.1f%%", (h->figure / ref - 1) * 100);
+	else
+		snprintf(out, cap, "-");
+}
+
+static int farm_status(struct rig_ctx *ctx, struct rig_store *st, const struct rig_strv *only,
+		       int probe)
 {
 	struct rig_strv boards = {0};
 	struct rig_error err = {0};
+	struct probe *pr;
 	int64_t now = rig_wall_ms();
 	int rc = 0;
 
 	farm_boards(ctx, st, only, &boards);
-	printf("%-24s %-12s %-34s %-21s %-8s %s\n", "BOARD", "STATE", "HOLDER", "UNTIL", "FAILURES",
-	       "WHY / LAST HEALTH");
+	pr = rig_xcalloc(boards.n ? boards.n : 1, sizeof(*pr));
+	if (probe) {
+		/* the boards' own "authenticated" lines are not the status */
+		int level = rig_log_level();
+		if (level == RIG_LOG_INFO)
+			rig_log_set_level(RIG_LOG_WARN);
+		probe_all(ctx, &boards, pr);
+		rig_log_set_level(level);
+	}
+	printf("%-24s %-12s %-34s %-21s %-8s %-21s %-8s %s\n", "BOARD", "STATE", "HOLDER", "UNTIL",
+	       "FAILURES", "LAST CHECK", "DRIFT", "WHY / LAST HEALTH");
 	for (size_t i = 0; i < boards.n && !rc; i++) {
 		struct rig_lease_row l = {0};
 		struct rig_board_state bs = {0};
-		char until[32] = "-", state[16] = "idle";
-		const char *why;
-		int have = 0;
+		struct rig_health_row h = {0};
+		char until[32] = "-", state[16] = "idle", checked[32] = "-", drift[16] = "-";
+		char why[1200];
+		int have = 0, nh = 0;
 
 		if (st && ((have = rig_store_lease_get(st, boards.v[i], &l, &err)) < 0 ||
 			   (rc = rig_store_board_state(st, boards.v[i], &bs, &err))))
 			break;
+		if (st && rig_store_health_history(st, boards.v[i], 0, &h, 1, &nh, &err) == 0 &&
+		    nh && strcmp(h.metric, "reset")) {
+			fmt_ms(h.at_ms, checked, sizeof(checked));
+			drift_of(&h, drift, sizeof(drift));
+		}
+		err.msg[0] = 0; /* a store without health checks: none shown */
 		if (!st)
 			snprintf(bs.state, sizeof(bs.state), "ok");
 		if (have && l.owner[0]) {
@@ -70,18 +154,29 @@ static int farm_status(struct rig_ctx *ctx, struct rig_store *st, const struct r
 				 l.expires_ms < now ? "expired" : "leased");
 		}
 		if (strcmp(bs.state, "quarantined") == 0)
+			snprintf(why, sizeof(why), "%s%s%s%s", bs.reason,
+				 bs.evidence[0] ? " (" : "", bs.evidence,
+				 bs.evidence[0] ? ")" : "");
+		else
+			snprintf(why, sizeof(why), "%s", bs.health[0] ? bs.health : "-");
+		if (pr[i].tried && !pr[i].ok) {
+			/* unreachable: said first, the rest of the row stays */
+			char tmp[1200];
+			snprintf(tmp, sizeof(tmp), "unreachable: %.500s; %s", pr[i].why, why);
+			snprintf(why, sizeof(why), "%s", tmp);
+			if (strcmp(bs.state, "quarantined"))
+				snprintf(state, sizeof(state), "offline");
+		}
+		if (strcmp(bs.state, "quarantined") == 0)
 			snprintf(state, sizeof(state), "quarantined");
-		why = strcmp(bs.state, "quarantined") == 0 ? bs.reason : bs.health;
-		printf("%-24s %-12s %-34s %-21s %-8d %s%s%s%s\n", boards.v[i], state,
-		       have && l.owner[0] ? l.owner : "-", until, bs.failures, why[0] ? why : "-",
-		       bs.evidence[0] && why == bs.reason ? " (" : "",
-		       why == bs.reason ? bs.evidence : "",
-		       bs.evidence[0] && why == bs.reason ? ")" : "");
+		printf("%-24s %-12s %-34s %-21s %-8d %-21s %-8s %s\n", boards.v[i], state,
+		       have && l.owner[0] ? l.owner : "-", until, bs.failures, checked, drift, why);
 	}
 	if (rc || err.msg[0]) {
 		rig_err("%s", err.msg);
 		rc = 1;
 	}
+	free(pr);
 	rig_strv_free(&boards);
 	return rc;
 }
@@ -136,6 +231,16 @@ static int farm_release(struct rig_ctx *ctx, const struct rig_strv *rest, int fo
 		rig_err("%s", err.msg);
 		code = 1;
 	} else {
+		struct rig_health_row reset = {.at_ms = rig_wall_ms(), .pass = 1};
+
+		/* the board's health history before this is no longer its
+		 * reference (health.h): a human accepted it as it is now */
+		snprintf(reset.board, sizeof(reset.board), "%s", rest->v[1]);
+		snprintf(reset.metric, sizeof(reset.metric), "reset");
+		snprintf(reset.result, sizeof(reset.result), "reference reset: released by %s",
+			 who);
+		if (rig_store_health_add(st, &reset, &err))
+			rig_warn("%s", err.msg);
 		rig_info("released %s: %s", rest->v[1], what[0] ? what : "it was free");
 	}
 	rig_store_close(st);
@@ -149,13 +254,15 @@ int cmd_farm(int argc, char **argv, struct rig_ctx *ctx)
 	struct rig_error err = {0};
 	const char *board = NULL;
 	long long last = 0;
-	int force = 0, rc, code = 0;
+	int force = 0, no_probe = 0, rc, code = 0;
 	const struct rig_opt opts[] = {
 	    {'b', "boards", RIG_OPT_LIST, &only, "LIST", "status: only these boards"},
 	    {0, "board", RIG_OPT_STRING, &board, "NAME", "log: only this board's events"},
 	    {0, "last", RIG_OPT_COUNT, &last, "N", "log: the newest N events", 1, 1000000},
 	    {0, "force", RIG_OPT_FLAG, &force, NULL,
 	     "release: free the board whoever holds it (logged)"},
+	    {0, "no-probe", RIG_OPT_FLAG, &no_probe, NULL,
+	     "status: do not connect to agent boards to see whether they answer"},
 	    {0}};
 
 	rc = rig_parse_options(argc, argv, opts, "rig farm status|release --force BOARD|log", &rest,
@@ -187,7 +294,7 @@ int cmd_farm(int argc, char **argv, struct rig_ctx *ctx)
 		code = 1;
 		goto done;
 	}
-	code = strcmp(rest.v[0], "status") == 0 ? farm_status(ctx, st, &only)
+	code = strcmp(rest.v[0], "status") == 0 ? farm_status(ctx, st, &only, !no_probe)
 						: farm_log(st, board, last);
 done:
 	rig_store_close(st);

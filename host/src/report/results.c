@@ -58,6 +58,7 @@ static int on_series(void *ctx, const struct rig_series *sr)
 		r->rows = rig_xrealloc(r->rows, (r->n + 1) * sizeof(*r->rows));
 		row = &r->rows[r->n++];
 		memset(row, 0, sizeof(*row));
+		row->run_id = sr->run_id;
 		snprintf(row->board, sizeof(row->board), "%s", sr->board);
 		snprintf(row->workload, sizeof(row->workload), "%s", sr->workload);
 		snprintf(row->profile, sizeof(row->profile), "%s", sr->profile);

@@ -50,6 +50,7 @@ enum rig_row_metric {
 };
 
 struct rig_row {
+	int64_t run_id; /* the run the row summarises */
 	char board[64], workload[32], profile[48], toolchain[32], target[64];
 	char sha256[65], tc_version[160];
 	int emulated, n_ok, n_failed;
@@ -89,6 +90,13 @@ void rig_results_stat_text(char *out, size_t cap, const struct rig_stat *st, con
 /* The table of rows benched under load (a qps metric), after the main table;
  * prints nothing when there are none (results_load.c). */
 void rig_results_print_load(const struct rig_results *res, FILE *f, int is_tty);
+
+/* The board-to-board table after the main one: every row whose run's
+ * samples were taken by several boards (--ab, retries), each board's n and
+ * median wall time, and the spread (results_boards.c); nothing when no
+ * run has more than one board. Reads the store. */
+void rig_results_print_boards(struct rig_store *store, const struct rig_results *res, FILE *f,
+			      int is_tty);
 
 /* A filter list passes s when it is NULL, empty, or holds s. */
 int rig_results_filter_has(const struct rig_strv *l, const char *s);

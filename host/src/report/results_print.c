@@ -536,6 +536,7 @@ int rig_results_print(struct rig_store *store, const struct rig_results_opts *o,
 	else {
 		rc = print_table(&res, f, o->is_tty);
 		rig_results_print_load(&res, f, o->is_tty);
+		rig_results_print_boards(store, &res, f, o->is_tty);
 		if (!res.n && ((o->boards && o->boards->n) || (o->workloads && o->workloads->n) ||
 			       (o->profiles && o->profiles->n)))
 			fprintf(stderr, "rig: no stored results match these filters together\n");

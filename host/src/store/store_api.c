@@ -1,5 +1,5 @@
 /*
- * The store's public functions (store.h, store_runs.h, store_lease.h,
+ * The store's public functions (store.h, store_runs.h, store_lease.h, store_health.h,
  * store_queue.h): each passes its arguments to the backend the store was
  * opened with (store_priv.h, struct store_ops). Nothing else lives here.
  */
@@ -219,4 +219,26 @@ int rig_store_job_requeue_dead(struct rig_store *s, int64_t now_ms, int64_t dead
 int rig_store_job_counts(struct rig_store *s, struct rig_job_counts *c, struct rig_error *err)
 {
 	return DISPATCH(job_counts, c, err);
+}
+
+int rig_store_health_add(struct rig_store *s, const struct rig_health_row *row,
+			 struct rig_error *err)
+{
+	return DISPATCH(health_add, row, err);
+}
+
+int rig_store_health_history(struct rig_store *s, const char *board, int pass_only,
+			     struct rig_health_row *rows, int cap, int *n, struct rig_error *err)
+{
+	*n = 0;
+	return DISPATCH(health_history, board, pass_only, rows, cap, n, err);
+}
+
+int rig_store_run_board_values(struct rig_store *s, int64_t run_id, const char *metric,
+			       struct rig_strv *boards, double **v, size_t *n,
+			       struct rig_error *err)
+{
+	*v = NULL;
+	*n = 0;
+	return DISPATCH(run_board_values, run_id, metric, boards, v, n, err);
 }

@@ -252,7 +252,7 @@ int sq_add_sample_fenced(struct rig_store *s, int64_t run_id, int idx, const str
 				: !r.owner[0]	   ? "released"
 						   : "expired",
 				(long long)(found ? r.token : 0)));
-	if ((rc = store_insert_sample(s, run_id, idx, smp, token, err)))
+	if ((rc = store_insert_sample(s, run_id, idx, smp, board, token, err)))
 		return rollback(s, rc);
 	return store_exec(s, "COMMIT", err);
 }

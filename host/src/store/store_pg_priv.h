@@ -71,6 +71,8 @@ int pg_names(struct rig_store *s, const char *what, struct rig_strv *out, struct
 int pg_list_runs(struct rig_store *s, struct rig_run_info **out, size_t *n, struct rig_error *err);
 int pg_run_metric_names(struct rig_store *s, int64_t run_id, struct rig_strv *names,
 			struct rig_strv *units, struct rig_error *err);
+int pg_run_board_values(struct rig_store *s, int64_t run_id, const char *metric,
+			struct rig_strv *boards, double **v, size_t *n, struct rig_error *err);
 int pg_run_values(struct rig_store *s, int64_t run_id, const char *metric, double **v, size_t *n,
 		  struct rig_error *err);
 int pg_env_facts(struct rig_store *s, int64_t env_id, struct rig_kvlist *out,
@@ -96,6 +98,9 @@ int pg_board_quarantine(struct rig_store *s, const char *board, const char *who,
 			const char *evidence, struct rig_error *err);
 int pg_board_health(struct rig_store *s, const char *board, int pass, const char *result,
 		    struct rig_error *err);
+int pg_health_add(struct rig_store *s, const struct rig_health_row *r, struct rig_error *err);
+int pg_health_history(struct rig_store *s, const char *board, int pass_only,
+		      struct rig_health_row *rows, int cap, int *n, struct rig_error *err);
 int pg_farm_events(struct rig_store *s, const char *board, int limit, rig_farm_event_cb cb,
 		   void *ctx, struct rig_error *err);
 int pg_farm_boards(struct rig_store *s, struct rig_strv *out, struct rig_error *err);

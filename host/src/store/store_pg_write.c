@@ -339,10 +339,12 @@ int pg_add_sample(struct rig_store *s, int64_t run_id, int idx, const struct rig
 		pgp_int(&p, token);
 	else
 		pgp_text(&p, NULL);
+	pgp_text(&p, board);
 	if ((rc = pg_run(s,
 			 "INSERT INTO samples(run_id, idx, taken, ok, exit_status, fail_reason, "
 			 "stderr_tail, log_path, noise_lines, corrupt_lines, cut_lines, retries, "
-			 "lease_token) VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13) "
+			 "lease_token, board) VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,"
+			 "coalesce($14::text, (SELECT board FROM runs WHERE id = $1))) "
 			 "RETURNING id",
 			 &p, &res, "insert sample", err)))
 		return pg_rollback(s, rc);

@@ -17,6 +17,7 @@
 #include "error.h"
 #include "sample.h"
 #include "store.h"
+#include "store_health.h"
 #include "store_lease.h"
 #include "store_queue.h"
 #include "store_runs.h"
@@ -68,6 +69,9 @@ struct store_ops {
 			  size_t *n, struct rig_error *err);
 	int (*env_facts)(struct rig_store *s, int64_t env_id, struct rig_kvlist *out,
 			 struct rig_error *err);
+	int (*run_board_values)(struct rig_store *s, int64_t run_id, const char *metric,
+				struct rig_strv *boards, double **v, size_t *n,
+				struct rig_error *err);
 	/* Leases (store_lease.h). */
 	int (*lease_take)(struct rig_store *s, const char *board, const char *owner, int64_t now_ms,
 			  int64_t ttl_ms, int64_t *token, struct rig_lease_row *holder,
@@ -95,6 +99,11 @@ struct store_ops {
 	int (*farm_boards)(struct rig_store *s, struct rig_strv *out, struct rig_error *err);
 	int (*farm_events)(struct rig_store *s, const char *board, int limit, rig_farm_event_cb cb,
 			   void *ctx, struct rig_error *err);
+	/* Health checks (store_health.h). Optional. */
+	int (*health_add)(struct rig_store *s, const struct rig_health_row *row,
+			  struct rig_error *err);
+	int (*health_history)(struct rig_store *s, const char *board, int pass_only,
+			      struct rig_health_row *rows, int cap, int *n, struct rig_error *err);
 	/* The job queue (store_queue.h). Optional. */
 	int (*job_submit)(struct rig_store *s, const struct rig_job *job, int64_t *id,
 			  struct rig_error *err);
@@ -150,8 +159,9 @@ int store_exec(struct rig_store *s, const char *sql, struct rig_error *err);
 void store_col_text(sqlite3_stmt *st, int i, char *out, size_t cap);
 
 /* Inserts a sample and its metrics inside the caller's transaction; token
- * (> 0) is the lease it was written under, else NULL. */
+ * (> 0) is the lease it was written under, else NULL; board the board that
+ * took it (NULL: the run's board). */
 int store_insert_sample(struct rig_store *s, int64_t run_id, int idx, const struct rig_sample *smp,
-			int64_t token, struct rig_error *err);
+			const char *board, int64_t token, struct rig_error *err);
 
 #endif

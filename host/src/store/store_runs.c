@@ -164,3 +164,31 @@ int sq_env_facts(struct rig_store *s, int64_t env_id, struct rig_kvlist *out, st
 	sqlite3_finalize(st);
 	return step == SQLITE_DONE ? 0 : q_fail(s, err, "environment");
 }
+
+int sq_run_board_values(struct rig_store *s, int64_t run_id, const char *metric,
+			struct rig_strv *boards, double **v, size_t *n, struct rig_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	size_t cap = 0;
+	int step;
+
+	if (sqlite3_prepare_v2(
+		rig_store_db(s),
+		"SELECT coalesce(sa.board, r.board), m.value FROM metrics m"
+		" JOIN samples sa ON sa.id = m.sample_id JOIN runs r ON r.id = sa.run_id"
+		" WHERE sa.run_id = ? AND sa.ok = 1 AND m.name = ? ORDER BY sa.idx",
+		-1, &st, NULL) != SQLITE_OK)
+		return q_fail(s, err, "metric values by board");
+	sqlite3_bind_int64(st, 1, run_id);
+	sqlite3_bind_text(st, 2, metric, -1, SQLITE_TRANSIENT);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			*v = rig_xrealloc(*v, cap * sizeof(double));
+		}
+		rig_strv_push(boards, (const char *)sqlite3_column_text(st, 0));
+		(*v)[(*n)++] = sqlite3_column_double(st, 1);
+	}
+	sqlite3_finalize(st);
+	return step == SQLITE_DONE ? 0 : q_fail(s, err, "metric values by board");
+}

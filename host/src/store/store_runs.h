@@ -37,6 +37,13 @@ int rig_store_run_metric_names(struct rig_store *s, int64_t run_id, struct rig_s
 int rig_store_run_values(struct rig_store *s, int64_t run_id, const char *metric, double **v,
 			 size_t *n, struct rig_error *err);
 
+/* rig_store_run_values with the board that took each sample (samples.board:
+ * --ab runs and retries have several): boards->v[i] took (*v)[i]; boards
+ * appended to (the caller frees), *v owned. */
+int rig_store_run_board_values(struct rig_store *s, int64_t run_id, const char *metric,
+			       struct rig_strv *boards, double **v, size_t *n,
+			       struct rig_error *err);
+
 /* Every fact of an environment record, appended to out in key order. */
 int rig_store_env_facts(struct rig_store *s, int64_t env_id, struct rig_kvlist *out,
 			struct rig_error *err);

@@ -31,6 +31,8 @@ int sq_names(struct rig_store *s, const char *what, struct rig_strv *out, struct
 int sq_list_runs(struct rig_store *s, struct rig_run_info **out, size_t *n, struct rig_error *err);
 int sq_run_metric_names(struct rig_store *s, int64_t run_id, struct rig_strv *names,
 			struct rig_strv *units, struct rig_error *err);
+int sq_run_board_values(struct rig_store *s, int64_t run_id, const char *metric,
+			struct rig_strv *boards, double **v, size_t *n, struct rig_error *err);
 int sq_run_values(struct rig_store *s, int64_t run_id, const char *metric, double **v, size_t *n,
 		  struct rig_error *err);
 int sq_env_facts(struct rig_store *s, int64_t env_id, struct rig_kvlist *out,
@@ -57,6 +59,9 @@ int sq_board_health(struct rig_store *s, const char *board, int pass, const char
 int sq_farm_log(struct rig_store *s, const char *board, const char *who, const char *event,
 		int64_t token, const char *detail, struct rig_error *err);
 int sq_farm_boards(struct rig_store *s, struct rig_strv *out, struct rig_error *err);
+int sq_health_add(struct rig_store *s, const struct rig_health_row *r, struct rig_error *err);
+int sq_health_history(struct rig_store *s, const char *board, int pass_only,
+		      struct rig_health_row *rows, int cap, int *n, struct rig_error *err);
 int sq_farm_events(struct rig_store *s, const char *board, int limit, rig_farm_event_cb cb,
 		   void *ctx, struct rig_error *err);
 int sq_job_submit(struct rig_store *s, const struct rig_job *job, int64_t *id,

@@ -306,18 +306,20 @@ int sq_end_run(struct rig_store *s, int64_t run_id, struct rig_error *err)
 }
 
 int store_insert_sample(struct rig_store *s, int64_t run_id, int idx, const struct rig_sample *smp,
-			int64_t token, struct rig_error *err)
+			const char *board, int64_t token, struct rig_error *err)
 {
 	sqlite3_stmt *st = NULL;
 	int64_t sid;
 	int rc;
 
-	if ((rc =
-		 store_prepare(s,
-			       "INSERT INTO samples(run_id, idx, taken, ok, exit_status, "
-			       "fail_reason, stderr_tail, log_path, noise_lines, corrupt_lines, "
-			       "cut_lines, retries, lease_token) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)",
-			       &st, err)))
+	if ((rc = store_prepare(
+		 s,
+		 "INSERT INTO samples(run_id, idx, taken, ok, exit_status, "
+		 "fail_reason, stderr_tail, log_path, noise_lines, corrupt_lines, "
+		 "cut_lines, retries, lease_token, board) VALUES(?1,?2,?3,?4,?5,?6,?7,"
+		 "?8,?9,?10,?11,?12,?13,"
+		 "coalesce(?14, (SELECT board FROM runs WHERE id = ?1)))",
+		 &st, err)))
 		return rc;
 	sqlite3_bind_int64(st, 1, run_id);
 	sqlite3_bind_int(st, 2, idx);
@@ -335,6 +337,10 @@ int store_insert_sample(struct rig_store *s, int64_t run_id, int idx, const stru
 		sqlite3_bind_int64(st, 13, token);
 	else
 		sqlite3_bind_null(st, 13);
+	if (board)
+		sqlite3_bind_text(st, 14, board, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, 14);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		rc = store_db_fail(s, err, "insert sample");
 		sqlite3_finalize(st);
@@ -367,7 +373,7 @@ int sq_add_sample(struct rig_store *s, int64_t run_id, int idx, const struct rig
 
 	if ((rc = store_exec(s, "BEGIN IMMEDIATE", err)))
 		return rc;
-	if ((rc = store_insert_sample(s, run_id, idx, smp, 0, err))) {
+	if ((rc = store_insert_sample(s, run_id, idx, smp, NULL, 0, err))) {
 		store_exec(s, "ROLLBACK", NULL);
 		return rc;
 	}
