@@ -11,7 +11,8 @@
 #      runs (every run complete, no sample twice), logged as retry;
 #   4. rig farm release --force frees a board and is logged;
 #   5. boards made to drift (rig-agent --facts-root: one reports its SoC at
-#      95 C, one another clock governor) fail their health check and go to
+#      95 C, one another clock governor; a third's health workload costs
+#      20x its history) fail their health check and go to
 #      quarantine with the evidence (farm status, health_checks, farm log),
 #      the others take their cells; 6. a passing check frees a board;
 #   7. rig bench --ab: four boards of one model share a cell's samples, each
@@ -110,37 +111,44 @@ check "and the failure count is back to 0" "$(rig farm status -b agent-$victim |
 check "every board passed its health check in the first bench" \
   "$(q "select count(distinct board) from health_checks where pass = 1")" "$N"
 
-# --- 5. boards made to drift (rig-agent --facts-root): agent-3 reports its
-# SoC at 95 C (limit hot_c 80), agent-4 another clock governor than at its
-# earlier checks. Both go to quarantine with the evidence at their health
-# check; the others carry on and take their cells.
+# --- 5. boards made to drift: agent-3 reports its SoC at 95 C (limit
+# hot_c 80) and agent-4 another clock governor than at its earlier checks
+# (rig-agent --facts-root); agent-6's health workload costs it 20 times
+# the CPU time of its earlier checks (its board file's health iterations,
+# as a board slowed down would). All three go to quarantine with the
+# evidence at their health check; the others carry on and take their cells.
+t_sec=$(date +%s%N)
 seven=agent-1,agent-2,agent-3,agent-4,agent-6,agent-7,agent-8
 mkdir -p "$tmp/facts/3/sys/class/thermal/thermal_zone0" "$tmp/facts/4/sys/devices/system/cpu/cpu0/cpufreq"
 echo 95000 >"$tmp/facts/3/sys/class/thermal/thermal_zone0/temp"
 echo powersave >"$tmp/facts/4/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor"
+cp "$tmp/boards/agent-6.yaml" "$tmp/agent-6.yaml.orig"
+sed -i "s/iterations: ${FARM_HEALTH_ITERS:-500},/iterations: $(( ${FARM_HEALTH_ITERS:-500} * 20 )),/" "$tmp/boards/agent-6.yaml"
 since=$(q "select coalesce(max(id), 0) from runs") t5=$(date +%s%3N)
 rig bench --boards "$seven" -t c -w cpu -n 4 --no-resume -q >/dev/null 2>"$tmp/b5.log"
-check "bench with two drifting boards exits 0 (their cells taken by the others)" "$?" 0
+check "bench with three drifting boards exits 0 (their cells taken by the others)" "$?" 0
 grep -E 'health check fail|quarantined by' "$tmp/b5.log" | sed 's/^/    /' | head -3
-check "the summary counts 2 boards quarantined" \
-  "$(grep -o '[0-9]* boards quarantined' "$tmp/b5.log")" "2 boards quarantined"
+check "the summary counts 3 boards quarantined" \
+  "$(grep -o '[0-9]* boards quarantined' "$tmp/b5.log")" "3 boards quarantined"
 status3=$(rig farm status -b agent-3 | awk 'NR == 2')
 check "farm status: agent-3 quarantined" "$(echo "$status3" | awk '{ print $2 }')" quarantined
 check "farm status shows why and the evidence (95 C)" \
   "$(echo "$status3" | grep -c 'temperature at or above.*soc_temp_c=95.0')" 1
 check "farm status: agent-4 quarantined for its governor" \
   "$(rig farm status -b agent-4 | grep -c 'quarantined.*governor changed.*governor=powersave')" 1
+check "farm status: agent-6 quarantined for drift, figure and band as evidence" \
+  "$(rig farm status -b agent-6 | grep -c 'quarantined.*performance drift: the health figure is above its band (cpu_ns median .* ms of 2 samples, band .* ms (reference .* from [0-9]* passing checks')" 1
 check "the failed checks are stored with their facts" \
-  "$(q "select group_concat(board || ':' || temp_c || ':' || governor, ' ') from (select * from health_checks where pass = 0 order by board)")" \
+  "$(q "select group_concat(board || ':' || temp_c || ':' || governor, ' ') from (select * from health_checks where pass = 0 and board <> 'agent-6' order by board)")" \
   "agent-3:95.0:none (no cpufreq) agent-4::powersave"
 check "the quarantines are in the farm log with the evidence" \
-  "$(q "select count(*) from farm_log where event = 'quarantine' and (detail like '%soc_temp_c=95.0%' or detail like '%governor=powersave%')")" 2
+  "$(q "select count(*) from farm_log where event = 'quarantine' and (detail like '%soc_temp_c=95.0%' or detail like '%governor=powersave%' or detail like '%above its band%')")" 3
 check "no sample of this bench was taken on a quarantined board" \
-  "$(q "select count(*) from samples s join runs r on r.id = s.run_id where r.id > $since and s.board in ('agent-3', 'agent-4')")" 0
+  "$(q "select count(*) from samples s join runs r on r.id = s.run_id where r.id > $since and s.board in ('agent-3', 'agent-4', 'agent-6')")" 0
 check "the others carry on: every run complete (7 x 4 samples), none twice" \
   "$(q "select count(*), count(distinct s.run_id || ':' || s.idx) from samples s join runs r on r.id = s.run_id where r.id > $since and s.ok = 1")" "28|28"
-check "the other 5 passed their health checks" \
-  "$(q "select count(distinct board) from health_checks where pass = 1 and metric <> 'reset' and at_ms >= $t5")" 5
+check "the other 4 passed their health checks" \
+  "$(q "select count(distinct board) from health_checks where pass = 1 and metric <> 'reset' and at_ms >= $t5")" 4
 
 # --- 6. agent-3 cools down: its next health check passes and frees it;
 # agent-4 is released by a human
@@ -152,7 +160,11 @@ check "and agent-3 took its own samples again" \
   "$(q "select count(*) from samples s join runs r on r.id = s.run_id where r.id > $since and s.board = 'agent-3'")" 2
 rig farm release --force agent-4 >/dev/null 2>&1
 check "release --force frees agent-4" "$(rig farm status -b agent-4 | awk 'NR == 2 { print $2 }')" idle
+cp "$tmp/agent-6.yaml.orig" "$tmp/boards/agent-6.yaml"
+rig farm release --force agent-6 >/dev/null 2>&1
+echo "drift, recovery: $(( ($(date +%s%N) - t_sec) / 1000000 )) ms"
 
+t_sec=$(date +%s%N)
 # --- 7. A/B across identical boards: four boards of one model share each
 # cell's samples; each sample keeps its board; results show the spread
 since=$(q "select coalesce(max(id), 0) from runs")
@@ -168,6 +180,7 @@ rig results -w cpu >"$tmp/b7.results" 2>&1
 check "rig results shows each board's median and the spread" \
   "$(awk -F'\t' '$1 == "model:x86-agent" && $2 == "cpu" && NF == 7 { n++; if ($4 == "spread") sp++ }
                  END { print n + 0 ":" sp + 0 }' "$tmp/b7.results")" "5:1"
+echo "A/B: $(( ($(date +%s%N) - t_sec) / 1000000 )) ms"
 
 [ "$fails" = 0 ] || { echo "farm/netns: $fails checks failed (logs in $tmp kept)"; trap 'farm_down "$tmp"' EXIT; exit 1; }
 echo "farm/netns: all checks passed"

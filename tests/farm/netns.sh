@@ -14,8 +14,18 @@
 #   farm_down DIR
 
 farm_prefix=rf$(( $$ % 10000 ))
-# a subnet of its own too, so that leftovers of another run cannot collide
-farm_net=10.$(( 100 + $$ % 150 ))
+# a subnet of its own too, so that leftovers of another run (or another
+# farm test running at the same time) cannot collide: the first 10.X/16
+# from this pid on that no address of this host is in
+farm_net_pick() {
+  local k used
+  used=$(ip -4 -o addr 2>/dev/null)
+  for k in $(seq 0 149); do
+    farm_net=10.$(( 100 + ($$ + k) % 150 ))
+    case "$used" in *" $farm_net."*) ;; *) return 0 ;; esac
+  done
+}
+farm_net_pick
 
 farm_ns_ok() {
   [ "$(id -u)" = 0 ] || { echo "not root"; return 1; }
