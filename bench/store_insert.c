@@ -69,7 +69,7 @@ static int worker(const char *url, int id)
 	snprintf(name, sizeof(name), "bench-w%d", id);
 	if (rig_store_open(url, &s, &err))
 		return die(&err);
-	while ((rc = rig_store_job_take(s, name, NULL, rig_wall_ms(), &job, &err)) == 1)
+	while ((rc = rig_store_job_take(s, name, NULL, rig_wall_ms(), 0, &job, &err)) == 1)
 		if (rig_store_job_finish(s, job.id, name, 1, "ok", &err))
 			return die(&err);
 	rig_store_close(s);

@@ -17,6 +17,9 @@
 #      the others take their cells; 6. a passing check frees a board;
 #   7. rig bench --ab: four boards of one model share a cell's samples, each
 #      sample keeps its board, rig results shows per-board medians and spread.
+#   8.-9. the same boards through the PostgreSQL queue with two rig worker
+#      processes, PostgreSQL restarted and a worker hung then killed
+#      mid-bench (tests/farm/farm_pg.sh).
 # Skipped (exit 77) with the reason when not root or without ip netns.
 set -uo pipefail
 build=$(cd "${1:?usage: farm_test.sh BUILD_DIR}" && pwd)
@@ -181,6 +184,9 @@ check "rig results shows each board's median and the spread" \
   "$(awk -F'\t' '$1 == "model:x86-agent" && $2 == "cpu" && NF == 7 { n++; if ($4 == "spread") sp++ }
                  END { print n + 0 ":" sp + 0 }' "$tmp/b7.results")" "5:1"
 echo "A/B: $(( ($(date +%s%N) - t_sec) / 1000000 )) ms"
+
+# --- 8, 9. two hosts on one PostgreSQL
+. "$root/tests/farm/farm_pg.sh"
 
 [ "$fails" = 0 ] || { echo "farm/netns: $fails checks failed (logs in $tmp kept)"; trap 'farm_down "$tmp"' EXIT; exit 1; }
 echo "farm/netns: all checks passed"

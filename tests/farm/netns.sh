@@ -1,7 +1,8 @@
 # Agent boards in network namespaces, sourced by tests/farm/farm_test.sh and
 # bench/farm_bench.sh. farm_up N DIR starts N rig-agent instances, each in
 # its own namespace joined to this one by a veth pair (10.N.x.y/30), writes
-# a board file per agent into DIR/boards (tags model:x86-agent, site:netns)
+# a board file per agent into DIR/boards (tags model:x86-agent, site:netns,
+# rack:a for the first half and rack:b for the second: two "hosts")
 # and records what to remove; farm_down removes namespaces, links and
 # agents. Needs root and `ip netns`; AGENT is the rig-agent binary.
 # Each agent reads its facts through DIR/facts/I (rig-agent --facts-root,
@@ -11,6 +12,7 @@
 #
 #   farm_ns_ok                 0 when namespaces can be made here
 #   farm_up N DIR              -> DIR/boards/agent-I.yaml, DIR/pids/I
+#   farm_agent_start I DIR     (re)start agent I; farm_agent_wait I
 #   farm_down DIR
 
 farm_prefix=rf$(( $$ % 10000 ))
@@ -37,6 +39,22 @@ farm_ns_ok() {
 # the host side and the namespace side of pair i (1-based)
 farm_addr() { local a=$(( $1 * 4 )); echo "$farm_net.$(( a / 256 )).$(( a % 256 + $2 ))"; }
 
+# (re)starts agent i in its namespace (after a test killed it)
+farm_agent_start() {
+  ip netns exec "${farm_prefix}n$1" "$AGENT" --key "$2/boards/agent.key" --work "$2/work$1" \
+    --listen "$(farm_addr "$1" 2):7022" --facts-root "$2/facts/$1" 2>>"$2/agent$1.log" &
+  echo $! >"$2/pids/$1"
+}
+
+# waits until agent i answers (up to 10 s)
+farm_agent_wait() {
+  for _ in $(seq 100); do
+    timeout 1 bash -c "</dev/tcp/$(farm_addr "$1" 2)/7022" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
 farm_up() {
   local n=$1 dir=$2 i ns hs ip
   mkdir -p "$dir/boards" "$dir/pids"
@@ -44,7 +62,8 @@ farm_up() {
   printf '%s\n' f0e1d2c3b4a5968778695a4b3c2d1e0f00112233445566778899aabbccddeeff >"$dir/boards/agent.key"
   chmod 600 "$dir/boards/agent.key"
   for i in $(seq 1 "$n"); do
-    ns=${farm_prefix}n$i hs=${farm_prefix}h$i ip=$(farm_addr "$i" 2)
+    ns=${farm_prefix}n$i hs=${farm_prefix}h$i ip=$(farm_addr "$i" 2) rack=a
+    [ "$i" -gt $(( n / 2 )) ] && rack=b
     ip netns add "$ns"
     echo "$ns" >>"$dir/netns"
     ip link add "$hs" type veth peer name v0 netns "$ns"
@@ -55,16 +74,14 @@ farm_up() {
     ip -n "$ns" link set lo up
     mkdir -p "$dir/work$i" "$dir/facts/$i"
     chmod 755 "$dir/work$i"   # the agent runs workloads as nobody
-    ip netns exec "$ns" "$AGENT" --key "$dir/boards/agent.key" --work "$dir/work$i" \
-      --listen "$ip:7022" --facts-root "$dir/facts/$i" 2>>"$dir/agent$i.log" &
-    echo $! >"$dir/pids/$i"
+    farm_agent_start "$i" "$dir"
     cat >"$dir/boards/agent-$i.yaml" <<YAML
 name: agent-$i
 kind: agent
 description: rig-agent $i in network namespace $ns
 emulated: false
 target: {os: linux, arch: x86_64}
-tags: {model: x86-agent, site: netns}
+tags: {model: x86-agent, site: netns, rack: $rack}
 samples: ${FARM_SAMPLES:-3}
 warmup: 0
 timeout: 60s
@@ -81,12 +98,7 @@ health: {samples: 2, iterations: ${FARM_HEALTH_ITERS:-500}, tolerance_pct: 100}
 YAML
   done
   # every agent answers before the bench starts
-  for i in $(seq 1 "$n"); do
-    for _ in $(seq 100); do
-      timeout 1 bash -c "</dev/tcp/$(farm_addr "$i" 2)/7022" 2>/dev/null && break
-      sleep 0.1
-    done
-  done
+  for i in $(seq 1 "$n"); do farm_agent_wait "$i"; done
 }
 
 farm_down() {

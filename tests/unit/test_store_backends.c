@@ -611,6 +611,82 @@ static void killed_workers_job_is_run_by_another(void **state)
 	rig_store_close(s);
 }
 
+/* A standby worker takes only jobs another worker left (requeued, or queued
+ * longer than it waits); a job handed back (ok -1) is queued for anyone. */
+static void standby_takes_only_left_jobs(void **state)
+{
+	struct rig_store *s;
+	struct rig_error err = {0};
+	struct rig_strv boards = {0};
+	struct rig_job job;
+	struct rig_job_counts c;
+	int64_t id, now = rig_wall_ms();
+
+	NEED_BACKEND();
+	s = open_store(store_url("standby"));
+	rig_strv_push(&boards, "r1");
+	submit(s, 1, "r1", "x", &id);
+	assert_int_equal(rig_store_job_take(s, "b", &boards, now, now - 60000, &job, &err), 0);
+	assert_int_equal(rig_store_job_take(s, "b", &boards, now, now + 1000, &job, &err), 1);
+	assert_true(job.id == id && job.attempts == 1);
+	assert_int_equal(rig_store_job_finish(s, id, "b", -1, "store away", &err), 0);
+	assert_int_equal(rig_store_job_counts(s, &c, &err), 0);
+	assert_true(c.queued == 1 && c.running == 0);
+	/* taken before: left, whatever its age */
+	assert_int_equal(rig_store_job_take(s, "a", &boards, now, now - 60000, &job, &err), 1);
+	assert_true(job.id == id && job.attempts == 2);
+	assert_int_equal(rig_store_job_finish(s, id, "b", 1, "late", &err), RIG_ERR_FENCED);
+	rig_strv_free(&boards);
+	rig_store_close(s);
+}
+
+/* Under the board's current lease a bench takes up a run another, still
+ * running, bench left: that bench is fenced off the board. A fenced sample
+ * sent again under the same token (its COMMIT's answer lost) is stored once
+ * on PostgreSQL; under another token it is a duplicate. */
+static void lease_holder_resumes_a_fenced_benchs_run(void **state)
+{
+	struct rig_store *a, *b;
+	struct rig_error err = {0};
+	struct rig_sample smp = {.ok = 1};
+	struct rig_run_key key = {.board = "pi2", .workload = "hello"};
+	int64_t run, again, ta, tb, now = rig_wall_ms();
+	int have;
+	const char *url;
+
+	NEED_BACKEND();
+	url = store_url("resume");
+	a = open_store(url);
+	b = open_store(url);
+	key.build_id = add_build(a);
+	assert_int_equal(
+	    rig_store_lease_take(a, "pi2", rig_store_owner(a), now, 60000, &ta, NULL, &err), 0);
+	assert_int_equal(rig_store_begin_run(a, &key, 0, 5, 0, 0, 1, &run, &have, &err), 0);
+	rig_sample_set(&smp, "startup_ns", 5, "ns");
+	assert_int_equal(rig_store_add_sample_fenced(a, run, 0, &smp, "pi2", ta, now, &err), 0);
+	if (use_pg) /* its own write sent again */
+		assert_int_equal(rig_store_add_sample_fenced(a, run, 0, &smp, "pi2", ta, now, &err),
+				 0);
+	/* b's owner is a's (one process): a's claim on the run is made another's */
+	raw_sql(url, "UPDATE runs SET owner = 'otherhost:9:9'");
+	assert_int_equal(rig_store_lease_force(b, "pi2", "admin", NULL, 0, &err), 0);
+	assert_int_equal(rig_store_begin_run(b, &key, 0, 5, 0, 0, 1, &again, &have, &err),
+			 RIG_ERR_STORE);
+	assert_msg_has(&err, "is being measured by another rig bench");
+	assert_int_equal(
+	    rig_store_lease_take(b, "pi2", rig_store_owner(b), now, 60000, &tb, NULL, &err), 0);
+	assert_int_equal(rig_store_begin_run(b, &key, 0, 5, 0, 0, 1, &again, &have, &err), 0);
+	assert_true(again == run && have == 1);
+	assert_int_equal(rig_store_add_sample_fenced(b, run, 0, &smp, "pi2", tb, now, &err),
+			 RIG_ERR_STORE);
+	assert_msg_has(&err, "stored already");
+	assert_int_equal(rig_store_add_sample_fenced(a, run, 1, &smp, "pi2", ta, now, &err),
+			 RIG_ERR_FENCED);
+	rig_sample_free(&smp);
+	rig_store_close(a);
+	rig_store_close(b);
+}
+
 static void restarted_server_is_reconnected_to(void **state)
 {
 	struct rig_store *s;
@@ -668,6 +744,8 @@ static int pg_teardown(void **state)
 	    cmocka_unit_test(health_checks_and_sample_boards_read_back),                           \
 	    cmocka_unit_test(three_workers_run_every_job_once),                                    \
 	    cmocka_unit_test(killed_workers_job_is_run_by_another),                                \
+	    cmocka_unit_test(standby_takes_only_left_jobs),                                        \
+	    cmocka_unit_test(lease_holder_resumes_a_fenced_benchs_run),                            \
 	    cmocka_unit_test(restarted_server_is_reconnected_to)
 
 int main(void)

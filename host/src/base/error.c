@@ -24,6 +24,7 @@ static const struct {
     {"RIG_ERR_INTERRUPTED", "interrupted"},
     {"RIG_ERR_FENCED", "the board's lease was lost (fencing token no longer current)"},
     {"RIG_ERR_BUSY", "the board is leased by another worker"},
+    {"RIG_ERR_STORE_LOST", "the store's server cannot be reached: try again"},
 };
 
 _Static_assert(sizeof(errors) / sizeof(errors[0]) == RIG_ERR_COUNT_,

@@ -27,7 +27,8 @@ enum rig_err {
 	RIG_ERR_INTERRUPTED = -14,
 	RIG_ERR_FENCED = -15, /* the board's lease was lost: another worker holds it now */
 	RIG_ERR_BUSY = -16,   /* a board is leased by someone else (until its expiry) */
-	RIG_ERR_COUNT_ = 17 /* keep last: number of codes, checked in error.c */
+	RIG_ERR_STORE_LOST = -17, /* the store's server cannot be reached now (restarting?) */
+	RIG_ERR_COUNT_ = 18 /* keep last: number of codes, checked in error.c */
 };
 
 /* Name ("RIG_ERR_IO") and one-line message for a code. Never NULL. */

@@ -136,7 +136,37 @@ static void plan(struct bench *bn, const struct job *j, long long *n, long long 
 
 static int infra(int rc)
 {
-	return rc && rc != RIG_ERR_INTERRUPTED && rc != RIG_ERR_STORE && rc != RIG_ERR_SKIPPED;
+	return rc && rc != RIG_ERR_INTERRUPTED && rc != RIG_ERR_STORE && rc != RIG_ERR_STORE_LOST &&
+	       rc != RIG_ERR_SKIPPED;
+}
+
+/* How long a finished sample waits for a store whose server went away
+ * (restarting) before the bench gives up on it. */
+#define STORE_WAIT_MS 60000
+
+/* Writes sample idx, fenced under a lease; while the store's server cannot
+ * be reached the write is tried again every 250 ms, so a sample finished
+ * while PostgreSQL restarts is not lost (a COMMIT whose answer was lost is
+ * recognised by its token, not stored twice). */
+static int store_sample(struct worker *w, int64_t run_id, int idx, const struct rig_sample *s,
+			struct rig_error *err)
+{
+	int64_t until = rig_wall_ms() + STORE_WAIT_MS;
+	int warned = 0;
+
+	for (;;) {
+		int rc = w->token ? rig_store_add_sample_fenced(w->st, run_id, idx, s, w->b->name,
+								w->token, rig_wall_ms(), err)
+				  : rig_store_add_sample(w->st, run_id, idx, s, err);
+		struct timespec ts = {0, 250000000};
+
+		if (rc != RIG_ERR_STORE_LOST || rig_wall_ms() >= until || stopping(w->bn))
+			return rc;
+		if (!warned++)
+			rig_warn("%s: %s; sample %d kept, trying again for %d s", w->b->name,
+				 err->msg, idx + 1, STORE_WAIT_MS / 1000);
+		nanosleep(&ts, NULL);
+	}
 }
 
 /* Samples [from, n) of run_id for cell j, taken on w's board. *next: the
@@ -224,9 +254,7 @@ static int take_samples(struct worker *w, struct job *j, int64_t run_id, int fro
 				 idx + 1, s.fail_reason);
 		/* Under a lease the write is fenced: a board taken over or forced
 		 * free stores nothing more from this worker. */
-		rc = w->token ? rig_store_add_sample_fenced(w->st, run_id, idx, &s, b->name,
-							    w->token, rig_wall_ms(), err)
-			      : rig_store_add_sample(w->st, run_id, idx, &s, err);
+		rc = store_sample(w, run_id, idx, &s, err);
 		pthread_mutex_lock(&bn->mu);
 		if (!rc) {
 			if (s.ok)
@@ -500,7 +528,7 @@ static int open_board(struct worker *w, struct rig_error *err)
 	rig_kv_free(&env);
 	if (rc && b->ops->close)
 		b->ops->close(b);
-	return rc ? RIG_ERR_STORE : 0;
+	return rc == RIG_ERR_STORE_LOST ? rc : rc ? RIG_ERR_STORE : 0;
 }
 
 /* What a worker holds while it uses its board. */
@@ -575,7 +603,7 @@ static void *worker_main(void *arg)
 		goto out;
 	}
 	rc = acquire(w, &h, &e);
-	if (rc == RIG_ERR_STORE) {
+	if (rc == RIG_ERR_STORE || rc == RIG_ERR_STORE_LOST) {
 		fatal(bn, rc, &e);
 		goto out;
 	}
@@ -645,7 +673,7 @@ static void *worker_main(void *arg)
 			if (infra(rc) && rc != RIG_ERR_BUSY) {
 				count_infra(w, e.msg);
 				failed = 1;
-			} else if (rc == RIG_ERR_STORE) {
+			} else if (rc == RIG_ERR_STORE || rc == RIG_ERR_STORE_LOST) {
 				fatal(bn, rc, &e);
 			}
 			break;

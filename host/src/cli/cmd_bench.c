@@ -14,6 +14,7 @@
 #include "select.h"
 #include "store.h"
 #include "toolchain.h"
+#include "worker.h"
 
 #define DEFAULT_WORKLOADS "hello,cpu,alloc"
 /* with --load: the service workloads */
@@ -133,6 +134,8 @@ static int bench_or_build(int argc, char **argv, struct rig_ctx *ctx, int build_
 	     1, 1024},
 	    {0, "lease-wait", RIG_OPT_DURATION, &o.lease_wait_ms, "TIME",
 	     "wait this long for a board another bench holds (default 10m)"},
+	    {0, "lease-ttl", RIG_OPT_DURATION, &o.lease_ttl_ms, "TIME",
+	     "a board's lease expires this long after its last heartbeat (default 30s)"},
 	    {0, "serial", RIG_OPT_FLAG, &serial, NULL,
 	     "one board after another on one store connection, no leases"},
 	    {0, "ab", RIG_OPT_FLAG, &ab, NULL,
@@ -212,7 +215,13 @@ static int bench_or_build(int argc, char **argv, struct rig_ctx *ctx, int build_
 		goto done;
 	if ((rc = rig_ctx_open_store(ctx, &store, &err))) {
 		rig_err("%s", err.msg);
-		exit_code = 1;
+		exit_code = rc == RIG_ERR_STORE_LOST ? RIG_EXIT_TRY_AGAIN : 1;
+		goto done;
+	}
+	if (o.lease_ttl_ms && o.lease_ttl_ms < 300) {
+		rig_err("option --lease-ttl: %lld ms is shorter than the 300 ms a lease needs",
+			o.lease_ttl_ms);
+		exit_code = 2;
 		goto done;
 	}
 	if (!o.jobs) {
@@ -246,7 +255,9 @@ static int bench_or_build(int argc, char **argv, struct rig_ctx *ctx, int build_
 	rc = rig_bench_run(&o, store, tcs, &sum, &err);
 	if (rc && rc != RIG_ERR_INTERRUPTED) {
 		rig_err("%s", err.msg);
-		exit_code = rc == RIG_ERR_PARSE || rc == RIG_ERR_NOT_FOUND ? 2 : 1;
+		exit_code = rc == RIG_ERR_PARSE || rc == RIG_ERR_NOT_FOUND ? 2
+			    : rc == RIG_ERR_STORE_LOST			   ? RIG_EXIT_TRY_AGAIN
+									   : 1;
 		goto done;
 	}
 	rig_info("%d built, %d from cache, %d skipped, %d samples (%d failed), %d infrastructure "

@@ -93,7 +93,8 @@ static void on_signal(int sig) { worker_stop = 1; }
 
 int cmd_worker(int argc, char **argv, struct rig_ctx *ctx)
 {
-	struct rig_strv boards = {0}, picked = {0}, rest = {0};
+	struct rig_strv boards = {0}, picked = {0}, rest = {0}, standby = {0}, spicked = {0};
+	struct rig_strv rig_args = {0};
 	struct rig_error err = {0};
 	const char *name = NULL;
 	long long hb = 2000, dead = 30000, poll = 1000, max_jobs = 0, attempts = 3;
@@ -102,6 +103,9 @@ int cmd_worker(int argc, char **argv, struct rig_ctx *ctx)
 	const struct rig_opt opts[] = {
 	    {'b', "boards", RIG_OPT_LIST, &boards, "LIST",
 	     "take jobs for these boards or tag selectors only (default: any)"},
+	    {0, "standby", RIG_OPT_LIST, &standby, "LIST",
+	     "also these boards' jobs once their own worker left them (requeued, or queued "
+	     "longer than --dead-after)"},
 	    {0, "name", RIG_OPT_STRING, &name, "ID", "worker id (default host:pid:start)"},
 	    {0, "heartbeat", RIG_OPT_DURATION, &hb, "TIME", "heartbeat interval (default 2s)"},
 	    {0, "dead-after", RIG_OPT_DURATION, &dead, "TIME",
@@ -128,6 +132,21 @@ int cmd_worker(int argc, char **argv, struct rig_ctx *ctx)
 		code = 2;
 		goto done;
 	}
+	if (standby.n &&
+	    rig_boards_select("--standby", &standby, ctx->boards_dir, &spicked, &err)) {
+		rig_err("%s", err.msg);
+		code = 2;
+		goto done;
+	}
+	/* the benches it starts see the same state, boards and toolchains */
+	rig_strv_push(&rig_args, "--state-dir");
+	rig_strv_push(&rig_args, ctx->state_dir);
+	rig_strv_push(&rig_args, "--boards-dir");
+	rig_strv_push(&rig_args, ctx->boards_dir);
+	for (size_t i = 0; i < ctx->toolchain_files.n; i++) {
+		rig_strv_push(&rig_args, "--toolchains-file");
+		rig_strv_push(&rig_args, ctx->toolchain_files.v[i]);
+	}
 	if (ctx->db_path) {
 		snprintf(path, sizeof(path), "%s", ctx->db_path);
 	} else {
@@ -145,6 +164,8 @@ int cmd_worker(int argc, char **argv, struct rig_ctx *ctx)
 		    .store = path,
 		    .name = name,
 		    .boards = &picked,
+		    .standby = &spicked,
+		    .rig_args = &rig_args,
 		    .heartbeat_ms = hb,
 		    .dead_after_ms = dead,
 		    .poll_ms = poll,
@@ -161,6 +182,9 @@ int cmd_worker(int argc, char **argv, struct rig_ctx *ctx)
 done:
 	rig_strv_free(&boards);
 	rig_strv_free(&picked);
+	rig_strv_free(&standby);
+	rig_strv_free(&spicked);
+	rig_strv_free(&rig_args);
 	rig_strv_free(&rest);
 	return code;
 }

@@ -26,13 +26,15 @@ static int stopped(const struct rig_worker_cfg *cfg) { return cfg->stop && *cfg-
 
 int rig_worker_run_bench(void *ctx, const struct rig_job *job)
 {
-	const char *store = ctx;
+	const struct rig_worker_cfg *cfg = ctx;
 	struct rig_strv argv = {0};
 	char *args = rig_xstrdup(job->args), *save = NULL;
 
 	rig_strv_push(&argv, "rig");
 	rig_strv_push(&argv, "--db");
-	rig_strv_push(&argv, store);
+	rig_strv_push(&argv, cfg->store);
+	for (size_t i = 0; cfg->rig_args && i < cfg->rig_args->n; i++)
+		rig_strv_push(&argv, cfg->rig_args->v[i]);
 	rig_strv_push(&argv, "bench");
 	rig_strv_push(&argv, "--boards");
 	rig_strv_push(&argv, job->board);
@@ -55,7 +57,7 @@ static pid_t start_job(const struct rig_worker_cfg *cfg, const struct rig_job *j
 		_exit(1);
 	if (cfg->run)
 		_exit(cfg->run(cfg->run_ctx, job));
-	_exit(rig_worker_run_bench((void *)cfg->store, job));
+	_exit(rig_worker_run_bench((void *)cfg, job));
 }
 
 /* Waits for the child, heartbeating every heartbeat_ms; a heartbeat refused
@@ -101,7 +103,11 @@ static void finish_job(const struct rig_worker_cfg *cfg, struct rig_store *s, co
 {
 	char result[128];
 	int ok = WIFEXITED(st) && WEXITSTATUS(st) == 0;
+	int attempts = cfg->max_attempts > 0 ? cfg->max_attempts : 3;
 
+	/* the bench could not reach the store: another take resumes it */
+	if (WIFEXITED(st) && WEXITSTATUS(st) == RIG_EXIT_TRY_AGAIN && job->attempts < attempts)
+		ok = -1;
 	if (WIFEXITED(st))
 		snprintf(result, sizeof(result), "exit %d", WEXITSTATUS(st));
 	else
@@ -112,7 +118,10 @@ static void finish_job(const struct rig_worker_cfg *cfg, struct rig_store *s, co
 
 		if (rc == 0) {
 			rig_info("job %lld on %s: %s (%s)", (long long)job->id, job->board,
-				 ok ? "done" : "failed", result);
+				 ok > 0	  ? "done"
+				 : ok < 0 ? "queued again"
+					  : "failed",
+				 result);
 			return;
 		}
 		rig_warn("job %lld: %s", (long long)job->id, err.msg);
@@ -120,6 +129,18 @@ static void finish_job(const struct rig_worker_cfg *cfg, struct rig_store *s, co
 			return;
 		sleep_ms(cfg->poll_ms > 0 ? cfg->poll_ms : 1000);
 	}
+}
+
+/* With standby boards a job left running by a dead worker may still come
+ * back to the queue: idle only when nothing is queued or running. */
+static int idle(const struct rig_worker_cfg *cfg, struct rig_store *s)
+{
+	struct rig_job_counts c;
+	struct rig_error e = {0};
+
+	if (!cfg->standby || !cfg->standby->n)
+		return 1;
+	return rig_store_job_counts(s, &c, &e) == 0 && c.queued == 0 && c.running == 0;
 }
 
 int rig_worker_loop(const struct rig_worker_cfg *cfg, struct rig_error *err)
@@ -147,19 +168,24 @@ int rig_worker_loop(const struct rig_worker_cfg *cfg, struct rig_error *err)
 		if ((n = rig_store_job_requeue_dead(s, rig_wall_ms(), dead, attempts, &e)) > 0)
 			rig_info("queued %d job(s) of dead workers again", n);
 		if (n >= 0)
-			n = rig_store_job_take(s, name, cfg->boards, rig_wall_ms(), &job, &e);
+			n = rig_store_job_take(s, name, cfg->boards, rig_wall_ms(), 0, &job, &e);
+		if (n == 0 && cfg->standby && cfg->standby->n)
+			n = rig_store_job_take(s, name, cfg->standby, rig_wall_ms(),
+					       rig_wall_ms() - dead, &job, &e);
 		if (n < 0) {
 			rig_warn("%s (trying again in %lld ms)", e.msg, poll);
 			sleep_ms(poll);
 			continue;
 		}
 		if (n == 0) {
-			if (cfg->exit_when_idle)
+			if (cfg->exit_when_idle && idle(cfg, s))
 				break;
 			sleep_ms(poll);
 			continue;
 		}
-		rig_info("job %lld on %s (attempt %d)", (long long)job.id, job.board, job.attempts);
+		rig_info("job %lld on %s (attempt %d%s)", (long long)job.id, job.board,
+			 job.attempts,
+			 cfg->standby && rig_strv_has(cfg->standby, job.board) ? ", standby" : "");
 		if ((pid = start_job(cfg, &job)) < 0) {
 			rig_warn("job %lld: fork: %s", (long long)job.id, strerror(errno));
 			sleep_ms(poll);

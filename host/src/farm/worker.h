@@ -6,7 +6,14 @@
  * other). The child dies with the worker (PR_SET_PDEATHSIG), so a killed
  * worker leaves nothing running and its job is requeued after
  * dead_after_ms. A store error (the database restarting) is logged and the
- * pass retried after poll_ms: the worker outlives the server.
+ * pass retried after poll_ms: the worker outlives the server; a bench that
+ * exits RIG_EXIT_TRY_AGAIN (its store was away) is queued again, so it
+ * resumes its runs on the next take.
+ *
+ * Standby boards are another worker's (another host's rack that this host
+ * can reach too): their jobs are taken only once that worker left them,
+ * requeued after its heartbeat stopped or queued longer than
+ * dead_after_ms (rig_store_job_take's left_before_ms).
  */
 #ifndef RIG_WORKER_H
 #define RIG_WORKER_H
@@ -18,21 +25,28 @@
 #include "store_queue.h"
 #include "util.h"
 
+/* The exit status of a bench that could not reach its store (sysexits'
+ * EX_TEMPFAIL): the worker queues the job again. */
+#define RIG_EXIT_TRY_AGAIN 75
+
 /* Runs one job in the child process; returns its exit status (0: done). */
 typedef int (*rig_job_runner)(void *ctx, const struct rig_job *job);
 
 struct rig_worker_cfg {
-	const char *store;	       /* the store's file or URL (rig_store_open) */
-	const char *name;	       /* this worker's id; NULL: rig_store_owner_id */
-	const struct rig_strv *boards; /* jobs for these boards only (NULL/empty: any) */
-	rig_job_runner run;	       /* NULL: rig_worker_run_bench */
+	const char *store;		 /* the store's file or URL (rig_store_open) */
+	const char *name;		 /* this worker's id; NULL: rig_store_owner_id */
+	const struct rig_strv *boards;	 /* jobs for these boards only (NULL/empty: any) */
+	const struct rig_strv *standby;	 /* and these boards' jobs once left (may be NULL) */
+	const struct rig_strv *rig_args; /* options before `bench`: --state-dir ... (may be NULL) */
+	rig_job_runner run;		 /* NULL: rig_worker_run_bench with this cfg */
 	void *run_ctx;
 	long long heartbeat_ms;	 /* default 2000 */
 	long long dead_after_ms; /* a running job whose heartbeat is older is requeued; 30000 */
 	long long poll_ms;	 /* wait when the queue is empty; default 1000 */
 	int max_attempts;	 /* takes before a job is failed; default 3 */
 	long long max_jobs;	 /* stop after this many (0: never) */
-	int exit_when_idle;	 /* stop when no job is queued for these boards */
+	int exit_when_idle;	 /* stop when no job is queued for these boards (with standby
+				    boards: when none is queued or running at all) */
 	const volatile sig_atomic_t *stop; /* stop when it becomes non-zero (may be NULL) */
 };
 
@@ -42,8 +56,9 @@ struct rig_worker_cfg {
 int rig_worker_loop(const struct rig_worker_cfg *cfg, struct rig_error *err);
 
 /* The default runner: execs this rig (/proc/self/exe) as
- * `rig --db STORE bench --boards BOARD ARGS...`, ARGS the job's lines. The
- * store is taken from ctx (a const char *). Never returns in the child. */
+ * `rig --db STORE RIG_ARGS... bench --boards BOARD ARGS...`, ARGS the job's
+ * lines. ctx is the worker's const struct rig_worker_cfg. Never returns in
+ * the child. */
 int rig_worker_run_bench(void *ctx, const struct rig_job *job);
 
 #endif

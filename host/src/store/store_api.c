@@ -193,9 +193,10 @@ int rig_store_job_submit(struct rig_store *s, const struct rig_job *job, int64_t
 }
 
 int rig_store_job_take(struct rig_store *s, const char *worker, const struct rig_strv *boards,
-		       int64_t now_ms, struct rig_job *job, struct rig_error *err)
+		       int64_t now_ms, int64_t left_before_ms, struct rig_job *job,
+		       struct rig_error *err)
 {
-	return DISPATCH(job_take, worker, boards, now_ms, job, err);
+	return DISPATCH(job_take, worker, boards, now_ms, left_before_ms, job, err);
 }
 
 int rig_store_job_heartbeat(struct rig_store *s, int64_t id, const char *worker, int64_t now_ms,

@@ -89,11 +89,15 @@ static int pg_fail(struct rig_store *s, PGresult *res, const char *what, struct 
 
 	snprintf(engine, sizeof(engine), "%s", msg && *msg ? msg : PQerrorMessage(c));
 	engine[strcspn(engine, "\n")] = '\0';
+	int lost = PQstatus(c) != CONNECTION_OK ||
+		   (state && (strncmp(state, "08", 2) == 0 || strncmp(state, "57P", 3) == 0));
+
 	if (!hint && PQstatus(c) != CONNECTION_OK)
 		hint = pg_hint("08000");
 	if (hint) {
 		rig_dbg("%s: %s: %s (SQLSTATE %s)", s->path, what, engine, state ? state : "none");
-		return rig_fail(err, RIG_ERR_STORE, "%s: %s: %s", s->path, what, hint);
+		return rig_fail(err, lost ? RIG_ERR_STORE_LOST : RIG_ERR_STORE, "%s: %s: %s",
+				s->path, what, hint);
 	}
 	return rig_fail(err, RIG_ERR_STORE, "%s: %s: %s (SQLSTATE %s)", s->path, what, engine,
 			state ? state : "none");
@@ -319,7 +323,7 @@ int store_pg_open(const char *url, int writable, struct rig_store **out, struct 
 
 		snprintf(msg, sizeof(msg), "%s", PQerrorMessage(s->pg));
 		msg[strcspn(msg, "\n")] = '\0';
-		rc = rig_fail(err, RIG_ERR_STORE,
+		rc = rig_fail(err, RIG_ERR_STORE_LOST,
 			      "%s: cannot connect to the PostgreSQL store: %s (is the server "
 			      "running, and the URL's host, port, user and database right?)",
 			      s->path, msg);

@@ -29,8 +29,9 @@ void pgp_real(struct pg_params *p, double v);
 /* Runs sql with p (may be NULL). With res non-NULL the result is left in
  * *res for the caller to PQclear (rows wanted); otherwise it is cleared.
  * Fails err naming what was being done, the store and what the server's
- * error means for a person (busy, duplicate row, unreachable); returns 0 or
- * RIG_ERR_STORE. A connection found broken before the statement is
+ * error means for a person (busy, duplicate row, unreachable); returns 0,
+ * RIG_ERR_STORE_LOST when the server could not be reached (it is
+ * restarting: the next statement reconnects) or RIG_ERR_STORE. A connection found broken before the statement is
  * re-established first (a restarted server). Blocks on the round trip. */
 int pg_run(struct rig_store *s, const char *sql, const struct pg_params *p, PGresult **res,
 	   const char *what, struct rig_error *err);
@@ -107,7 +108,8 @@ int pg_farm_boards(struct rig_store *s, struct rig_strv *out, struct rig_error *
 int pg_job_submit(struct rig_store *s, const struct rig_job *job, int64_t *id,
 		  struct rig_error *err);
 int pg_job_take(struct rig_store *s, const char *worker, const struct rig_strv *boards,
-		int64_t now_ms, struct rig_job *job, struct rig_error *err);
+		int64_t now_ms, int64_t left_before_ms, struct rig_job *job,
+		struct rig_error *err);
 int pg_job_heartbeat(struct rig_store *s, int64_t id, const char *worker, int64_t now_ms,
 		     struct rig_error *err);
 int pg_job_finish(struct rig_store *s, int64_t id, const char *worker, int ok, const char *result,

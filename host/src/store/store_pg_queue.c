@@ -41,7 +41,7 @@ static void array_literal(const struct rig_strv *boards, struct rig_buf *b)
 }
 
 int pg_job_take(struct rig_store *s, const char *worker, const struct rig_strv *boards,
-		int64_t now_ms, struct rig_job *job, struct rig_error *err)
+		int64_t now_ms, int64_t left_before_ms, struct rig_job *job, struct rig_error *err)
 {
 	struct pg_params p = {0};
 	struct rig_buf arr = {0};
@@ -53,11 +53,13 @@ int pg_job_take(struct rig_store *s, const char *worker, const struct rig_strv *
 	pgp_text(&p, worker);
 	pgp_int(&p, now_ms);
 	pgp_text(&p, arr.data);
+	pgp_int(&p, left_before_ms);
 	rc = pg_run(s,
 		    "UPDATE jobs SET state = 'running', worker = $1, started_ms = $2,"
 		    " heartbeat_ms = $2, attempts = attempts + 1"
 		    " WHERE id = (SELECT id FROM jobs WHERE state = 'queued'"
 		    "   AND (cardinality($3::text[]) = 0 OR board = ANY($3::text[]))"
+		    "   AND ($4::bigint = 0 OR attempts > 0 OR created_ms < $4::bigint)"
 		    "   ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)"
 		    " RETURNING id, board, args, attempts",
 		    &p, &res, "take a job", err);
@@ -109,14 +111,15 @@ int pg_job_finish(struct rig_store *s, int64_t id, const char *worker, int ok, c
 	PGresult *res;
 	int rc, changes;
 
-	pgp_text(&p, ok ? "done" : "failed");
+	pgp_text(&p, ok > 0 ? "done" : ok < 0 ? "queued" : "failed");
 	pgp_text(&p, result ? result : "");
 	pgp_int(&p, rig_wall_ms());
 	pgp_int(&p, id);
 	pgp_text(&p, worker);
 	if ((rc = pg_run(s,
-			 "UPDATE jobs SET state = $1, result = $2, finished_ms = $3 WHERE id = $4 "
-			 "AND state = 'running' AND worker = $5",
+			 "UPDATE jobs SET state = $1, result = $2, finished_ms = $3,"
+			 " worker = CASE WHEN $1 = 'queued' THEN NULL ELSE worker END"
+			 " WHERE id = $4 AND state = 'running' AND worker = $5",
 			 &p, &res, "finish a job", err)))
 		return rc;
 	changes = pg_changes(res);

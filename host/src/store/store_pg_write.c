@@ -195,6 +195,27 @@ static int insert_run(struct rig_store *s, const struct rig_run_key *key, int64_
 	return 0;
 }
 
+/* 1 when this process holds board's current, unexpired lease: whoever
+ * measured a run of the board before is fenced off it (its writes are
+ * refused), however alive it looks (stopped, on another host). */
+static int lease_mine(struct rig_store *s, const char *board, struct rig_error *err)
+{
+	struct pg_params p = {0};
+	PGresult *res;
+	int rc, mine;
+
+	pgp_text(&p, board);
+	pgp_text(&p, s->owner);
+	pgp_int(&p, rig_wall_ms());
+	if ((rc = pg_run(
+		 s, "SELECT 1 FROM leases WHERE board = $1 AND owner = $2 AND expires_ms >= $3", &p,
+		 &res, "read the board's lease", err)))
+		return rc;
+	mine = PQntuples(res) > 0;
+	PQclear(res);
+	return mine;
+}
+
 int pg_begin_run(struct rig_store *s, const struct rig_run_key *key, int64_t env_id, int n_planned,
 		 int warmup, int emulated, int resume, int64_t *run_id, int *have,
 		 struct rig_error *err)
@@ -211,13 +232,17 @@ int pg_begin_run(struct rig_store *s, const struct rig_run_key *key, int64_t env
 	if ((found = newest_run(s, key, &r, err)) < 0)
 		return pg_rollback(s, found);
 	if (found && r.have < r.n_planned && strcmp(r.owner, s->owner) != 0 &&
-	    rig_store_owner_alive(r.owner))
+	    rig_store_owner_alive(r.owner) && (rc = lease_mine(s, key->board, err)) <= 0)
 		return pg_rollback(
-		    s, rig_fail(err, RIG_ERR_STORE,
-				"%s: run %lld (%s, %s) is being measured by another rig bench "
-				"(%s); not measuring it twice at once: wait for that bench, or use "
-				"another --db",
-				s->path, (long long)r.id, key->board, key->workload, r.owner));
+		    s,
+		    rc < 0
+			? rc
+			: rig_fail(
+			      err, RIG_ERR_STORE,
+			      "%s: run %lld (%s, %s) is being measured by another rig bench "
+			      "(%s); not measuring it twice at once: wait for that bench, or use "
+			      "another --db",
+			      s->path, (long long)r.id, key->board, key->workload, r.owner));
 	if (found && resume && r.have < r.n_planned && r.n_planned == n_planned &&
 	    r.warmup == warmup && r.timeout_ms == key->timeout_ms) {
 		*run_id = r.id;
@@ -311,6 +336,30 @@ static int insert_metrics(struct rig_store *s, int64_t sid, const struct rig_sam
 	return 0;
 }
 
+/* Sample idx of run_id is there already: 0 when it was written under token
+ * (this writer's own, its COMMIT's answer lost), else the duplicate error. */
+static int stored_already(struct rig_store *s, int64_t run_id, int idx, int64_t token,
+			  struct rig_error *err)
+{
+	struct pg_params p = {0};
+	PGresult *res;
+	int rc, same;
+
+	pgp_int(&p, run_id);
+	pgp_int(&p, idx);
+	if ((rc = pg_run(s, "SELECT lease_token FROM samples WHERE run_id = $1 AND idx = $2", &p,
+			 &res, "read a stored sample", err)))
+		return rc;
+	same = PQntuples(res) > 0 && pg_int(res, 0, 0) == token;
+	PQclear(res);
+	if (same)
+		return 0;
+	return rig_fail(err, RIG_ERR_STORE,
+			"%s: insert sample: that row is stored already: another bench is "
+			"writing the same run at once (run %lld, sample %d)",
+			s->path, (long long)run_id, idx + 1);
+}
+
 int pg_add_sample(struct rig_store *s, int64_t run_id, int idx, const struct rig_sample *smp,
 		  const char *board, int64_t token, int64_t now_ms, struct rig_error *err)
 {
@@ -340,14 +389,26 @@ int pg_add_sample(struct rig_store *s, int64_t run_id, int idx, const struct rig
 	else
 		pgp_text(&p, NULL);
 	pgp_text(&p, board);
+	/* A fenced write whose COMMIT was lost with the connection is sent
+	 * again: the row already there under the same token is that sample. */
 	if ((rc = pg_run(s,
-			 "INSERT INTO samples(run_id, idx, taken, ok, exit_status, fail_reason, "
-			 "stderr_tail, log_path, noise_lines, corrupt_lines, cut_lines, retries, "
-			 "lease_token, board) VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,"
-			 "coalesce($14::text, (SELECT board FROM runs WHERE id = $1))) "
-			 "RETURNING id",
+			 token > 0
+			     ? "INSERT INTO samples(run_id, idx, taken, ok, exit_status, fail_reason, "
+			       "stderr_tail, log_path, noise_lines, corrupt_lines, cut_lines, retries, "
+			       "lease_token, board) VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,"
+			       "coalesce($14::text, (SELECT board FROM runs WHERE id = $1))) "
+			       "ON CONFLICT (run_id, idx) DO NOTHING RETURNING id"
+			     : "INSERT INTO samples(run_id, idx, taken, ok, exit_status, fail_reason, "
+			       "stderr_tail, log_path, noise_lines, corrupt_lines, cut_lines, retries, "
+			       "lease_token, board) VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,"
+			       "coalesce($14::text, (SELECT board FROM runs WHERE id = $1))) "
+			       "RETURNING id",
 			 &p, &res, "insert sample", err)))
 		return pg_rollback(s, rc);
+	if (PQntuples(res) == 0) {
+		PQclear(res);
+		return pg_rollback(s, stored_already(s, run_id, idx, token, err));
+	}
 	sid = pg_int(res, 0, 0);
 	PQclear(res);
 	if ((rc = insert_metrics(s, sid, smp, err)))

@@ -41,7 +41,7 @@ static char *board_set(const struct rig_strv *boards)
 }
 
 int sq_job_take(struct rig_store *s, const char *worker, const struct rig_strv *boards,
-		int64_t now_ms, struct rig_job *job, struct rig_error *err)
+		int64_t now_ms, int64_t left_before_ms, struct rig_job *job, struct rig_error *err)
 {
 	sqlite3_stmt *st = NULL;
 	char *set = board_set(boards);
@@ -57,12 +57,14 @@ int sq_job_take(struct rig_store *s, const char *worker, const struct rig_strv *
 		 "UPDATE jobs SET state = 'running', worker = ?1, started_ms = ?2,"
 		 " heartbeat_ms = ?2, attempts = attempts + 1 WHERE id = (SELECT id FROM jobs"
 		 " WHERE state = 'queued' AND (?3 = '\t' OR instr(?3, char(9) || board || char(9)))"
+		 " AND (?4 = 0 OR attempts > 0 OR created_ms < ?4)"
 		 " ORDER BY id LIMIT 1) RETURNING id, board, args, attempts",
 		 &st, err)))
 		goto out;
 	sqlite3_bind_text(st, 1, worker, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 2, now_ms);
 	sqlite3_bind_text(st, 3, set, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 4, left_before_ms);
 	step = sqlite3_step(st);
 	if (step == SQLITE_ROW) {
 		job->id = sqlite3_column_int64(st, 0);
@@ -133,13 +135,13 @@ int sq_job_finish(struct rig_store *s, int64_t id, const char *worker, int ok, c
 	sqlite3_stmt *st = NULL;
 	int rc, changes = 0;
 
-	if ((rc = store_prepare(
-		 s,
-		 "UPDATE jobs SET state = ?, result = ?, finished_ms = ? WHERE id = ? "
-		 "AND state = 'running' AND worker = ?",
-		 &st, err)))
+	if ((rc = store_prepare(s,
+				"UPDATE jobs SET state = ?1, result = ?2, finished_ms = ?3,"
+				" worker = CASE WHEN ?1 = 'queued' THEN NULL ELSE worker END"
+				" WHERE id = ?4 AND state = 'running' AND worker = ?5",
+				&st, err)))
 		return rc;
-	sqlite3_bind_text(st, 1, ok ? "done" : "failed", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, ok > 0 ? "done" : ok < 0 ? "queued" : "failed", -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, result ? result : "", -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 3, rig_wall_ms());
 	sqlite3_bind_int64(st, 4, id);

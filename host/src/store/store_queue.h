@@ -40,17 +40,24 @@ int rig_store_job_submit(struct rig_store *s, const struct rig_job *job, int64_t
 
 /* Takes the oldest queued job for one of boards (NULL or empty: any board)
  * for worker: 1 and *job, 0 when none is queued. Does not wait for jobs
- * other workers are taking. */
+ * other workers are taking. left_before_ms 0: any queued job of those
+ * boards; otherwise only one another worker left: taken before and queued
+ * again (its worker stopped heartbeating, or the store was away), or
+ * queued before left_before_ms and taken by nobody since (a standby
+ * worker's take of boards whose own worker is gone). */
 int rig_store_job_take(struct rig_store *s, const char *worker, const struct rig_strv *boards,
-		       int64_t now_ms, struct rig_job *job, struct rig_error *err);
+		       int64_t now_ms, int64_t left_before_ms, struct rig_job *job,
+		       struct rig_error *err);
 
 /* Moves the heartbeat of job id to now_ms while worker runs it:
  * RIG_ERR_FENCED when it was queued again (the worker should stop it). */
 int rig_store_job_heartbeat(struct rig_store *s, int64_t id, const char *worker, int64_t now_ms,
 			    struct rig_error *err);
 
-/* Marks job id done (ok) or failed with result, only while worker still
- * runs it: RIG_ERR_FENCED when it was requeued (another worker may run it). */
+/* Marks job id done (ok 1), failed (ok 0) or queued again for any worker
+ * (ok -1: it could not run for a passing reason, the store away) with
+ * result, only while worker still runs it: RIG_ERR_FENCED when it was
+ * requeued (another worker may run it). */
 int rig_store_job_finish(struct rig_store *s, int64_t id, const char *worker, int ok,
 			 const char *result, struct rig_error *err);
 

@@ -67,7 +67,8 @@ int sq_farm_events(struct rig_store *s, const char *board, int limit, rig_farm_e
 int sq_job_submit(struct rig_store *s, const struct rig_job *job, int64_t *id,
 		  struct rig_error *err);
 int sq_job_take(struct rig_store *s, const char *worker, const struct rig_strv *boards,
-		int64_t now_ms, struct rig_job *job, struct rig_error *err);
+		int64_t now_ms, int64_t left_before_ms, struct rig_job *job,
+		struct rig_error *err);
 int sq_job_heartbeat(struct rig_store *s, int64_t id, const char *worker, int64_t now_ms,
 		     struct rig_error *err);
 int sq_job_finish(struct rig_store *s, int64_t id, const char *worker, int ok, const char *result,

@@ -251,6 +251,26 @@ static int resumable(const struct run_row *r, const struct rig_run_key *key, int
 	       r->timeout_ms == key->timeout_ms;
 }
 
+/* 1 when this process holds board's current, unexpired lease: whoever
+ * measured a run of the board before is fenced off it. */
+static int lease_mine(struct rig_store *s, const char *board, struct rig_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((rc = store_prepare(
+		 s, "SELECT 1 FROM leases WHERE board = ? AND owner = ? AND expires_ms >= ?", &st,
+		 err)))
+		return rc;
+	sqlite3_bind_text(st, 1, board, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, s->owner, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 3, rig_wall_ms());
+	rc = sqlite3_step(st);
+	rc = rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : store_db_fail(s, err, "read a lease");
+	sqlite3_finalize(st);
+	return rc;
+}
+
 int sq_begin_run(struct rig_store *s, const struct rig_run_key *key, int64_t env_id, int n_planned,
 		 int warmup, int emulated, int resume, int64_t *run_id, int *have,
 		 struct rig_error *err)
@@ -267,7 +287,9 @@ int sq_begin_run(struct rig_store *s, const struct rig_run_key *key, int64_t env
 		goto fail;
 	}
 	if (found && r.have < r.n_planned && strcmp(r.owner, s->owner) != 0 &&
-	    rig_store_owner_alive(r.owner)) {
+	    rig_store_owner_alive(r.owner) && (rc = lease_mine(s, key->board, err)) <= 0) {
+		if (rc < 0)
+			goto fail;
 		rc = rig_fail(err, RIG_ERR_STORE,
 			      "%s: run %lld (%s, %s) is being measured by another rig bench "
 			      "(%s); not measuring it twice at once: wait for that bench, or use "
