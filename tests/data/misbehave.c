@@ -3,7 +3,9 @@
  * sleeps forever), noready (3: exits 0 without a ready line), escape (4:
  * ready, then a child that detaches with setsid and holds stdout, while the
  * program itself sleeps forever), flood (5: ready, then stdout and stderr as
- * fast as they are read for argv[1] seconds (default 10), then done). */
+ * fast as they are read for argv[1] seconds (default 10), then done),
+ * stalled (6: a workload whose clock stood still, as TinyGo's cortex-m-qemu
+ * clock did: throughput 2e13 ops/s over an elapsed_ns of 1, then done 0). */
 #define _GNU_SOURCE
 #include <signal.h>
 #include <stdio.h>
@@ -63,6 +65,16 @@ int main(int argc, char **argv)
 		n = rig_report_format_done(line, sizeof(line), 0);
 		if (write(1, "\n", 1) < 0 || write(1, line, n) < 0)
 			return 4;
+	}
+	if (MISBEHAVE == 6) {
+		fwrite(line, 1,
+		       rig_report_format_result(line, sizeof(line), "throughput",
+						"20000000000000.000", "ops/s"),
+		       stdout);
+		fwrite(line, 1,
+		       rig_report_format_result_i64(line, sizeof(line), "elapsed_ns", 1, "ns"),
+		       stdout);
+		fwrite(line, 1, rig_report_format_done(line, sizeof(line), 0), stdout);
 	}
 	return 0;
 }

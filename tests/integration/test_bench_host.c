@@ -126,7 +126,9 @@ static void benchfmt_export_has_one_line_per_sample(void **state)
 }
 
 /* A crashing sample is stored as failed with its stderr tail; a hanging one
- * times out; one with no ready line fails; the bench goes on to the end. */
+ * times out; one with no ready line fails; one reporting an impossible
+ * figure (2e13 ops/s) fails with the reason and its figure reaches no
+ * table; the bench goes on to the end. */
 static void misbehaving_programs_fail_their_samples_only(void **state)
 {
 	char st[1100], *out = NULL;
@@ -137,9 +139,23 @@ static void misbehaving_programs_fail_their_samples_only(void **state)
 	rigtest_sh(
 	    &out,
 	    "'%s' --state-dir '%s' --toolchains-file '%s/tests/data/misbehave-toolchains.yaml' "
-	    "bench --boards host -w hello -p crash,hang,noready,c -n 2 --warmup 0 "
+	    "bench --boards host -w hello -p crash,hang,noready,stalled,c -n 2 --warmup 0 "
 	    "--timeout 400ms -q 2>&1",
 	    rig, st, rigtest_source_dir());
+	free(out);
+	assert_int_equal(query(st, "select count(*) from samples s join runs r on r.id = s.run_id "
+				   "join builds b on b.id = r.build_id where b.profile = 'stalled' "
+				   "and s.ok = 0 and s.fail_reason like 'impossible figure: "
+				   "throughput = 2e+13 ops/s is above%'"),
+			 2);
+	/* rig results shows the cell as failed, without the figure */
+	rigtest_sh(&out,
+		   "'%s' --state-dir '%s' --toolchains-file "
+		   "'%s/tests/data/misbehave-toolchains.yaml' results -p stalled 2>&1",
+		   rig, st, rigtest_source_dir());
+	assert_non_null(strstr(out, "stalled"));
+	assert_null(strstr(out, "20.0T"));
+	assert_null(strstr(out, "2e+13"));
 	free(out);
 	assert_int_equal(query(st,
 			       "select count(*) from samples s join runs r on r.id = s.run_id "

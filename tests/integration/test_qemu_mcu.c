@@ -19,6 +19,7 @@
 #include "elfsize.h"
 #include "qemu.h"
 #include "serial_lines.h"
+#include "toolchain.h"
 #include "util.h"
 
 static char fw_lm[600], fw_mps[600], fw_hung[600];
@@ -304,6 +305,100 @@ static void emulator_death_is_survived(void **state)
 	rig_board_free(b);
 }
 
+/* `arm-none-eabi-size -A`: the size of one section, 0 when absent. */
+static long section_size(const char *elf, const char *name)
+{
+	char *out = NULL;
+	long v = 0;
+
+	assert_int_equal(
+	    rigtest_sh(&out, "arm-none-eabi-size -A %s | awk '$1 == \"%s\" {print $2}'", elf, name),
+	    0);
+	if (out && *out)
+		v = strtol(out, NULL, 10);
+	free(out);
+	return v;
+}
+
+/* TinyGo's cortex-m-qemu image on the same board as the C firmware, built
+ * by rig's tinygo profile: its clock advances (ops/s of the C row's order of
+ * magnitude), it waits for the next reset instead of ending QEMU (no
+ * restart), and its RAM is the ELF's static RAM without the .stack section
+ * plus its stack and heap high-water. Skipped with the reason without
+ * TinyGo or a Go it accepts. */
+static void tinygo_image_beside_the_c_firmware(void **state)
+{
+	static const struct rig_target lm = {"none", "thumb", "lm3s6965evb"};
+	struct rig_toolchains *tcs = NULL;
+	struct rig_error err = {0};
+	struct rig_artifact tg, c;
+	struct rig_sample s;
+	struct rig_build_req req = {.profile = "tinygo",
+				    .workload = "cpu",
+				    .target = &lm,
+				    .source_root = rigtest_source_dir(),
+				    .cache_dir = rigtest_tmpdir()};
+	char builtin[700];
+	double c_ops, stack_section;
+	long text, data, bss;
+	int rc;
+
+	(void)state;
+	snprintf(builtin, sizeof(builtin), "%s/host/toolchains.yaml", rigtest_source_dir());
+	assert_int_equal(rig_toolchains_load(builtin, NULL, &tcs, &err), 0);
+	rc = rig_build(tcs, &req, &tg, &err);
+	rig_toolchains_free(tcs);
+	if (rc == RIG_ERR_SKIPPED) {
+		print_message("skipped: %s\n", err.msg);
+		skip();
+	}
+	if (rc)
+		fail_msg("tinygo build: %s", err.msg);
+
+	struct rig_board *b = load_board("qemu-lm3s6965evb");
+	make_artifact(fw_lm, "lm3s6965evb", &c);
+	assert_int_equal(b->ops->open(b, &err), 0);
+	assert_int_equal(b->ops->prepare(b, &c, &err), 0);
+	run_ok(b, &c, "cpu", 20, &s);
+	c_ops = metric(&s, "throughput");
+	rig_sample_free(&s);
+
+	assert_int_equal(rig_board_supports(b, &tg, &err), 0);
+	assert_int_equal(b->ops->prepare(b, &tg, &err), 0);
+	for (int i = 0; i < 2; i++) {
+		run_ok(b, &tg, "cpu", 0, &s);
+		/* same order of magnitude as C on this board (TinyGo's clock
+		 * once stood still: 1e12 ops/s) */
+		assert_true(metric(&s, "throughput") > c_ops / 10);
+		assert_true(metric(&s, "throughput") < c_ops * 10);
+		/* the image ended normally: no restart, no second ready */
+		assert_false(rig_sample_get(&s, "emulator_restarts", &(double){0}));
+		assert_int_equal(s.retries, 0);
+		assert_int_equal(s.corrupt_lines, 0);
+		size_tool(tg.path, &text, &data, &bss);
+		stack_section = (double)section_size(tg.path, ".stack");
+		assert_true(stack_section > 0);
+		assert_true(metric(&s, "stack_in_static_bytes") == stack_section);
+		assert_int_equal((long)metric(&s, "static_ram_bytes"), data + bss);
+		assert_true(metric(&s, "stack_hwm_bytes") > 0);
+		assert_true(metric(&s, "stack_hwm_bytes") <= stack_section);
+		assert_true(metric(&s, "heap_hwm_bytes") > 0);
+		/* the main goroutine's stack, painted in the heap by init */
+		assert_true(metric(&s, "goroutine_stack_hwm_bytes") > 0);
+		assert_true(metric(&s, "goroutine_stack_hwm_bytes") <
+			    metric(&s, "goroutine_stack_size_bytes"));
+		assert_true(metric(&s, "goroutine_stack_size_bytes") <
+			    metric(&s, "heap_hwm_bytes"));
+		assert_true(metric(&s, "ram_bytes") == (double)(data + bss) - stack_section +
+							   metric(&s, "stack_hwm_bytes") +
+							   metric(&s, "heap_hwm_bytes"));
+		assert_true(metric(&s, "ram_bytes") <= (double)b->ram_kib * 1024);
+		rig_sample_free(&s);
+	}
+	b->ops->close(b);
+	rig_board_free(b);
+}
+
 /* rig_qemu directly: a line cut by a reset is counted, and the firmware
  * ends QEMU with its own exit code through semihosting. */
 static void reset_mid_line_and_semihosting_exit(void **state)
@@ -378,6 +473,7 @@ int main(void)
 	    cmocka_unit_test(mps2_an385_over_a_pty),
 	    cmocka_unit_test(hung_board_fails_after_retries),
 	    cmocka_unit_test(emulator_death_is_survived),
+	    cmocka_unit_test(tinygo_image_beside_the_c_firmware),
 	    cmocka_unit_test(reset_mid_line_and_semihosting_exit),
 	};
 
