@@ -183,6 +183,9 @@ rig results -w cpu >"$tmp/b7.results" 2>&1
 check "rig results shows each board's median and the spread" \
   "$(awk -F'\t' '$1 == "model:x86-agent" && $2 == "cpu" && NF == 7 { n++; if ($4 == "spread") sp++ }
                  END { print n + 0 ":" sp + 0 }' "$tmp/b7.results")" "5:1"
+check "rig results --format json keeps each board's n and median (sample_boards)" \
+  "$(rig results -w cpu --format json 2>/dev/null | grep '"board":"model:x86-agent","workload":"cpu"' |
+     grep -o '{"board":"agent-[0-9]*","n":3,' | wc -l)" 4
 echo "A/B: $(( ($(date +%s%N) - t_sec) / 1000000 )) ms"
 
 # --- 8, 9. two hosts on one PostgreSQL

@@ -98,6 +98,11 @@ void rig_results_print_load(const struct rig_results *res, FILE *f, int is_tty);
 void rig_results_print_boards(struct rig_store *store, const struct rig_results *res, FILE *f,
 			      int is_tty);
 
+/* Appends ,"sample_boards":[{"board":B,"n":N,"median_wall_ns":X},...] for
+ * the row's run (the boards that took its samples, first-seen order) to b;
+ * nothing when the run has no wall_ns samples (results_boards.c). */
+void rig_results_json_boards(struct rig_store *store, const struct rig_row *r, struct rig_buf *b);
+
 /* A filter list passes s when it is NULL, empty, or holds s. */
 int rig_results_filter_has(const struct rig_strv *l, const char *s);
 

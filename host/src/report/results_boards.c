@@ -103,6 +103,37 @@ static int row_boards(struct rig_store *store, const struct rig_row *r, struct r
 	return k > 1;
 }
 
+void rig_results_json_boards(struct rig_store *store, const struct rig_row *r, struct rig_buf *b)
+{
+	struct rig_strv boards = {0};
+	struct rig_error e = {0};
+	struct by_board *bb;
+	double *v = NULL;
+	size_t n = 0, k;
+
+	if (rig_store_run_board_values(store, r->run_id, "wall_ns", &boards, &v, &n, &e) || !n) {
+		rig_strv_free(&boards);
+		free(v);
+		return;
+	}
+	bb = rig_xcalloc(n, sizeof(*bb));
+	k = split(&boards, v, n, bb);
+	rig_buf_appendf(b, ",\"sample_boards\":[");
+	for (size_t i = 0; i < k; i++) {
+		rig_stats_summary(bb[i].v, bb[i].n, &bb[i].s);
+		rig_buf_appendf(b, "%s{\"board\":", i ? "," : "");
+		rig_json_string(b, bb[i].board);
+		rig_buf_appendf(b, ",\"n\":%zu,\"median_wall_ns\":", bb[i].n);
+		rig_json_number(b, bb[i].s.median);
+		rig_buf_appendf(b, "}");
+		free(bb[i].v);
+	}
+	rig_buf_appendf(b, "]");
+	free(bb);
+	rig_strv_free(&boards);
+	free(v);
+}
+
 void rig_results_print_boards(struct rig_store *store, const struct rig_results *res, FILE *f,
 			      int is_tty)
 {

@@ -246,7 +246,7 @@ static void json_str_field(struct rig_buf *b, const char *key, const char *v)
 	rig_buf_append(b, ",", 1);
 }
 
-static int print_json(const struct rig_results *res, FILE *f)
+static int print_json(struct rig_store *store, const struct rig_results *res, FILE *f)
 {
 	struct rig_buf b = {0};
 
@@ -307,6 +307,7 @@ static int print_json(const struct rig_results *res, FILE *f)
 			}
 			rig_buf_appendf(&b, "}");
 		}
+		rig_results_json_boards(store, r, &b);
 		rig_buf_appendf(&b, "}%s\n", i + 1 < res->n ? "," : "");
 	}
 	rig_buf_appendf(&b, "]\n");
@@ -526,7 +527,7 @@ int rig_results_print(struct rig_store *store, const struct rig_results_opts *o,
 	if ((rc = rig_results_load(store, o, &res, err)))
 		return rc;
 	if (strcmp(fmt, "json") == 0)
-		rc = print_json(&res, f);
+		rc = print_json(store, &res, f);
 	else if (strcmp(fmt, "csv") == 0)
 		rc = print_csv(&res, f);
 	else if (strcmp(fmt, "benchfmt") == 0)
