@@ -108,7 +108,8 @@ static int bench_or_build(int argc, char **argv, struct rig_ctx *ctx, int build_
 	const char *load_arg = NULL;
 	struct rig_load_spec load;
 	int *load_cpus = NULL;
-	size_t n_load_cpus = 0;
+	size_t n_load_cpus = 0, load_body_len = 0;
+	char *load_body = NULL;
 	struct rig_provenance prov;
 	char db_file[1200];
 	int no_resume = 0, serial = 0, ab = 0, quiet_table = 0, rc, exit_code = 0;
@@ -192,13 +193,17 @@ static int bench_or_build(int argc, char **argv, struct rig_ctx *ctx, int build_
 	if (load_arg) {
 		if ((rc = rig_load_spec_parse(load_arg, &load, &err)) ||
 		    (load.cpus[0] &&
-		     (rc = rig_load_parse_cpus(load.cpus, &load_cpus, &n_load_cpus, &err)))) {
+		     (rc = rig_load_parse_cpus(load.cpus, &load_cpus, &n_load_cpus, &err))) ||
+		    (load.data[0] &&
+		     (rc = rig_read_file(load.data, &load_body, &load_body_len, &err)))) {
 			rig_err("%s", err.msg);
 			exit_code = 2;
 			goto done;
 		}
 		if (!load_cpus)
 			rig_load_default_cpus(-1, &load_cpus, &n_load_cpus);
+		load.opts.body = load_body;
+		load.opts.body_len = load_body_len;
 		o.load = &load;
 		o.load_text = load_arg;
 		o.load_cpus = load_cpus;
@@ -309,6 +314,7 @@ static int bench_or_build(int argc, char **argv, struct rig_ctx *ctx, int build_
 		exit_code = 1;
 done:
 	free(load_cpus);
+	free(load_body);
 	rig_strv_free(&o.profiles);
 	rig_strv_free(&rest);
 	matrix_free(&m);

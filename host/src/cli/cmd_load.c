@@ -1,4 +1,4 @@
-/* rig load: the load generator alone, against any HTTP/1.1 or h2c server. */
+/* rig load: the load generator alone, against any HTTP/1.1, h2c or gRPC server. */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +21,9 @@ int cmd_load(int argc, char **argv, struct rig_ctx *ctx)
 {
 	long long conns = 64, threads = 2, duration = -1, warmup = 0, rate = 0, requests = 0,
 		  pipeline = 1, timeout = 2000;
-	const char *format = "table", *cpus_arg = NULL;
+	const char *format = "table", *cpus_arg = NULL, *grpc = NULL, *data = NULL;
+	char *body = NULL;
+	size_t body_len = 0;
 	int no_pin = 0, h2c = 0, exit_code = 0, rc, *cpus = NULL;
 	size_t n_cpus = 0;
 	struct rig_strv rest = {0};
@@ -51,6 +53,11 @@ int cmd_load(int argc, char **argv, struct rig_ctx *ctx)
 	    {0, "no-pin", RIG_OPT_FLAG, &no_pin, NULL, "do not pin the threads"},
 	    {0, "h2c", RIG_OPT_FLAG, &h2c, NULL,
 	     "HTTP/2 with prior knowledge (libnghttp2); -p is then streams per connection"},
+	    {0, "grpc", RIG_OPT_STRING, &grpc, "METHOD",
+	     "gRPC unary calls of /package.Service/Method over h2c instead of GET "
+	     "(grpc-status != 0 is an error of class grpc)"},
+	    {0, "data", RIG_OPT_STRING, &data, "FILE",
+	     "--grpc: the request message, protobuf bytes (default: an empty message)"},
 	    {0, "format", RIG_OPT_STRING, &format, "FMT", "table or json"},
 	    {0}};
 	const char *usage = "rig load [options] URL";
@@ -84,6 +91,16 @@ int cmd_load(int argc, char **argv, struct rig_ctx *ctx)
 		exit_code = 2;
 		goto done;
 	}
+	if (data && !grpc) {
+		rig_err("--data is the gRPC request message: give --grpc METHOD too");
+		exit_code = 2;
+		goto done;
+	}
+	if (data && rig_read_file(data, &body, &body_len, &err)) {
+		rig_err("--data: %s", err.msg);
+		exit_code = 2;
+		goto done;
+	}
 	if (cpus_arg && no_pin) {
 		rig_err("--cpus and --no-pin exclude each other");
 		exit_code = 2;
@@ -108,6 +125,9 @@ int cmd_load(int argc, char **argv, struct rig_ctx *ctx)
 	o.rate = (double)rate;
 	o.pipeline = (int)pipeline;
 	o.h2c = h2c;
+	o.grpc = grpc;
+	o.body = body;
+	o.body_len = body_len;
 	o.timeout_ms = timeout;
 	o.cpus = cpus;
 	o.n_cpus = n_cpus;
@@ -136,6 +156,7 @@ int cmd_load(int argc, char **argv, struct rig_ctx *ctx)
 	if (stop_flag)
 		exit_code = 130;
 done:
+	free(body);
 	rig_load_result_free(&r);
 	free(cpus);
 	rig_strv_free(&rest);

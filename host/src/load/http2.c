@@ -16,6 +16,11 @@ struct rig_h2 {
 	void *ctx;
 	int status[MAX_SLOTS]; /* :status of the stream on each slot */
 	int ended[MAX_SLOTS];  /* END_STREAM seen */
+	/* gRPC calls: the request each slot sends, how much of its body went
+	 * out, and the response's checks */
+	const struct rig_h2_req *req[MAX_SLOTS];
+	size_t sent[MAX_SLOTS];
+	struct rig_grpc_resp g[MAX_SLOTS];
 };
 
 int rig_h2_available(void) { return 1; }
@@ -37,7 +42,44 @@ static int on_header(nghttp2_session *s, const nghttp2_frame *f, const uint8_t *
 		return 0;
 	if (namelen == 7 && memcmp(name, ":status", 7) == 0 && valuelen == 3)
 		h->status[slot] = (value[0] - '0') * 100 + (value[1] - '0') * 10 + (value[2] - '0');
+	else if (h->req[slot] && h->req[slot]->grpc)
+		rig_grpc_header(&h->g[slot], name, namelen, value, valuelen);
 	return 0;
+}
+
+static int on_data(nghttp2_session *s, uint8_t flags, int32_t stream_id, const uint8_t *data,
+		   size_t len, void *user)
+{
+	struct rig_h2 *h = user;
+	int slot = slot_of(s, stream_id);
+
+	(void)flags;
+	if (slot >= 0 && slot < MAX_SLOTS && h->req[slot] && h->req[slot]->grpc)
+		rig_grpc_data(&h->g[slot], data, len);
+	return 0;
+}
+
+/* The request body (the gRPC message), from the shared buffer. */
+static ssize_t body_read(nghttp2_session *s, int32_t stream_id, uint8_t *buf, size_t length,
+			 uint32_t *data_flags, nghttp2_data_source *src, void *user)
+{
+	struct rig_h2 *h = user;
+	int slot = slot_of(s, stream_id);
+	const struct rig_h2_req *rq;
+	size_t n;
+
+	(void)src;
+	if (slot < 0 || slot >= MAX_SLOTS || !(rq = h->req[slot]))
+		return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
+	n = rq->body_len - h->sent[slot];
+	if (n > length)
+		n = length;
+	if (n)
+		memcpy(buf, rq->body + h->sent[slot], n);
+	h->sent[slot] += n;
+	if (h->sent[slot] == rq->body_len)
+		*data_flags |= NGHTTP2_DATA_FLAG_EOF;
+	return (ssize_t)n;
 }
 
 static int on_frame(nghttp2_session *s, const nghttp2_frame *f, void *user)
@@ -58,8 +100,16 @@ static int on_close(nghttp2_session *s, int32_t stream_id, uint32_t error_code, 
 
 	if (slot < 0 || slot >= MAX_SLOTS)
 		return 0;
-	h->done(h->ctx, slot, h->status[slot], error_code == 0 && h->ended[slot]);
+	if (h->req[slot] && h->req[slot]->grpc) {
+		int v = rig_grpc_end(&h->g[slot]);
+		h->done(h->ctx, slot, h->status[slot], error_code == 0 && h->ended[slot], v,
+			h->g[slot].status, h->g[slot].why);
+	} else {
+		h->done(h->ctx, slot, h->status[slot], error_code == 0 && h->ended[slot],
+			RIG_GRPC_OK, -1, "");
+	}
 	h->status[slot] = h->ended[slot] = 0;
+	h->req[slot] = NULL;
 	return 0;
 }
 
@@ -78,6 +128,7 @@ struct rig_h2 *rig_h2_new(rig_h2_done_fn done, void *ctx)
 	h->ctx = ctx;
 	nghttp2_session_callbacks_set_on_header_callback(cb, on_header);
 	nghttp2_session_callbacks_set_on_frame_recv_callback(cb, on_frame);
+	nghttp2_session_callbacks_set_on_data_chunk_recv_callback(cb, on_data);
 	nghttp2_session_callbacks_set_on_stream_close_callback(cb, on_close);
 	if (nghttp2_session_client_new(&h->s, cb, h)) {
 		nghttp2_session_callbacks_del(cb);
@@ -106,15 +157,34 @@ void rig_h2_free(struct rig_h2 *h)
 		    NGHTTP2_NV_FLAG_NO_COPY_NAME                                                   \
 	}
 
-int rig_h2_submit(struct rig_h2 *h, const char *authority, const char *path, int slot)
+int rig_h2_submit(struct rig_h2 *h, const struct rig_h2_req *req, int slot)
 {
-	nghttp2_nv nv[] = {NV(":method", "GET"), NV(":scheme", "http"), NV(":authority", authority),
-			   NV(":path", path), NV("user-agent", "rig-load")};
+	/* gRPC over HTTP/2 (grpc doc/PROTOCOL-HTTP2.md): POST, te: trailers
+	 * (a proxy must not drop the trailers grpc-status comes in) */
+	nghttp2_nv get[] = {NV(":method", "GET"), NV(":scheme", "http"),
+			    NV(":authority", req->authority), NV(":path", req->path),
+			    NV("user-agent", "rig-load")};
+	nghttp2_nv post[] = {NV(":method", "POST"),
+			     NV(":scheme", "http"),
+			     NV(":authority", req->authority),
+			     NV(":path", req->path),
+			     NV("content-type", "application/grpc"),
+			     NV("te", "trailers"),
+			     NV("user-agent", "rig-load")};
+	nghttp2_data_provider body = {.read_callback = body_read};
 
 	if (slot < 0 || slot >= MAX_SLOTS)
 		return -1;
 	h->status[slot] = h->ended[slot] = 0;
-	return nghttp2_submit_request(h->s, NULL, nv, sizeof(nv) / sizeof(nv[0]), NULL,
+	h->req[slot] = req;
+	h->sent[slot] = 0;
+	rig_grpc_resp_init(&h->g[slot]);
+	if (req->grpc)
+		return nghttp2_submit_request(h->s, NULL, post, sizeof(post) / sizeof(post[0]),
+					      &body, (void *)(intptr_t)(slot + 1)) < 0
+			   ? -1
+			   : 0;
+	return nghttp2_submit_request(h->s, NULL, get, sizeof(get) / sizeof(get[0]), NULL,
 				      (void *)(intptr_t)(slot + 1)) < 0
 		   ? -1
 		   : 0;
@@ -153,9 +223,9 @@ struct rig_h2 *rig_h2_new(rig_h2_done_fn done, void *ctx)
 	return NULL;
 }
 void rig_h2_free(struct rig_h2 *h) { (void)h; }
-int rig_h2_submit(struct rig_h2 *h, const char *authority, const char *path, int slot)
+int rig_h2_submit(struct rig_h2 *h, const struct rig_h2_req *req, int slot)
 {
-	(void)h, (void)authority, (void)path, (void)slot;
+	(void)h, (void)req, (void)slot;
 	return -1;
 }
 int rig_h2_feed(struct rig_h2 *h, const char *data, size_t len)

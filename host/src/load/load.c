@@ -26,7 +26,8 @@
 #define BACKOFF_MAX_NS 500000000LL /* and at most this far apart */
 #define READ_BUF 65536
 
-static void h2_done(void *ctx, int slot, int status, int ok);
+static void h2_done(void *ctx, int slot, int status, int ok, int grpc, int grpc_status,
+		    const char *why);
 
 static int64_t due_of(const struct rig_load_thread *t, uint64_t idx)
 {
@@ -234,7 +235,7 @@ static void conn_queue(struct rig_load_thread *t, int ci, int64_t due, int64_t n
 	}
 	if (c->h2) {
 		/* a failure fails the connection and this request with it */
-		if (rig_h2_submit(c->h2, t->tg->authority, t->tg->path, slot))
+		if (rig_h2_submit(c->h2, &t->tg->h2req, slot))
 			conn_fail(t, ci, RIG_LOAD_E_WRITE, now);
 		else
 			h2_pull(t, ci, now);
@@ -314,9 +315,11 @@ static void add_per_sec(struct rig_load_thread *t, int64_t now)
 		t->n_sec = s + 1;
 }
 
-/* One response completed on the connection. */
-/* The request on slot ended with a response of this status. */
-static void complete_slot(struct rig_load_thread *t, int ci, int slot, int status, int64_t now)
+/* The request on slot ended with a response of this status; cls: the
+ * error class of an answer that is a failure of its own (a gRPC status),
+ * or -1. */
+static void complete_slot(struct rig_load_thread *t, int ci, int slot, int status, int cls,
+			  int64_t now)
 {
 	struct rig_load_conn *c = &t->conns[ci];
 	int64_t due = c->due_ns[slot], sent = c->sent_ns[slot];
@@ -332,6 +335,8 @@ static void complete_slot(struct rig_load_thread *t, int ci, int slot, int statu
 	rig_hist_record(t->unc, now - sent);
 	if (status >= 400)
 		t->errors[RIG_LOAD_E_STATUS]++;
+	else if (cls >= 0)
+		t->errors[cls]++;
 	if (t->o->requests > 0 || now < t->end_ns) {
 		t->in_window++;
 		add_per_sec(t, now);
@@ -347,28 +352,48 @@ static void complete_one(struct rig_load_thread *t, int ci, int64_t now)
 	int slot = c->head;
 
 	c->head = (c->head + 1) % RIG_LOAD_MAX_PIPELINE;
-	complete_slot(t, ci, slot, c->p.status, now);
+	complete_slot(t, ci, slot, c->p.status, -1, now);
 }
 
 /* HTTP/2: a stream ended (nghttp2's callback, inside rig_h2_feed). A reset
- * or refused stream is a read error of that request, not a response. */
-static void h2_done(void *ctx, int slot, int status, int ok)
+ * or refused stream is a read error of that request, not a response; so is
+ * a gRPC answer that breaks the protocol (no grpc-status, a cut message).
+ * A well-formed gRPC answer with grpc-status != 0 is a response whose
+ * latency counts, and an error of class grpc. */
+static void h2_done(void *ctx, int slot, int status, int ok, int grpc, int grpc_status,
+		    const char *why)
 {
 	struct rig_load_conn *c = ctx;
 	struct rig_load_thread *t = c->th;
 	int64_t now = rig_now_ns();
+	int measured;
 
 	if (!(c->busy & (1ULL << slot)))
 		return;
 	c->busy &= ~(1ULL << slot);
-	if (ok) {
-		complete_slot(t, c->idx, slot, status, now);
+	if (ok && status >= 400) {
+		complete_slot(t, c->idx, slot, status, -1, now);
+		return;
+	}
+	if (ok && grpc == RIG_GRPC_OK) {
+		complete_slot(t, c->idx, slot, status, -1, now);
+		return;
+	}
+	if (ok && grpc == RIG_GRPC_STATUS && status == 200) {
+		if (!t->fault[0])
+			snprintf(t->fault, sizeof(t->fault), "grpc-status %d", grpc_status);
+		complete_slot(t, c->idx, slot, status, RIG_LOAD_E_GRPC, now);
 		return;
 	}
 	c->inflight--;
 	t->total_inflight--;
-	if (is_measured(t, t->o->model == RIG_LOAD_RATE ? c->due_ns[slot] : c->sent_ns[slot]))
+	measured =
+	    is_measured(t, t->o->model == RIG_LOAD_RATE ? c->due_ns[slot] : c->sent_ns[slot]);
+	if (measured)
 		t->errors[RIG_LOAD_E_READ]++;
+	if (measured && ok && !t->fault[0])
+		snprintf(t->fault, sizeof(t->fault), "gRPC response (:status %d): %s", status,
+			 why && why[0] ? why : "not status 200");
 }
 
 /* HTTP/2: what was read goes to the session; its answers (SETTINGS and

@@ -44,10 +44,11 @@ enum rig_load_errclass {
 	RIG_LOAD_E_WRITE,	/* send failed (EPIPE, reset) */
 	RIG_LOAD_E_TIMEOUT,	/* no complete response within timeout_ms */
 	RIG_LOAD_E_STATUS,	/* a complete response with status >= 400 */
+	RIG_LOAD_E_GRPC,	/* a complete gRPC response with grpc-status != 0 */
 	RIG_LOAD_E_COUNT_
 };
 
-/* "connect", "read", "write", "timeout", "status" */
+/* "connect", "read", "write", "timeout", "status", "grpc" */
 const char *rig_load_errclass_name(int c);
 
 #define RIG_LOAD_MAX_PIPELINE 64
@@ -64,8 +65,12 @@ struct rig_load_opts {
 	int pipeline;	       /* requests in flight per connection, 1..RIG_LOAD_MAX_PIPELINE
 				  (h2c: concurrent streams per connection) */
 	int h2c;	       /* 1: HTTP/2 with prior knowledge (libnghttp2), else HTTP/1.1 */
-	long long timeout_ms;  /* per request, from its send (default 2000 when 0) */
-	const int *cpus;       /* pin thread i to cpus[i % n_cpus]; NULL: no pinning */
+	const char *grpc;      /* a gRPC method (/package.Service/Method): unary calls over
+				  h2c (implies h2c) instead of GET; the URL's path is unused */
+	const void *body;      /* grpc: the request message (protobuf bytes, not framed) */
+	size_t body_len;
+	long long timeout_ms; /* per request, from its send (default 2000 when 0) */
+	const int *cpus;      /* pin thread i to cpus[i % n_cpus]; NULL: no pinning */
 	size_t n_cpus;
 	const volatile sig_atomic_t *stop; /* set to stop early (a signal), or NULL */
 };
@@ -87,6 +92,7 @@ struct rig_load_result {
 	size_t n_sec;
 	double qps_median, qps_cv; /* over per_sec (cv = stddev / mean), 0 with < 2 s */
 	int threads_used, connections_used;
+	char fault[120]; /* the first protocol fault or gRPC status seen ("" none) */
 	int64_t cpu_user_ns, cpu_sys_ns; /* the generator threads' own CPU time */
 };
 
@@ -107,16 +113,21 @@ uint64_t rig_load_errors_total(const struct rig_load_result *r);
 /*
  * Load specs as `rig bench --load` takes them:
  *   closed:c=64,d=10s[,t=2,w=1s,p=1,n=100k,timeout=2s,path=/plaintext,cpus=0+2-3,
- *                     proto=h1|h2c]
+ *                     proto=h1|h2c,grpc=/pkg.Svc/Method,data=FILE]
  *   rate:r=20000,c=64,d=20s[,...]
  * Fills o (url left NULL; the path goes to path[]; cpus= goes to cpus[] as
- * a CPU list for rig_load_parse_cpus, '+' standing for ','). RIG_ERR_INVALID
- * naming the key and value on a bad spec.
+ * a CPU list for rig_load_parse_cpus, '+' standing for ','; grpc= to grpc[]
+ * with opts.grpc pointing at it, so out must not be copied while opts is
+ * used; data= names the file of the gRPC request message, read by the
+ * caller into opts.body). RIG_ERR_INVALID naming the key and value on a bad
+ * spec.
  */
 struct rig_load_spec {
 	struct rig_load_opts opts;
 	char path[128];
-	char cpus[64]; /* "" : the CPUs rig may use */
+	char cpus[64];	/* "" : the CPUs rig may use */
+	char grpc[128]; /* "" : HTTP GET of path */
+	char data[256]; /* "" : an empty request message */
 };
 int rig_load_spec_parse(const char *spec, struct rig_load_spec *out, struct rig_error *err);
 

@@ -19,7 +19,9 @@ struct rig_load_target {
 	socklen_t addrlen;
 	char *req;
 	size_t req_len;
-	char *authority, *path; /* for HTTP/2's :authority and :path */
+	char *authority, *path;	  /* for HTTP/2's :authority and :path */
+	struct rig_h2_req h2req;  /* what every HTTP/2 stream sends */
+	struct rig_buf grpc_body; /* grpc: the framed request message */
 };
 
 enum { C_CLOSED = 0, C_CONNECTING, C_OPEN };
@@ -65,7 +67,8 @@ struct rig_load_thread {
 	uint64_t *per_sec;
 	size_t n_sec, cap_sec;
 	int64_t first_ns, last_ns, user_ns, sys_ns;
-	char msg[200]; /* a setup failure of this thread */
+	char msg[200];	 /* a setup failure of this thread */
+	char fault[120]; /* the first protocol fault or gRPC status seen */
 };
 
 /* Resolves url (http://HOST[:PORT][/PATH]) and formats its GET request into

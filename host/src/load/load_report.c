@@ -68,6 +68,8 @@ void rig_load_result_json(const struct rig_load_result *r, const char *url, stru
 	json_key(b, "backlog", (double)r->backlog);
 	rig_buf_appendf(b, "%s", ",");
 	json_key(b, "reconnects", (double)r->reconnects);
+	rig_buf_appendf(b, "%s", ",\"fault\":");
+	rig_json_string(b, r->fault);
 	rig_buf_appendf(b, "%s", ",");
 	json_key(b, "bytes_read", (double)r->bytes_read);
 	rig_buf_appendf(b, "%s", ",");
@@ -107,6 +109,8 @@ void rig_load_result_print(const struct rig_load_result *r, const char *url, FIL
 	for (int k = 0; k < RIG_LOAD_E_COUNT_; k++)
 		fprintf(f, " %s %llu", rig_load_errclass_name(k), (unsigned long long)r->errors[k]);
 	fprintf(f, "\n");
+	if (r->fault[0])
+		fprintf(f, "  first fault  %s\n", r->fault);
 	if (r->backlog)
 		fprintf(f,
 			"  backlog      %llu requests due in the window were never sent "

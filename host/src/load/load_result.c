@@ -1,6 +1,7 @@
 /* A load run's result: merging the threads, the QPS series' statistics,
  * error class names, freeing (load.h). */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,8 +10,10 @@
 
 static const char *const errclass_names[RIG_LOAD_E_COUNT_] = {
     [RIG_LOAD_E_CONNECT] = "connect", [RIG_LOAD_E_READ] = "read",     [RIG_LOAD_E_WRITE] = "write",
-    [RIG_LOAD_E_TIMEOUT] = "timeout", [RIG_LOAD_E_STATUS] = "status",
+    [RIG_LOAD_E_TIMEOUT] = "timeout", [RIG_LOAD_E_STATUS] = "status", [RIG_LOAD_E_GRPC] = "grpc",
 };
+_Static_assert(sizeof(errclass_names) / sizeof(errclass_names[0]) == RIG_LOAD_E_COUNT_,
+	       "a name for every error class");
 
 const char *rig_load_errclass_name(int c)
 {
@@ -62,6 +65,8 @@ void rig_load_merge_thread(struct rig_load_result *r, const struct rig_load_thre
 	r->bytes_read += t->bytes;
 	r->cpu_user_ns += t->user_ns;
 	r->cpu_sys_ns += t->sys_ns;
+	if (!r->fault[0] && t->fault[0])
+		snprintf(r->fault, sizeof(r->fault), "%s", t->fault);
 	if (t->n_sec > r->n_sec) {
 		r->per_sec = rig_xrealloc(r->per_sec, t->n_sec * sizeof(*r->per_sec));
 		memset(r->per_sec + r->n_sec, 0, (t->n_sec - r->n_sec) * sizeof(*r->per_sec));

@@ -28,6 +28,13 @@ int rig_load_run(const struct rig_load_opts *o, struct rig_load_result *r, struc
 		oo.timeout_ms = 2000;
 	if ((rc = rig_load_check_opts(&oo, err)))
 		return rc;
+	if (oo.grpc) {
+		if (!rig_grpc_method_ok(oo.grpc))
+			return rig_fail(err, RIG_ERR_INVALID,
+					"grpc: '%s' is not a method path /package.Service/Method",
+					oo.grpc);
+		oo.h2c = 1; /* gRPC runs over HTTP/2 */
+	}
 	if (oo.h2c && !rig_h2_available())
 		return rig_fail(
 		    err, RIG_ERR_INVALID,
@@ -35,6 +42,14 @@ int rig_load_run(const struct rig_load_opts *o, struct rig_load_result *r, struc
 		    "and rebuild)");
 	if ((rc = rig_load_target_make(oo.url, &tg, err)))
 		return rc;
+	tg.h2req.authority = tg.authority;
+	tg.h2req.path = oo.grpc ? oo.grpc : tg.path;
+	if (oo.grpc) {
+		rig_grpc_frame(oo.body, oo.body_len, &tg.grpc_body);
+		tg.h2req.grpc = 1;
+		tg.h2req.body = (const uint8_t *)tg.grpc_body.data;
+		tg.h2req.body_len = tg.grpc_body.len;
+	}
 	nt = oo.threads < oo.connections ? oo.threads : oo.connections;
 	if (oo.model == RIG_LOAD_RATE && (double)nt > ceil(oo.rate))
 		nt = (int)ceil(oo.rate); /* never a thread with a rate below 1/s (wrk2 #147) */
@@ -135,5 +150,6 @@ out:
 	free(tg.req);
 	free(tg.authority);
 	free(tg.path);
+	rig_buf_free(&tg.grpc_body);
 	return rc;
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "grpc.h"
 #include "load.h"
 #include "util.h"
 
@@ -20,7 +21,7 @@ int rig_load_spec_parse(const char *spec, struct rig_load_spec *out, struct rig_
 	char buf[256], *save = NULL, *item;
 	const char *colon = strchr(spec, ':');
 	size_t ml = colon ? (size_t)(colon - spec) : strlen(spec);
-	int have_rate = 0, have_dur = 0;
+	int have_rate = 0, have_dur = 0, said_h1 = 0;
 
 	memset(out, 0, sizeof(*out));
 	out->opts.connections = 64;
@@ -49,7 +50,7 @@ int rig_load_spec_parse(const char *spec, struct rig_load_spec *out, struct rig_
 		if (!eq)
 			return rig_fail(err, RIG_ERR_INVALID,
 					"--load '%s': '%s' is not KEY=VALUE (keys: c, t, d, w, r, "
-					"n, p, timeout, path, cpus, proto)",
+					"n, p, timeout, path, cpus, proto, grpc, data)",
 					spec, item);
 		*eq = '\0';
 		val = eq + 1;
@@ -90,6 +91,7 @@ int rig_load_spec_parse(const char *spec, struct rig_load_spec *out, struct rig_
 			if (strcmp(val, "h1") != 0 && strcmp(val, "h2c") != 0)
 				return bad(err, spec, key, val, "h1 or h2c");
 			out->opts.h2c = val[1] == '2';
+			said_h1 = !out->opts.h2c;
 		} else if (strcmp(key, "cpus") == 0) {
 			size_t n = strlen(val);
 			if (!n || n >= sizeof(out->cpus) || strspn(val, "0123456789-+") != n)
@@ -97,6 +99,16 @@ int rig_load_spec_parse(const char *spec, struct rig_load_spec *out, struct rig_
 					   "CPU numbers and ranges joined by '+', e.g. 0 or 0+2-3");
 			for (size_t i = 0; i <= n; i++)
 				out->cpus[i] = val[i] == '+' ? ',' : val[i];
+		} else if (strcmp(key, "grpc") == 0) {
+			if (!rig_grpc_method_ok(val) || strlen(val) >= sizeof(out->grpc))
+				return bad(err, spec, key, val,
+					   "a gRPC method path /package.Service/Method");
+			snprintf(out->grpc, sizeof(out->grpc), "%s", val);
+			out->opts.grpc = out->grpc;
+		} else if (strcmp(key, "data") == 0) {
+			if (!val[0] || strlen(val) >= sizeof(out->data))
+				return bad(err, spec, key, val, "a file name");
+			snprintf(out->data, sizeof(out->data), "%s", val);
 		} else if (strcmp(key, "path") == 0) {
 			if (val[0] != '/' || strlen(val) >= sizeof(out->path) ||
 			    strpbrk(val, " \t\r\n"))
@@ -105,7 +117,7 @@ int rig_load_spec_parse(const char *spec, struct rig_load_spec *out, struct rig_
 		} else {
 			return rig_fail(err, RIG_ERR_INVALID,
 					"--load '%s': unknown key '%s' (keys: c, t, d, w, r, n, p, "
-					"timeout, path, cpus, proto)",
+					"timeout, path, cpus, proto, grpc, data)",
 					spec, key);
 		}
 	}
@@ -115,6 +127,15 @@ int rig_load_spec_parse(const char *spec, struct rig_load_spec *out, struct rig_
 	if (out->opts.model == RIG_LOAD_CLOSED && have_rate)
 		return rig_fail(err, RIG_ERR_INVALID,
 				"--load '%s': r= is for the rate model (rate:r=...)", spec);
+	if (out->data[0] && !out->grpc[0])
+		return rig_fail(err, RIG_ERR_INVALID,
+				"--load '%s': data= is the gRPC request message: give grpc= too",
+				spec);
+	if (out->grpc[0] && said_h1)
+		return rig_fail(err, RIG_ERR_INVALID,
+				"--load '%s': gRPC runs over HTTP/2: proto=h1 does not go with "
+				"grpc=",
+				spec);
 	if (!have_dur && !out->opts.requests)
 		out->opts.duration_ms = 10000;
 	if (have_dur && out->opts.requests)
