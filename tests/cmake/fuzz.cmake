@@ -8,7 +8,7 @@
 # Gate policies: 60 s found nothing (544 corpus inputs, 40k exec/s).
 # Each builds the fuzz targets with clang in one shared tree, so they take a
 # lock and run one at a time; skipped (77) when clang or libFuzzer is absent.
-set(_fuzz_runs wasm:120 report:60 frame:60 elf:45 units:20 http:60 grpc:20 hist:20 wasi_spec:30 wasi_expect:15 gate_policy:30 board:40 toolchain:20 uf2:30)
+set(_fuzz_runs wasm:120 report:60 frame:60 elf:45 units:20 http:60 grpc:20 promtext:20 hist:20 wasi_spec:30 wasi_expect:15 gate_policy:30 board:40 toolchain:20 uf2:30)
 foreach(_r ${_fuzz_runs})
   string(REPLACE ":" ";" _p ${_r})
   list(GET _p 0 _t)

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "load_report.h"
+#include "scrape.h"
 
 /* The kernel's choice of a free port on 127.0.0.1. The socket is closed
  * before the server binds it: another program could take the port in
@@ -39,13 +40,22 @@ static void during(void *ctx, const volatile sig_atomic_t *gone)
 {
 	struct rig_bench_load *bl = ctx;
 	struct rig_load_opts o = bl->spec->opts;
+	struct rig_scrape *sc = NULL;
 
 	o.url = bl->url;
 	o.cpus = bl->cpus;
 	o.n_cpus = bl->n_cpus;
 	o.stop = gone;
 	bl->ran = 1;
+	if (bl->spec->metrics[0]) {
+		/* the scrape interval: a few scrapes in short windows */
+		long long every = o.duration_ms / 4 < 1000 ? o.duration_ms / 4 : 1000;
+		sc = rig_scrape_start("127.0.0.1", bl->port, bl->spec->metrics,
+				      every > 100 ? (int)every : 100, 1000);
+	}
 	bl->rc = rig_load_run(&o, &bl->res, &bl->err);
+	if (sc)
+		rig_scrape_stop(sc, &bl->figs);
 }
 
 int rig_bench_load_prepare(struct rig_bench_load *bl, struct rig_run_service *svc,
@@ -57,8 +67,10 @@ int rig_bench_load_prepare(struct rig_bench_load *bl, struct rig_run_service *sv
 	bl->rc = 0;
 	bl->ran = 0;
 	bl->err.msg[0] = '\0';
+	memset(&bl->figs, 0, sizeof(bl->figs));
 	if ((rc = free_port(&port, err)))
 		return rc;
+	bl->port = port;
 	snprintf(bl->listen, sizeof(bl->listen), "127.0.0.1:%d", port);
 	snprintf(bl->url, sizeof(bl->url), "http://127.0.0.1:%d%s", port, bl->spec->path);
 	memset(svc, 0, sizeof(*svc));
@@ -80,6 +92,7 @@ void rig_bench_load_finish(struct rig_bench_load *bl, struct rig_sample *s)
 			rig_sample_fail(s, "load on %s: %s", bl->url, bl->err.msg);
 	} else {
 		rig_load_result_to_sample(&bl->res, s);
+		rig_scrape_to_sample(&bl->figs, s);
 		if (bl->res.requests && rig_sample_get(s, "user_ns", &user) &&
 		    rig_sample_get(s, "sys_ns", &sys))
 			rig_sample_set(s, "server_cpu_ns_per_10k",

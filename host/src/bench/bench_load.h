@@ -10,12 +10,15 @@
 #include "board.h"
 #include "load.h"
 #include "sample.h"
+#include "scrape.h"
 
 struct rig_bench_load {
 	const struct rig_load_spec *spec;
 	const int *cpus; /* the load threads' CPUs (spec's, else the CPUs rig may use) */
 	size_t n_cpus;
 	char listen[64], url[200];
+	int port;
+	struct rig_scrape_figs figs; /* the service's Go figures (spec metrics=) */
 	struct rig_load_result res;
 	int rc, ran;
 	struct rig_error err;

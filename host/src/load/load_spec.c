@@ -29,6 +29,7 @@ int rig_load_spec_parse(const char *spec, struct rig_load_spec *out, struct rig_
 	out->opts.pipeline = 1;
 	out->opts.timeout_ms = 2000;
 	snprintf(out->path, sizeof(out->path), "/plaintext");
+	snprintf(out->metrics, sizeof(out->metrics), "/metrics");
 	if (ml == 6 && strncmp(spec, "closed", 6) == 0)
 		out->opts.model = RIG_LOAD_CLOSED;
 	else if (ml == 4 && strncmp(spec, "rate", 4) == 0)
@@ -50,7 +51,7 @@ int rig_load_spec_parse(const char *spec, struct rig_load_spec *out, struct rig_
 		if (!eq)
 			return rig_fail(err, RIG_ERR_INVALID,
 					"--load '%s': '%s' is not KEY=VALUE (keys: c, t, d, w, r, "
-					"n, p, timeout, path, cpus, proto, grpc, data)",
+					"n, p, timeout, path, cpus, proto, grpc, data, metrics)",
 					spec, item);
 		*eq = '\0';
 		val = eq + 1;
@@ -105,6 +106,14 @@ int rig_load_spec_parse(const char *spec, struct rig_load_spec *out, struct rig_
 					   "a gRPC method path /package.Service/Method");
 			snprintf(out->grpc, sizeof(out->grpc), "%s", val);
 			out->opts.grpc = out->grpc;
+		} else if (strcmp(key, "metrics") == 0) {
+			if (strcmp(val, "off") == 0)
+				out->metrics[0] = '\0';
+			else if (val[0] != '/' || strlen(val) >= sizeof(out->metrics) ||
+				 strpbrk(val, " \t\r\n"))
+				return bad(err, spec, key, val, "a path starting with '/', or off");
+			else
+				snprintf(out->metrics, sizeof(out->metrics), "%s", val);
 		} else if (strcmp(key, "data") == 0) {
 			if (!val[0] || strlen(val) >= sizeof(out->data))
 				return bad(err, spec, key, val, "a file name");
@@ -117,7 +126,7 @@ int rig_load_spec_parse(const char *spec, struct rig_load_spec *out, struct rig_
 		} else {
 			return rig_fail(err, RIG_ERR_INVALID,
 					"--load '%s': unknown key '%s' (keys: c, t, d, w, r, n, p, "
-					"timeout, path, cpus, proto, grpc, data)",
+					"timeout, path, cpus, proto, grpc, data, metrics)",
 					spec, key);
 		}
 	}
