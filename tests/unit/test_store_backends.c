@@ -23,7 +23,10 @@
 #endif
 
 #include "log.h"
+#include "hist.h"
+#include "load_report.h"
 #include "pgserver.h"
+#include "results.h"
 #include "store.h"
 #include "store_health.h"
 #include "store_lease.h"
@@ -234,6 +237,83 @@ static void complete_run_is_never_resumed_by_another_plan(void **state)
 	assert_int_equal(rig_store_begin_run(s, &key, 0, 10, 1, 0, 1, &run2, &have, &err), 0);
 	assert_true(run2 != run);
 	assert_int_equal(have, 0);
+	rig_store_close(s);
+}
+
+/* A sample of a service under load: qps and its latency histogram (n
+ * values of v_ns, then one of tail_ns when tail_ns > 0). */
+static int add_load_sample(struct rig_store *s, int64_t run, int idx, int n, int64_t v_ns,
+			   int64_t tail_ns, struct rig_error *err)
+{
+	struct rig_sample smp = {.ok = 1};
+	struct rig_hist *h = rig_hist_new();
+	struct rig_buf b = {0};
+	int rc;
+
+	rig_hist_record_n(h, v_ns, (uint64_t)n);
+	if (tail_ns)
+		rig_hist_record(h, tail_ns);
+	rig_hist_encode(h, &b);
+	rig_sample_set(&smp, "qps", 1000, "req/s");
+	rig_sample_set(&smp, "p50_us", (double)rig_hist_percentile(h, 50) / 1e3, "us");
+	assert_int_equal(rig_sample_set_hist(&smp, RIG_LOAD_HIST, b.data, b.len), 0);
+	rc = rig_store_add_sample(s, run, idx, &smp, err);
+	rig_sample_free(&smp);
+	rig_buf_free(&b);
+	rig_hist_free(h);
+	return rc;
+}
+
+/* Two --load specs of one cell are two runs (an unfinished run of one is
+ * not resumed by the other) and two rows; a row's percentiles are those of
+ * its samples' histograms merged: p50 over {99 x 1 ms, 100 ms} and
+ * {100 x 50 ms} is 50 ms, where the median of the samples' p50s is 25.5 ms. */
+static void load_specs_are_two_runs_and_histograms_merge(void **state)
+{
+	struct rig_store *s;
+	struct rig_error err = {0};
+	struct rig_run_key a = {
+	    .board = "host", .workload = "hello", .iterations = 1, .load = "closed:c=1"};
+	struct rig_run_key b = a;
+	struct rig_results_opts o = {0};
+	struct rig_results res = {0};
+	int64_t run, run2, run3;
+	int have, rows = 0;
+
+	NEED_BACKEND();
+	s = open_store(store_url("loadspec"));
+	a.build_id = b.build_id = add_build(s);
+	b.load = "rate:r=10";
+	assert_int_equal(rig_store_begin_run(s, &a, 0, 3, 0, 0, 1, &run, &have, &err), 0);
+	assert_int_equal(add_load_sample(s, run, 0, 99, 1000000, 100000000, &err), 0);
+	assert_int_equal(add_load_sample(s, run, 1, 100, 50000000, 0, &err), 0);
+	assert_int_equal(rig_store_end_run(s, run, &err), 0);
+	assert_int_equal(rig_store_begin_run(s, &b, 0, 3, 0, 0, 1, &run2, &have, &err), 0);
+	assert_true(run2 != run);
+	assert_int_equal(have, 0);
+	assert_int_equal(add_load_sample(s, run2, 0, 10, 2000000, 0, &err), 0);
+	assert_int_equal(rig_store_end_run(s, run2, &err), 0);
+	assert_int_equal(rig_store_begin_run(s, &a, 0, 3, 0, 0, 1, &run3, &have, &err), 0);
+	assert_true(run3 == run);
+	assert_int_equal(have, 2);
+	assert_int_equal(rig_store_end_run(s, run3, &err), 0);
+	if (rig_results_load(s, &o, &res, &err))
+		fail_msg("%s", err.msg);
+	for (size_t i = 0; i < res.n; i++) {
+		const struct rig_row *r = &res.rows[i];
+		if (strcmp(r->load, "closed:c=1") == 0) {
+			assert_int_equal(r->merged_n, 2);
+			assert_true(r->merged_us[0] > 49950 && r->merged_us[0] < 50050);
+			assert_true(r->merged_us[3] > 99900 && r->merged_us[3] < 100100);
+			rows++;
+		} else if (strcmp(r->load, "rate:r=10") == 0) {
+			assert_int_equal(r->merged_n, 1);
+			assert_true(r->merged_us[1] > 1998 && r->merged_us[1] < 2002);
+			rows++;
+		}
+	}
+	assert_int_equal(rows, 2);
+	rig_results_free(&res);
 	rig_store_close(s);
 }
 
@@ -737,6 +817,7 @@ static int pg_teardown(void **state)
 	cmocka_unit_test(new_store_has_this_version_and_refuses_newer),                            \
 	    cmocka_unit_test(samples_read_back_as_written),                                        \
 	    cmocka_unit_test(complete_run_is_never_resumed_by_another_plan),                       \
+	    cmocka_unit_test(load_specs_are_two_runs_and_histograms_merge),                        \
 	    cmocka_unit_test(second_bench_refuses_a_run_being_measured),                           \
 	    cmocka_unit_test(duplicate_sample_is_refused_in_rigs_words),                           \
 	    cmocka_unit_test(takeover_after_expiry_fences_the_old_holder),                         \

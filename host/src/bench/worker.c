@@ -130,8 +130,11 @@ static void plan(struct bench *bn, const struct job *j, long long *n, long long 
 	key->iterations =
 	    bn->o->iterations > 0 ? bn->o->iterations : rig_board_iterations(a, j->workload);
 	key->timeout_ms = bn->o->timeout_ms > 0 ? bn->o->timeout_ms : a->timeout_ms;
-	if (j->service)
+	key->load = NULL;
+	if (j->service) {
 		key->timeout_ms = rig_bench_load_timeout_ms(bn->o->load, key->timeout_ms);
+		key->load = bn->o->load_text; /* two specs of one cell: two runs */
+	}
 }
 
 static int infra(int rc)

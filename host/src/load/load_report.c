@@ -149,4 +149,12 @@ void rig_load_result_to_sample(const struct rig_load_result *r, struct rig_sampl
 	rig_sample_set(s, "load_cpu_ns_per_10k", cpu_per_10k(r), "ns");
 	hist_metrics(s, r->latency, "");
 	hist_metrics(s, r->uncorrected, "_unc");
+	/* the histograms themselves, so a run's percentiles merge over its
+	 * samples (results_load.c) instead of being averaged */
+	for (int k = 0; k < 2; k++) {
+		struct rig_buf b = {0};
+		rig_hist_encode(k ? r->uncorrected : r->latency, &b);
+		rig_sample_set_hist(s, k ? RIG_LOAD_HIST_UNC : RIG_LOAD_HIST, b.data, b.len);
+		rig_buf_free(&b);
+	}
 }

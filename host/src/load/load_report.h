@@ -29,8 +29,11 @@ void rig_load_result_print(const struct rig_load_result *r, const char *url, FIL
  * Metrics of a bench sample: qps (req/s), qps_cv, qps_median, p50_us,
  * p90_us, p99_us, p999_us, p9999_us, max_us (corrected), the same with
  * "_unc" before "_us" (uncorrected), requests, errors and err_CLASS counts,
- * backlog, load_cpu_ns_per_10k (the generator's CPU per 10k responses).
+ * backlog, load_cpu_ns_per_10k (the generator's CPU per 10k responses);
+ * and the two histograms (rig_sample_set_hist) under these names.
  */
+#define RIG_LOAD_HIST "latency"
+#define RIG_LOAD_HIST_UNC "latency_unc"
 void rig_load_result_to_sample(const struct rig_load_result *r, struct rig_sample *s);
 
 #endif

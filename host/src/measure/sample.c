@@ -117,7 +117,33 @@ void rig_sample_free(struct rig_sample *s)
 {
 	free(s->metrics);
 	free(s->index);
+	for (size_t i = 0; i < s->n_hists; i++)
+		free(s->hists[i].data);
+	s->n_hists = 0;
 	s->metrics = NULL;
 	s->index = NULL;
 	s->n_metrics = s->cap_metrics = s->index_cap = 0;
+}
+
+int rig_sample_set_hist(struct rig_sample *s, const char *name, const void *data, size_t len)
+{
+	struct rig_sample_hist *h = NULL;
+
+	if (strlen(name) >= sizeof(s->hists[0].name))
+		return -1;
+	for (size_t i = 0; i < s->n_hists; i++)
+		if (strcmp(s->hists[i].name, name) == 0)
+			h = &s->hists[i];
+	if (!h) {
+		if (s->n_hists >= RIG_SAMPLE_MAX_HISTS)
+			return -1;
+		h = &s->hists[s->n_hists++];
+		snprintf(h->name, sizeof(h->name), "%s", name);
+	} else {
+		free(h->data);
+	}
+	h->data = rig_xmalloc(len ? len : 1);
+	memcpy(h->data, data, len);
+	h->len = len;
+	return 0;
 }

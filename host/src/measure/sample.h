@@ -28,6 +28,15 @@ struct rig_metric {
 	double value;
 };
 
+/* An encoded histogram kept beside the metrics (the load's latency:
+ * rig_hist_encode), so percentiles merge across samples. */
+#define RIG_SAMPLE_MAX_HISTS 4
+struct rig_sample_hist {
+	char name[24];
+	unsigned char *data; /* owned */
+	size_t len;
+};
+
 struct rig_sample {
 	int ok;			/* 1: measured; 0: failed (fail_reason says why) */
 	int exit_status;	/* exit code, or 128+signal */
@@ -39,6 +48,8 @@ struct rig_sample {
 	size_t n_metrics, cap_metrics;
 	uint32_t *index;  /* open-addressing hash of metric names: slot -> 1 + position */
 	size_t index_cap; /* a power of two, at least twice n_metrics; 0: none yet */
+	struct rig_sample_hist hists[RIG_SAMPLE_MAX_HISTS];
+	size_t n_hists;
 	/* report-line accounting from the parser */
 	unsigned long noise_lines, corrupt_lines, cut_lines, retries;
 };
@@ -54,5 +65,8 @@ void rig_sample_fail(struct rig_sample *s, const char *fmt, ...)
 /* Keeps the last sizeof(stderr_tail)-1 bytes of text. */
 void rig_sample_set_tail(struct rig_sample *s, const char *text, size_t len);
 void rig_sample_free(struct rig_sample *s);
+/* Adds (or replaces) histogram name with a copy of data. 0, or -1 when
+ * RIG_SAMPLE_MAX_HISTS are held already or the name is too long. */
+int rig_sample_set_hist(struct rig_sample *s, const char *name, const void *data, size_t len);
 
 #endif

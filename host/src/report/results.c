@@ -27,7 +27,8 @@ static struct rig_row *find_row(struct rig_results *r, const struct rig_series *
 	for (size_t i = 0; i < r->n; i++)
 		if (strcmp(r->rows[i].board, sr->board) == 0 &&
 		    strcmp(r->rows[i].workload, sr->workload) == 0 &&
-		    strcmp(r->rows[i].profile, sr->profile) == 0)
+		    strcmp(r->rows[i].profile, sr->profile) == 0 &&
+		    strcmp(r->rows[i].load, sr->load) == 0)
 			return &r->rows[i];
 	return NULL;
 }
@@ -62,6 +63,7 @@ static int on_series(void *ctx, const struct rig_series *sr)
 		snprintf(row->board, sizeof(row->board), "%s", sr->board);
 		snprintf(row->workload, sizeof(row->workload), "%s", sr->workload);
 		snprintf(row->profile, sizeof(row->profile), "%s", sr->profile);
+		snprintf(row->load, sizeof(row->load), "%s", sr->load);
 		snprintf(row->toolchain, sizeof(row->toolchain), "%s", sr->toolchain);
 		snprintf(row->target, sizeof(row->target), "%s", sr->target);
 		snprintf(row->sha256, sizeof(row->sha256), "%s", sr->sha256);
@@ -182,6 +184,8 @@ int rig_results_load(struct rig_store *store, const struct rig_results_opts *o,
 		return rc;
 	for (size_t i = 0; i < out->n; i++)
 		mcu_ram(&out->rows[i]);
+	if ((rc = rig_results_merge_latency(store, out, err)))
+		return rc;
 	compare_native(out);
 	if (!o->baseline)
 		return 0;
@@ -191,7 +195,8 @@ int rig_results_load(struct rig_store *store, const struct rig_results_opts *o,
 			const struct rig_row *b = &out->rows[j];
 			if (strcmp(b->profile, o->baseline) == 0 &&
 			    strcmp(b->board, row->board) == 0 &&
-			    strcmp(b->workload, row->workload) == 0) {
+			    strcmp(b->workload, row->workload) == 0 &&
+			    strcmp(b->load, row->load) == 0) {
 				row->is_baseline = i == j;
 				compare(row, b);
 			}

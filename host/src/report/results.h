@@ -70,6 +70,12 @@ struct rig_row {
 	/* WASI rows: the same workload and profile on the native host board */
 	int has_native;
 	struct rig_stat native[RIG_M_COUNT]; /* ratio/p against the native row */
+	/* services under load: the run's --load spec (part of the row's
+	 * identity: two specs are two rows), and the latency percentiles of
+	 * the samples' histograms merged (results_load.c) */
+	char load[160];
+	int merged_n;	     /* samples whose histograms were merged; 0: none stored */
+	double merged_us[4]; /* p50, p99, p99.9, max of the merged histogram */
 };
 
 struct rig_results {
@@ -97,6 +103,12 @@ void rig_results_print_load(const struct rig_results *res, FILE *f, int is_tty);
  * run has more than one board. Reads the store. */
 void rig_results_print_boards(struct rig_store *store, const struct rig_results *res, FILE *f,
 			      int is_tty);
+/* For every row with a load spec, merges its samples' stored latency
+ * histograms (rig_store_run_hists) into merged_us; rows of stores from
+ * before histograms were kept get merged_n 0. Returns 0 or the store's
+ * error (results_load.c). */
+int rig_results_merge_latency(struct rig_store *store, struct rig_results *res,
+			      struct rig_error *err);
 
 /* Appends ,"sample_boards":[{"board":B,"n":N,"median_wall_ns":X},...] for
  * the row's run (the boards that took its samples, first-seen order) to b;

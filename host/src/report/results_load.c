@@ -1,19 +1,66 @@
 /*
  * The "under load" table: rows of service workloads benched with --load
- * (those with a qps metric), after the main table. Per row: QPS (median of
- * the samples' request rates, with its CI, and the ratio to the baseline
- * profile's), QPS CV (median of the samples' per-second coefficients of
- * variation), P50/P99/P99.9 latency (median over samples of each sample's
- * percentile; rate model: corrected for coordinated omission), errors
- * (total over all samples) and the server's peak RSS under load.
+ * (those with a qps metric), one per (cell, load spec), after the main
+ * table. Per row: the load spec, QPS (median of the samples' request
+ * rates, with its CI, and the ratio to the baseline profile's under the
+ * same spec), QPS CV (median of the samples' per-second coefficients of
+ * variation), P50/P99/P99.9 latency (rate model: corrected for coordinated
+ * omission) from the samples' histograms merged, as if one long sample
+ * (never an average of percentiles; stores without histograms: the median
+ * of the samples' percentiles, marked), errors (total over all samples)
+ * and the server's peak RSS under load. Also the merging itself.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "format.h"
+#include "hist.h"
+#include "load_report.h"
 #include "results.h"
 #include "stats.h"
+#include "store_runs.h"
 #include "table.h"
+
+struct merge {
+	struct rig_hist *h;
+	struct rig_error *err;
+};
+
+static int add_hist(void *ctx, const void *data, size_t len)
+{
+	struct merge *m = ctx;
+
+	return rig_hist_decode(m->h, data, len, m->err);
+}
+
+int rig_results_merge_latency(struct rig_store *store, struct rig_results *res,
+			      struct rig_error *err)
+{
+	for (size_t i = 0; i < res->n; i++) {
+		struct rig_row *r = &res->rows[i];
+		struct merge m = {.h = rig_hist_new(), .err = err};
+		int n;
+
+		if (!r->load[0]) {
+			rig_hist_free(m.h);
+			continue;
+		}
+		n = rig_store_run_hists(store, r->run_id, RIG_LOAD_HIST, add_hist, &m, err);
+		if (n < 0 && n != RIG_ERR_NOT_SUPPORTED) {
+			rig_hist_free(m.h);
+			return n;
+		}
+		r->merged_n = n > 0 ? n : 0;
+		if (r->merged_n) {
+			r->merged_us[0] = (double)rig_hist_percentile(m.h, 50) / 1e3;
+			r->merged_us[1] = (double)rig_hist_percentile(m.h, 99) / 1e3;
+			r->merged_us[2] = (double)rig_hist_percentile(m.h, 99.9) / 1e3;
+			r->merged_us[3] = (double)rig_hist_max(m.h) / 1e3;
+		}
+		rig_hist_free(m.h);
+	}
+	return 0;
+}
 
 static const struct rig_stat *stat_of(const struct rig_row *r, const char *name)
 {
@@ -28,20 +75,27 @@ static const struct rig_row *base_of(const struct rig_results *res, const struct
 	for (size_t i = 0; i < res->n; i++) {
 		const struct rig_row *b = &res->rows[i];
 		if (b->is_baseline && strcmp(b->board, r->board) == 0 &&
-		    strcmp(b->workload, r->workload) == 0)
+		    strcmp(b->workload, r->workload) == 0 && strcmp(b->load, r->load) == 0)
 			return b;
 	}
 	return NULL;
 }
 
-static void cell_latency(char *out, size_t cap, const struct rig_row *r, const char *name)
+/* k: 0 p50, 1 p99, 2 p99.9; merged when the histograms are stored, else
+ * the median of the samples' percentiles followed by '~' */
+static void cell_latency(char *out, size_t cap, const struct rig_row *r, int k, const char *name)
 {
 	const struct rig_stat *st = stat_of(r, name);
+	char v[RIG_FMT_CAP];
 
-	if (!st)
+	if (r->merged_n) {
+		rig_fmt_duration_ns(out, cap, r->merged_us[k] * 1000.0);
+	} else if (!st) {
 		snprintf(out, cap, "-");
-	else
-		rig_fmt_duration_ns(out, cap, st->s.median * 1000.0);
+	} else {
+		rig_fmt_duration_ns(v, sizeof(v), st->s.median * 1000.0);
+		snprintf(out, cap, "%s~", v);
+	}
 }
 
 static void cell_qps(char *out, size_t cap, char *ratio, size_t rcap, const struct rig_results *res,
@@ -74,13 +128,13 @@ void rig_results_print_load(const struct rig_results *res, FILE *f, int is_tty)
 		const char *name;
 		enum rig_align align;
 	} cols[] = {
-	    {"BOARD", RIG_ALIGN_LEFT},	 {"WORKLOAD", RIG_ALIGN_LEFT},
-	    {"PROFILE", RIG_ALIGN_LEFT}, {"N", RIG_ALIGN_RIGHT},
-	    {"QPS", RIG_ALIGN_RIGHT},	 {"vs base", RIG_ALIGN_RIGHT},
-	    {"QPS CV", RIG_ALIGN_RIGHT}, {"P50", RIG_ALIGN_RIGHT},
-	    {"P99", RIG_ALIGN_RIGHT},	 {"P99.9", RIG_ALIGN_RIGHT},
-	    {"ERRORS", RIG_ALIGN_RIGHT}, {"SERVER RSS", RIG_ALIGN_RIGHT},
-	    {"NOTE", RIG_ALIGN_LEFT},
+	    {"BOARD", RIG_ALIGN_LEFT},	     {"WORKLOAD", RIG_ALIGN_LEFT},
+	    {"PROFILE", RIG_ALIGN_LEFT},     {"LOAD", RIG_ALIGN_LEFT},
+	    {"N", RIG_ALIGN_RIGHT},	     {"QPS", RIG_ALIGN_RIGHT},
+	    {"vs base", RIG_ALIGN_RIGHT},    {"QPS CV", RIG_ALIGN_RIGHT},
+	    {"P50", RIG_ALIGN_RIGHT},	     {"P99", RIG_ALIGN_RIGHT},
+	    {"P99.9", RIG_ALIGN_RIGHT},	     {"ERRORS", RIG_ALIGN_RIGHT},
+	    {"SERVER RSS", RIG_ALIGN_RIGHT}, {"NOTE", RIG_ALIGN_LEFT},
 	};
 	struct rig_table *t = NULL;
 	struct rig_buf out = {0};
@@ -106,9 +160,9 @@ void rig_results_print_load(const struct rig_results *res, FILE *f, int is_tty)
 		snprintf(cvs, sizeof(cvs), "%s", "-");
 		if (cv)
 			snprintf(cvs, sizeof(cvs), "%.3f", cv->s.median);
-		cell_latency(p50, sizeof(p50), r, "p50_us");
-		cell_latency(p99, sizeof(p99), r, "p99_us");
-		cell_latency(p999, sizeof(p999), r, "p999_us");
+		cell_latency(p50, sizeof(p50), r, 0, "p50_us");
+		cell_latency(p99, sizeof(p99), r, 1, "p99_us");
+		cell_latency(p999, sizeof(p999), r, 2, "p999_us");
 		for (size_t k = 0; er && k < er->n; k++)
 			total += er->values[k];
 		snprintf(errs, sizeof(errs), "%s", "-");
@@ -119,8 +173,11 @@ void rig_results_print_load(const struct rig_results *res, FILE *f, int is_tty)
 		else
 			snprintf(rss, sizeof(rss), "-");
 		rig_results_note(nt, sizeof(nt), r);
-		const char *cells[] = {r->board, r->workload, r->profile, n,	qps, qr, cvs,
-				       p50,	 p99,	      p999,	  errs, rss, nt};
+		const char *cells[] = {
+		    r->board, r->workload, r->profile, r->load[0] ? r->load : "-",
+		    n,	      qps,	   qr,	       cvs,
+		    p50,      p99,	   p999,       errs,
+		    rss,      nt};
 		rig_table_add_row(t, cells, RIG_ARRAY_SIZE(cells));
 	}
 	if (!t)
@@ -136,7 +193,8 @@ void rig_results_print_load(const struct rig_results *res, FILE *f, int is_tty)
 		    f,
 		    "\nQPS: median of the samples' request rates [95%% CI]; QPS CV: median "
 		    "coefficient of variation of each sample's per-second counts; P50/P99/P99.9: "
-		    "median over samples of each sample's latency percentile (rate model: from "
-		    "the intended send); ERRORS: all samples; SERVER RSS: the server's peak RSS "
+		    "percentiles of the samples' latency histograms merged (rate model: from "
+		    "the intended send; '~': no histograms stored, median of the samples' "
+		    "percentiles); ERRORS: all samples; SERVER RSS: the server's peak RSS "
 		    "over its life under load (docs/load.md).\n");
 }

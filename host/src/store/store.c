@@ -356,6 +356,7 @@ const struct store_ops store_sqlite_ops = {
     .run_metric_names = sq_run_metric_names,
     .run_values = sq_run_values,
     .run_board_values = sq_run_board_values,
+    .run_hists = sq_run_hists,
     .env_facts = sq_env_facts,
     .lease_take = sq_lease_take,
     .lease_renew = sq_lease_renew,

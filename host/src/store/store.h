@@ -70,6 +70,7 @@ struct rig_run_key {
 	const char *workload;
 	long long iterations;
 	long long timeout_ms; /* part of the plan (not of the identity): 0 none given */
+	const char *load;     /* the --load spec of a service run, NULL otherwise (identity) */
 };
 
 /*
@@ -114,11 +115,12 @@ struct rig_series {
 	char tc_version[160];
 	char metric[48], unit[24];
 	char flags[32]; /* "hot", "throttled": board facts of the run's environment */
+	char load[160]; /* the run's --load spec ("" none): part of the cell */
 	double *values; /* n_ok values, in sample order; owned */
 	size_t n_values;
 };
 
-/* Calls cb for every (latest run per board/profile/workload) x metric, in a
+/* Calls cb for every (latest run per board/profile/workload/load) x metric, in a
  * stable order. Filters may be NULL. */
 typedef int (*rig_series_cb)(void *ctx, const struct rig_series *sr);
 int rig_store_each_series(struct rig_store *s, const char *board_filter,

@@ -109,6 +109,12 @@ int rig_store_env_facts(struct rig_store *s, int64_t env_id, struct rig_kvlist *
 	return DISPATCH(env_facts, env_id, out, err);
 }
 
+int rig_store_run_hists(struct rig_store *s, int64_t run_id, const char *name, rig_hist_blob_cb cb,
+			void *ctx, struct rig_error *err)
+{
+	return DISPATCH(run_hists, run_id, name, cb, ctx, err);
+}
+
 int rig_store_lease_take(struct rig_store *s, const char *board, const char *owner, int64_t now_ms,
 			 int64_t ttl_ms, int64_t *token, struct rig_lease_row *holder,
 			 struct rig_error *err)

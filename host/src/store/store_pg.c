@@ -357,6 +357,7 @@ const struct store_ops store_pg_ops = {
     .run_metric_names = pg_run_metric_names,
     .run_values = pg_run_values,
     .run_board_values = pg_run_board_values,
+    .run_hists = pg_run_hists,
     .env_facts = pg_env_facts,
     .lease_take = pg_lease_take,
     .lease_renew = pg_lease_renew,

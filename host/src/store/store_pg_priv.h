@@ -74,6 +74,8 @@ int pg_run_metric_names(struct rig_store *s, int64_t run_id, struct rig_strv *na
 			struct rig_strv *units, struct rig_error *err);
 int pg_run_board_values(struct rig_store *s, int64_t run_id, const char *metric,
 			struct rig_strv *boards, double **v, size_t *n, struct rig_error *err);
+int pg_run_hists(struct rig_store *s, int64_t run_id, const char *name, rig_hist_blob_cb cb,
+		 void *ctx, struct rig_error *err);
 int pg_run_values(struct rig_store *s, int64_t run_id, const char *metric, double **v, size_t *n,
 		  struct rig_error *err);
 int pg_env_facts(struct rig_store *s, int64_t env_id, struct rig_kvlist *out,

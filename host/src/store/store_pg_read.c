@@ -41,6 +41,35 @@ int pg_run_values(struct rig_store *s, int64_t run_id, const char *metric, doubl
 	return values(s, run_id, metric, v, n, err);
 }
 
+int pg_run_hists(struct rig_store *s, int64_t run_id, const char *name, rig_hist_blob_cb cb,
+		 void *ctx, struct rig_error *err)
+{
+	struct pg_params p = {0};
+	PGresult *res;
+	int rc, n;
+
+	pgp_int(&p, run_id);
+	pgp_text(&p, name);
+	if ((rc = pg_run(s,
+			 "SELECT h.data FROM sample_hists h JOIN samples sa ON sa.id = h.sample_id "
+			 "WHERE sa.run_id = $1 AND sa.ok = 1 AND h.name = $2 ORDER BY sa.idx",
+			 &p, &res, "histograms", err)))
+		return rc;
+	n = PQntuples(res);
+	for (int i = 0; i < n && !rc; i++) {
+		struct rig_buf b = {0};
+		if (store_hex_decode(PQgetvalue(res, i, 0), &b))
+			rc = rig_fail(err, RIG_ERR_PARSE,
+				      "%s: run %lld: histogram '%s' of a sample is not hex text",
+				      s->path, (long long)run_id, name);
+		else
+			rc = cb(ctx, b.data, b.len);
+		rig_buf_free(&b);
+	}
+	PQclear(res);
+	return rc ? rc : n;
+}
+
 /* The columns both series and run lists read from a run and its build,
  * from column 0 on: id, board, toolchain, profile, workload, target,
  * emulated, iterations, started, n_ok, n_failed, sizes (8), sha256,
@@ -78,13 +107,13 @@ int pg_each_series(struct rig_store *s, const char *board_filter, const char *wo
 	    "  SELECT max(r.id) AS id FROM runs r JOIN builds b ON b.id = r.build_id"
 	    "  WHERE ($1::text IS NULL OR r.board = $1) AND ($2::text IS NULL OR r.workload = $2)"
 	    "  GROUP BY r.board, b.profile, r.workload, b.target_os, b.target_arch,"
-	    "           b.target_variant)"
-	    "SELECT " RUN_COLUMNS ", m.name, m.unit, " FLAGS_COLUMN
+	    "           b.target_variant, coalesce(r.load, ''))"
+	    "SELECT " RUN_COLUMNS ", m.name, m.unit, " FLAGS_COLUMN ", r.load"
 	    " FROM latest JOIN runs r ON r.id = latest.id JOIN builds b ON b.id = r.build_id"
 	    " LEFT JOIN (SELECT DISTINCT sa.run_id, mm.name, mm.unit FROM metrics mm"
 	    "            JOIN samples sa ON sa.id = mm.sample_id WHERE sa.ok = 1) m"
 	    "   ON m.run_id = r.id"
-	    " ORDER BY r.board, r.workload, b.profile, m.name";
+	    " ORDER BY r.board, r.workload, b.profile, coalesce(r.load, ''), m.name";
 	struct pg_params p = {0};
 	PGresult *res;
 	int rc;
@@ -114,6 +143,7 @@ int pg_each_series(struct rig_store *s, const char *board_filter, const char *wo
 		pg_text(res, i, 21, sr.metric, sizeof(sr.metric));
 		pg_text(res, i, 22, sr.unit, sizeof(sr.unit));
 		pg_text(res, i, 23, sr.flags, sizeof(sr.flags));
+		pg_text(res, i, 24, sr.load, sizeof(sr.load));
 		if (sr.metric[0] &&
 		    (rc = values(s, sr.run_id, sr.metric, &sr.values, &sr.n_values, err)))
 			break;

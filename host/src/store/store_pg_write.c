@@ -142,11 +142,13 @@ static int newest_run(struct rig_store *s, const struct rig_run_key *key, struct
 	pgp_int(&p, key->build_id);
 	pgp_text(&p, key->workload);
 	pgp_int(&p, key->iterations);
+	pgp_text(&p, key->load);
 	if ((rc = pg_run(s,
 			 "SELECT r.id, r.n_planned, r.warmup, coalesce(r.timeout_ms, -1), r.owner,"
 			 " (SELECT count(*) FROM samples WHERE run_id = r.id)"
 			 " FROM runs r WHERE board=$1 AND build_id=$2 AND workload=$3 AND "
-			 "iterations=$4 ORDER BY r.id DESC LIMIT 1",
+			 "iterations=$4 AND load IS NOT DISTINCT FROM $5::text "
+			 "ORDER BY r.id DESC LIMIT 1",
 			 &p, &res, "find the run", err)))
 		return rc;
 	found = PQntuples(res) > 0;
@@ -184,10 +186,11 @@ static int insert_run(struct rig_store *s, const struct rig_run_key *key, int64_
 	pgp_int(&p, emulated);
 	pgp_int(&p, key->timeout_ms);
 	pgp_text(&p, s->owner);
+	pgp_text(&p, key->load);
 	if ((rc = pg_run(s,
 			 "INSERT INTO runs(started, board, build_id, workload, iterations, env_id, "
-			 "n_planned, warmup, emulated, timeout_ms, owner) "
-			 "VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) RETURNING id",
+			 "n_planned, warmup, emulated, timeout_ms, owner, load) "
+			 "VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) RETURNING id",
 			 &p, &res, "insert run", err)))
 		return rc;
 	*run_id = pg_int(res, 0, 0);
@@ -360,6 +363,31 @@ static int stored_already(struct rig_store *s, int64_t run_id, int idx, int64_t 
 			s->path, (long long)run_id, idx + 1);
 }
 
+/* The sample's histograms, as hex text (store_hex.c). */
+static int insert_hists(struct rig_store *s, int64_t sid, const struct rig_sample *smp,
+			struct rig_error *err)
+{
+	for (size_t i = 0; i < smp->n_hists; i++) {
+		struct pg_params p = {0};
+		struct rig_buf hex = {0};
+		int rc;
+
+		store_hex_encode(smp->hists[i].data, smp->hists[i].len, &hex);
+		pgp_int(&p, sid);
+		pgp_text(&p, smp->hists[i].name);
+		pgp_text(&p, hex.data ? hex.data : "");
+		rc = pg_run(
+		    s,
+		    "INSERT INTO sample_hists VALUES($1,$2,$3) ON CONFLICT (sample_id, name) "
+		    "DO UPDATE SET data = excluded.data",
+		    &p, NULL, "insert histogram", err);
+		rig_buf_free(&hex);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 int pg_add_sample(struct rig_store *s, int64_t run_id, int idx, const struct rig_sample *smp,
 		  const char *board, int64_t token, int64_t now_ms, struct rig_error *err)
 {
@@ -411,7 +439,7 @@ int pg_add_sample(struct rig_store *s, int64_t run_id, int idx, const struct rig
 	}
 	sid = pg_int(res, 0, 0);
 	PQclear(res);
-	if ((rc = insert_metrics(s, sid, smp, err)))
+	if ((rc = insert_metrics(s, sid, smp, err)) || (rc = insert_hists(s, sid, smp, err)))
 		return pg_rollback(s, rc);
 	return pg_commit(s, err);
 }

@@ -31,6 +31,11 @@
  * row lock held by another transaction). A NULL member is "not supported
  * by this backend": store_api.c fails with RIG_ERR_NOT_SUPPORTED naming it.
  */
+/* Hex text of data appended to out (NUL-terminated); and back: -1 on an odd
+ * length or a non-hex digit (store_hex.c). */
+void store_hex_encode(const void *data, size_t len, struct rig_buf *out);
+int store_hex_decode(const char *text, struct rig_buf *out);
+
 struct store_ops {
 	const char *name; /* "SQLite", "PostgreSQL": for messages */
 	/* Frees the connection and s itself. Never fails, never NULL. */
@@ -72,6 +77,11 @@ struct store_ops {
 	int (*run_board_values)(struct rig_store *s, int64_t run_id, const char *metric,
 				struct rig_strv *boards, double **v, size_t *n,
 				struct rig_error *err);
+	/* Each ok sample's histogram name of a run (rig_store_run_hists): cb
+	 * per sample in sample order; a count, or RIG_ERR_STORE (RIG_ERR_PARSE
+	 * for stored text that is not hex). Optional. */
+	int (*run_hists)(struct rig_store *s, int64_t run_id, const char *name, rig_hist_blob_cb cb,
+			 void *ctx, struct rig_error *err);
 	/* Leases (store_lease.h). */
 	int (*lease_take)(struct rig_store *s, const char *board, const char *owner, int64_t now_ms,
 			  int64_t ttl_ms, int64_t *token, struct rig_lease_row *holder,

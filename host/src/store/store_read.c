@@ -13,14 +13,14 @@
 int sq_each_series(struct rig_store *s, const char *board_filter, const char *workload_filter,
 		   rig_series_cb cb, void *ctx, struct rig_error *err)
 {
-	/* The newest run per (board, profile, workload, target), then its
-	 * metrics over ok samples. */
+	/* The newest run per (board, profile, workload, target, load spec),
+	 * then its metrics over ok samples. */
 	static const char sql[] =
 	    "WITH latest AS ("
 	    "  SELECT max(r.id) AS id FROM runs r JOIN builds b ON b.id = r.build_id"
 	    "  WHERE (?1 IS NULL OR r.board = ?1) AND (?2 IS NULL OR r.workload = ?2)"
 	    "  GROUP BY r.board, b.profile, r.workload, b.target_os, b.target_arch,"
-	    "           b.target_variant)"
+	    "           b.target_variant, coalesce(r.load, ''))"
 	    "SELECT r.id, r.board, b.toolchain, b.profile, r.workload,"
 	    "  b.target_os || '/' || b.target_arch ||"
 	    "    CASE WHEN b.target_variant <> '' THEN '/' || b.target_variant ELSE '' END,"
@@ -31,12 +31,13 @@ int sq_each_series(struct rig_store *s, const char *board_filter, const char *wo
 	    "  b.elf_machine, b.extra_name, b.extra_bytes, b.sha256, b.tc_version,"
 	    "  m.name, m.unit,"
 	    "  (SELECT group_concat(key, ',') FROM env_facts WHERE env_id = r.env_id"
-	    "     AND key IN ('hot', 'throttled') AND value = 'yes')"
+	    "     AND key IN ('hot', 'throttled') AND value = 'yes'),"
+	    "  r.load"
 	    " FROM latest JOIN runs r ON r.id = latest.id JOIN builds b ON b.id = r.build_id"
 	    " LEFT JOIN (SELECT DISTINCT s.run_id, mm.name, mm.unit FROM metrics mm"
 	    "            JOIN samples s ON s.id = mm.sample_id WHERE s.ok = 1) m"
 	    "   ON m.run_id = r.id"
-	    " ORDER BY r.board, r.workload, b.profile, m.name";
+	    " ORDER BY r.board, r.workload, b.profile, coalesce(r.load, ''), m.name";
 	sqlite3_stmt *st = NULL, *vals = NULL;
 	int rc, step;
 
@@ -83,6 +84,7 @@ int sq_each_series(struct rig_store *s, const char *board_filter, const char *wo
 		store_col_text(st, 21, sr.metric, sizeof(sr.metric));
 		store_col_text(st, 22, sr.unit, sizeof(sr.unit));
 		store_col_text(st, 23, sr.flags, sizeof(sr.flags));
+		store_col_text(st, 24, sr.load, sizeof(sr.load));
 		if (sr.metric[0]) {
 			sqlite3_reset(vals);
 			sqlite3_bind_int64(vals, 1, sr.run_id);

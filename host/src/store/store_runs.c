@@ -192,3 +192,34 @@ int sq_run_board_values(struct rig_store *s, int64_t run_id, const char *metric,
 	sqlite3_finalize(st);
 	return step == SQLITE_DONE ? 0 : q_fail(s, err, "metric values by board");
 }
+
+int sq_run_hists(struct rig_store *s, int64_t run_id, const char *name, rig_hist_blob_cb cb,
+		 void *ctx, struct rig_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int step, n = 0, rc = 0;
+
+	if (sqlite3_prepare_v2(rig_store_db(s),
+			       "SELECT h.data FROM sample_hists h JOIN samples sa ON sa.id = "
+			       "h.sample_id WHERE sa.run_id = ? AND sa.ok = 1 AND h.name = ? "
+			       "ORDER BY sa.idx",
+			       -1, &st, NULL) != SQLITE_OK)
+		return q_fail(s, err, "histograms");
+	sqlite3_bind_int64(st, 1, run_id);
+	sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
+	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *hex = (const char *)sqlite3_column_text(st, 0);
+		struct rig_buf b = {0};
+		if (!hex || store_hex_decode(hex, &b))
+			rc = rig_fail(err, RIG_ERR_PARSE,
+				      "%s: run %lld: histogram '%s' of a sample is not hex text",
+				      s->path, (long long)run_id, name);
+		else if ((rc = cb(ctx, b.data, b.len)) == 0)
+			n++;
+		rig_buf_free(&b);
+	}
+	sqlite3_finalize(st);
+	if (rc)
+		return rc;
+	return step == SQLITE_DONE ? n : q_fail(s, err, "histograms");
+}

@@ -44,6 +44,13 @@ int rig_store_run_board_values(struct rig_store *s, int64_t run_id, const char *
 			       struct rig_strv *boards, double **v, size_t *n,
 			       struct rig_error *err);
 
+/* Calls cb with each ok sample's stored histogram `name` (the bytes
+ * rig_sample_set_hist was given), in sample order. Returns how many, or an
+ * error (a nonzero return of cb stops and is returned). */
+typedef int (*rig_hist_blob_cb)(void *ctx, const void *data, size_t len);
+int rig_store_run_hists(struct rig_store *s, int64_t run_id, const char *name, rig_hist_blob_cb cb,
+			void *ctx, struct rig_error *err);
+
 /* Every fact of an environment record, appended to out in key order. */
 int rig_store_env_facts(struct rig_store *s, int64_t env_id, struct rig_kvlist *out,
 			struct rig_error *err);

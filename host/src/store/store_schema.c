@@ -163,6 +163,19 @@ const struct store_migration store_migrations[] = {
      "CREATE INDEX IF NOT EXISTS health_checks_board ON health_checks(board, id);"
      "ALTER TABLE samples ADD COLUMN board TEXT;"
      "UPDATE samples SET board = (SELECT board FROM runs WHERE runs.id = samples.run_id);"},
+    /* Services under load (docs/load.md): runs.load, the --load spec, is
+     * part of a run's key (two specs of one cell are two runs, shown as two
+     * rows); sample_hists keeps each sample's latency histograms
+     * (rig_hist_encode, as hex text) so percentiles merge across samples. */
+    {6, "load specs in the run key, per-sample latency histograms",
+     "ALTER TABLE runs ADD COLUMN load TEXT;"
+     "CREATE TABLE IF NOT EXISTS sample_hists("
+     "  sample_id INTEGER NOT NULL REFERENCES samples(id), name TEXT NOT NULL,"
+     "  data TEXT NOT NULL, PRIMARY KEY(sample_id, name));",
+     "ALTER TABLE runs ADD COLUMN load TEXT;"
+     "CREATE TABLE IF NOT EXISTS sample_hists("
+     "  sample_id BIGINT NOT NULL REFERENCES samples(id), name TEXT NOT NULL,"
+     "  data TEXT NOT NULL, PRIMARY KEY(sample_id, name));"},
 };
 
 const size_t store_n_migrations = RIG_ARRAY_SIZE(store_migrations);

@@ -167,13 +167,17 @@ static int newest_run(struct rig_store *s, const struct rig_run_key *key, struct
 		 "SELECT r.id, r.n_planned, r.warmup, coalesce(r.timeout_ms, -1), r.owner,"
 		 " (SELECT count(*) FROM samples WHERE run_id = r.id)"
 		 " FROM runs r WHERE board=? AND build_id=? AND workload=? AND "
-		 "iterations=? ORDER BY r.id DESC LIMIT 1",
+		 "iterations=? AND load IS ? ORDER BY r.id DESC LIMIT 1",
 		 &st, err)))
 		return rc;
 	sqlite3_bind_text(st, 1, key->board, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 2, key->build_id);
 	sqlite3_bind_text(st, 3, key->workload, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 4, key->iterations);
+	if (key->load)
+		sqlite3_bind_text(st, 5, key->load, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, 5);
 	step = sqlite3_step(st);
 	if (step == SQLITE_ROW) {
 		r->id = sqlite3_column_int64(st, 0);
@@ -200,8 +204,8 @@ static int insert_run(struct rig_store *s, const struct rig_run_key *key, int64_
 	if ((rc = store_prepare(
 		 s,
 		 "INSERT INTO runs(started, board, build_id, workload, iterations, env_id, "
-		 "n_planned, warmup, emulated, timeout_ms, owner) "
-		 "VALUES(?,?,?,?,?,?,?,?,?,?,?)",
+		 "n_planned, warmup, emulated, timeout_ms, owner, load) "
+		 "VALUES(?,?,?,?,?,?,?,?,?,?,?,?)",
 		 &st, err)))
 		return rc;
 	sqlite3_bind_int64(st, 1, rig_wall_s());
@@ -218,6 +222,10 @@ static int insert_run(struct rig_store *s, const struct rig_run_key *key, int64_
 	sqlite3_bind_int(st, 9, emulated);
 	sqlite3_bind_int64(st, 10, key->timeout_ms);
 	sqlite3_bind_text(st, 11, s->owner, -1, SQLITE_TRANSIENT);
+	if (key->load)
+		sqlite3_bind_text(st, 12, key->load, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, 12);
 	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : store_db_fail(s, err, "insert run");
 	sqlite3_finalize(st);
 	if (!rc)
@@ -327,6 +335,36 @@ int sq_end_run(struct rig_store *s, int64_t run_id, struct rig_error *err)
 	return rc;
 }
 
+/* The sample's histograms, as hex text (store_hex.c). */
+static int insert_hists(struct rig_store *s, int64_t sid, const struct rig_sample *smp,
+			struct rig_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (!smp->n_hists)
+		return 0;
+	if ((rc = store_prepare(s, "INSERT OR REPLACE INTO sample_hists VALUES(?,?,?)", &st, err)))
+		return rc;
+	for (size_t i = 0; i < smp->n_hists; i++) {
+		struct rig_buf hex = {0};
+		store_hex_encode(smp->hists[i].data, smp->hists[i].len, &hex);
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, sid);
+		sqlite3_bind_text(st, 2, smp->hists[i].name, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 3, hex.data ? hex.data : "", -1, SQLITE_TRANSIENT);
+		rc =
+		    sqlite3_step(st) == SQLITE_DONE ? 0 : store_db_fail(s, err, "insert histogram");
+		rig_buf_free(&hex);
+		if (rc) {
+			sqlite3_finalize(st);
+			return rc;
+		}
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
 int store_insert_sample(struct rig_store *s, int64_t run_id, int idx, const struct rig_sample *smp,
 			const char *board, int64_t token, struct rig_error *err)
 {
@@ -385,7 +423,7 @@ int store_insert_sample(struct rig_store *s, int64_t run_id, int idx, const stru
 		}
 	}
 	sqlite3_finalize(st);
-	return 0;
+	return insert_hists(s, sid, smp, err);
 }
 
 int sq_add_sample(struct rig_store *s, int64_t run_id, int idx, const struct rig_sample *smp,
