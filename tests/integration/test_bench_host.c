@@ -223,6 +223,49 @@ static void killed_bench_resumes_with_only_missing_samples(void **state)
 	assert_int_equal(query(st, "select count(distinct idx) from samples"), 40);
 }
 
+/* Two host boards of one model with a health check every 1 ms: one check
+ * at the lease and one before the second cell (the schedule), each stored
+ * with its figure; with --ab --jobs 2 each cell is one run "model:twin"
+ * whose samples both boards took, and rig results shows the spread. */
+static void health_checks_on_a_schedule_and_ab_across_twins(void **state)
+{
+	char st[1100], *out = NULL;
+
+	RIGTEST_REQUIRE_CMD("gcc");
+	RIGTEST_REQUIRE_CMD("sqlite3");
+	snprintf(st, sizeof(st), "%s/twins", rigtest_tmpdir());
+	for (int i = 1; i <= 2; i++)
+		assert_int_equal(
+		    rigtest_sh(NULL,
+			       "mkdir -p '%s/boards' && printf 'name: twin%d\nkind: host\n"
+			       "target: {os: linux, arch: x86_64}\ntags: {model: twin}\n"
+			       "health: {samples: 2, iterations: 200, every: 1ms}\n' "
+			       ">'%s/boards/twin%d.yaml'",
+			       st, i, st, i),
+		    0);
+	if (rigtest_sh(&out,
+		       "'%s' --state-dir '%s' --boards-dir '%s/boards' bench -b twin1,twin2 "
+		       "-w hello,cpu -p c -n 6 -i 100 --warmup 0 --ab --jobs 2 2>&1",
+		       rig, st, st) != 0)
+		fail_msg("%s", out);
+	/* per board: the lease's check and the one before its second cell */
+	assert_int_equal(query(st, "select count(*) from health_checks where pass = 1 and "
+				   "metric = 'cpu_ns' and figure > 0"),
+			 4);
+	assert_int_equal(query(st, "select count(distinct board) from health_checks"), 2);
+	assert_int_equal(query(st, "select count(*) from farm_log where event = 'health'"), 4);
+	assert_int_equal(query(st, "select count(*) from runs where board = 'model:twin'"), 2);
+	assert_int_equal(query(st, "select count(*) from samples s join runs r on r.id = s.run_id "
+				   "where r.board = 'model:twin'"),
+			 12);
+	assert_int_equal(query(st, "select count(*) from (select run_id from samples group by "
+				   "run_id having count(distinct board) = 2)"),
+			 2);
+	if (!strstr(out, "by board") || !strstr(out, "spread"))
+		fail_msg("no board-to-board table in:\n%s", out);
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -231,6 +274,7 @@ int main(void)
 	    cmocka_unit_test(board_given_as_a_file_is_shown_by_name),
 	    cmocka_unit_test(misbehaving_programs_fail_their_samples_only),
 	    cmocka_unit_test(killed_bench_resumes_with_only_missing_samples),
+	    cmocka_unit_test(health_checks_on_a_schedule_and_ab_across_twins),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -625,11 +625,13 @@ static void *worker_main(void *arg)
 		goto out;
 	}
 	rig_bench_worker_state(w, W_RUN);
+	int cells = 0;
 	for (size_t i = 0; i < bn->n_jobs; i++) {
 		if (bn->jobs[i].board != b)
 			continue;
-		/* the check on a schedule (`every`) */
-		if (rig_bench_health_due(w) && (rc = rig_bench_health_check(w, &e))) {
+		/* the check on a schedule (`every`); the first cell follows the
+		 * lease's check */
+		if (cells++ && rig_bench_health_due(w) && (rc = rig_bench_health_check(w, &e))) {
 			if (rc == RIG_ERR_SKIPPED) {
 				give_up_cells(w, i, e.msg, 1);
 				goto out;
