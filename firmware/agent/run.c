@@ -233,6 +233,31 @@ static int drain(struct run_state *st, int fd, uint8_t stream)
 	return 1;
 }
 
+/* The program's resident set now (/proc/PID/statm, second field), KiB; -1
+ * when it cannot be read (gone, no /proc). */
+static int64_t rss_kib(pid_t pid)
+{
+	char path[40], buf[128];
+	long long size = 0, res = 0;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/statm", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	if (sscanf(buf, "%lld %lld", &size, &res) != 2)
+		return -1;
+	return (int64_t)res * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+#define RSS_EVERY_NS 100000000ll /* RSS sampling period while a program runs */
+
 static int pidfd_open_(pid_t pid)
 {
 #ifdef SYS_pidfd_open
@@ -254,7 +279,7 @@ int agent_do_run(struct agent_conn *c, const struct rig_frame *f)
 	uint8_t donebuf[128];
 	int outp[2] = {-1, -1}, errp[2] = {-1, -1}, stp[2] = {-1, -1};
 	int pidfd, status = 0, out_open = 1, err_open = 1, exited = 0, e;
-	int64_t t0 = -1, t_exit = 0, deadline;
+	int64_t t0 = -1, t_exit = 0, deadline, next_rss, rss_sum = 0, rss_n = 0;
 	pid_t pid;
 	static unsigned runs;
 	struct rig_contain ct;
@@ -326,6 +351,7 @@ int agent_do_run(struct agent_conn *c, const struct rig_frame *f)
 	rig_report_parser_init(&st.parser, on_line, &st);
 	pidfd = pidfd_open_(pid);
 	deadline = q.timeout_ms ? t0 + (int64_t)q.timeout_ms * 1000000 : -1;
+	next_rss = t0 + RSS_EVERY_NS;
 
 	while (!exited || out_open || err_open) {
 		struct pollfd p[4];
@@ -336,6 +362,14 @@ int agent_do_run(struct agent_conn *c, const struct rig_frame *f)
 			kill(-pid, SIGKILL);
 			d.timed_out = 1;
 		}
+		if (!exited && now >= next_rss) {
+			/* the mean RSS over the run (a server under load: what it
+			 * holds, beside wait4's peak) */
+			int64_t k = rss_kib(pid);
+			if (k >= 0)
+				rss_sum += k, rss_n++;
+			next_rss = now + RSS_EVERY_NS;
+		}
 		if (out_open)
 			iout = np, p[np++] = (struct pollfd){.fd = outp[0], .events = POLLIN};
 		if (err_open)
@@ -345,6 +379,11 @@ int agent_do_run(struct agent_conn *c, const struct rig_frame *f)
 		iconn = np, p[np++] = (struct pollfd){.fd = c->in_fd, .events = POLLIN};
 		if (deadline >= 0 && !d.timed_out && !exited)
 			wait_ms = (int)((deadline - now) / 1000000) + 1;
+		if (!exited) {
+			int to_rss = (int)((next_rss - now) / 1000000) + 1;
+			if (wait_ms < 0 || wait_ms > to_rss)
+				wait_ms = to_rss;
+		}
 		if (!exited && pidfd < 0)
 			wait_ms = 10; /* no pidfd (kernel < 5.3): poll for the exit */
 		if (exited)
@@ -383,9 +422,13 @@ int agent_do_run(struct agent_conn *c, const struct rig_frame *f)
 					kill(-pid, SIGKILL);
 					d.killed = 1;
 				}
+			} else if (rc > 0 && kf.type == RIG_MSG_STOP) {
+				/* a server's end: it reports and exits on SIGTERM */
+				if (!agent_refuse_payload(c, &kf) && !exited)
+					kill(-pid, SIGTERM);
 			} else if (rc > 0) {
 				agent_send_error(c, RIG_FERR_BUSY,
-						 "%s while a program runs: only KILL",
+						 "%s while a program runs: only KILL or STOP",
 						 rig_frame_type_name(kf.type));
 			}
 		}
@@ -417,6 +460,7 @@ int agent_do_run(struct agent_conn *c, const struct rig_frame *f)
 	d.startup_ns = st.t_ready >= 0 ? st.t_ready - t0 : -1;
 	d.wall_ns = t_exit - t0;
 	d.peak_rss_kib = ru.ru_maxrss;
+	d.mean_rss_kib = rss_n ? rss_sum / rss_n : -1;
 	d.user_ns = (int64_t)ru.ru_utime.tv_sec * 1000000000 + (int64_t)ru.ru_utime.tv_usec * 1000;
 	d.sys_ns = (int64_t)ru.ru_stime.tv_sec * 1000000000 + (int64_t)ru.ru_stime.tv_usec * 1000;
 	d.out_bytes = st.out_bytes;

@@ -288,6 +288,7 @@ static int dispatch(struct agent_conn *c, const struct rig_frame *f)
 	case RIG_MSG_FACTS:
 	case RIG_MSG_PUT_END:
 	case RIG_MSG_KILL:
+	case RIG_MSG_STOP:
 	case RIG_MSG_BYE:
 		if (agent_refuse_payload(c, f))
 			return c->closed ? -1 : 0;
@@ -311,6 +312,10 @@ static int dispatch(struct agent_conn *c, const struct rig_frame *f)
 	case RIG_MSG_KILL:
 		/* nothing is running (a run handles its own KILL) */
 		return agent_send_ok(c);
+	case RIG_MSG_STOP:
+		/* a STOP that crossed the program's exit: no answer, so the
+		 * host's next request does not get a stray OK */
+		return 0;
 	case RIG_MSG_BYE:
 		agent_send_ok(c);
 		return -1;

@@ -11,7 +11,8 @@
 # output in ${RIG_CACHE_DIR:-~/.cache/rig}/pi-image/<arch>. Writes
 #   OUT/initramfs.cpio.gz   the image
 #   OUT/agent.key           the pre-shared key (mode 600; created once, kept)
-# Rebuilds only when a source is newer than the image. Prints the image path.
+# Rebuilds only when the sources' content differs from the image's (OUT/.sources).
+# Prints the image path.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -56,7 +57,14 @@ if [ ! -s "$key" ]; then
 fi
 chmod 600 "$key"
 
-if [ -s "$img" ] && [ -z "$(find "$here" "$root_src/firmware/agent" "$root_src/firmware/protocol" "$kdir/modules" "$key" -newer "$img" -type f 2>/dev/null | head -n1)" ]; then
+# What the image is built from, by content: worktrees of different ages
+# share this cache, and an image built from newer sources is not newer by
+# mtime for an older checkout (agent protocol versions must match).
+stamp=$( (cd "$root_src" && find firmware/pi-image firmware/agent firmware/protocol -type f -print0 |
+  LC_ALL=C sort -z | xargs -0 sha256sum
+  find "$kdir/modules" "$key" -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum) |
+  sha256sum | cut -d' ' -f1)
+if [ -s "$img" ] && [ "$(cat "$out/.sources" 2>/dev/null)" = "$stamp" ]; then
   echo "$img"
   exit 0
 fi
@@ -89,4 +97,5 @@ tmpimg=$(mktemp "$out/.initramfs.XXXXXX")
 (cd "$r" && find . -print0 | LC_ALL=C sort -z | cpio --null -o -H newc --owner 0:0 --quiet) | gzip -6 >"$tmpimg"
 chmod 644 "$tmpimg"
 mv "$tmpimg" "$img"
+echo "$stamp" >"$out/.sources"
 echo "$img"

@@ -471,6 +471,7 @@ void rig_frame_put_run_done(struct rig_frame_writer *w, const struct rig_frame_r
 	rig_frame_put_u64(w, d->out_bytes);
 	rig_frame_put_u64(w, d->dropped_bytes);
 	rig_frame_put_u64(w, (uint64_t)d->cgroup_peak_kib);
+	rig_frame_put_u64(w, (uint64_t)d->mean_rss_kib);
 }
 
 int rig_frame_get_run_done(struct rig_frame_reader *r, struct rig_frame_run_done *d)
@@ -487,6 +488,7 @@ int rig_frame_get_run_done(struct rig_frame_reader *r, struct rig_frame_run_done
 	d->out_bytes = rig_frame_get_u64(r);
 	d->dropped_bytes = rig_frame_get_u64(r);
 	d->cgroup_peak_kib = (int64_t)rig_frame_get_u64(r);
+	d->mean_rss_kib = (int64_t)rig_frame_get_u64(r);
 	return rig_frame_reader_done(r) ? 0 : -1;
 }
 
@@ -519,6 +521,8 @@ const char *rig_frame_type_name(uint8_t type)
 		return "RUN_DONE";
 	case RIG_MSG_KILL:
 		return "KILL";
+	case RIG_MSG_STOP:
+		return "STOP";
 	case RIG_MSG_REMOVE:
 		return "REMOVE";
 	case RIG_MSG_BYE:

@@ -40,8 +40,9 @@
 /* 2: RUN_DONE ends with cgroup_peak_kib.
  * 3: tags, proofs and the session key are keyed BLAKE2b-256 (were
  *    HMAC-SHA256), a tag covers the header and the payload's BLAKE2b-256,
- *    and PUT_BEGIN carries the upload digest below (was the file's SHA-256). */
-#define RIG_FRAME_VERSION 3
+ *    and PUT_BEGIN carries the upload digest below (was the file's SHA-256).
+ * 4: STOP, and RUN_DONE ends with mean_rss_kib. */
+#define RIG_FRAME_VERSION 4
 #define RIG_FRAME_MAGIC0 0x52 /* 'R' */
 #define RIG_FRAME_MAGIC1 0x47 /* 'G' */
 #define RIG_FRAME_HEADER 16
@@ -80,6 +81,7 @@ enum rig_frame_type {
 	RIG_MSG_KILL = 0x08,	  /* host: empty; kills the running workload */
 	RIG_MSG_REMOVE = 0x09,	  /* host: str name */
 	RIG_MSG_BYE = 0x0a,	  /* host: empty; agent answers OK and closes */
+	RIG_MSG_STOP = 0x0b,	  /* host: empty; SIGTERM to the running workload (a server) */
 	RIG_MSG_OK = 0x80,	  /* agent: empty */
 	RIG_MSG_ERROR = 0xff,	  /* agent: u32 code, str message */
 };
@@ -295,6 +297,7 @@ struct rig_frame_run_done {
 	uint64_t out_bytes;	 /* stdout bytes the workload wrote */
 	uint64_t dropped_bytes;	 /* output not forwarded (over the output bound) */
 	int64_t cgroup_peak_kib; /* memory peak of the run's cgroup leaf; -1: none */
+	int64_t mean_rss_kib;	 /* mean of the program's RSS sampled every 100 ms; -1: no sample */
 };
 void rig_frame_put_run_done(struct rig_frame_writer *w, const struct rig_frame_run_done *d);
 int rig_frame_get_run_done(struct rig_frame_reader *r, struct rig_frame_run_done *d);

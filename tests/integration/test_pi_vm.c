@@ -3,7 +3,10 @@
  * its initramfs in QEMU (boards/qemu-rpi-arm64*.yaml), authenticates to the
  * agent, reads the board's facts, uploads a C workload cross-built here and
  * runs it, once through the host-forwarded TCP port and once through the
- * VM's UART; then the 32-bit board (armmp kernel, Cortex-A7) over TCP. One VM at a time (the
+ * VM's UART; then the 32-bit board (armmp kernel, Cortex-A7) over TCP. In the
+ * first boot the C http workload also serves under rig's load through the
+ * VM's forwarded service port, started and stopped by the agent (the path
+ * of `rig bench --load` on an agent board). One VM at a time (the
  * machine has 2 cores and no KVM). Skipped, with the reason, when QEMU, the cross compiler or the
  * kernel (scripts/pi-kernel.sh) is missing.
  */
@@ -14,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench_load.h"
 #include "board.h"
 #include "elfsize.h"
 
@@ -37,6 +41,7 @@ struct pi {
 	const char *board, *transport;
 	const char *qemu, *cc, *arch, *kernel_subdir, *kernel_arg;
 	const char *machine, *cpu_key, *cpu_value, *kernel_word;
+	int serve; /* 1: also put the http workload under load */
 };
 
 static const struct pi pi_arm64_tcp = {"qemu-rpi-arm64",
@@ -49,7 +54,8 @@ static const struct pi pi_arm64_tcp = {"qemu-rpi-arm64",
 				       "aarch64",
 				       "board.cpu",
 				       "Cortex-A53",
-				       "arm64"};
+				       "arm64",
+				       1};
 static const struct pi pi_arm64_serial = {"qemu-rpi-arm64-serial",
 					  "serial",
 					  "qemu-system-aarch64",
@@ -114,6 +120,22 @@ static void build_hello(const char *cc, const char *out)
 	free(log);
 }
 
+/* Cross-builds the C http server (the service workload) like the c toolchain. */
+static void build_http(const char *cc, const char *out)
+{
+	const char *src = rigtest_source_dir();
+	char *log = NULL;
+	int rc =
+	    rigtest_sh(&log,
+		       "%s -O2 -pthread -I%s/firmware/protocol -I%s/firmware/workloads/c -o %s "
+		       "%s/firmware/workloads/c/http.c %s/firmware/workloads/c/rig_wl.c "
+		       "%s/firmware/protocol/rig_report.c -lm 2>&1",
+		       cc, src, src, out, src, src, src);
+	if (rc != 0)
+		fail_msg("%s failed: %s", cc, log ? log : "");
+	free(log);
+}
+
 static void make_artifact(struct rig_artifact *a, const char *path, const char *arch)
 {
 	struct rig_error err = {0};
@@ -127,6 +149,66 @@ static void make_artifact(struct rig_artifact *a, const char *path, const char *
 	snprintf(a->target.arch, sizeof(a->target.arch), "%s", arch);
 	if (rig_sha256_file(path, a->sha256, &err) || rig_elf_sizes(path, &a->sizes, &err))
 		fail_msg("%s", err.msg);
+}
+
+/*
+ * The http server in the guest under a closed load from here, through the
+ * forwarded service port: the agent starts it with RIG_LISTEN, the load
+ * runs once it is ready, STOP ends it (SIGTERM: it reports what it served),
+ * and the sample has the load's figures beside the board's RSS and CPU.
+ */
+static void serve_under_load(struct rig_board *b, const struct pi *p)
+{
+	char http[1024];
+	struct rig_artifact art;
+	struct rig_load_spec spec;
+	struct rig_bench_load bl = {0};
+	struct rig_run_service svc;
+	struct rig_run_req req = {0};
+	struct rig_sample s = {0};
+	struct rig_error err = {0};
+	double qps, errors, served, requests, rss, mean_rss, user;
+
+	snprintf(http, sizeof(http), "%s/http-%s", rigtest_tmpdir(), p->arch);
+	build_http(p->cc, http);
+	make_artifact(&art, http, p->arch);
+	snprintf(art.workload, sizeof(art.workload), "http");
+	if (rig_load_spec_parse("closed:c=4,t=1,d=2s,w=500ms", &spec, &err))
+		fail_msg("%s", err.msg);
+	bl.spec = &spec;
+	if (b->ops->prepare(b, &art, &err))
+		fail_msg("prepare http: %s", err.msg);
+	if (rig_bench_load_prepare(&bl, b, &svc, &err))
+		fail_msg("service address: %s", err.msg);
+	/* the guest listens on every address; the load goes to QEMU's forward */
+	assert_string_equal(svc.listen, "0.0.0.0:8080");
+	assert_non_null(strstr(bl.url, "http://127.0.0.1:"));
+	req.art = &art;
+	req.workload = "http";
+	req.timeout_ms = rig_bench_load_timeout_ms(&spec, 30000);
+	req.service = &svc;
+	if (b->ops->run(b, &req, &s, &err))
+		fail_msg("run http: %s", err.msg);
+	rig_bench_load_finish(&bl, &s);
+	if (!s.ok)
+		fail_msg("http sample failed: %s (%s)", s.fail_reason, s.stderr_tail);
+	assert_true(rig_sample_get(&s, "qps", &qps) && qps > 0);
+	assert_true(rig_sample_get(&s, "errors", &errors));
+	assert_true(rig_sample_get(&s, "requests", &requests));
+	/* the server's own count (printed after STOP's SIGTERM) covers every
+	 * response the load measured, warm-up included */
+	assert_true(rig_sample_get(&s, "served", &served));
+	assert_true(served >= requests);
+	assert_true(rig_sample_get(&s, "peak_rss_kib", &rss) && rss > 0);
+	assert_true(rig_sample_get(&s, "mean_rss_kib", &mean_rss));
+	assert_true(mean_rss > 0 && mean_rss <= rss);
+	assert_true(rig_sample_get(&s, "user_ns", &user));
+	assert_true(rig_sample_get(&s, "server_cpu_ns_per_10k", &user) && user > 0);
+	print_message("%s: http under closed load over the forwarded port: %.0f req/s, %.0f "
+		      "errors, served %.0f, peak RSS %.0f KiB, mean RSS %.0f KiB (emulated)\n",
+		      p->board, qps, errors, served, rss, mean_rss);
+	assert_true(errors == 0);
+	rig_sample_free(&s);
 }
 
 /* Boots the board, checks facts, runs hello twice; closes the board. */
@@ -199,6 +281,8 @@ static void boot_and_run(const struct pi *p)
 			      board_name, transport, startup / 1e6);
 		rig_sample_free(&s);
 	}
+	if (p->serve)
+		serve_under_load(b, p);
 	b->ops->close(b);
 	/* the console log was captured */
 	{

@@ -2,8 +2,10 @@
  * The MCU path end to end: build firmware/mcu for both QEMU machines with
  * arm-none-eabi-gcc, boot it in QEMU through the qemu board's own
  * operations, and check the report lines and metrics against independent
- * tools (arm-none-eabi-size). Also: a console on a pty, a hung board, an
- * emulator that dies, a reset mid-line, and the semihosting exit code.
+ * tools (arm-none-eabi-size). Also: request latency at a fixed rate over
+ * the console (the hash requests of rig bench --load, in the same boot), a
+ * console on a pty, a hung board, an emulator that dies, a reset mid-line,
+ * and the semihosting exit code.
  * One QEMU at a time.
  */
 #include "rigtest.h"
@@ -15,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bench_load.h"
 #include "board.h"
 #include "elfsize.h"
 #include "qemu.h"
@@ -144,6 +147,54 @@ static void check_plausible(struct rig_board *b, const struct rig_artifact *a,
 	free(log);
 }
 
+/*
+ * Request latency on the booted board, the path of `rig bench --load` on an
+ * MCU: 150 hash requests/s of 256 bytes for 2 s on the console, answers
+ * checked against libsodium's SHA-256, then "run boot" for the firmware's
+ * figures. Every answer arrives, the rate holds, P50 <= P99 <= max.
+ */
+static void request_latency_at_a_fixed_rate(struct rig_board *b, const struct rig_artifact *a)
+{
+	struct rig_load_spec spec;
+	struct rig_bench_load bl = {0};
+	struct rig_run_service svc;
+	struct rig_error err = {0};
+	struct rig_sample s = {0};
+	char log[700];
+	struct rig_run_req req = {.art = a, .workload = "hashreq", .log_path = log};
+	double qps, p50, p99, mx, errors, requests;
+
+	snprintf(log, sizeof(log), "%s/%s-hashreq.log", b->workdir, b->name);
+	assert_int_equal(rig_load_spec_parse("rate:r=150,d=2s,w=200ms,bytes=256", &spec, &err), 0);
+	bl.spec = &spec;
+	assert_int_equal(rig_bench_load_prepare(&bl, b, &svc, &err), 0);
+	assert_non_null(svc.console);
+	req.service = &svc;
+	req.timeout_ms = rig_bench_load_timeout_ms(&spec, 10000);
+	assert_int_equal(b->ops->run(b, &req, &s, &err), 0);
+	rig_bench_load_finish(&bl, &s);
+	if (!s.ok)
+		fail_msg("request latency sample failed: %s\n%s", s.fail_reason, s.stderr_tail);
+	qps = metric(&s, "qps");
+	p50 = metric(&s, "p50_us");
+	p99 = metric(&s, "p99_us");
+	mx = metric(&s, "max_us");
+	errors = metric(&s, "errors");
+	requests = metric(&s, "requests");
+	print_message("%s: 150 hash requests/s of 256 B on the console: qps %.1f, p50 %.0f us, "
+		      "p99 %.0f us, max %.0f us (uncorrected p99 %.0f us), %.0f errors "
+		      "(emulated)\n",
+		      b->name, qps, p50, p99, mx, metric(&s, "p99_unc_us"), errors);
+	assert_true(errors == 0);
+	assert_true(requests >= 295 && requests <= 301);
+	assert_true(qps > 140 && qps < 155);
+	assert_true(p50 > 0 && p50 <= p99 && p99 <= mx);
+	/* the firmware's own figures after the load ("run boot") */
+	assert_true(metric(&s, "stack_hwm_bytes") > 0);
+	assert_int_equal(s.corrupt_lines, 0);
+	rig_sample_free(&s);
+}
+
 static void lm3s6965evb_runs_hello_cpu_alloc(void **state)
 {
 	struct rig_board *b = load_board("qemu-lm3s6965evb");
@@ -184,6 +235,7 @@ static void lm3s6965evb_runs_hello_cpu_alloc(void **state)
 		rig_sample_free(&s);
 		assert_true(first == second);
 	}
+	request_latency_at_a_fixed_rate(b, &a);
 	b->ops->close(b);
 	rig_board_free(b);
 }

@@ -698,6 +698,53 @@ static void run_done_carries_the_cgroup_memory_peak(void **state)
 	rig_agent_close(a);
 }
 
+/* A server's stop (issue 11): STOP passes SIGTERM to the program, which
+ * reports and exits by itself (not killed); the RSS sampled every 100 ms
+ * while it ran (0.6 s before ready) gives a mean no higher than wait4's
+ * peak and near what the shell held. */
+static volatile sig_atomic_t stop_now;
+
+static int stop_after_ready(void *ctx, int stream, const char *data, size_t len)
+{
+	if (stream == 1 && memmem(data, len, "@rig ready", 10))
+		stop_now = 1;
+	return 0;
+}
+
+static void stop_sends_sigterm_and_rss_is_sampled(void **state)
+{
+	struct rig_agent *a = connect_ok();
+	struct rig_frame_run_done d;
+	struct rig_error err = {0};
+	struct rig_agent_run_req req = {.prog = "srv.sh",
+					.timeout_ms = 60000,
+					.on_output = stop_after_ready,
+					.stop = &stop_now};
+	int64_t t0;
+
+	/* holds 16 MB for its whole life; on TERM prints done and exits 0 */
+	put_script(a, "srv.sh",
+		   "x=$(head -c 16000000 /dev/zero | tr '\\0' a)\n"
+		   "trap 'echo \"$DONE\"; exit 0' TERM\nsleep 0.6\necho \"$READY\"\n"
+		   "while :; do sleep 0.1; done");
+	stop_now = 0;
+	t0 = rig_now_ns();
+	if (rig_agent_run(a, &req, &d, &err))
+		fail_msg("%s", err.msg);
+	print_message("exit %d signal %d, %.2f s, peak_rss_kib %lld, mean_rss_kib %lld\n",
+		      d.exit_code, d.signal, (double)(rig_now_ns() - t0) / 1e9,
+		      (long long)d.peak_rss_kib, (long long)d.mean_rss_kib);
+	assert_int_equal(d.signal, 0);
+	assert_int_equal(d.exit_code, 0);
+	assert_int_equal(d.killed, 0);
+	assert_int_equal(d.timed_out, 0);
+	assert_true(d.peak_rss_kib >= 15000);
+	assert_true(d.mean_rss_kib > 0);
+	assert_true(d.mean_rss_kib <= d.peak_rss_kib);
+	assert_true(d.mean_rss_kib >= d.peak_rss_kib / 4);
+	rig_agent_close(a);
+}
+
 /* Item 13: a child that detaches with setsid after 0.2 s does not survive
  * RUN_DONE (it is neither in the process group nor in the session). */
 static void setsid_child_does_not_survive_run_done(void **state)
@@ -793,6 +840,7 @@ int main(void)
 	    cmocka_unit_test(put_end_with_trailing_bytes_commits_nothing),
 	    cmocka_unit_test(setsid_child_does_not_survive_run_done),
 	    cmocka_unit_test(run_done_carries_the_cgroup_memory_peak),
+	    cmocka_unit_test(stop_sends_sigterm_and_rss_is_sampled),
 	    cmocka_unit_test(run_of_missing_program_is_refused),
 	    cmocka_unit_test(remove_deletes_and_reports_missing),
 	    cmocka_unit_test(key_file_readable_by_others_is_refused),

@@ -11,6 +11,9 @@
  *   burst BYTES           print BYTES bytes of filler lines (serial-path
  *                         benchmark), then burst_bytes / burst_ns and done
  *   ping                  "@rig done 0" at once (round-trip latency)
+ *   hash SEQ N            one result line, "hash.SEQ W count": the first 4
+ *                         bytes of the SHA-256 of N bytes (rig_hashreq.h);
+ *                         the request of rig's request-latency load
  *   ticks                 the time base now, in SysTick ticks since reset
  *   exit CODE             end QEMU with CODE through semihosting
  *
@@ -23,6 +26,8 @@
 #include "fw.h"
 #include "port.h"
 #include "rig_report.h"
+
+#include "rig_hashreq.h"
 
 #ifdef RIG_FW_HAVE_WL
 #include "rig_wl_table.h"
@@ -181,10 +186,27 @@ static void cmd_burst(long long bytes)
 	report_done(0);
 }
 
+/* One request of the request-latency load (rig_hashreq.h): no done line,
+ * the answer is the one result line (workloads/c/hashreq.c). */
+static void cmd_hash(long long seq, long long n)
+{
+#ifdef RIG_FW_HAVE_WL
+	const struct rig_wl_io io = {.write = wl_write, .now_ns = wl_now_ns, .ctx = 0};
+
+	if (rig_wl_hashreq_answer(&io, (uint32_t)seq, (uint32_t)n) == 0)
+		return;
+#else
+	(void)seq;
+	(void)n;
+#endif
+	rig_fw_puts("error: this image cannot answer hash requests\n");
+	report_done(2);
+}
+
 static void execute(char *line)
 {
 	char *w[4];
-	long long v;
+	long long v, v2;
 	int n = split(line, w, 4);
 
 	if (n == 0)
@@ -195,6 +217,10 @@ static void execute(char *line)
 		cmd_run(w[1], -1);
 	} else if (strcmp(w[0], "burst") == 0 && n == 2 && parse_ll(w[1], &v) && v >= 0) {
 		cmd_burst(v);
+	} else if (strcmp(w[0], "hash") == 0 && n == 3 && parse_ll(w[1], &v) && v >= 0 &&
+		   v <= 0xffffffffll && parse_ll(w[2], &v2) && v2 >= 0 &&
+		   v2 <= RIG_HASHREQ_MAX_BYTES) {
+		cmd_hash(v, v2);
 	} else if (strcmp(w[0], "ping") == 0 && n == 1) {
 		report_done(0);
 	} else if (strcmp(w[0], "ticks") == 0 && n == 1) {
@@ -205,8 +231,8 @@ static void execute(char *line)
 	} else {
 		rig_fw_puts("error: rig-fw ");
 		rig_fw_puts(port_name);
-		rig_fw_puts(": unknown command (run NAME [N] | burst BYTES | ping | ticks | "
-			    "exit CODE)\n");
+		rig_fw_puts(": unknown command (run NAME [N] | burst BYTES | ping | hash SEQ N | "
+			    "ticks | exit CODE)\n");
 		report_done(2);
 	}
 }

@@ -84,6 +84,10 @@ size_t rig_wl_rate_text(char *buf, size_t cap, uint64_t ops, uint64_t elapsed_ns
 /* Prints ready, runs fn, prints done with its status; returns the status. */
 int rig_wl_run(const struct rig_wl_io *io, rig_wl_fn fn, long long iterations);
 
+/* The firmware's "hash SEQ N" request (hashreq.c, rig_hashreq.h): prints
+ * the one answer line; 0, or 2 for N over the bound. */
+int rig_wl_hashreq_answer(const struct rig_wl_io *io, uint32_t seq, uint32_t n);
+
 #ifndef RIG_WL_BARE
 /*
  * Host main: prints ready first (before parsing anything, so startup ends

@@ -100,16 +100,21 @@ static int build_all(struct bench *bn, struct rig_error *err)
 					rig_bench_skip(
 					    bn, bn->store, bd, prof, wl,
 					    "not a service workload: --load applies to the "
-					    "workloads marked rig:service (http)");
+					    "workloads marked rig:service (http; hashreq on MCU "
+					    "boards)");
 					continue;
 				}
-				if (j->service && !RIG_RUNNER(bd)->serves) {
+				if (j->service && !(RIG_RUNNER(bd)->serves & j->service)) {
 					char why[200];
 					snprintf(
 					    why, sizeof(why),
-					    "a service under load needs a runner that can start "
-					    "and stop a server (exec: the host board); this "
-					    "board's runner is %s",
+					    j->service == RIG_SERVICE_CONSOLE
+						? "requests on an MCU firmware's console: a board "
+						  "with runner mcu serves them; this board's "
+						  "runner is %s"
+						: "a service under load needs a runner that can "
+						  "start and stop a server (exec: the host board; "
+						  "agent); this board's runner is %s",
 					    RIG_RUNNER(bd)->kind);
 					rig_bench_skip(bn, bn->store, bd, prof, wl, why);
 					continue;

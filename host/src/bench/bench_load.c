@@ -5,10 +5,12 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "load_console.h"
 #include "load_report.h"
 #include "scrape.h"
 
@@ -50,7 +52,7 @@ static void during(void *ctx, const volatile sig_atomic_t *gone)
 	if (bl->spec->metrics[0]) {
 		/* the scrape interval: a few scrapes in short windows */
 		long long every = o.duration_ms / 4 < 1000 ? o.duration_ms / 4 : 1000;
-		sc = rig_scrape_start("127.0.0.1", bl->port, bl->spec->metrics,
+		sc = rig_scrape_start(bl->host, bl->port, bl->spec->metrics,
 				      every > 100 ? (int)every : 100, 1000);
 	}
 	bl->rc = rig_load_run(&o, &bl->res, &bl->err);
@@ -58,9 +60,22 @@ static void during(void *ctx, const volatile sig_atomic_t *gone)
 		rig_scrape_stop(sc, &bl->figs);
 }
 
-int rig_bench_load_prepare(struct rig_bench_load *bl, struct rig_run_service *svc,
-			   struct rig_error *err)
+/* An MCU board: the hash requests on its console (load_console.h). */
+static void on_console(void *ctx, struct rig_lines *lines)
 {
+	struct rig_bench_load *bl = ctx;
+
+	bl->ran = 1;
+	snprintf(bl->url, sizeof(bl->url), "the console (hash requests of %d bytes)",
+		 bl->spec->req_bytes);
+	bl->rc =
+	    rig_load_console_run(lines, &bl->spec->opts, bl->spec->req_bytes, &bl->res, &bl->err);
+}
+
+int rig_bench_load_prepare(struct rig_bench_load *bl, struct rig_board *b,
+			   struct rig_run_service *svc, struct rig_error *err)
+{
+	char connect[256];
 	int port, rc;
 
 	memset(&bl->res, 0, sizeof(bl->res));
@@ -68,11 +83,30 @@ int rig_bench_load_prepare(struct rig_bench_load *bl, struct rig_run_service *sv
 	bl->ran = 0;
 	bl->err.msg[0] = '\0';
 	memset(&bl->figs, 0, sizeof(bl->figs));
-	if ((rc = free_port(&port, err)))
-		return rc;
-	bl->port = port;
-	snprintf(bl->listen, sizeof(bl->listen), "127.0.0.1:%d", port);
-	snprintf(bl->url, sizeof(bl->url), "http://127.0.0.1:%d%s", port, bl->spec->path);
+	if (b && RIG_RUNNER(b) == &rig_runner_mcu_ops) {
+		memset(svc, 0, sizeof(*svc));
+		svc->console = on_console;
+		svc->exec.ctx = bl;
+		return 0;
+	}
+	if (b && RIG_RUNNER(b)->service_addr) {
+		if ((rc = RIG_RUNNER(b)->service_addr(b, bl->listen, sizeof(bl->listen), connect,
+						      sizeof(connect), err)))
+			return rc;
+	} else {
+		if ((rc = free_port(&port, err)))
+			return rc;
+		snprintf(bl->listen, sizeof(bl->listen), "127.0.0.1:%d", port);
+		snprintf(connect, sizeof(connect), "127.0.0.1:%d", port);
+	}
+	/* host:port, the port after the last ':' */
+	snprintf(bl->host, sizeof(bl->host), "%s", connect);
+	bl->port = 0;
+	if (strrchr(bl->host, ':')) {
+		bl->port = atoi(strrchr(bl->host, ':') + 1);
+		*strrchr(bl->host, ':') = '\0';
+	}
+	snprintf(bl->url, sizeof(bl->url), "http://%s%s", connect, bl->spec->path);
 	memset(svc, 0, sizeof(*svc));
 	svc->listen = bl->listen;
 	svc->exec.during = during;

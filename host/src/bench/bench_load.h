@@ -16,7 +16,8 @@ struct rig_bench_load {
 	const struct rig_load_spec *spec;
 	const int *cpus; /* the load threads' CPUs (spec's, else the CPUs rig may use) */
 	size_t n_cpus;
-	char listen[64], url[200];
+	char listen[64], url[320];
+	char host[256]; /* where the server is reached (the scrape's host) */
 	int port;
 	struct rig_scrape_figs figs; /* the service's Go figures (spec metrics=) */
 	struct rig_load_result res;
@@ -25,12 +26,15 @@ struct rig_bench_load {
 };
 
 /*
- * Picks a free loopback port for one sample and fills svc (listen address,
- * during callback) to pass in the run request. RIG_ERR_IO when no port can
- * be had. bl must stay alive until rig_bench_load_finish.
+ * Picks where the server of one sample listens — the board runner's
+ * service_addr (an agent board: its network, the emulated Pi's forwarded
+ * port), else a free loopback port — and fills svc (listen address, during
+ * callback) to pass in the run request. RIG_ERR_IO when no port can be
+ * had, the runner's RIG_ERR_SKIPPED when the board has no network path for
+ * a server. bl must stay alive until rig_bench_load_finish.
  */
-int rig_bench_load_prepare(struct rig_bench_load *bl, struct rig_run_service *svc,
-			   struct rig_error *err);
+int rig_bench_load_prepare(struct rig_bench_load *bl, struct rig_board *b,
+			   struct rig_run_service *svc, struct rig_error *err);
 
 /*
  * After the sample: adds the load's metrics (load_report.h) and

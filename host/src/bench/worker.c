@@ -228,7 +228,7 @@ static int take_samples(struct worker *w, struct job *j, int64_t run_id, int fro
 			 idx);
 		req.log_path = logpath;
 		if (j->service) {
-			if ((rc = rig_bench_load_prepare(&bl, &svc, err)))
+			if ((rc = rig_bench_load_prepare(&bl, b, &svc, err)))
 				return rc;
 			req.service = &svc;
 		}

@@ -35,10 +35,16 @@
 struct rig_board;
 
 /* A server sample (rig bench --load): the server listens where it is told
- * ($RIG_LISTEN) and exec.during runs the load while it is ready. */
+ * ($RIG_LISTEN) and exec.during runs the load while it is ready; on an MCU
+ * (runner mcu) console runs the requests on the ready firmware's console
+ * instead. */
 struct rig_run_service {
 	const char *listen; /* host:port for the server's $RIG_LISTEN */
 	struct rig_exec_service exec;
+	/* Runs the load on the board's console, the firmware ready and
+	 * waiting for commands; with exec.ctx. Blocks for the load. Set for
+	 * RIG_SERVICE_CONSOLE samples. */
+	void (*console)(void *ctx, struct rig_lines *lines);
 };
 
 /* One sample to take. */

@@ -113,7 +113,8 @@ uint64_t rig_load_errors_total(const struct rig_load_result *r);
 /*
  * Load specs as `rig bench --load` takes them:
  *   closed:c=64,d=10s[,t=2,w=1s,p=1,n=100k,timeout=2s,path=/plaintext,cpus=0+2-3,
- *                     proto=h1|h2c,grpc=/pkg.Svc/Method,data=FILE,metrics=/metrics|off]
+ *                     proto=h1|h2c,grpc=/pkg.Svc/Method,data=FILE,metrics=/metrics|off,
+ *                     bytes=64]
  *   rate:r=20000,c=64,d=20s[,...]
  * Fills o (url left NULL; the path goes to path[]; cpus= goes to cpus[] as
  * a CPU list for rig_load_parse_cpus, '+' standing for ','; grpc= to grpc[]
@@ -129,6 +130,7 @@ struct rig_load_spec {
 	char grpc[128]; /* "" : HTTP GET of path */
 	char data[256]; /* "" : an empty request message */
 	char metrics[64]; /* the Prometheus endpoint scraped during load ("" : off) */
+	int req_bytes;	  /* bytes= : bytes hashed per request on an MCU console (64) */
 };
 int rig_load_spec_parse(const char *spec, struct rig_load_spec *out, struct rig_error *err);
 

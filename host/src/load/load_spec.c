@@ -30,6 +30,7 @@ int rig_load_spec_parse(const char *spec, struct rig_load_spec *out, struct rig_
 	out->opts.timeout_ms = 2000;
 	snprintf(out->path, sizeof(out->path), "/plaintext");
 	snprintf(out->metrics, sizeof(out->metrics), "/metrics");
+	out->req_bytes = 64;
 	if (ml == 6 && strncmp(spec, "closed", 6) == 0)
 		out->opts.model = RIG_LOAD_CLOSED;
 	else if (ml == 4 && strncmp(spec, "rate", 4) == 0)
@@ -51,7 +52,7 @@ int rig_load_spec_parse(const char *spec, struct rig_load_spec *out, struct rig_
 		if (!eq)
 			return rig_fail(err, RIG_ERR_INVALID,
 					"--load '%s': '%s' is not KEY=VALUE (keys: c, t, d, w, r, "
-					"n, p, timeout, path, cpus, proto, grpc, data, metrics)",
+					"n, p, timeout, path, cpus, proto, grpc, data, metrics, bytes)",
 					spec, item);
 		*eq = '\0';
 		val = eq + 1;
@@ -118,6 +119,10 @@ int rig_load_spec_parse(const char *spec, struct rig_load_spec *out, struct rig_
 			if (!val[0] || strlen(val) >= sizeof(out->data))
 				return bad(err, spec, key, val, "a file name");
 			snprintf(out->data, sizeof(out->data), "%s", val);
+		} else if (strcmp(key, "bytes") == 0) {
+			if (rig_parse_count(val, 0, 4096, &v))
+				return bad(err, spec, key, val, "a request size 0..4096 bytes");
+			out->req_bytes = (int)v;
 		} else if (strcmp(key, "path") == 0) {
 			if (val[0] != '/' || strlen(val) >= sizeof(out->path) ||
 			    strpbrk(val, " \t\r\n"))
@@ -126,7 +131,7 @@ int rig_load_spec_parse(const char *spec, struct rig_load_spec *out, struct rig_
 		} else {
 			return rig_fail(err, RIG_ERR_INVALID,
 					"--load '%s': unknown key '%s' (keys: c, t, d, w, r, n, p, "
-					"timeout, path, cpus, proto, grpc, data, metrics)",
+					"timeout, path, cpus, proto, grpc, data, metrics, bytes)",
 					spec, key);
 		}
 	}

@@ -386,7 +386,8 @@ int rig_agent_run(struct rig_agent *a, const struct rig_agent_run_req *req,
 	struct rig_frame_reader r;
 	/* the agent enforces the timeout; the margin covers the link */
 	int wait_ms = req->timeout_ms ? (int)req->timeout_ms + 15000 : 3600 * 1000;
-	int killed = 0, rc;
+	int killed = 0, stopped = 0, rc;
+	int64_t deadline;
 
 	rig_frame_writer_init(&w, a->pl, sizeof(a->pl));
 	rig_frame_put_str(&w, req->prog);
@@ -402,8 +403,22 @@ int rig_agent_run(struct rig_agent *a, const struct rig_agent_run_req *req,
 		return rig_fail(err, RIG_ERR_INVALID, "agent %s: RUN request too big", a->name);
 	if ((rc = send_frame(a, RIG_MSG_RUN, a->pl, w.len, 10000, err)))
 		return rc;
+	deadline = rig_now_ns() + (int64_t)wait_ms * 1000000;
 	for (;;) {
-		if ((rc = recv_frame(a, &f, wait_ms, err)))
+		int64_t left_ms = (deadline - rig_now_ns()) / 1000000;
+		int slice = left_ms < 1 ? 1 : (int)left_ms;
+
+		if (req->stop && !stopped && *req->stop) {
+			stopped = 1;
+			if ((rc = send_frame(a, RIG_MSG_STOP, NULL, 0, 5000, err)))
+				return rc;
+		}
+		if (req->stop && !stopped && slice > 50)
+			slice = 50;
+		rc = recv_frame(a, &f, slice, err);
+		if (rc == RIG_ERR_TIMEOUT && left_ms > slice)
+			continue; /* a slice to look at *stop, not the run's deadline */
+		if (rc)
 			return rc;
 		switch (f.type) {
 		case RIG_MSG_OUTPUT:
@@ -427,7 +442,7 @@ int rig_agent_run(struct rig_agent *a, const struct rig_agent_run_req *req,
 		case RIG_MSG_ERROR:
 			return agent_error(a, &f, err);
 		case RIG_MSG_OK:
-			break; /* a KILL that crossed the program's exit */
+			break; /* a KILL or STOP that crossed the program's exit */
 		default:
 			return rig_fail(err, RIG_ERR_PROTOCOL, "agent %s: unexpected %s during RUN",
 					a->name, rig_frame_type_name(f.type));

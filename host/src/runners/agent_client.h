@@ -7,6 +7,7 @@
 #ifndef RIG_AGENT_CLIENT_H
 #define RIG_AGENT_CLIENT_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -81,6 +82,10 @@ struct rig_agent_run_req {
 	uint64_t cpu_mask;	       /* CPU affinity; 0: any */
 	rig_agent_output_fn on_output; /* may be NULL */
 	void *ctx;
+	/* a server's stop: once *stop is nonzero (set from another thread)
+	 * the agent is sent STOP, which passes SIGTERM to the program; looked
+	 * at every 50 ms. NULL: never. */
+	const volatile sig_atomic_t *stop;
 };
 
 /*

@@ -213,7 +213,15 @@ int rig_mcu_sample(const struct rig_mcu_ctl *ctl, const struct rig_mcu_params *p
 		if (p->command) {
 			struct rig_error e = {0};
 
-			rig_mcu_command(cmd, sizeof(cmd), p->workload, p->iterations);
+			if (p->serve) {
+				/* the load on the console, then the firmware's own
+				 * figures after it */
+				p->serve(p->serve_ctx, l);
+				rig_lines_mark(l, "load over; the firmware's figures");
+				ready = rig_now_ns();
+			}
+			rig_mcu_command(cmd, sizeof(cmd), p->serve ? "boot" : p->workload,
+					p->serve ? 0 : p->iterations);
 			if (rig_lines_send(l, cmd, 2000, &e))
 				fail_with_tail(s, l, "sending \"%s\": %s", cmd, e.msg);
 			else

@@ -46,6 +46,13 @@ struct rig_mcu_params {
 	long long retries;	    /* resets after a missing ready line */
 	long long timeout_ms;	    /* ready to done */
 	const char *log_path;	    /* this sample's console log, or NULL */
+	/* A request-latency sample (rig bench --load): once the firmware is
+	 * ready, serve(serve_ctx, console) runs the load instead of the
+	 * workload command; then "run boot" collects the firmware's own
+	 * figures (stack and heap high-water after the load) and its done
+	 * line. NULL: an ordinary sample. Needs command = 1. */
+	void (*serve)(void *ctx, struct rig_lines *lines);
+	void *serve_ctx;
 };
 
 /*

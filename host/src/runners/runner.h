@@ -22,10 +22,21 @@ struct rig_run_req;
 struct rig_runner_ops {
 	const char *kind; /* the `runner: {kind: ...}` value */
 
-	/* 1 when run() takes req->service: starts the server with $RIG_LISTEN,
-	 * runs the load once it is ready, stops it with SIGTERM. 0: the bench
-	 * skips service samples on this runner with the reason. */
+	/* Which service samples run() takes (req->service), RIG_SERVICE_*
+	 * bits (toolchain.h): NET, it starts the server with $RIG_LISTEN, runs
+	 * the load once it is ready, stops it with SIGTERM; CONSOLE, it runs
+	 * the console load (service->console) on the ready firmware. 0: the
+	 * bench skips service samples on this runner with the reason. */
 	int serves;
+
+	/* For a service sample, after open(): the address the server is told
+	 * to listen on ($RIG_LISTEN, as the target sees it) into listen, and
+	 * the host:port the controller's load connects to into connect.
+	 * RIG_ERR_SKIPPED with the reason when the board has no network path
+	 * for a server. Optional: NULL means a free port on this machine's
+	 * loopback for both (the server runs here). */
+	int (*service_addr)(struct rig_board *b, char *listen, size_t lcap, char *connect,
+			    size_t ccap, struct rig_error *err);
 
 	/* Reads sec (see part.h) into the board's runner.priv. Required. */
 	int (*configure)(struct rig_board *b, const struct rig_cfg *cfg, struct rig_cfg_node *sec,

@@ -14,6 +14,10 @@
  *     connect_timeout: 10s  # per connection attempt
  *     hot_c: 80             # a SoC at or above this is flagged hot
  *     deploy: [...]         # sh command lines that install and start the agent
+ *     service_port: 8080    # where a server under load listens on the board
+ *     service_host: ADDR    # how the controller reaches the board's servers
+ *                           # (default: the tcp link's host; the emulated Pi:
+ *                           # its forwarded port)
  * and, in an agent board's `agent:` only, the link's fields (the preset
  * makes the link from them): transport: tcp | serial, host, port, serial,
  * baud.
@@ -23,6 +27,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +38,7 @@
 
 #include "agent_client.h"
 #include "board.h"
+#include "toolchain.h"
 #include "log.h"
 #include "paths.h"
 #include "outcap.h"
@@ -46,6 +52,8 @@ struct agent_priv {
 	long long connect_timeout_ms;
 	long long hot_c;
 	struct rig_strv deploy; /* shell command lines that install and start the agent */
+	long long service_port;
+	char service_host[256];
 	/* while open */
 	uint8_t key[RIG_FRAME_KEY_MAX];
 	size_t key_len;
@@ -58,9 +66,9 @@ static struct agent_priv *agp(struct rig_board *b) { return b->runner.priv; }
 static int agent_configure(struct rig_board *b, const struct rig_cfg *cfg, struct rig_cfg_node *sec,
 			   struct rig_error *err)
 {
-	static const char *const keys[] = {"key_file",	      "transport", "host",   "port",
-					   "serial",	      "baud",	   "cpu",    "env",
-					   "connect_timeout", "hot_c",	   "deploy", NULL};
+	static const char *const keys[] = {
+	    "key_file", "transport",	   "host",  "port",   "serial",	      "baud",	      "cpu",
+	    "env",	"connect_timeout", "hot_c", "deploy", "service_port", "service_host", NULL};
 	struct agent_priv *ap = rig_xcalloc(1, sizeof(*ap));
 	int vm = RIG_POWER(b) == &rig_power_qemu_vm_ops;
 	char raw[PATH_MAX];
@@ -79,8 +87,18 @@ static int agent_configure(struct rig_board *b, const struct rig_cfg *cfg, struc
 	    (rc = rig_cfg_duration_ms(cfg, sec, "connect_timeout", 0, 10000, 600000,
 				      &ap->connect_timeout_ms, err)) ||
 	    (rc = rig_cfg_int(cfg, sec, "hot_c", 0, 80, 30, 150, &ap->hot_c, err)) ||
-	    (rc = rig_cfg_strv(cfg, sec, "deploy", 0, &ap->deploy, err)))
+	    (rc = rig_cfg_strv(cfg, sec, "deploy", 0, &ap->deploy, err)) ||
+	    (rc = rig_cfg_int(cfg, sec, "service_port", 0, RIG_SERVICE_GUEST_PORT, 1, 65535,
+			      &ap->service_port, err)) ||
+	    (rc = rig_cfg_str(cfg, sec, "service_host", 0, "", ap->service_host,
+			      sizeof(ap->service_host), err)))
 		return rc;
+	if (vm && ap->service_port != RIG_SERVICE_GUEST_PORT)
+		return rig_fail(err, RIG_ERR_PARSE,
+				"%s:%d: field 'agent/service_port': the emulated board forwards "
+				"guest port %d only, got %lld",
+				b->file, rig_cfg_line(rig_cfg_get(cfg, sec, "service_port")),
+				RIG_SERVICE_GUEST_PORT, ap->service_port);
 	if (raw[0])
 		rig_board_expand_path(raw, b->file, ap->key_file, sizeof(ap->key_file));
 	else /* the emulated board's image builder makes the key beside the image */
@@ -349,8 +367,28 @@ struct rig_agent *rig_runner_agent_session(struct rig_board *b)
 
 unsigned rig_runner_agent_generation(struct rig_board *b) { return agp(b)->generation; }
 
+/* A server under load (rig bench --load): the load runs on a thread of its
+ * own from the ready line on, while agent_run keeps reading the output;
+ * when the load is over, *stop makes rig_agent_run send STOP (SIGTERM). */
+struct svc_thread {
+	const struct rig_exec_service *svc;
+	pthread_t th;
+	int started;
+	volatile sig_atomic_t gone, stop;
+};
+
+static void *svc_main(void *p)
+{
+	struct svc_thread *t = p;
+
+	t->svc->during(t->svc->ctx, &t->gone);
+	t->stop = 1;
+	return NULL;
+}
+
 struct run_ctx {
 	struct rig_sample *s;
+	struct svc_thread *svc; /* NULL: not a service sample */
 	struct rig_report_parser parser;
 	int done_seen, done_status, ready_seen;
 	unsigned long after_done; /* protocol lines after the done line */
@@ -373,6 +411,9 @@ static void on_line(void *ctx, enum rig_report_verdict v, const struct rig_repor
 	switch (l->kind) {
 	case RIG_REPORT_READY:
 		rc->ready_seen = 1;
+		if (rc->svc && !rc->svc->started &&
+		    pthread_create(&rc->svc->th, NULL, svc_main, rc->svc) == 0)
+			rc->svc->started = 1;
 		break;
 	case RIG_REPORT_RESULT:
 		rig_sample_set(rc->s, l->name, strtod(l->value, NULL), l->unit);
@@ -411,9 +452,11 @@ static int agent_run(struct rig_board *b, const struct rig_run_req *req, struct 
 	struct rig_frame_run_done d;
 	struct run_ctx rc = {.s = out};
 	struct rig_error e = {0};
+	struct svc_thread st = {0};
+	struct rig_strv env = {0};
 	char name[RIG_FRAME_MAX_NAME + 1], iters[32];
 	const char *args[1];
-	int r;
+	int r, load_over = 0;
 
 	if (!ap->a)
 		return rig_fail(err, RIG_ERR_INVALID, "board %s is not open", b->name);
@@ -425,8 +468,17 @@ static int agent_run(struct rig_board *b, const struct rig_run_req *req, struct 
 		ar.args = args;
 		ar.n_args = 1;
 	}
-	ar.env = (const char *const *)ap->env.v;
-	ar.n_env = ap->env.n;
+	for (size_t i = 0; i < ap->env.n; i++)
+		rig_strv_push(&env, ap->env.v[i]);
+	if (req->service) {
+		/* a server: where to listen, the load once ready, STOP after it */
+		rig_strv_pushf(&env, "RIG_LISTEN=%s", req->service->listen);
+		st.svc = &req->service->exec;
+		rc.svc = &st;
+		ar.stop = &st.stop;
+	}
+	ar.env = (const char *const *)env.v;
+	ar.n_env = env.n;
 	ar.timeout_ms = (uint32_t)(req->timeout_ms > 0 ? req->timeout_ms : b->timeout_ms);
 	ar.cpu_mask = ap->cpu >= 0 ? 1ull << ap->cpu : 0;
 	ar.on_output = on_output;
@@ -434,6 +486,11 @@ static int agent_run(struct rig_board *b, const struct rig_run_req *req, struct 
 	rig_report_parser_init(&rc.parser, on_line, &rc);
 	rig_outcap_init(&rc.cap, req->log_path);
 	r = rig_agent_run(ap->a, &ar, &d, &e);
+	load_over = st.stop;
+	st.gone = 1;
+	if (st.started)
+		pthread_join(st.th, NULL);
+	rig_strv_free(&env);
 	rig_report_parser_cut(&rc.parser, 1);
 	out->noise_lines = rc.parser.noise;
 	out->corrupt_lines = rc.parser.corrupt;
@@ -464,8 +521,14 @@ static int agent_run(struct rig_board *b, const struct rig_run_req *req, struct 
 		rig_sample_set(out, "cgroup_peak_kib", (double)d.cgroup_peak_kib, "KiB");
 	rig_sample_set(out, "user_ns", (double)d.user_ns, "ns");
 	rig_sample_set(out, "sys_ns", (double)d.sys_ns, "ns");
+	/* the agent's 100 ms samples of the program's RSS (a server: under load) */
+	if (d.mean_rss_kib >= 0)
+		rig_sample_set(out, "mean_rss_kib", (double)d.mean_rss_kib, "KiB");
 	out->ok = 1;
-	if (d.timed_out)
+	if (st.started && !load_over)
+		rig_sample_fail(out, "the server exited while under load (%s %d)",
+				d.signal ? "signal" : "status", d.signal ? d.signal : d.exit_code);
+	else if (d.timed_out)
 		rig_sample_fail(out, "timed out after %u ms (killed on the board)", ar.timeout_ms);
 	else if (d.signal)
 		rig_sample_fail(out, "killed by signal %d on the board", d.signal);
@@ -485,6 +548,33 @@ static int agent_run(struct rig_board *b, const struct rig_run_req *req, struct 
 		rig_sample_fail(out, "workload reported done %d", rc.done_status);
 	keep_log(&rc, req, out);
 	return 0;
+}
+
+static int agent_service_addr(struct rig_board *b, char *listen, size_t lcap, char *connect,
+			      size_t ccap, struct rig_error *err)
+{
+	struct agent_priv *ap = agp(b);
+	char where[256];
+
+	snprintf(listen, lcap, "0.0.0.0:%lld", ap->service_port);
+	if (ap->service_host[0]) {
+		snprintf(connect, ccap, "%s:%lld", ap->service_host, ap->service_port);
+		return 0;
+	}
+	/* the emulated Pi: QEMU forwards a loopback port to the guest's */
+	if (RIG_POWER(b)->endpoint && RIG_POWER(b)->endpoint(b, "service", connect, ccap) == 0)
+		return 0;
+	if (is_tcp(b)) { /* the agent's own address, the service's port */
+		RIG_LINK(b)->describe(b, where, sizeof(where));
+		if (strrchr(where, ':'))
+			*strrchr(where, ':') = '\0';
+		snprintf(connect, ccap, "%s:%lld", where, ap->service_port);
+		return 0;
+	}
+	return rig_fail(err, RIG_ERR_SKIPPED,
+			"board %s: its agent is on a serial line and the board file names no "
+			"network address for a server (agent: service_host)",
+			b->name);
 }
 
 static int agent_reset(struct rig_board *b, struct rig_error *err)
@@ -512,6 +602,8 @@ static void agent_destroy(struct rig_board *b)
 
 const struct rig_runner_ops rig_runner_agent_ops = {
     .kind = "agent",
+    .serves = RIG_SERVICE_NET,
+    .service_addr = agent_service_addr,
     .configure = agent_configure,
     .open = agent_open,
     .close = agent_close,

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "board.h"
+#include "toolchain.h"
 #include "hostenv.h"
 #include "measure.h"
 
@@ -96,7 +97,7 @@ static void host_destroy(struct rig_board *b)
 
 const struct rig_runner_ops rig_runner_exec_ops = {
     .kind = "exec",
-    .serves = 1,
+    .serves = RIG_SERVICE_NET,
     .configure = host_configure,
     .facts = host_facts,
     .run = host_run,

@@ -4,7 +4,9 @@
  * line, send "run NAME N" (C firmware) or let the image run its one
  * workload (a TinyGo image), collect result lines until done. Works with
  * any power part (a reset method or none: then the console is reopened)
- * and any link that gives a byte stream.
+ * and any link that gives a byte stream. Under --load (workload hashreq)
+ * a sample is the request-latency load on the console instead
+ * (load_console.h), then "run boot" for the firmware's own figures.
  *
  *   runner: {kind: mcu}
  */
@@ -14,6 +16,7 @@
 
 #include "board.h"
 #include "mcu_run.h"
+#include "toolchain.h"
 
 static int mcu_configure(struct rig_board *b, const struct rig_cfg *cfg, struct rig_cfg_node *sec,
 			 struct rig_error *err)
@@ -91,6 +94,18 @@ static int mcu_run(struct rig_board *b, const struct rig_run_req *req, struct ri
 	};
 	int rc;
 
+	if (req->service) {
+		if (!p.command || !req->service->console) {
+			rig_sample_fail(out,
+					"request latency needs rig's C firmware (its console "
+					"takes \"hash SEQ N\"); a %s image runs one workload by "
+					"itself",
+					req->art->lang[0] ? req->art->lang : "Go");
+			return 0;
+		}
+		p.serve = req->service->console;
+		p.serve_ctx = req->service->exec.ctx;
+	}
 	/* the image this sample is for is the one on the board (a bench
 	 * prepares each artifact once; `rig run` and tests may not) */
 	if ((!b->has_loaded || strcmp(b->loaded.path, req->art->path) != 0 ||
@@ -104,6 +119,7 @@ static int mcu_run(struct rig_board *b, const struct rig_run_req *req, struct ri
 
 const struct rig_runner_ops rig_runner_mcu_ops = {
     .kind = "mcu",
+    .serves = RIG_SERVICE_CONSOLE,
     .configure = mcu_configure,
     .check = mcu_check,
     .open = mcu_open,

@@ -56,12 +56,18 @@ const char *rig_profile_baseline(const struct rig_toolchains *tcs);
 
 /* The workloads the tree at source_root (NULL: rig_data_dir()) has sources for (Go:
  * firmware/workloads/go/NAME/main.go, C: firmware/workloads/c/NAME.c with a
- * main), sorted, without repeats, appended to out. Returns how many. */
+ * main, or saying "rig:console-service"), sorted, without repeats, appended
+ * to out. Returns how many. */
 int rig_workloads_list(const char *source_root, struct rig_strv *out);
 
-/* 1 when workload name is a service (a server that runs until SIGTERM and
- * is benched under --load): its Go main.go or its C file says "rig:service"
- * in its first 4 KiB. 0 otherwise, and when it has no sources. */
+/* What kind of service workload name is (benched under --load only):
+ * RIG_SERVICE_NET, a server that runs until SIGTERM (its Go main.go or C
+ * file says "rig:service" in its first 4 KiB); RIG_SERVICE_CONSOLE,
+ * requests on an MCU firmware's console (its C file says
+ * "rig:console-service": hashreq); 0 otherwise, and when it has no
+ * sources. */
+#define RIG_SERVICE_NET 1
+#define RIG_SERVICE_CONSOLE 2
 int rig_workload_is_service(const char *source_root, const char *name);
 
 size_t rig_toolchain_count(const struct rig_toolchains *tcs);

@@ -28,6 +28,8 @@ static int has_main(const char *path)
 	return yes;
 }
 
+static int has_marker(const char *path, const char *marker);
+
 static void add(struct rig_strv *out, const char *name)
 {
 	if (rig_name_ok(name) && !rig_strv_has(out, name))
@@ -62,7 +64,7 @@ int rig_workloads_list(const char *source_root, struct rig_strv *out)
 		if (l < 3 || strcmp(e->d_name + l - 2, ".c") != 0)
 			continue;
 		path = rig_xasprintf("%s/%s", dir, e->d_name);
-		if (has_main(path)) {
+		if (has_main(path) || has_marker(path, "rig:console-service")) {
 			char *name = rig_xasprintf("%.*s", (int)(l - 2), e->d_name);
 			add(out, name);
 			free(name);
@@ -77,8 +79,8 @@ int rig_workloads_list(const char *source_root, struct rig_strv *out)
 	return (int)out->n;
 }
 
-/* 1 when the first 4 KiB of path hold the service marker. */
-static int has_marker(const char *path)
+/* 1 when the first 4 KiB of path hold marker. */
+static int has_marker(const char *path, const char *marker)
 {
 	char buf[4096];
 	size_t n;
@@ -89,7 +91,7 @@ static int has_marker(const char *path)
 	n = fread(buf, 1, sizeof(buf) - 1, f);
 	fclose(f);
 	buf[n] = '\0';
-	return strstr(buf, "rig:service") != NULL;
+	return strstr(buf, marker) != NULL;
 }
 
 int rig_workload_is_service(const char *source_root, const char *name)
@@ -103,7 +105,9 @@ int rig_workload_is_service(const char *source_root, const char *name)
 		source_root = rig_data_dir();
 	go = rig_xasprintf("%s/firmware/workloads/go/%s/main.go", source_root, name);
 	c = rig_xasprintf("%s/firmware/workloads/c/%s.c", source_root, name);
-	yes = has_marker(go) || has_marker(c);
+	yes = has_marker(c, "rig:console-service")			      ? RIG_SERVICE_CONSOLE
+	      : has_marker(go, "rig:service") || has_marker(c, "rig:service") ? RIG_SERVICE_NET
+									      : 0;
 	free(go);
 	free(c);
 	return yes;

@@ -78,8 +78,9 @@ struct rig_power_ops {
 
 	/* An address this part provides for a link of kind link_kind (a VM's
 	 * forwarded port "127.0.0.1:PORT" for tcp, its UART socket path for
-	 * unix): fills addr and returns 0, or RIG_ERR_NOT_SUPPORTED. Valid
-	 * after on(). Optional. */
+	 * unix; "service": where the controller reaches a server listening on
+	 * the guest's RIG_SERVICE_GUEST_PORT): fills addr and returns 0, or
+	 * RIG_ERR_NOT_SUPPORTED. Valid after on(). Optional. */
 	int (*endpoint)(struct rig_board *b, const char *link_kind, char *addr, size_t cap);
 
 	/* Adds facts ("board.power", the emulator's version...). Optional. */
@@ -103,6 +104,9 @@ int rig_power_qemu_boot(struct rig_board *b, const char *image, const char *sha2
 /* The qemu-vm part: forward the agent's port to loopback (tcp=1; port 0
  * picks a free one) or not (the UART only). For the agent preset. */
 void rig_power_qemu_vm_forward(struct rig_board *b, int tcp, int port);
+/* The guest port the emulated Pi forwards for a server under load
+ * (endpoint "service"): a server there listens on 0.0.0.0:8080. */
+#define RIG_SERVICE_GUEST_PORT 8080
 /* A file beside the VM's image (its image builder writes agent.key there);
  * just name when the power part is not qemu-vm. */
 void rig_power_qemu_vm_image_file(struct rig_board *b, const char *name, char *out, size_t cap);

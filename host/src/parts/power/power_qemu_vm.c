@@ -54,6 +54,7 @@ struct vm_priv {
 	char console_log[PATH_MAX + 16];
 	char uart_sock[PATH_MAX + 16];
 	int fwd_port;
+	int svc_port; /* host port forwarded to the guest's RIG_SERVICE_GUEST_PORT */
 };
 
 static int vm_configure(struct rig_board *b, const struct rig_cfg *cfg, struct rig_cfg_node *sec,
@@ -186,6 +187,9 @@ static int start_vm(struct rig_board *b, struct vm_priv *ap, struct rig_error *e
 		if (ap->fwd_port < 0)
 			return ap->fwd_port;
 	}
+	/* a server under load in the guest (rig bench --load) is reached here */
+	if ((ap->svc_port = free_port(err)) < 0)
+		return ap->svc_port;
 
 	rig_strv_push(&av, ap->qemu_system);
 	rig_strv_push(&av, "-M");
@@ -207,13 +211,16 @@ static int start_vm(struct rig_board *b, struct vm_priv *ap, struct rig_error *e
 	rig_strv_pushf(&av, "%s/initramfs.cpio.gz", ap->image_dir);
 	rig_strv_push(&av, "-append");
 	rig_strv_push(&av, ap->append);
-	/* user-mode network with the agent's port forwarded to loopback only */
+	/* user-mode network with the agent's port and the service port
+	 * forwarded to loopback only */
 	rig_strv_push(&av, "-netdev");
 	if (ap->forward_tcp)
-		rig_strv_pushf(&av, "user,id=n0,hostfwd=tcp:127.0.0.1:%d-:%d", ap->fwd_port,
-			       AGENT_GUEST_PORT);
+		rig_strv_pushf(
+		    &av, "user,id=n0,hostfwd=tcp:127.0.0.1:%d-:%d,hostfwd=tcp:127.0.0.1:%d-:%d",
+		    ap->fwd_port, AGENT_GUEST_PORT, ap->svc_port, RIG_SERVICE_GUEST_PORT);
 	else
-		rig_strv_push(&av, "user,id=n0");
+		rig_strv_pushf(&av, "user,id=n0,hostfwd=tcp:127.0.0.1:%d-:%d", ap->svc_port,
+			       RIG_SERVICE_GUEST_PORT);
 	rig_strv_push(&av, "-device");
 	rig_strv_push(&av, "virtio-net-device,netdev=n0");
 	/* the UART: the boot console, then the agent's serial link; QEMU copies
@@ -343,6 +350,10 @@ static int vm_endpoint(struct rig_board *b, const char *link_kind, char *addr, s
 
 	if (strcmp(link_kind, "tcp") == 0 && ap->forward_tcp && ap->fwd_port > 0) {
 		snprintf(addr, cap, "127.0.0.1:%d", ap->fwd_port);
+		return 0;
+	}
+	if (strcmp(link_kind, "service") == 0 && ap->q && ap->svc_port > 0) {
+		snprintf(addr, cap, "127.0.0.1:%d", ap->svc_port);
 		return 0;
 	}
 	if (strcmp(link_kind, "unix") == 0 && ap->uart_sock[0]) {
