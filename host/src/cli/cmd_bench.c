@@ -193,10 +193,14 @@ static int bench_or_build(int argc, char **argv, struct rig_ctx *ctx, int build_
 	if (load_arg) {
 		if ((rc = rig_load_spec_parse(load_arg, &load, &err)) ||
 		    (load.cpus[0] &&
-		     (rc = rig_load_parse_cpus(load.cpus, &load_cpus, &n_load_cpus, &err))) ||
-		    (load.data[0] &&
-		     (rc = rig_read_file(load.data, &load_body, &load_body_len, &err)))) {
+		     (rc = rig_load_parse_cpus(load.cpus, &load_cpus, &n_load_cpus, &err)))) {
 			rig_err("%s", err.msg);
+			exit_code = 2;
+			goto done;
+		}
+		if (load.data[0] && rig_read_file(load.data, &load_body, &load_body_len, &err)) {
+			rig_err("--load '%s': data=%s (the gRPC request message): %s", load_arg,
+				load.data, err.msg);
 			exit_code = 2;
 			goto done;
 		}

@@ -269,14 +269,16 @@ done:
 
 const char *rig_cell_name(const struct rig_cell *c, char *buf, size_t cap)
 {
-	snprintf(buf, cap, "%s/%s/%s", c->run.board, c->run.workload, c->run.profile);
+	snprintf(buf, cap, "%s/%s/%s%s%s", c->run.board, c->run.workload, c->run.profile,
+		 c->run.load[0] ? "@" : "", c->run.load);
 	return buf;
 }
 
 static int same_cell(const struct rig_run_info *a, const struct rig_run_info *b)
 {
 	return strcmp(a->board, b->board) == 0 && strcmp(a->workload, b->workload) == 0 &&
-	       strcmp(a->profile, b->profile) == 0 && strcmp(a->target, b->target) == 0;
+	       strcmp(a->profile, b->profile) == 0 && strcmp(a->target, b->target) == 0 &&
+	       strcmp(a->load, b->load) == 0;
 }
 
 static int cmp_cell(const void *pa, const void *pb)
@@ -286,7 +288,7 @@ static int cmp_cell(const void *pa, const void *pb)
 	int c;
 
 	if ((c = strcmp(a->board, b->board)) || (c = strcmp(a->workload, b->workload)) ||
-	    (c = strcmp(a->profile, b->profile)))
+	    (c = strcmp(a->profile, b->profile)) || (c = strcmp(a->load, b->load)))
 		return c;
 	return strcmp(a->target, b->target);
 }

@@ -55,7 +55,7 @@ void rig_runs_free(struct rig_runs *r);
 int rig_runs_select(const struct rig_runs *runs, const char *sel, const unsigned char *exclude,
 		    unsigned char *keep, char *what, size_t what_cap, struct rig_error *err);
 
-/* The newest kept run per (board, workload, profile, target), loaded as
+/* The newest kept run per (board, workload, profile, target, load spec), loaded as
  * cells with their metrics. Cells are sorted by board, workload, profile. */
 int rig_side_load(struct rig_store *s, const struct rig_runs *runs, const unsigned char *keep,
 		  struct rig_side *out, struct rig_error *err);
@@ -69,7 +69,7 @@ int rig_cell_load(struct rig_store *s, const struct rig_run_info *run, struct ri
 		  struct rig_error *err);
 void rig_cell_free(struct rig_cell *c);
 
-/* "board/workload/profile" into buf. */
+/* "board/workload/profile" into buf, "@SPEC" after it for a run under load. */
 const char *rig_cell_name(const struct rig_cell *c, char *buf, size_t cap);
 
 /* 1 when higher values of metric name are better (throughput, ops/s, */

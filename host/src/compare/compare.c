@@ -13,7 +13,8 @@ static const struct rig_cell *find_cell(const struct rig_side *s, const struct r
 	for (size_t i = 0; i < s->n; i++) {
 		const struct rig_run_info *c = &s->cells[i].run;
 		if (strcmp(c->board, r->board) == 0 && strcmp(c->workload, r->workload) == 0 &&
-		    strcmp(c->profile, r->profile) == 0 && strcmp(c->target, r->target) == 0)
+		    strcmp(c->profile, r->profile) == 0 && strcmp(c->target, r->target) == 0 &&
+		    strcmp(c->load, r->load) == 0)
 			return &s->cells[i];
 	}
 	return NULL;

@@ -223,7 +223,7 @@ int pg_list_runs(struct rig_store *s, struct rig_run_info **out, size_t *n, stru
 	    "  (SELECT value FROM env_facts WHERE env_id = r.env_id AND key = 'rig.commit'),"
 	    "  (SELECT value FROM env_facts WHERE env_id = r.env_id AND key = 'rig.branch'),"
 	    "  (SELECT value FROM env_facts WHERE env_id = r.env_id AND key = "
-	    "'bench.id'), " FLAGS_COLUMN
+	    "'bench.id'), " FLAGS_COLUMN ", r.load"
 	    " FROM runs r JOIN builds b ON b.id = r.build_id ORDER BY r.id";
 	PGresult *res;
 	int rc;
@@ -258,6 +258,7 @@ int pg_list_runs(struct rig_store *s, struct rig_run_info **out, size_t *n, stru
 		pg_text(res, i, 24, r->branch, sizeof(r->branch));
 		pg_text(res, i, 25, r->bench_id, sizeof(r->bench_id));
 		pg_text(res, i, 26, r->flags, sizeof(r->flags));
+		pg_text(res, i, 27, r->load, sizeof(r->load));
 		if (!r->label[0])
 			snprintf(r->label, sizeof(r->label), "unknown");
 		if (!r->commit[0])

@@ -34,7 +34,7 @@ int sq_list_runs(struct rig_store *s, struct rig_run_info **out, size_t *n, stru
 	    "  (SELECT value FROM env_facts WHERE env_id = r.env_id AND key = 'rig.branch'),"
 	    "  (SELECT value FROM env_facts WHERE env_id = r.env_id AND key = 'bench.id'),"
 	    "  (SELECT group_concat(key, ',') FROM env_facts WHERE env_id = r.env_id"
-	    "     AND key IN ('hot', 'throttled') AND value = 'yes')"
+	    "     AND key IN ('hot', 'throttled') AND value = 'yes'), r.load"
 	    " FROM runs r JOIN builds b ON b.id = r.build_id ORDER BY r.id";
 	sqlite3_stmt *st = NULL;
 	size_t cap = 0;
@@ -80,6 +80,7 @@ int sq_list_runs(struct rig_store *s, struct rig_run_info **out, size_t *n, stru
 		text(st, 24, r->branch, sizeof(r->branch));
 		text(st, 25, r->bench_id, sizeof(r->bench_id));
 		text(st, 26, r->flags, sizeof(r->flags));
+		text(st, 27, r->load, sizeof(r->load));
 		if (!r->label[0])
 			snprintf(r->label, sizeof(r->label), "unknown");
 		if (!r->commit[0])

@@ -20,6 +20,7 @@ struct rig_run_info {
 	char label[128], commit[48], branch[128];
 	char bench_id[48]; /* "env<id>" for runs stored before bench ids existed */
 	char flags[32];	   /* "hot", "throttled": the board said so during the run */
+	char load[160];	   /* the --load spec of a service run ("" none): part of the cell */
 };
 
 /* All runs, oldest first, into *out (owned array, free()). Returns 0 or
