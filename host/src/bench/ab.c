@@ -7,9 +7,9 @@
  * every sample is stored with the board that took it (samples.board), so
  * board-to-board spread is measured (rig results shows it) instead of
  * being folded into one board's noise. Boards take turns: one that has
- * taken more than another board still in the cell waits for that one
- * (which may still be opening or checking its health) to take its sample
- * or leave, so each round every board takes one. Not when host-local
+ * taken more than another board holding its lease and still in the cell
+ * waits for that one (which may still be opening or checking its health)
+ * to take its sample or leave, so each round every board takes one. Not when host-local
  * boards outnumber --jobs (they cannot all be in at once): then whoever is
  * in takes the next. A board that fails gives its index back and the
  * others take it; nothing is queued for retry.
@@ -107,7 +107,7 @@ int rig_bench_ab_next(struct shared_cell *c, struct job *j)
 		if (c->next >= c->n || rig_bench_stop)
 			break;
 		for (int m = 0; m < c->boards; m++)
-			if (!c->members[m]->ab_left &&
+			if (c->members[m]->ab_ready && !c->members[m]->ab_left &&
 			    (fewest < 0 || c->members[m]->ab_taken < fewest))
 				fewest = c->members[m]->ab_taken;
 		if (!c->turns || present <= 1 || j->ab_taken <= fewest) {
@@ -136,6 +136,18 @@ void rig_bench_ab_give_back(struct shared_cell *c, struct job *j, int idx)
 	c->redo = rig_xrealloc(c->redo, (c->n_redo + 1) * sizeof(*c->redo));
 	c->redo[c->n_redo++] = idx;
 	j->ab_taken--;
+	pthread_cond_broadcast(&c->cv);
+	pthread_mutex_unlock(&c->mu);
+}
+
+void rig_bench_ab_ready(struct job *j)
+{
+	struct shared_cell *c = j->shared;
+
+	if (!c)
+		return;
+	pthread_mutex_lock(&c->mu);
+	j->ab_ready = 1;
 	pthread_cond_broadcast(&c->cv);
 	pthread_mutex_unlock(&c->mu);
 }

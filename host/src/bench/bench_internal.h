@@ -32,6 +32,7 @@ struct job {
 	struct shared_cell *shared; /* --ab: the cell this board shares (NULL: its own) */
 	int ab_taken;		    /* --ab: indices this board was handed (c->mu) */
 	int ab_left;		    /* --ab: this board is out of the cell (c->mu) */
+	int ab_ready;		    /* --ab: its board's lease is held: turns wait for it */
 };
 
 /* A cell shared by the boards of one model (--ab, ab.c): one run, each
@@ -151,7 +152,8 @@ int rig_bench_health_due(const struct worker *w);
 /* Runs the health check on w's open board and stores it (store_health.h);
  * 0 when it passed (a quarantined board is back to ok); RIG_ERR_SKIPPED
  * when it failed: the board is now quarantined with the evidence and
- * w->quarantined set, err says why; RIG_ERR_STORE; any other code is the
+ * w->quarantined set, err says why; RIG_ERR_STORE or RIG_ERR_STORE_LOST
+ * (the store's server away); any other code is the
  * board's (unusable during the check: infrastructure). Blocks for the
  * check's samples. */
 int rig_bench_health_check(struct worker *w, struct rig_error *err);
@@ -170,6 +172,10 @@ void rig_bench_ab_give_back(struct shared_cell *c, struct job *j, int idx);
 /* j's board is out of its cell (done, failed, quarantined): the others no
  * longer wait for it. Idempotent. */
 void rig_bench_ab_leave(struct job *j);
+/* j's board holds its lease: from now on the others wait for its turns
+ * (a board still waiting for another bench's lease is not waited for, so
+ * two --ab benches over the same boards cannot hold each other up). */
+void rig_bench_ab_ready(struct job *j);
 /* After the workers: records what no board of a shared cell took as
  * skipped, and frees the cells. */
 void rig_bench_ab_finish(struct bench *bn);

@@ -153,7 +153,9 @@ int rig_bench_health_check(struct worker *w, struct rig_error *err)
 		      "frees it",
 		      b->name, row.result, row.evidence, b->name);
 out:
-	if (rc && rc != RIG_ERR_SKIPPED)
+	/* a store error stays one (RIG_ERR_STORE_LOST: the server restarting,
+	 * the bench exits to be tried again) */
+	if (rc && rc != RIG_ERR_SKIPPED && rc != RIG_ERR_STORE_LOST)
 		rc = RIG_ERR_STORE;
 	rig_kv_free(&facts);
 	free(hist);

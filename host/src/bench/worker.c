@@ -556,6 +556,9 @@ static int acquire(struct worker *w, struct hold *h, struct rig_error *err)
 					  &rig_bench_stop, &w->token, err)))
 			return rc;
 		h->leased = 1;
+		for (size_t i = 0; i < bn->n_jobs; i++)
+			if (bn->jobs[i].board == w->b)
+				rig_bench_ab_ready(&bn->jobs[i]);
 	}
 	rig_bench_worker_state(w, W_WAIT_SLOT);
 	if ((rc = slot_take(w)))
