@@ -126,6 +126,17 @@ static void grpc_calls_and_their_failing_status(void **state)
 			  "s.run_id join env_facts e on e.env_id = r.env_id and e.key = "
 			  "'load.spec' where e.value like 'closed:c=2,%' and a.name = 'err_grpc' "
 			  "and b.name = 'requests' and a.value = b.value and a.value > 100") == 1);
+	/* three specs of one cell: three runs, three rows under load, each
+	 * with its spec and percentiles from its samples' merged histograms */
+	assert_int_equal(query("select count(distinct load) from runs where workload = 'service' "
+			       "and load is not null"),
+			 3);
+	assert_true(query("select count(*) from sample_hists where name = 'latency'") >= 4);
+	rigtest_sh(&out, "'%s' --state-dir '%s' results -w service -p gc 2>&1", rig, st);
+	if (!strstr(out, "\tclosed:c=4,t=1,d=2s\t") || !strstr(out, "\tclosed:c=2,t=1,d=500ms,") ||
+	    !strstr(out, "\tclosed:c=4,t=1,d=1s,grpc=/rig.Svc/Hash,"))
+		fail_msg("rig results does not show the three load specs as rows:\n%s", out);
+	free(out);
 }
 
 int main(void)
