@@ -20,7 +20,8 @@
 # cross-check).
 #
 # STATE_DIR is the --state-dir of the bench (its rig.db and cache). Prints
-# one markdown table per check; ONLY=sizes,startup,ops picks some. Run it under flock /tmp/rig-heavy.lock.
+# one markdown table per check; ONLY=sizes,startup,ops picks some checks,
+# BOARDS=a,b some boards. Run it under flock /tmp/rig-heavy.lock.
 set -eu
 src=$(cd "$(dirname "$0")/.." && pwd)
 state=${1:?usage: bench/compilers_xcheck.sh STATE_DIR [ROUNDS] [HF_RUNS]}
@@ -49,6 +50,8 @@ python3 - "$work" "$rounds" "$hfruns" <<'PY'
 import json, os, re, statistics, subprocess, sys
 work, rounds, hfruns = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 rows = [r for r in json.load(open(f"{work}/rig.json")) if r["n_ok"]]
+if os.environ.get("BOARDS"):
+    rows = [r for r in rows if r["board"] in os.environ["BOARDS"].split(",")]
 paths = dict(l.rstrip("\n").split("\t") for l in open(f"{work}/paths.tsv") if "\t" in l)
 for r in rows:
     r["path"] = paths.get(r["sha256"], "")
@@ -99,8 +102,8 @@ if "startup" in only:
     print("\n### Startup of hello: rig against hyperfine -N\n")
     print(f"hyperfine `-N --warmup 3 --runs {hfruns}`, one profile after another.\n")
     print("Host rows also: peak RSS by `/usr/bin/time -f %M` (median of 5) against rig's PEAK RAM.\n")
-    print("| board | profile | rig startup | rig wall | hyperfine mean ± σ | rig wall / hf mean | rig PEAK RAM | time -f %M |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|")
+    print("| board | profile | rig startup | rig wall | hyperfine mean ± σ | hyperfine median | rig wall / hf median | rig PEAK RAM | time -f %M |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
     for r in sorted(rows, key=lambda r: (r["board"], r["profile"])):
         cmd = hf_cmd(r) if r["workload"] == "hello" else None
         if not cmd or not os.path.exists(r["path"]):
@@ -139,7 +142,8 @@ if "startup" in only:
                 kb.append(int(t.stderr.strip().split("\n")[-1]))
             rss = f"{statistics.median(kb):,} KiB"
         print(f"| {r['board']} | {r['profile']} | {med(r, 'startup_ns') / 1e6:.2f} ms | {w / 1e6:.2f} ms | "
-              f"{h['mean'] * 1e3:.2f} ± {h['stddev'] * 1e3:.2f} ms | {w / (h['mean'] * 1e9):.2f} | "
+              f"{h['mean'] * 1e3:.2f} ± {h['stddev'] * 1e3:.2f} ms | {h['median'] * 1e3:.2f} ms | "
+              f"{w / (h['median'] * 1e9):.2f} | "
               f"{med(r, 'ram_bytes') / 1024:,.0f} KiB | {rss} |")
 
 
