@@ -10,7 +10,9 @@
 
 #include "compare.h"
 #include "compare_ref.h"
+#include "hist.h"
 #include "history.h"
+#include "load_report.h"
 #include "provenance.h"
 #include "stats.h"
 #include "store.h"
@@ -348,6 +350,93 @@ static void provenance_of_a_git_tree_has_its_commit(void **state)
 	free(out);
 }
 
+/* One service run under load spec `load` whose two samples' histograms
+ * hold n values of v_ns each. */
+static void add_load_run(struct rig_store *s, const char *bench, const char *load, int64_t v_ns)
+{
+	struct rig_kvlist env = {0};
+	struct rig_artifact a;
+	struct rig_error err = {0};
+	struct rig_run_key key = {
+	    .board = "host", .workload = "service", .iterations = 1, .load = load};
+	int64_t env_id, run_id;
+	int have;
+
+	rig_kv_set(&env, "rig.label", bench);
+	rig_kv_set(&env, "bench.id", bench);
+	assert_int_equal(rig_store_add_env(s, &env, &env_id, &err), 0);
+	rig_kv_free(&env);
+	memset(&a, 0, sizeof(a));
+	strcpy(a.sha256, "svc");
+	strcpy(a.toolchain, "gc");
+	strcpy(a.profile, "gc");
+	strcpy(a.workload, "service");
+	strcpy(a.target.os, "linux");
+	strcpy(a.target.arch, "x86_64");
+	assert_int_equal(rig_store_add_build(s, &a, &key.build_id, &err), 0);
+	assert_int_equal(rig_store_begin_run(s, &key, env_id, 2, 0, 0, 0, &run_id, &have, &err), 0);
+	for (int i = 0; i < 2; i++) {
+		struct rig_sample smp = {.ok = 1};
+		struct rig_hist *h = rig_hist_new();
+		struct rig_buf b = {0};
+		rig_hist_record_n(h, v_ns * (i + 1), 100);
+		rig_hist_encode(h, &b);
+		rig_sample_set(&smp, "qps", 1000, "req/s");
+		assert_int_equal(rig_sample_set_hist(&smp, RIG_LOAD_HIST, b.data, b.len), 0);
+		assert_int_equal(rig_store_add_sample(s, run_id, i, &smp, &err), 0);
+		rig_sample_free(&smp);
+		rig_buf_free(&b);
+		rig_hist_free(h);
+	}
+}
+
+/* Cells under load pair by spec, and each gets its merged percentiles:
+ * one figure per side, the change shown, no test. */
+static void compare_pairs_load_specs_and_shows_merged_percentiles(void **state)
+{
+	struct rig_store *s = NULL, *keep_st = st;
+	struct rig_error err = {0};
+	struct rig_runs runs = {0};
+	struct rig_side a = {0}, b = {0};
+	struct rig_cmp c;
+	char path[1100];
+	int found = 0;
+
+	snprintf(path, sizeof(path), "%s/cmp-load-%d.db", rigtest_tmpdir(), rand());
+	assert_int_equal(rig_store_open(path, &s, &err), 0);
+	add_load_run(s, "b1", "closed:c=1", 1000000);
+	add_load_run(s, "b2", "closed:c=1", 2000000);
+	add_load_run(s, "b2", "rate:r=10", 9000000);
+	st = s;
+	assert_int_equal(rig_runs_load(s, &runs, &err), 0);
+	select_side(&runs, "label:b1", &a);
+	select_side(&runs, "label:b2", &b);
+	assert_int_equal(b.n, 2); /* one cell per spec */
+	rig_compare(&a, &b, 0.05, NULL, &c);
+	for (size_t i = 0; i < c.n; i++) {
+		const struct rig_cmp_row *r = &c.rows[i];
+		if (strcmp(r->metric, "p99_merged_us") != 0)
+			continue;
+		found++;
+		if (r->in_a) {
+			/* a: 100 x 1 ms + 100 x 2 ms; b: 100 x 2 ms + 100 x 4 ms */
+			assert_true(r->merged && r->in_b && !r->significant);
+			assert_close(r->a.median, 2000, 2e-3, "a p99 merged");
+			assert_close(r->b.median, 4000, 2e-3, "b p99 merged");
+			assert_close(r->change, 1.0, 5e-3, "change");
+		} else {
+			assert_close(r->b.median, 18000, 2e-3, "rate spec only in b");
+		}
+	}
+	assert_int_equal(found, 2);
+	rig_compare_free(&c);
+	rig_side_free(&a);
+	rig_side_free(&b);
+	rig_runs_free(&runs);
+	rig_store_close(s);
+	st = keep_st;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -357,6 +446,7 @@ int main(void)
 	    cmocka_unit_test(selectors_pick_labels_commits_runs_and_latest),
 	    cmocka_unit_test(compare_reports_change_ci_p_exact_sizes_and_small_n),
 	    cmocka_unit_test(compare_formats_are_well_formed),
+	    cmocka_unit_test(compare_pairs_load_specs_and_shows_merged_percentiles),
 	    cmocka_unit_test(changepoint_finds_a_step),
 	    cmocka_unit_test(changepoint_ignores_noise_and_constants),
 	    cmocka_unit_test(changepoint_finds_a_slow_drift),

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hist.h"
+#include "load_report.h"
 #include "mcu_ram.h"
 
 int rig_runs_load(struct rig_store *s, struct rig_runs *out, struct rig_error *err)
@@ -197,6 +199,43 @@ static void add_exact(struct rig_cell *c, const char *name, long long v)
 	m->exact = 1;
 }
 
+struct merge {
+	struct rig_hist *h;
+	struct rig_error *err;
+};
+
+static int add_hist(void *ctx, const void *data, size_t len)
+{
+	struct merge *m = ctx;
+
+	return rig_hist_decode(m->h, data, len, m->err);
+}
+
+/* The run's latency percentiles over all its samples at once. */
+static int add_merged(struct rig_store *s, struct rig_cell *c, struct rig_error *err)
+{
+	static const struct {
+		const char *name;
+		double p;
+	} pct[] = {{"p50_merged_us", 50}, {"p99_merged_us", 99}, {"p999_merged_us", 99.9}};
+	struct merge m = {.h = rig_hist_new(), .err = err};
+	int n = rig_store_run_hists(s, c->run.run_id, RIG_LOAD_HIST, add_hist, &m, err);
+
+	if (n < 0) {
+		rig_hist_free(m.h);
+		return n == RIG_ERR_NOT_SUPPORTED ? 0 : n;
+	}
+	for (size_t i = 0; n > 0 && i < sizeof(pct) / sizeof(pct[0]); i++) {
+		struct rig_cell_metric *x = add_metric(c, pct[i].name, "us");
+		x->v = rig_xmalloc(sizeof(double));
+		x->v[0] = (double)rig_hist_percentile(m.h, pct[i].p) / 1e3;
+		x->n = 1;
+		x->merged = 1;
+	}
+	rig_hist_free(m.h);
+	return 0;
+}
+
 const struct rig_cell_metric *rig_cell_metric(const struct rig_cell *c, const char *name)
 {
 	for (size_t i = 0; i < c->n_m; i++)
@@ -253,6 +292,8 @@ int rig_cell_load(struct rig_store *s, const struct rig_run_info *run, struct ri
 			goto done;
 	}
 	derive_ram(out);
+	if (run->load[0] && (rc = add_merged(s, out, err)))
+		goto done;
 	if (strncmp(run->target, "none/", 5) == 0)
 		add_exact(out, "flash_bytes", run->sizes.text_bytes + run->sizes.data_bytes);
 	add_exact(out, "file_bytes", run->sizes.file_bytes);

@@ -27,6 +27,8 @@ struct rig_cell_metric {
 	size_t n;
 	int exact;  /* deterministic (sizes): compared exactly, no test */
 	int higher; /* higher is better (throughput, ops/s) */
+	int merged; /* one figure of the run's samples' latency histograms merged
+		       (p50_merged_us ...): compared without a test */
 };
 
 struct rig_cell {
@@ -64,7 +66,9 @@ void rig_side_free(struct rig_side *side);
 /* A cell's metric by name (NULL when absent). */
 const struct rig_cell_metric *rig_cell_metric(const struct rig_cell *c, const char *name);
 
-/* Loads one run's metrics into a cell (as rig_side_load does for each). */
+/* Loads one run's metrics into a cell (as rig_side_load does for each); a
+ * run under load also gets p50/p99/p999_merged_us from its samples'
+ * histograms merged (rig_store_run_hists), when stored. */
 int rig_cell_load(struct rig_store *s, const struct rig_run_info *run, struct rig_cell *out,
 		  struct rig_error *err);
 void rig_cell_free(struct rig_cell *c);

@@ -58,6 +58,13 @@ static void fill_row(struct rig_cmp_row *r, const struct rig_cell_metric *ma,
 	}
 	if (!r->in_a || !r->in_b)
 		return;
+	if (ma->merged || mb->merged) {
+		/* one figure per side: the change, no test, no CI */
+		r->merged = 1;
+		if (r->a.median != 0.0)
+			r->change = r->b.median / r->a.median - 1.0;
+		return;
+	}
 	r->exact = (ma->exact && mb->exact) || (constant(ma) && constant(mb));
 	if (r->a.median != 0.0)
 		r->change = r->b.median / r->a.median - 1.0;
@@ -214,6 +221,8 @@ static void note_of(const struct rig_cmp_row *r, char *out, size_t cap)
 		snprintf(out, cap, "only in A");
 	else if (r->exact)
 		snprintf(out, cap, "exact");
+	else if (r->merged)
+		snprintf(out, cap, "merged histograms: no test");
 	else if (r->n_too_small)
 		snprintf(out, cap, "n too small for p<alpha");
 }
@@ -238,6 +247,8 @@ static void print_table(const struct rig_cmp *c, int is_tty, FILE *f)
 			snprintf(ch, sizeof(ch), "-");
 		else if (r->exact && !r->significant)
 			snprintf(ch, sizeof(ch), "=");
+		else if (r->merged)
+			rig_cmp_pct(ch, sizeof(ch), r->change); /* no test: the change as is */
 		else if (!r->significant)
 			snprintf(ch, sizeof(ch), "~");
 		else

@@ -30,6 +30,8 @@ struct rig_cmp_row {
 	int significant; /* p < alpha (exact rows: values differ) */
 	int n_too_small; /* rig_stats_min_p(na, nb) >= alpha */
 	int ties;	 /* equal values in a + b: p from the normal approximation */
+	int merged;	 /* a percentile of each side's merged latency histogram: one
+			    figure per side, the change shown, no test */
 };
 
 struct rig_cmp_geomean {
