@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "board.h"
+#include "toolchain.h"
 #include "wasm_module.h"
 #include "wasm_profile.h"
 
@@ -343,6 +344,42 @@ static void wamr_boards_run_c_and_gc_modules(void **state)
 	run_on_board("wasi-wamr-o0", gc_wasm, 0);
 }
 
+/* TinyGo's wasip1 hello, built by rig's tinygo profile (TinyGo 0.33 with a
+ * Go 1.19..1.23 first on its PATH): rig's section table equals
+ * wasm-objdump's, and the wazero and wasmtime boards run it. Skipped with
+ * the reason when TinyGo or such a Go is absent. */
+static void tinygo_module_is_described_and_runs(void **state)
+{
+	static const struct rig_target wasm = {"wasip1", "wasm32", ""};
+	struct rig_toolchains *tcs = NULL;
+	struct rig_error err = {0};
+	struct rig_artifact a;
+	struct rig_build_req req = {.profile = "tinygo",
+				    .workload = "hello",
+				    .target = &wasm,
+				    .source_root = rigtest_source_dir(),
+				    .cache_dir = rigtest_tmpdir()};
+	char builtin[1100];
+	int rc;
+
+	(void)state;
+	RIGTEST_REQUIRE_CMD("wasm-objdump");
+	snprintf(builtin, sizeof(builtin), "%s/host/toolchains.yaml", rigtest_source_dir());
+	assert_int_equal(rig_toolchains_load(builtin, NULL, &tcs, &err), 0);
+	rc = rig_build(tcs, &req, &a, &err);
+	rig_toolchains_free(tcs);
+	if (rc == RIG_ERR_SKIPPED) {
+		print_message("[  SKIPPED ] %s\n", err.msg);
+		skip();
+	}
+	if (rc)
+		fail_msg("tinygo build: %s", err.msg);
+	assert_true(compare_with_objdump(a.path) > 0);
+	assert_true(a.sizes.text_bytes > 0 && a.sizes.file_bytes > a.sizes.text_bytes);
+	run_on_board("wasi-wazero", a.path, 0);
+	run_on_board("wasi-wasmtime", a.path, 0);
+}
+
 static void inspect_json_is_complete(void **state)
 {
 	char *out = NULL;
@@ -467,6 +504,7 @@ int main(void)
 	    cmocka_unit_test(node_board_runs_a_gojs_module),
 	    cmocka_unit_test(wasmtime_board_runs_the_c_module),
 	    cmocka_unit_test(wamr_boards_run_c_and_gc_modules),
+	    cmocka_unit_test(tinygo_module_is_described_and_runs),
 	    cmocka_unit_test(inspect_json_is_complete),
 	    cmocka_unit_test(trapping_module_fails_the_sample_with_the_reason),
 	    cmocka_unit_test(profile_skips_what_the_runtime_cannot_load),
