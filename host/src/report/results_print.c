@@ -264,6 +264,17 @@ static int print_json(struct rig_store *store, const struct rig_results *res, FI
 		json_str_field(&b, "target", r->target);
 		json_str_field(&b, "sha256", r->sha256);
 		json_str_field(&b, "board_flags", r->flags);
+		if (r->load[0]) {
+			/* a run under load: its spec and its merged latency */
+			json_str_field(&b, "load", r->load);
+			if (r->merged_n)
+				rig_buf_appendf(
+				    &b,
+				    "\"latency_merged\":{\"samples\":%d,\"p50_us\":%.3f,"
+				    "\"p99_us\":%.3f,\"p999_us\":%.3f,\"max_us\":%.3f},",
+				    r->merged_n, r->merged_us[0], r->merged_us[1], r->merged_us[2],
+				    r->merged_us[3]);
+		}
 		rig_buf_appendf(&b,
 				"\"emulated\":%s,\"n_ok\":%d,\"n_failed\":%d,\"iterations\":%lld,"
 				"\"sizes\":{\"file\":%lld,\"text\":%lld,\"data\":%lld,\"bss\":%lld,"
