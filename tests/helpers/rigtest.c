@@ -25,6 +25,30 @@ const char *rigtest_binary_dir(void)
 	return s && *s ? s : RIG_BINARY_DIR;
 }
 
+const char *rigtest_rig(void)
+{
+	static char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/host/rig", rigtest_binary_dir());
+	if (access(path, X_OK) != 0) {
+		fprintf(stderr, "rig binary not built at %s\n", path);
+		return NULL;
+	}
+	return path;
+}
+
+long rigtest_sqlite_long(const char *state_dir, const char *sql)
+{
+	char *out = NULL;
+	long v;
+
+	if (rigtest_sh(&out, "sqlite3 '%s/rig.db' \"%s\"", state_dir, sql) != 0)
+		fail_msg("sqlite3 failed: %s", sql);
+	v = atol(out ? out : "");
+	free(out);
+	return v;
+}
+
 static void cleanup(void)
 {
 	char cmd[PATH_MAX + 16];

@@ -12,6 +12,12 @@
  * compile-time paths). */
 const char *rigtest_source_dir(void);
 const char *rigtest_binary_dir(void);
+/* The rig binary of the build tree, or NULL (with a line on stderr saying
+ * where it was looked for) when it is not built: a setup returns -1 then. */
+const char *rigtest_rig(void);
+/* Runs sqlite3 on STATE_DIR/rig.db and returns the first line of its output
+ * as a number; fails the test when sqlite3 fails. */
+long rigtest_sqlite_long(const char *state_dir, const char *sql);
 /* A fresh temporary directory, removed (recursively) at exit. */
 const char *rigtest_tmpdir(void);
 /* 1 when cmd is on PATH. */

@@ -13,25 +13,10 @@ static char rig[1024];
 
 static int setup(void **state)
 {
-	snprintf(rig, sizeof(rig), "%s/host/rig", rigtest_binary_dir());
-	if (access(rig, X_OK) != 0) {
-		fprintf(stderr, "rig binary not built at %s\n", rig);
+	if (!rigtest_rig())
 		return -1;
-	}
+	snprintf(rig, sizeof(rig), "%s", rigtest_rig());
 	return 0;
-}
-
-/* Runs sqlite3 on the state dir's db, returns the first line as a number. */
-static long query(const char *state, const char *sql)
-{
-	char *out = NULL;
-	long v;
-
-	if (rigtest_sh(&out, "sqlite3 '%s/rig.db' \"%s\"", state, sql) != 0)
-		fail_msg("sqlite3 failed: %s", sql);
-	v = atol(out);
-	free(out);
-	return v;
 }
 
 static void bench_host_stores_samples_and_prints_results(void **state)
@@ -51,17 +36,20 @@ static void bench_host_stores_samples_and_prints_results(void **state)
 	assert_non_null(strstr(out, "\"startup_ns\""));
 	assert_non_null(strstr(out, "\"peak_rss_kib\""));
 	free(out);
-	assert_int_equal(query(st, "select count(*) from samples where ok = 1"), 8);
-	assert_int_equal(query(st, "select count(*) from runs"), 2);
+	assert_int_equal(rigtest_sqlite_long(st, "select count(*) from samples where ok = 1"), 8);
+	assert_int_equal(rigtest_sqlite_long(st, "select count(*) from runs"), 2);
 	/* startup is below wall time, both positive */
-	assert_int_equal(query(st,
-			       "select count(*) from metrics a join metrics b on "
-			       "a.sample_id = b.sample_id where a.name = 'startup_ns' and "
-			       "b.name = 'wall_ns' and a.value > 0 and a.value <= b.value * 1.05"),
-			 8);
+	assert_int_equal(
+	    rigtest_sqlite_long(st,
+				"select count(*) from metrics a join metrics b on "
+				"a.sample_id = b.sample_id where a.name = 'startup_ns' and "
+				"b.name = 'wall_ns' and a.value > 0 and a.value <= b.value * 1.05"),
+	    8);
 	/* the environment record says what machine this was */
-	assert_true(query(st, "select count(*) from env_facts where key = 'host.cpu_model'") >= 1);
-	assert_true(query(st, "select count(*) from env_facts where key = 'toolchain.gc'") >= 1);
+	assert_true(rigtest_sqlite_long(
+			st, "select count(*) from env_facts where key = 'host.cpu_model'") >= 1);
+	assert_true(rigtest_sqlite_long(
+			st, "select count(*) from env_facts where key = 'toolchain.gc'") >= 1);
 	/* the same command again completes nothing: all runs are complete, so
 	 * new runs start (resume only completes unfinished ones) */
 	assert_int_equal(rigtest_sh(NULL,
@@ -69,7 +57,7 @@ static void bench_host_stores_samples_and_prints_results(void **state)
 				    "-p c -n 2 -q 2>/dev/null",
 				    rig, st),
 			 0);
-	assert_int_equal(query(st, "select count(*) from runs"), 3);
+	assert_int_equal(rigtest_sqlite_long(st, "select count(*) from runs"), 3);
 }
 
 /* A board given as a file is shown in the table by its name (the results
@@ -143,10 +131,11 @@ static void misbehaving_programs_fail_their_samples_only(void **state)
 	    "--timeout 400ms -q 2>&1",
 	    rig, st, rigtest_source_dir());
 	free(out);
-	assert_int_equal(query(st, "select count(*) from samples s join runs r on r.id = s.run_id "
-				   "join builds b on b.id = r.build_id where b.profile = 'stalled' "
-				   "and s.ok = 0 and s.fail_reason like 'impossible figure: "
-				   "throughput = 2e+13 ops/s is above%'"),
+	assert_int_equal(rigtest_sqlite_long(
+			     st, "select count(*) from samples s join runs r on r.id = s.run_id "
+				 "join builds b on b.id = r.build_id where b.profile = 'stalled' "
+				 "and s.ok = 0 and s.fail_reason like 'impossible figure: "
+				 "throughput = 2e+13 ops/s is above%'"),
 			 2);
 	/* rig results shows the cell as failed, without the figure */
 	rigtest_sh(&out,
@@ -157,25 +146,29 @@ static void misbehaving_programs_fail_their_samples_only(void **state)
 	assert_null(strstr(out, "20.0T"));
 	assert_null(strstr(out, "2e+13"));
 	free(out);
-	assert_int_equal(query(st,
-			       "select count(*) from samples s join runs r on r.id = s.run_id "
-			       "join builds b on b.id = r.build_id where b.profile = 'crash' "
-			       "and s.ok = 0 and s.fail_reason like '%signal 11%' and "
-			       "s.stderr_tail like '%about to crash%' and s.log_path like '%.log'"),
+	assert_int_equal(rigtest_sqlite_long(
+			     st,
+			     "select count(*) from samples s join runs r on r.id = s.run_id "
+			     "join builds b on b.id = r.build_id where b.profile = 'crash' "
+			     "and s.ok = 0 and s.fail_reason like '%signal 11%' and "
+			     "s.stderr_tail like '%about to crash%' and s.log_path like '%.log'"),
 			 2);
-	assert_int_equal(query(st, "select count(*) from samples s join runs r on r.id = s.run_id "
-				   "join builds b on b.id = r.build_id where b.profile = 'hang' "
-				   "and s.ok = 0 and s.fail_reason like 'timed out%'"),
-			 2);
-	assert_int_equal(query(st, "select count(*) from samples s join runs r on r.id = s.run_id "
-				   "join builds b on b.id = r.build_id where b.profile = 'noready' "
-				   "and s.ok = 0 and s.fail_reason like 'no ready line%'"),
+	assert_int_equal(
+	    rigtest_sqlite_long(st, "select count(*) from samples s join runs r on r.id = s.run_id "
+				    "join builds b on b.id = r.build_id where b.profile = 'hang' "
+				    "and s.ok = 0 and s.fail_reason like 'timed out%'"),
+	    2);
+	assert_int_equal(rigtest_sqlite_long(
+			     st, "select count(*) from samples s join runs r on r.id = s.run_id "
+				 "join builds b on b.id = r.build_id where b.profile = 'noready' "
+				 "and s.ok = 0 and s.fail_reason like 'no ready line%'"),
 			 2);
 	/* and the good profile after them was measured */
-	assert_int_equal(query(st, "select count(*) from samples s join runs r on r.id = s.run_id "
-				   "join builds b on b.id = r.build_id where b.profile = 'c' "
-				   "and s.ok = 1"),
-			 2);
+	assert_int_equal(
+	    rigtest_sqlite_long(st, "select count(*) from samples s join runs r on r.id = s.run_id "
+				    "join builds b on b.id = r.build_id where b.profile = 'c' "
+				    "and s.ok = 1"),
+	    2);
 }
 
 /* kill -9 in the middle of a bench keeps every finished sample; the same
@@ -211,16 +204,16 @@ static void killed_bench_resumes_with_only_missing_samples(void **state)
 	}
 	kill(pid, SIGKILL);
 	waitpid(pid, &status, 0);
-	before = query(st, "select count(*) from samples");
+	before = rigtest_sqlite_long(st, "select count(*) from samples");
 	assert_true(before >= 5);
 	if (before >= 40)
 		skip(); /* the machine finished before the kill: nothing to resume */
 	assert_int_equal(rigtest_sh(NULL, "%s", cmd + 5), 0);
-	after = query(st, "select count(*) from samples");
-	runs = query(st, "select count(*) from runs");
+	after = rigtest_sqlite_long(st, "select count(*) from samples");
+	runs = rigtest_sqlite_long(st, "select count(*) from runs");
 	assert_int_equal(after, 40);
 	assert_int_equal(runs, 1);
-	assert_int_equal(query(st, "select count(distinct idx) from samples"), 40);
+	assert_int_equal(rigtest_sqlite_long(st, "select count(distinct idx) from samples"), 40);
 }
 
 /* Two host boards of one model with a health check every 1 ms: one check
@@ -249,18 +242,24 @@ static void health_checks_on_a_schedule_and_ab_across_twins(void **state)
 		       rig, st, st) != 0)
 		fail_msg("%s", out);
 	/* per board: the lease's check and the one before its second cell */
-	assert_int_equal(query(st, "select count(*) from health_checks where pass = 1 and "
-				   "metric = 'cpu_ns' and figure > 0"),
-			 4);
-	assert_int_equal(query(st, "select count(distinct board) from health_checks"), 2);
-	assert_int_equal(query(st, "select count(*) from farm_log where event = 'health'"), 4);
-	assert_int_equal(query(st, "select count(*) from runs where board = 'model:twin'"), 2);
-	assert_int_equal(query(st, "select count(*) from samples s join runs r on r.id = s.run_id "
-				   "where r.board = 'model:twin'"),
-			 12);
-	assert_int_equal(query(st, "select count(*) from (select run_id from samples group by "
-				   "run_id having count(distinct board) = 2)"),
+	assert_int_equal(
+	    rigtest_sqlite_long(st, "select count(*) from health_checks where pass = 1 and "
+				    "metric = 'cpu_ns' and figure > 0"),
+	    4);
+	assert_int_equal(rigtest_sqlite_long(st, "select count(distinct board) from health_checks"),
 			 2);
+	assert_int_equal(
+	    rigtest_sqlite_long(st, "select count(*) from farm_log where event = 'health'"), 4);
+	assert_int_equal(
+	    rigtest_sqlite_long(st, "select count(*) from runs where board = 'model:twin'"), 2);
+	assert_int_equal(
+	    rigtest_sqlite_long(st, "select count(*) from samples s join runs r on r.id = s.run_id "
+				    "where r.board = 'model:twin'"),
+	    12);
+	assert_int_equal(
+	    rigtest_sqlite_long(st, "select count(*) from (select run_id from samples group by "
+				    "run_id having count(distinct board) = 2)"),
+	    2);
 	if (!strstr(out, "by board") || !strstr(out, "spread"))
 		fail_msg("no board-to-board table in:\n%s", out);
 	free(out);

@@ -12,11 +12,9 @@ static char rig[1024];
 
 static int setup(void **state)
 {
-	snprintf(rig, sizeof(rig), "%s/host/rig", rigtest_binary_dir());
-	if (access(rig, X_OK) != 0) {
-		fprintf(stderr, "rig binary not built at %s\n", rig);
+	if (!rigtest_rig())
 		return -1;
-	}
+	snprintf(rig, sizeof(rig), "%s", rigtest_rig());
 	return 0;
 }
 

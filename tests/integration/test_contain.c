@@ -35,13 +35,11 @@ static void sleep_ms(int ms)
 
 static int setup(void **state)
 {
-	snprintf(rig, sizeof(rig), "%s/host/rig", rigtest_binary_dir());
 	snprintf(toolchains, sizeof(toolchains), "%s/tests/data/misbehave-toolchains.yaml",
 		 rigtest_source_dir());
-	if (access(rig, X_OK) != 0) {
-		fprintf(stderr, "rig binary not built at %s\n", rig);
+	if (!rigtest_rig())
 		return -1;
-	}
+	snprintf(rig, sizeof(rig), "%s", rigtest_rig());
 	/* workloads run as nobody on the agent when the tests run as root */
 	chmod(rigtest_tmpdir(), 0755);
 	return 0;

@@ -68,11 +68,9 @@ static int setup(void **state)
 	(void)state;
 	if (!rigtest_have("gcc") || !rigtest_have("python3"))
 		return 0; /* each test skips */
-	snprintf(rig, sizeof(rig), "%s/host/rig", rigtest_binary_dir());
-	if (access(rig, X_OK) != 0) {
-		fprintf(stderr, "rig binary not built at %s\n", rig);
+	if (!rigtest_rig())
 		return -1;
-	}
+	snprintf(rig, sizeof(rig), "%s", rigtest_rig());
 	snprintf(st, sizeof(st), "%s/st", rigtest_tmpdir());
 	snprintf(policy, sizeof(policy), "%s/tests/data/gate-example.yaml", rigtest_source_dir());
 	snprintf(checker, sizeof(checker), "%s/tests/tools/check_junit.py", rigtest_source_dir());

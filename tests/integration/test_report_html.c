@@ -30,11 +30,9 @@ static int count(const char *hay, const char *needle)
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(rig, sizeof(rig), "%s/host/rig", rigtest_binary_dir());
-	if (access(rig, X_OK) != 0) {
-		fprintf(stderr, "rig binary not built at %s\n", rig);
+	if (!rigtest_rig())
 		return -1;
-	}
+	snprintf(rig, sizeof(rig), "%s", rigtest_rig());
 	snprintf(st, sizeof(st), "%s/st", rigtest_tmpdir());
 	snprintf(art, sizeof(art), "%s/tests/report-artifacts", rigtest_binary_dir());
 	snprintf(chromium, sizeof(chromium), "%s",

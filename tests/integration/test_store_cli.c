@@ -15,24 +15,10 @@ static char rig[1024];
 
 static int setup(void **state)
 {
-	snprintf(rig, sizeof(rig), "%s/host/rig", rigtest_binary_dir());
-	if (access(rig, X_OK) != 0) {
-		fprintf(stderr, "rig binary not built at %s\n", rig);
+	if (!rigtest_rig())
 		return -1;
-	}
+	snprintf(rig, sizeof(rig), "%s", rigtest_rig());
 	return 0;
-}
-
-static long query(const char *st, const char *sql)
-{
-	char *out = NULL;
-	long v;
-
-	if (rigtest_sh(&out, "sqlite3 '%s/rig.db' \"%s\"", st, sql) != 0)
-		fail_msg("sqlite3 failed: %s", sql);
-	v = atol(out);
-	free(out);
-	return v;
 }
 
 static const char *state_dir(const char *name)
@@ -71,15 +57,16 @@ static void changed_plan_starts_a_new_run(void **state)
 	RIGTEST_REQUIRE_CMD("sqlite3");
 	bench_once(st, "-n 1 --warmup 0");
 	bench_once(st, "-n 3 --warmup 1");
-	assert_int_equal(query(st, "select count(*) from runs"), 2);
-	assert_int_equal(query(st, "select count(*) from samples where run_id = "
-				   "(select min(id) from runs)"),
+	assert_int_equal(rigtest_sqlite_long(st, "select count(*) from runs"), 2);
+	assert_int_equal(rigtest_sqlite_long(st, "select count(*) from samples where run_id = "
+						 "(select min(id) from runs)"),
 			 1);
-	assert_int_equal(query(st, "select n_planned from runs where id = (select min(id) from "
-				   "runs)"),
-			 1);
-	assert_int_equal(query(st, "select count(*) from samples where run_id = "
-				   "(select max(id) from runs)"),
+	assert_int_equal(
+	    rigtest_sqlite_long(st, "select n_planned from runs where id = (select min(id) from "
+				    "runs)"),
+	    1);
+	assert_int_equal(rigtest_sqlite_long(st, "select count(*) from samples where run_id = "
+						 "(select max(id) from runs)"),
 			 3);
 }
 
@@ -114,10 +101,12 @@ static void two_benches_on_one_store_do_not_mix(void **state)
 		free(rc);
 	}
 	assert_true(refused <= 1);
-	assert_int_equal(query(st, "select count(*) from runs r where (select count(*) from "
-				   "samples s where s.run_id = r.id) > r.n_planned"),
-			 0);
-	assert_int_equal(query(st, "select count(*) from runs where owner is not null"), 0);
+	assert_int_equal(
+	    rigtest_sqlite_long(st, "select count(*) from runs r where (select count(*) from "
+				    "samples s where s.run_id = r.id) > r.n_planned"),
+	    0);
+	assert_int_equal(
+	    rigtest_sqlite_long(st, "select count(*) from runs where owner is not null"), 0);
 }
 
 static void results_filters_name_what_is_stored(void **state)
