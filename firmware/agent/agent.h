@@ -54,6 +54,7 @@ struct agent_conn {
 	char put_name[RIG_FRAME_MAX_NAME + 1];
 	char put_tmp[RIG_FRAME_MAX_NAME + 32];
 	uint64_t put_size, put_got;
+	int64_t put_t0_ns; /* when PUT_BEGIN was taken (CLOCK_MONOTONIC) */
 	uint32_t put_mode;
 	uint8_t put_want[32];
 	struct agent_blake2b put_hash; /* the upload digest (RIG_FRAME_PUT_LABEL) */
@@ -62,6 +63,9 @@ struct agent_conn {
 	uint8_t rx[RIG_FRAME_MAX];
 	uint8_t tx[RIG_FRAME_MAX];
 };
+
+/* CLOCK_MONOTONIC in ns (session.c). */
+int64_t agent_mono_ns(void);
 
 /* Frame I/O (session.c). */
 
@@ -81,6 +85,20 @@ int agent_send_error(struct agent_conn *c, uint32_t code, const char *fmt, ...)
 int agent_refuse_payload(struct agent_conn *c, const struct rig_frame *f);
 /* Runs one session to its end on in_fd/out_fd (which the caller closes). */
 void agent_serve(const struct agent_cfg *cfg, int in_fd, int out_fd, int is_tty);
+
+/* USB gadget mode (usb_ffs.c): the vendor interface rig's usb-bulk link
+ * looks for (host/src/parts/link/link_usb_bulk.c uses the same numbers). */
+#define RIG_AGENT_USB_SUBCLASS 0x52 /* 'R' */
+#define RIG_AGENT_USB_PROTOCOL 0x01
+#define RIG_AGENT_USB_NAME "rig-agent"
+
+/* Opens DIR/ep0 of a mounted FunctionFS instance and writes the function's
+ * descriptors and strings (before the gadget's UDC is bound). Returns the
+ * ep0 fd, or -1 after printing why. */
+int agent_usb_ffs_open(const char *dir);
+/* Serves sessions on the function for ever (returns only when it cannot
+ * start). ep0 from agent_usb_ffs_open. */
+void agent_usb_ffs_serve(const struct agent_cfg *cfg, const char *dir, int ep0);
 
 /* Requests (facts.c, put.c, run.c). Each answers the host itself and returns
  * -1 only when the session must end. */

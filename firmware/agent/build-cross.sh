@@ -16,7 +16,7 @@ mkdir -p "$(dirname "$out")"
 "$cc" -std=c11 -O2 -Wall -Wextra -Wno-unused-parameter -static -s \
   -I"$here" -I"$here/../protocol" -I"$here/../contain" -o "$out.tmp" \
   "$here/main.c" "$here/log.c" "$here/session.c" "$here/put.c" "$here/run.c" "$here/facts.c" \
-  "$here/blake2b.c" "$here/../protocol/rig_frame.c" "$here/../protocol/rig_frame_crc.c" \
+  "$here/blake2b.c" "$here/usb_ffs.c" "$here/../protocol/rig_frame.c" "$here/../protocol/rig_frame_crc.c" \
   "$here/../protocol/rig_report.c" \
-  "$here/../contain/rig_contain.c"
+  "$here/../contain/rig_contain.c" -pthread
 mv "$out.tmp" "$out"

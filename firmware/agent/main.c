@@ -2,15 +2,16 @@
  * rig-agent command line:
  *
  *   rig-agent --key FILE --work DIR [--listen ADDR:PORT] [--serial TTY]
- *             [--baud N] [--user UID:GID] [--max-file BYTES] [--once]
- *             [--port-file FILE] [--facts-root DIR] [--verbose]
+ *             [--usb-ffs DIR] [--baud N] [--user UID:GID] [--max-file BYTES]
+ *             [--once] [--port-file FILE] [--facts-root DIR] [--verbose]
  *
  * --facts-root is for tests (docs/farm.md): files under DIR shadow the
  * kernel's for FACTS (DIR/sys/class/thermal/thermal_zone0/temp...).
  *
  * Serves TCP connections (one process each) and, with --serial, sessions on
- * a tty one after another. The key is only ever read from a file, which must
- * not be readable by group or others.
+ * a tty one after another; with --usb-ffs, sessions on a USB gadget's
+ * FunctionFS instance mounted at DIR (usb_ffs.c), alone. The key is only
+ * ever read from a file, which must not be readable by group or others.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -38,8 +39,8 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: rig-agent --key FILE --work DIR [--listen ADDR:PORT] [--serial TTY]\n"
-		"                 [--baud N] [--user UID:GID] [--max-file BYTES] [--once]\n"
-		"                 [--port-file FILE] [--facts-root DIR] [--verbose]\n");
+		"                 [--usb-ffs DIR] [--baud N] [--user UID:GID] [--max-file BYTES]\n"
+		"                 [--once] [--port-file FILE] [--facts-root DIR] [--verbose]\n");
 	exit(2);
 }
 
@@ -231,7 +232,7 @@ int main(int argc, char **argv)
 {
 	static struct agent_cfg cfg;
 	const char *key = NULL, *work = NULL, *listen_spec = NULL, *serial = NULL,
-		   *port_file = NULL;
+		   *port_file = NULL, *usb_ffs = NULL;
 	long baud = 115200;
 	int once = 0, verbose = 0, lfd = -1, nconn = 0;
 	pid_t serial_pid = -1;
@@ -264,6 +265,8 @@ int main(int argc, char **argv)
 			listen_spec = v;
 		else if (!strcmp(a, "--serial"))
 			serial = v;
+		else if (!strcmp(a, "--usb-ffs"))
+			usb_ffs = v;
 		else if (!strcmp(a, "--baud"))
 			baud = atol(v);
 		else if (!strcmp(a, "--port-file"))
@@ -281,7 +284,8 @@ int main(int argc, char **argv)
 		} else
 			usage();
 	}
-	if (!key || !work || (!listen_spec && !serial))
+	if (!key || !work || (!listen_spec && !serial && !usb_ffs) ||
+	    (usb_ffs && (listen_spec || serial)))
 		usage();
 	agent_log_init(verbose);
 	if (load_key(key, &cfg))
@@ -299,6 +303,14 @@ int main(int argc, char **argv)
 	cfg.drop_privs = geteuid() == 0;
 	signal(SIGPIPE, SIG_IGN);
 
+	if (usb_ffs) {
+		int ep0 = agent_usb_ffs_open(usb_ffs);
+
+		if (ep0 < 0)
+			return 1;
+		agent_usb_ffs_serve(&cfg, usb_ffs, ep0);
+		return 1;
+	}
 	if (listen_spec && (lfd = open_listener(listen_spec, port_file)) < 0)
 		return 1;
 	if (serial) {

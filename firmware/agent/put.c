@@ -68,6 +68,7 @@ int agent_do_put_begin(struct agent_conn *c, const struct rig_frame *f)
 	snprintf(c->put_name, sizeof(c->put_name), "%s", name);
 	c->put_size = size;
 	c->put_got = 0;
+	c->put_t0_ns = agent_mono_ns();
 	c->put_mode = mode & 0755;
 	memcpy(c->put_want, digest, sizeof(digest));
 	{
@@ -175,7 +176,11 @@ int agent_do_put_end(struct agent_conn *c, const struct rig_frame *f)
 	close(fd);
 	c->put_fd = -1;
 	fsync(c->cfg->workdir_fd);
-	agent_info("stored %s (%llu bytes)", c->put_name, (unsigned long long)c->put_size);
+	/* the upload's time on the board's clock: a cross-check of the host's
+	 * figure (bench/usb_agent.sh) */
+	agent_info("stored %s (%llu bytes, %lld us after PUT_BEGIN)", c->put_name,
+		   (unsigned long long)c->put_size,
+		   (long long)((agent_mono_ns() - c->put_t0_ns) / 1000));
 	return agent_send_ok(c);
 }
 

@@ -22,6 +22,14 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+int64_t agent_mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
 int agent_send(struct agent_conn *c, uint8_t type, const uint8_t *payload, uint32_t len)
 {
 	size_t n = rig_frame_encode(&c->s, type, payload, len, c->tx, sizeof(c->tx)), off = 0;

@@ -58,6 +58,13 @@ static void selector_rejects_bad_usb_ids(void **state)
 	    "usb:zz:0001",
 	    "usb:2e8a:000a:",
 	    "usb::000a",
+	    "usb:2e8a:000a@",
+	    "usb:2e8a:000a@1",
+	    "usb:2e8a:000a@1-",
+	    "usb:2e8a:000a@1-1.",
+	    "usb:2e8a:000a@1-1..2",
+	    "usb:2e8a:000a@usb1",
+	    "usb:2e8a:000a@1-1-2",
 	};
 	struct rig_serial_sel s;
 
@@ -71,10 +78,40 @@ static void selector_rejects_bad_usb_ids(void **state)
 
 static const struct rig_serial_port_info ports[] = {
     {.name = "/dev/ttyS0", .description = "ttyS0"},
-    {.name = "/dev/ttyACM0", .is_usb = 1, .vid = 0x2e8a, .pid = 0x000a, .serial = "E6616407E3"},
-    {.name = "/dev/ttyACM1", .is_usb = 1, .vid = 0x2e8a, .pid = 0x000a, .serial = "E66164084B"},
+    {.name = "/dev/ttyACM0",
+     .is_usb = 1,
+     .vid = 0x2e8a,
+     .pid = 0x000a,
+     .serial = "E6616407E3",
+     .port = "1-1.2"},
+    {.name = "/dev/ttyACM1",
+     .is_usb = 1,
+     .vid = 0x2e8a,
+     .pid = 0x000a,
+     .serial = "E66164084B",
+     .port = "1-1.4"},
     {.name = "/dev/ttyACM2", .is_usb = 1, .vid = 0x0483, .pid = 0x374b, .serial = "066D"},
 };
+
+/* the port path decides between identical boards, whatever their serials */
+static void match_by_usb_port_path(void **state)
+{
+	struct rig_serial_sel s;
+	struct rig_error err = {0};
+
+	assert_int_equal(rig_serial_sel_parse("usb:2e8a:000a@1-1.4", &s, &err), 0);
+	assert_string_equal(s.port, "1-1.4");
+	assert_string_equal(s.serial, "");
+	assert_int_equal(rig_serial_sel_match(&s, ports, RIG_ARRAY_SIZE(ports), &err), 2);
+	assert_int_equal(rig_serial_sel_parse("usb:2e8a:000a:E6616407E3@1-1.2", &s, &err), 0);
+	assert_string_equal(s.serial, "E6616407E3");
+	assert_int_equal(rig_serial_sel_match(&s, ports, RIG_ARRAY_SIZE(ports), &err), 1);
+	rig_serial_sel_parse("usb:2e8a:000a@2-1", &s, &err);
+	assert_int_equal(rig_serial_sel_match(&s, ports, RIG_ARRAY_SIZE(ports), &err),
+			 RIG_ERR_NOT_FOUND);
+	assert_non_null(strstr(err.msg, "at port 2-1"));
+	assert_non_null(strstr(err.msg, "/dev/ttyACM1=usb:2e8a:000a:E66164084B@1-1.4"));
+}
 
 static void match_by_usb_serial(void **state)
 {
@@ -335,6 +372,7 @@ int main(void)
 	    cmocka_unit_test(selector_usb_forms),
 	    cmocka_unit_test(selector_rejects_bad_usb_ids),
 	    cmocka_unit_test(match_by_usb_serial),
+	    cmocka_unit_test(match_by_usb_port_path),
 	    cmocka_unit_test(ambiguous_usb_id_needs_a_serial),
 	    cmocka_unit_test(missing_usb_device_lists_what_was_seen),
 	    cmocka_unit_test(enumeration_and_list_agree),

@@ -171,6 +171,10 @@ static int connect_agent(struct rig_board *b, struct agent_priv *ap, struct rig_
 		if (rig_now_ns() >= deadline || !emulated_boot) {
 			char msg[sizeof(err->msg)];
 			snprintf(msg, sizeof(msg), "%s", err ? err->msg : "");
+			/* the link found no device at all (a USB board unplugged) */
+			if (rc == RIG_ERR_NOT_FOUND && !emulated_boot)
+				return rig_fail(err, RIG_ERR_SKIPPED,
+						"board %s is not connected: %s", b->name, msg);
 			return rig_fail(err, rc == RIG_ERR_TIMEOUT ? RIG_ERR_TIMEOUT : rc,
 					"board %s: the agent did not answer: %s", b->name, msg);
 		}
@@ -324,7 +328,10 @@ static int agent_facts(struct rig_board *b, struct rig_kvlist *facts, struct rig
 	rig_kv_set(facts, "hot", v && atof(v) >= (double)ap->hot_c ? "yes" : "no");
 	v = rig_kv_get(&f, "throttled");
 	rig_kv_set(facts, "throttled", v ? v : "unknown");
-	rig_kv_set(facts, "board.agent_transport", is_tcp(b) ? "tcp" : "serial");
+	rig_kv_set(facts, "board.agent_transport",
+		   is_tcp(b)				   ? "tcp"
+		   : RIG_LINK(b) == &rig_link_usb_bulk_ops ? "usb-bulk"
+							   : "serial");
 	rig_kv_free(&f);
 	return 0;
 }

@@ -562,6 +562,57 @@ int rig_usb_bulk(struct rig_usb_handle *h, uint8_t ep, void *data, int len, int 
 	return done;
 }
 
+int rig_usb_find_bulk_iface(struct rig_usb_handle *h, int cls, int subclass, int protocol,
+			    struct rig_usb_bulk_iface *out, struct rig_error *err)
+{
+	struct libusb_config_descriptor *cfg = NULL;
+	int rc = libusb_get_active_config_descriptor(libusb_get_device(h->h), &cfg);
+
+	if (rc < 0) {
+		char what[96];
+
+		snprintf(what, sizeof(what), "USB %s: reading the configuration descriptor",
+			 h->dev.port);
+		return rig_usb_fail(err, rc, what);
+	}
+	for (int i = 0; i < cfg->bNumInterfaces; i++) {
+		const struct libusb_interface_descriptor *id = cfg->interface[i].altsetting;
+
+		if (cfg->interface[i].num_altsetting < 1 ||
+		    (cls >= 0 && id->bInterfaceClass != cls) ||
+		    (subclass >= 0 && id->bInterfaceSubClass != subclass) ||
+		    (protocol >= 0 && id->bInterfaceProtocol != protocol))
+			continue;
+		memset(out, 0, sizeof(*out));
+		out->iface = id->bInterfaceNumber;
+		for (int e = 0; e < id->bNumEndpoints; e++) {
+			const struct libusb_endpoint_descriptor *ed = &id->endpoint[e];
+
+			if ((ed->bmAttributes & 3) != LIBUSB_TRANSFER_TYPE_BULK)
+				continue;
+			if (ed->bEndpointAddress & 0x80) {
+				if (!out->ep_in) {
+					out->ep_in = ed->bEndpointAddress;
+					out->in_packet = ed->wMaxPacketSize;
+				}
+			} else if (!out->ep_out) {
+				out->ep_out = ed->bEndpointAddress;
+				out->out_packet = ed->wMaxPacketSize;
+			}
+		}
+		if (out->ep_in && out->ep_out) {
+			libusb_free_config_descriptor(cfg);
+			return 0;
+		}
+	}
+	libusb_free_config_descriptor(cfg);
+	return rig_fail(err, RIG_ERR_NOT_FOUND,
+			"USB %s (%04x:%04x): no interface of class %02x/%02x/%02x with a bulk IN "
+			"and a bulk OUT endpoint",
+			h->dev.port, h->dev.vid, h->dev.pid, cls & 0xff, subclass & 0xff,
+			protocol & 0xff);
+}
+
 #else /* no libusb at build time */
 
 struct rig_usb_handle {
@@ -618,4 +669,11 @@ int rig_usb_bulk(struct rig_usb_handle *h, uint8_t ep, void *data, int len, int 
 	(void)h, (void)ep, (void)data, (void)len, (void)timeout_ms;
 	return no_libusb(err);
 }
+int rig_usb_find_bulk_iface(struct rig_usb_handle *h, int cls, int subclass, int protocol,
+			    struct rig_usb_bulk_iface *out, struct rig_error *err)
+{
+	(void)h, (void)cls, (void)subclass, (void)protocol, (void)out;
+	return no_libusb(err);
+}
+
 #endif

@@ -91,6 +91,20 @@ int rig_usb_control(struct rig_usb_handle *h, uint8_t request_type, uint8_t requ
  * (may be fewer than len) or an error; RIG_ERR_TIMEOUT when nothing moved. */
 int rig_usb_bulk(struct rig_usb_handle *h, uint8_t ep, void *data, int len, int timeout_ms,
 		 struct rig_error *err);
+/* A function's bulk pipe pair (a vendor interface such as rig-agent's). */
+struct rig_usb_bulk_iface {
+	int iface;		      /* bInterfaceNumber */
+	uint8_t ep_in, ep_out;	      /* endpoint addresses (ep_in has bit 7) */
+	uint16_t in_packet, out_packet; /* wMaxPacketSize */
+};
+
+/* The first interface of the active configuration whose class, subclass
+ * and protocol match (-1: any) and that has a bulk IN and a bulk OUT
+ * endpoint. 0 and *out, RIG_ERR_NOT_FOUND naming what was looked for, or
+ * the libusb error. Does not claim it. */
+int rig_usb_find_bulk_iface(struct rig_usb_handle *h, int cls, int subclass, int protocol,
+			    struct rig_usb_bulk_iface *out, struct rig_error *err);
+
 /* The device the handle was opened on. */
 const struct rig_usb_dev *rig_usb_handle_dev(const struct rig_usb_handle *h);
 

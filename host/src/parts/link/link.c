@@ -30,7 +30,7 @@ const struct rig_link_ops rig_link_none_ops = {
 
 static const struct rig_link_ops *const parts[] = {
     &rig_link_none_ops, &rig_link_serial_ops, &rig_link_pty_ops,      &rig_link_fd_ops,
-    &rig_link_unix_ops, &rig_link_tcp_ops,    &rig_link_emulator_ops,
+    &rig_link_unix_ops, &rig_link_tcp_ops,    &rig_link_emulator_ops, &rig_link_usb_bulk_ops,
 };
 
 const struct rig_link_ops *rig_link_find(const char *kind)
@@ -41,4 +41,4 @@ const struct rig_link_ops *rig_link_find(const char *kind)
 	return NULL;
 }
 
-const char *rig_link_kinds(void) { return "none, serial, pty, fd, unix, tcp, emulator"; }
+const char *rig_link_kinds(void) { return "none, serial, pty, fd, unix, tcp, emulator, usb-bulk"; }

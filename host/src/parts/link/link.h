@@ -11,6 +11,8 @@
  *   tcp       host:port (link_socket.c); without a host, the power part's
  *             endpoint (a VM's forwarded port)
  *   emulator  the power part's own console (QEMU's UART) (link_emulator.c)
+ *   usb-bulk  a USB function's bulk IN/OUT pair: rig-agent in USB gadget
+ *             mode (link_usb_bulk.c)
  */
 #ifndef RIG_LINK_H
 #define RIG_LINK_H
@@ -66,5 +68,6 @@ extern const struct rig_link_ops rig_link_fd_ops;
 extern const struct rig_link_ops rig_link_unix_ops;
 extern const struct rig_link_ops rig_link_tcp_ops;
 extern const struct rig_link_ops rig_link_emulator_ops;
+extern const struct rig_link_ops rig_link_usb_bulk_ops;
 
 #endif

@@ -7,6 +7,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <libserialport.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,9 +36,33 @@ static int parse_hex16(const char *s, size_t n, int *out)
 	return 1;
 }
 
+/* A USB port path as sysfs writes it: BUS-PORT[.PORT...], decimal. */
+static int port_path_ok(const char *s, size_t n)
+{
+	size_t i = 0, digits;
+	int dash = 0;
+
+	while (i < n) {
+		for (digits = 0; i < n && isdigit((unsigned char)s[i]); i++)
+			digits++;
+		if (digits == 0 || digits > 3)
+			return 0;
+		if (i == n)
+			break;
+		if (s[i] == '-' && !dash)
+			dash = 1;
+		else if (s[i] != '.' || !dash)
+			return 0;
+		if (++i == n)
+			return 0;
+	}
+	return dash;
+}
+
 int rig_serial_sel_parse(const char *text, struct rig_serial_sel *out, struct rig_error *err)
 {
-	const char *p, *c1, *c2;
+	const char *p, *c1, *c2, *at;
+	char idpart[256];
 
 	memset(out, 0, sizeof(*out));
 	if (!text || !*text)
@@ -50,7 +75,19 @@ int rig_serial_sel_parse(const char *text, struct rig_serial_sel *out, struct ri
 		snprintf(out->path, sizeof(out->path), "%s", text);
 		return 0;
 	}
-	p = text + 4;
+	at = strrchr(text, '@');
+	if (at) {
+		size_t n = strlen(at + 1);
+
+		if (n >= sizeof(out->port) || !port_path_ok(at + 1, n))
+			return rig_fail(err, RIG_ERR_INVALID,
+					"serial port \"%s\": after '@' expected a USB port path "
+					"such as 1-1.4, got \"%s\"",
+					text, at + 1);
+		memcpy(out->port, at + 1, n + 1);
+	}
+	snprintf(idpart, sizeof(idpart), "%.*s", (int)(at ? at - text : (long)strlen(text)), text);
+	p = idpart + 4;
 	c1 = strchr(p, ':');
 	if (!c1 || !parse_hex16(p, (size_t)(c1 - p), &out->vid))
 		return rig_fail(err, RIG_ERR_INVALID,
@@ -80,14 +117,16 @@ int rig_serial_sel_match(const struct rig_serial_sel *sel, const struct rig_seri
 
 	for (size_t i = 0; i < n; i++) {
 		const struct rig_serial_port_info *p = &ports[i];
-		int match = sel->usb ? p->is_usb && p->vid == sel->vid && p->pid == sel->pid &&
-					   (!sel->serial[0] || strcmp(p->serial, sel->serial) == 0)
-				     : strcmp(p->name, sel->path) == 0;
+		int match = sel->usb
+				? p->is_usb && p->vid == sel->vid && p->pid == sel->pid &&
+				      (!sel->serial[0] || strcmp(p->serial, sel->serial) == 0) &&
+				      (!sel->port[0] || strcmp(p->port, sel->port) == 0)
+				: strcmp(p->name, sel->path) == 0;
 
 		if (p->is_usb)
-			rig_buf_appendf(&seen, "%s%s=usb:%04x:%04x%s%s", seen.len ? ", " : "",
-					p->name, p->vid, p->pid, p->serial[0] ? ":" : "",
-					p->serial);
+			rig_buf_appendf(&seen, "%s%s=usb:%04x:%04x%s%s%s%s", seen.len ? ", " : "",
+					p->name, p->vid, p->pid, p->serial[0] ? ":" : "", p->serial,
+					p->port[0] ? "@" : "", p->port);
 		else
 			rig_buf_appendf(&seen, "%s%s", seen.len ? ", " : "", p->name);
 		if (match) {
@@ -99,6 +138,7 @@ int rig_serial_sel_match(const struct rig_serial_sel *sel, const struct rig_seri
 	if (found >= 0 && count > 1 && sel->usb) {
 		rig_fail(err, RIG_ERR_INVALID,
 			 "%d ports match usb:%04x:%04x; add the serial number (usb:VID:PID:SERIAL) "
+			 "or the port (usb:VID:PID@1-1.4) "
 			 "to choose one: %s",
 			 count, sel->vid, sel->pid, seen.data);
 		rig_buf_free(&seen);
@@ -107,8 +147,9 @@ int rig_serial_sel_match(const struct rig_serial_sel *sel, const struct rig_seri
 	if (found < 0) {
 		if (sel->usb)
 			rig_fail(err, RIG_ERR_NOT_FOUND,
-				 "no serial port with USB id %04x:%04x%s%s (ports seen: %s)",
+				 "no serial port with USB id %04x:%04x%s%s%s%s (ports seen: %s)",
 				 sel->vid, sel->pid, sel->serial[0] ? " serial " : "", sel->serial,
+				 sel->port[0] ? " at port " : "", sel->port,
 				 seen.len ? seen.data : "none");
 		else
 			rig_fail(err, RIG_ERR_NOT_FOUND, "no serial port %s (ports seen: %s)",
@@ -154,6 +195,24 @@ static void copy_str(char *dst, size_t cap, const char *src)
 	snprintf(dst, cap, "%s", src ? src : "");
 }
 
+/* The USB port path of a tty's device: /sys/class/tty/NAME/device is the
+ * interface directory, named PORT:CONFIG.IFACE ("1-1.4:1.0"). */
+static void usb_port_of(const char *dev, char *out, size_t cap)
+{
+	const char *base = strrchr(dev, '/');
+	char link[300], real[PATH_MAX], *colon, *name;
+
+	out[0] = '\0';
+	snprintf(link, sizeof(link), "/sys/class/tty/%s/device", base ? base + 1 : dev);
+	if (!realpath(link, real))
+		return;
+	name = strrchr(real, '/');
+	name = name ? name + 1 : real;
+	colon = strchr(name, ':');
+	if (colon && (size_t)(colon - name) < cap && port_path_ok(name, (size_t)(colon - name)))
+		snprintf(out, cap, "%.*s", (int)(colon - name), name);
+}
+
 static void port_info(struct sp_port *port, struct rig_serial_port_info *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -167,6 +226,7 @@ static void port_info(struct sp_port *port, struct rig_serial_port_info *out)
 		copy_str(out->manufacturer, sizeof(out->manufacturer),
 			 sp_get_port_usb_manufacturer(port));
 		copy_str(out->product, sizeof(out->product), sp_get_port_usb_product(port));
+		usb_port_of(out->name, out->port, sizeof(out->port));
 	}
 }
 

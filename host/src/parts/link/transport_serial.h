@@ -15,12 +15,16 @@
  *   /dev/ttyACM0            a device path
  *   usb:2e8a:000a           the first port whose USB VID:PID match (hex)
  *   usb:2e8a:000a:E6616407E3 the same, and the USB serial number
+ *   usb:2e8a:000a@1-1.4     either usb: form, and the device at that USB
+ *                           port path (as sysfs names it): the identity
+ *                           that survives mode switches and serial changes
  */
 struct rig_serial_sel {
 	char path[256];	  /* set for the path form */
 	int usb;	  /* 1 for the usb: forms */
 	int vid, pid;	  /* 0..0xffff */
 	char serial[128]; /* empty: any */
+	char port[32];	  /* USB port path ("1-1.4"); empty: any */
 };
 
 /* Parses a selector. 0 or RIG_ERR_INVALID naming the bad part. */
@@ -34,6 +38,7 @@ struct rig_serial_port_info {
 	int vid, pid;	  /* when is_usb */
 	char serial[128]; /* USB serial number, may be empty */
 	char manufacturer[128], product[128];
+	char port[32]; /* USB port path of its device ("1-1.4"), "" when unknown */
 };
 
 /*
