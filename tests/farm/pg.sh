@@ -1,7 +1,8 @@
 # A PostgreSQL server for the farm test and benchmarks, sourced by
 # tests/farm/farm_pg.sh and bench/farm_queue_bench.sh: initdb and pg_ctl into a
 # directory of the caller's, unix socket only (no TCP port), trust
-# authentication, fsync off (a test server: nothing here outlives the run).
+# authentication, fsync off (a test server: nothing here outlives the run;
+# PG_FSYNC=on for a benchmark, as a farm controller runs).
 # PostgreSQL refuses root, so as root the server runs as user postgres.
 #
 #   pg_ok                 0 when a server can be started here, else why
@@ -24,7 +25,7 @@ pg_start() {
   # idle_in_transaction_session_timeout: a client stopped inside a
   # transaction (a hung host) must not hold its row locks for ever
   pg_as "$pg_bin/pg_ctl" -D "$1/data" -l "$1/log" -w -o \
-    "-c listen_addresses='' -k $1 -c fsync=off -c max_connections=300 -c idle_in_transaction_session_timeout=5s" \
+    "-c listen_addresses='' -k $1 -c fsync=${PG_FSYNC:-off} -c max_connections=300 -c idle_in_transaction_session_timeout=5s" \
     start >/dev/null
 }
 

@@ -54,6 +54,9 @@ struct rig_bench_summary {
 	int infra_errors;    /* board failures (open, link, lease): not the workload's */
 	int samples_retried; /* samples a board left, taken by another of its model */
 	int quarantined;     /* boards a failed health check put in quarantine */
+	/* rig's own time over the stored samples: around the program (the
+	 * run's time minus the program's wall_ns) and writing them */
+	int64_t around_ns, store_ns;
 	int64_t started;     /* unix seconds: results since then belong to this bench */
 	int interrupted;
 };

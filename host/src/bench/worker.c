@@ -216,7 +216,7 @@ static int take_samples(struct worker *w, struct job *j, int64_t run_id, int fro
 	     idx = j->shared ? rig_bench_ab_next(j->shared, j) : idx + 1) {
 		struct rig_sample s = {0};
 		int64_t t0;
-		double wall;
+		double wall, around;
 
 		*next = idx;
 		if (stopping(bn)) {
@@ -244,9 +244,11 @@ static int take_samples(struct worker *w, struct job *j, int64_t run_id, int fro
 		}
 		/* What rig itself added around the program: fork, pipes, parsing,
 		 * reaping (the store commit comes after and is not in it). */
-		if (rig_sample_get(&s, "wall_ns", &wall))
-			rig_sample_set(&s, "rig_overhead_ns", (double)(rig_now_ns() - t0) - wall,
-				       "ns");
+		around = 0;
+		if (rig_sample_get(&s, "wall_ns", &wall)) {
+			around = (double)(rig_now_ns() - t0) - wall;
+			rig_sample_set(&s, "rig_overhead_ns", around, "ns");
+		}
 		/* A figure the board cannot produce fails the sample here, so it
 		 * is stored with its reason and never summarised as a result. */
 		rig_bounds_check(&s, &bnd);
@@ -257,9 +259,13 @@ static int take_samples(struct worker *w, struct job *j, int64_t run_id, int fro
 				 idx + 1, s.fail_reason);
 		/* Under a lease the write is fenced: a board taken over or forced
 		 * free stores nothing more from this worker. */
+		t0 = rig_now_ns();
 		rc = store_sample(w, run_id, idx, &s, err);
+		t0 = rig_now_ns() - t0;
 		pthread_mutex_lock(&bn->mu);
 		if (!rc) {
+			bn->sum->around_ns += (int64_t)around;
+			bn->sum->store_ns += t0;
 			if (s.ok)
 				bn->sum->samples_ok++;
 			else

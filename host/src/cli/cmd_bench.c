@@ -275,6 +275,12 @@ static int bench_or_build(int argc, char **argv, struct rig_ctx *ctx, int build_
 		 sum.built, sum.cached, sum.skipped, sum.samples_ok + sum.samples_failed,
 		 sum.samples_failed, sum.infra_errors, sum.samples_retried, sum.quarantined,
 		 sum.boards_failed ? ", some boards failed" : "");
+	if (sum.samples_ok + sum.samples_failed > 0) {
+		double n = sum.samples_ok + sum.samples_failed;
+		rig_info("rig's own time per stored sample: %.3f ms around the program, %.3f ms "
+			 "storing it",
+			 (double)sum.around_ns / n / 1e6, (double)sum.store_ns / n / 1e6);
+	}
 	if (rc == RIG_ERR_INTERRUPTED) {
 		rig_warn("%s", err.msg);
 		exit_code = 130;
