@@ -77,23 +77,23 @@ farm_pg() {
   # --- 9. host-a hangs holding a lease, is fenced, then killed with kill -9
   eight="$(seq -s, -f 'agent-%g' 1 4),$(seq -s, -f 'agent-%g' $(( N / 2 + 1 )) $(( N / 2 + 4 )))"
   j0=$(pq "select max(id) from jobs")
-  prig submit --boards "$eight" -- -t c -w cpu -n 6 -i 2000 --lease-ttl 2s -q >/dev/null
+  prig submit --boards "$eight" -- -t c -w cpu -n 10 -i 2000 --lease-ttl 2s --store-every 150ms -q >/dev/null
   worker_bg host-a rack:a rack:b "$tmp/wa2.log"
   pa=$!
   worker_bg host-b rack:b rack:a "$tmp/wb2.log" --exit-when-idle
   pb=$!
   x=
   for _ in $(seq 600); do
-    x=$(pq "select j.board from jobs j join runs r on r.board = j.board and r.n_planned = 6
+    x=$(pq "select j.board from jobs j join runs r on r.board = j.board and r.n_planned = 10
             where j.state = 'running' and j.worker = 'host-a'
-              and (select count(*) from samples s where s.run_id = r.id) between 1 and 3 limit 1")
+              and (select count(*) from samples s where s.run_id = r.id) between 1 and 6 limit 1")
     [ -n "$x" ] && break
     sleep 0.02
   done
   bench=$(pgrep -P $pa | head -1)
   kill -STOP $pa $bench
   tok=$(pq "select token from leases where board = '$x'")
-  run=$(pq "select id from runs where board = '$x' and n_planned = 6")
+  run=$(pq "select id from runs where board = '$x' and n_planned = 10")
   before=$(pq "select count(*) from samples where run_id = ${run:-0}")
   echo "$(( $(date +%s) - t_pg )) s: host-a stopped while measuring $x (run $run, lease token $tok, $before samples stored)"
   for _ in $(seq 300); do
@@ -120,12 +120,12 @@ farm_pg() {
     "$(pq "select count(*), count(distinct board) from jobs where id > $j0 and state = 'done'")" "8|8"
   check "$x's job finished by host-b on its second take" \
     "$(pq "select worker, attempts from jobs where board = '$x' and id > $j0")" "host-b|2"
-  check "$x's run complete: 6 samples, none twice" \
-    "$(pq "select count(*), count(distinct idx) from samples where run_id = $run")" "6|6"
+  check "$x's run complete: 10 samples, none twice" \
+    "$(pq "select count(*), count(distinct idx) from samples where run_id = $run")" "10|10"
   check "host-a's finished samples kept under its token" \
     "$(pq "select count(*) from samples where run_id = $run and lease_token = $tok")" "$before"
   check "one run per board in that submit, each complete" \
-    "$(pq "select count(*), sum(case when (select count(*) from samples s where s.run_id = r.id and s.ok = 1) = 6 then 1 else 0 end) from runs r where n_planned = 6")" "8|8"
+    "$(pq "select count(*), sum(case when (select count(*) from samples s where s.run_id = r.id and s.ok = 1) = 10 then 1 else 0 end) from runs r where n_planned = 10")" "8|8"
   check "no board held at the end" "$(pq "select count(*) from leases where owner is not null")" 0
   pg_down "$pgdir"
   echo "PostgreSQL half: $(( $(date +%s) - t_pg )) s"

@@ -34,6 +34,8 @@ struct rig_bench_opts {
 	long long jobs;		 /* host-local boards open at once (>= 1) */
 	long long lease_wait_ms; /* how long to wait for a board leased by another */
 	long long lease_ttl_ms;	 /* 0: RIG_LEASE_TTL_MS_DEFAULT */
+	long long store_every_ms; /* a sample waits at most this long to be written
+				     with the next ones (0: RIG_BENCH_BATCH_MS) */
 	/* A/B across identical boards (needs db_path): the boards of one model
 	 * (tag model:, same target) share each (profile, workload) cell: one
 	 * run named "model:M", its samples taken by whichever of them is free

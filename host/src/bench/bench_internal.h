@@ -128,6 +128,31 @@ struct bench {
 /* Set by SIGINT/SIGTERM (bench.c). */
 extern volatile sig_atomic_t rig_bench_stop;
 
+/* A worker's samples taken and not yet stored (sample_batch.c): of one run,
+ * indexes first .. first + n - 1. */
+#define RIG_BENCH_BATCH 32
+#define RIG_BENCH_BATCH_MS 1000
+struct sample_batch {
+	struct rig_sample *s;
+	int cap, n, first;
+	int lost_from; /* after a failed flush: the first sample not stored */
+	int64_t run_id, since_ms, every_ms;
+	double around_ns; /* rig's time around the programs of these samples */
+};
+/* cap 1 without a lease or for a shared (--ab) cell. */
+void rig_bench_batch_init(struct sample_batch *sb, const struct worker *w, int shared);
+/* Takes *s (cleared); writes the batch when it is full, old or not
+ * contiguous with s. 0, or the store's error (RIG_ERR_FENCED: the lease was
+ * lost; lost_from says from where nothing was stored). Blocks on writes. */
+int rig_bench_batch_add(struct worker *w, struct sample_batch *sb, int64_t run_id, int idx,
+			struct rig_sample *s, double around_ns, struct rig_error *err);
+/* Writes what is kept (waiting for a store that went away, STORE_WAIT_MS)
+ * and counts it in the summary; 0 or the error (into err, may be NULL),
+ * lost_from set. */
+int rig_bench_batch_flush(struct worker *w, struct sample_batch *sb, struct rig_error *err);
+/* Frees samples still kept (not stored). */
+void rig_bench_batch_free(struct sample_batch *sb);
+
 /* Stores a skip of (board, profile, workload) with the reason. */
 void rig_bench_skip(struct bench *bn, struct rig_store *st, const struct rig_board *b,
 		    const char *profile, const char *workload, const char *reason);

@@ -143,35 +143,6 @@ static int infra(int rc)
 	       rc != RIG_ERR_SKIPPED;
 }
 
-/* How long a finished sample waits for a store whose server went away
- * (restarting) before the bench gives up on it. */
-#define STORE_WAIT_MS 60000
-
-/* Writes sample idx, fenced under a lease; while the store's server cannot
- * be reached the write is tried again every 250 ms, so a sample finished
- * while PostgreSQL restarts is not lost (a COMMIT whose answer was lost is
- * recognised by its token, not stored twice). */
-static int store_sample(struct worker *w, int64_t run_id, int idx, const struct rig_sample *s,
-			struct rig_error *err)
-{
-	int64_t until = rig_wall_ms() + STORE_WAIT_MS;
-	int warned = 0;
-
-	for (;;) {
-		int rc = w->token ? rig_store_add_sample_fenced(w->st, run_id, idx, s, w->b->name,
-								w->token, rig_wall_ms(), err)
-				  : rig_store_add_sample(w->st, run_id, idx, s, err);
-		struct timespec ts = {0, 250000000};
-
-		if (rc != RIG_ERR_STORE_LOST || rig_wall_ms() >= until || stopping(w->bn))
-			return rc;
-		if (!warned++)
-			rig_warn("%s: %s; sample %d kept, trying again for %d s", w->b->name,
-				 err->msg, idx + 1, STORE_WAIT_MS / 1000);
-		nanosleep(&ts, NULL);
-	}
-}
-
 /* Samples [from, n) of run_id for cell j, taken on w's board. *next: the
  * first sample not taken. 0; RIG_ERR_SKIPPED (the board cannot run it);
  * RIG_ERR_INTERRUPTED; RIG_ERR_STORE; any other code is the board's
@@ -189,7 +160,8 @@ static int take_samples(struct worker *w, struct job *j, int64_t run_id, int fro
 	struct rig_bench_load bl = {
 	    .spec = bn->o->load, .cpus = bn->o->load_cpus, .n_cpus = bn->o->n_load_cpus};
 	struct rig_run_service svc;
-	int rc;
+	struct sample_batch sb;
+	int rc = 0, frc;
 
 	plan(bn, j, &n, &warm, &key);
 	req.iterations = key.iterations;
@@ -210,6 +182,7 @@ static int take_samples(struct worker *w, struct job *j, int64_t run_id, int fro
 			return rc;
 	}
 	req.warmup = 0;
+	rig_bench_batch_init(&sb, w, j->shared != NULL);
 	rig_bounds_for_target(&b->target, &bnd);
 	bnd.ram_bytes = (double)b->ram_kib * 1024;
 	for (int idx = j->shared ? rig_bench_ab_next(j->shared, j) : from; idx >= 0 && idx < n;
@@ -222,14 +195,15 @@ static int take_samples(struct worker *w, struct job *j, int64_t run_id, int fro
 		if (stopping(bn)) {
 			if (j->shared)
 				rig_bench_ab_give_back(j->shared, j, idx);
-			return RIG_ERR_INTERRUPTED;
+			rc = RIG_ERR_INTERRUPTED;
+			goto out;
 		}
 		snprintf(logpath, sizeof(logpath), "%s/run%lld-%d.log", logdir, (long long)run_id,
 			 idx);
 		req.log_path = logpath;
 		if (j->service) {
 			if ((rc = rig_bench_load_prepare(&bl, b, &svc, err)))
-				return rc;
+				goto out;
 			req.service = &svc;
 		}
 		t0 = rig_now_ns();
@@ -240,7 +214,7 @@ static int take_samples(struct worker *w, struct job *j, int64_t run_id, int fro
 			if (j->shared) /* another board of the model takes it */
 				rig_bench_ab_give_back(j->shared, j, idx);
 			rig_sample_free(&s);
-			return rc;
+			goto out;
 		}
 		/* What rig itself added around the program: fork, pipes, parsing,
 		 * reaping (the store commit comes after and is not in it). */
@@ -259,31 +233,23 @@ static int take_samples(struct worker *w, struct job *j, int64_t run_id, int fro
 				 idx + 1, s.fail_reason);
 		/* Under a lease the write is fenced: a board taken over or forced
 		 * free stores nothing more from this worker. */
-		t0 = rig_now_ns();
-		rc = store_sample(w, run_id, idx, &s, err);
-		t0 = rig_now_ns() - t0;
-		pthread_mutex_lock(&bn->mu);
-		if (!rc) {
-			bn->sum->around_ns += (int64_t)around;
-			bn->sum->store_ns += t0;
-			if (s.ok)
-				bn->sum->samples_ok++;
-			else
-				bn->sum->samples_failed++;
-			bn->done_samples++;
-			w->done++;
-		}
-		rig_bench_progress_farm(bn, 0);
-		pthread_mutex_unlock(&bn->mu);
-		rig_sample_free(&s);
-		if (rc) {
+		if ((rc = rig_bench_batch_add(w, &sb, run_id, idx, &s, around, err))) {
 			if (j->shared && rc == RIG_ERR_FENCED)
 				rig_bench_ab_give_back(j->shared, j, idx);
-			return rc;
+			*next = sb.lost_from;
+			goto out;
 		}
 	}
 	*next = (int)n;
-	return 0;
+out:
+	/* the samples finished before an error or the end are stored first */
+	if ((frc = rig_bench_batch_flush(w, &sb, rc ? NULL : err))) {
+		*next = sb.lost_from;
+		if (!rc)
+			rc = frc;
+	}
+	rig_bench_batch_free(&sb);
+	return rc;
 }
 
 /* Queues samples [from, n) of cell j (run_id 0: not begun) for another

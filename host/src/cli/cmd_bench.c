@@ -137,6 +137,9 @@ static int bench_or_build(int argc, char **argv, struct rig_ctx *ctx, int build_
 	     "wait this long for a board another bench holds (default 10m)"},
 	    {0, "lease-ttl", RIG_OPT_DURATION, &o.lease_ttl_ms, "TIME",
 	     "a board's lease expires this long after its last heartbeat (default 30s)"},
+	    {0, "store-every", RIG_OPT_DURATION, &o.store_every_ms, "TIME",
+	     "write a board's finished samples together at most this long after the first "
+	     "(one transaction; default 1s)"},
 	    {0, "serial", RIG_OPT_FLAG, &serial, NULL,
 	     "one board after another on one store connection, no leases"},
 	    {0, "ab", RIG_OPT_FLAG, &ab, NULL,

@@ -188,8 +188,14 @@ void rig_leases_drop(struct rig_leases *lk, const char *board)
 	pthread_mutex_lock(&lk->mu);
 	if ((h = find(lk, board))) {
 		struct rig_error e = {0};
+		int rc = h->lost ? 0 : rig_store_lease_drop(lk->store, board, h->token, &e);
 
-		if (!h->lost && rig_store_lease_drop(lk->store, board, h->token, &e))
+		/* a store restarting: a few tries (5 s) before leaving it to expire */
+		for (int i = 0; rc == RIG_ERR_STORE_LOST && i < 20; i++) {
+			sleep_ms(250);
+			rc = rig_store_lease_drop(lk->store, board, h->token, &e);
+		}
+		if (rc)
 			rig_warn("board %s: giving the lease up: %s (it expires by itself)", board,
 				 e.msg);
 		*h = lk->held[--lk->n_held];

@@ -59,6 +59,21 @@ int rig_store_add_sample_fenced(struct rig_store *s, int64_t run_id, int idx,
 	return DISPATCH(add_sample, run_id, idx, smp, board, token, now_ms, err);
 }
 
+int rig_store_add_samples_fenced(struct rig_store *s, int64_t run_id, int first_idx, size_t n,
+				 const struct rig_sample *smp, const char *board, int64_t token,
+				 int64_t now_ms, struct rig_error *err)
+{
+	int rc = 0;
+
+	if (s->ops->add_samples && token > 0)
+		return s->ops->add_samples(s, run_id, first_idx, n, smp, board, token, now_ms,
+					   err);
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = rig_store_add_sample_fenced(s, run_id, first_idx + (int)i, &smp[i], board,
+						 token, now_ms, err);
+	return rc;
+}
+
 int rig_store_add_skip(struct rig_store *s, const char *board, const char *toolchain,
 		       const char *profile, const char *workload, const char *reason,
 		       struct rig_error *err)

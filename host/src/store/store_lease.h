@@ -65,6 +65,16 @@ int rig_store_add_sample_fenced(struct rig_store *s, int64_t run_id, int idx,
 				const struct rig_sample *smp, const char *board, int64_t token,
 				int64_t now_ms, struct rig_error *err);
 
+/* Samples first_idx .. first_idx + n - 1 of run_id (smp[0..n-1]) under
+ * (board, token), as rig_store_add_sample_fenced, in one transaction where
+ * the backend has it (PostgreSQL: one fence check and one COMMIT for all;
+ * elsewhere one call per sample, stopping at the first error). 0 when all
+ * are stored; RIG_ERR_FENCED and none stored (in one transaction) when the
+ * lease is no longer the board's. */
+int rig_store_add_samples_fenced(struct rig_store *s, int64_t run_id, int first_idx, size_t n,
+				 const struct rig_sample *smp, const char *board, int64_t token,
+				 int64_t now_ms, struct rig_error *err);
+
 /* A board's health state. */
 struct rig_board_state {
 	char state[16];	    /* "ok" or "quarantined" */

@@ -349,6 +349,7 @@ const struct store_ops store_pg_ops = {
     .begin_run = pg_begin_run,
     .end_run = pg_end_run,
     .add_sample = pg_add_sample,
+    .add_samples = pg_add_samples,
     .add_skip = pg_add_skip,
     .each_series = pg_each_series,
     .each_skip = pg_each_skip,

@@ -388,18 +388,16 @@ static int insert_hists(struct rig_store *s, int64_t sid, const struct rig_sampl
 	return 0;
 }
 
-int pg_add_sample(struct rig_store *s, int64_t run_id, int idx, const struct rig_sample *smp,
-		  const char *board, int64_t token, int64_t now_ms, struct rig_error *err)
+/* One sample's rows inside the caller's transaction: 0 when stored (or
+ * there already under token), else the error. */
+static int insert_one(struct rig_store *s, int64_t run_id, int idx, const struct rig_sample *smp,
+		      const char *board, int64_t token, struct rig_error *err)
 {
 	struct pg_params p = {0};
 	PGresult *res;
 	int64_t sid;
 	int rc;
 
-	if ((rc = pg_begin(s, err)))
-		return rc;
-	if (token > 0 && (rc = check_fence(s, run_id, idx, board, token, now_ms, err)))
-		return pg_rollback(s, rc);
 	pgp_int(&p, run_id);
 	pgp_int(&p, idx);
 	pgp_int(&p, rig_wall_s());
@@ -432,15 +430,46 @@ int pg_add_sample(struct rig_store *s, int64_t run_id, int idx, const struct rig
 			       "coalesce($14::text, (SELECT board FROM runs WHERE id = $1))) "
 			       "RETURNING id",
 			 &p, &res, "insert sample", err)))
-		return pg_rollback(s, rc);
+		return rc;
 	if (PQntuples(res) == 0) {
 		PQclear(res);
-		return pg_rollback(s, stored_already(s, run_id, idx, token, err));
+		return stored_already(s, run_id, idx, token, err);
 	}
 	sid = pg_int(res, 0, 0);
 	PQclear(res);
-	if ((rc = insert_metrics(s, sid, smp, err)) || (rc = insert_hists(s, sid, smp, err)))
+	if ((rc = insert_metrics(s, sid, smp, err)))
+		return rc;
+	return insert_hists(s, sid, smp, err);
+}
+
+int pg_add_sample(struct rig_store *s, int64_t run_id, int idx, const struct rig_sample *smp,
+		  const char *board, int64_t token, int64_t now_ms, struct rig_error *err)
+{
+	int rc;
+
+	if ((rc = pg_begin(s, err)))
+		return rc;
+	if ((token > 0 && (rc = check_fence(s, run_id, idx, board, token, now_ms, err))) ||
+	    (rc = insert_one(s, run_id, idx, smp, board, token, err)))
 		return pg_rollback(s, rc);
+	return pg_commit(s, err);
+}
+
+/* Several samples, one fence check and one COMMIT: a farm controller's
+ * disk flushes once per batch, not once per sample. */
+int pg_add_samples(struct rig_store *s, int64_t run_id, int first_idx, size_t n,
+		   const struct rig_sample *smp, const char *board, int64_t token, int64_t now_ms,
+		   struct rig_error *err)
+{
+	int rc;
+
+	if ((rc = pg_begin(s, err)))
+		return rc;
+	if ((rc = check_fence(s, run_id, first_idx, board, token, now_ms, err)))
+		return pg_rollback(s, rc);
+	for (size_t i = 0; i < n; i++)
+		if ((rc = insert_one(s, run_id, first_idx + (int)i, &smp[i], board, token, err)))
+			return pg_rollback(s, rc);
 	return pg_commit(s, err);
 }
 

@@ -55,6 +55,12 @@ struct store_ops {
 	int (*add_sample)(struct rig_store *s, int64_t run_id, int idx,
 			  const struct rig_sample *smp, const char *board, int64_t token,
 			  int64_t now_ms, struct rig_error *err);
+	/* Samples first_idx.. of run_id under (board, token > 0) in one
+	 * transaction, the fence checked once: all stored or none.
+	 * Optional: NULL means one add_sample per sample. Blocks. */
+	int (*add_samples)(struct rig_store *s, int64_t run_id, int first_idx, size_t n,
+			   const struct rig_sample *smp, const char *board, int64_t token,
+			   int64_t now_ms, struct rig_error *err);
 	int (*add_skip)(struct rig_store *s, const char *board, const char *toolchain,
 			const char *profile, const char *workload, const char *reason,
 			struct rig_error *err);
