@@ -8,7 +8,7 @@
 #ifndef RIG_DFU_H
 #define RIG_DFU_H
 
-#include "bulk_usb.h"
+#include "usb_sel.h"
 #include "dfu_proto.h"
 
 struct rig_dfu_io {
@@ -64,13 +64,13 @@ int rig_dfu_upload(struct rig_dfu *d, uint32_t addr, uint8_t *buf, size_t len,
 int rig_dfu_leave(struct rig_dfu *d, uint32_t addr, int *gone, struct rig_error *err);
 
 /* A real DFU device over libusb (dfu_usb.c): opens the device matching
- * sel (rig_busb_open's codes, RIG_ERR_SKIPPED "not connected"), finds the
+ * sel (rig_usb_sel_open's codes, RIG_ERR_SKIPPED "not connected"), finds the
  * DFU interface with alternate setting alt, claims and selects it, reads
  * its functional descriptor, its quirks, and for DfuSe (bcdDFUVersion
  * 0x011a) the memory map from the interface string; fills *d. Run-time
  * mode interfaces are found too (d->last.state tells). */
 struct rig_dfu_usb;
-int rig_dfu_usb_open(const struct rig_busb_sel *sel, int alt, int wait_ms, struct rig_dfu_usb **out,
+int rig_dfu_usb_open(const struct rig_usb_sel *sel, int alt, int wait_ms, struct rig_dfu_usb **out,
 		     struct rig_dfu *d, struct rig_error *err);
 const char *rig_dfu_usb_port(const struct rig_dfu_usb *du);
 void rig_dfu_usb_close(struct rig_dfu_usb *du);

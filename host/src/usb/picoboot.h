@@ -7,7 +7,7 @@
 #ifndef RIG_PICOBOOT_H
 #define RIG_PICOBOOT_H
 
-#include "bulk_usb.h"
+#include "usb_sel.h"
 #include "picoboot_proto.h"
 
 struct rig_picoboot_io {
@@ -64,15 +64,14 @@ int rig_picoboot_read(struct rig_picoboot *pb, uint32_t addr, uint8_t *buf, uint
 int rig_picoboot_reboot_app(struct rig_picoboot *pb, uint32_t delay_ms, struct rig_error *err);
 
 /* A real boot ROM over libusb (picoboot_usb.c): opens the device matching
- * sel (waiting up to wait_ms: rig_busb_open's codes, RIG_ERR_SKIPPED "not
+ * sel (waiting up to wait_ms: rig_usb_sel_open's codes, RIG_ERR_SKIPPED "not
  * connected"), finds and claims its PICOBOOT interface (vendor class, one
  * bulk IN and one bulk OUT endpoint: RIG_ERR_NOT_FOUND naming the device
  * when it has none) and points pb->io at it. *out is closed with
  * rig_picoboot_usb_close. */
 struct rig_picoboot_usb;
-int rig_picoboot_usb_open(const struct rig_busb_sel *sel, int wait_ms,
-			  struct rig_picoboot_usb **out, struct rig_picoboot *pb,
-			  struct rig_error *err);
+int rig_picoboot_usb_open(const struct rig_usb_sel *sel, int wait_ms, struct rig_picoboot_usb **out,
+			  struct rig_picoboot *pb, struct rig_error *err);
 /* The port path the device was found at. */
 const char *rig_picoboot_usb_port(const struct rig_picoboot_usb *pu);
 void rig_picoboot_usb_close(struct rig_picoboot_usb *pu);

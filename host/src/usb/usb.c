@@ -365,6 +365,7 @@ static void fill_dev(libusb_device *ld, struct rig_usb_dev *d)
 		d->vid = desc.idVendor;
 		d->pid = desc.idProduct;
 		d->dev_class = desc.bDeviceClass;
+		d->bcd = desc.bcdDevice;
 	}
 	d->bus = libusb_get_bus_number(ld);
 	d->devnum = libusb_get_device_address(ld);
@@ -562,6 +563,8 @@ int rig_usb_bulk(struct rig_usb_handle *h, uint8_t ep, void *data, int len, int 
 	return done;
 }
 
+void *rig_usb_libusb_handle(struct rig_usb_handle *h) { return h->h; }
+
 int rig_usb_find_bulk_iface(struct rig_usb_handle *h, int cls, int subclass, int protocol,
 			    struct rig_usb_bulk_iface *out, struct rig_error *err)
 {
@@ -669,6 +672,12 @@ int rig_usb_bulk(struct rig_usb_handle *h, uint8_t ep, void *data, int len, int 
 	(void)h, (void)ep, (void)data, (void)len, (void)timeout_ms;
 	return no_libusb(err);
 }
+void *rig_usb_libusb_handle(struct rig_usb_handle *h)
+{
+	(void)h;
+	return NULL;
+}
+
 int rig_usb_find_bulk_iface(struct rig_usb_handle *h, int cls, int subclass, int protocol,
 			    struct rig_usb_bulk_iface *out, struct rig_error *err)
 {

@@ -27,6 +27,7 @@ struct rig_usb_dev {
 	char manufacturer[128];
 	char product[128];
 	uint8_t dev_class; /* bDeviceClass (9: a hub) */
+	uint16_t bcd;	   /* bcdDevice (DFU quirks key on it) */
 };
 
 /* What a board file says identifies its device. Zero/NULL/"" = any. */
@@ -93,8 +94,8 @@ int rig_usb_bulk(struct rig_usb_handle *h, uint8_t ep, void *data, int len, int 
 		 struct rig_error *err);
 /* A function's bulk pipe pair (a vendor interface such as rig-agent's). */
 struct rig_usb_bulk_iface {
-	int iface;		      /* bInterfaceNumber */
-	uint8_t ep_in, ep_out;	      /* endpoint addresses (ep_in has bit 7) */
+	int iface;			/* bInterfaceNumber */
+	uint8_t ep_in, ep_out;		/* endpoint addresses (ep_in has bit 7) */
 	uint16_t in_packet, out_packet; /* wMaxPacketSize */
 };
 
@@ -105,6 +106,11 @@ struct rig_usb_bulk_iface {
 int rig_usb_find_bulk_iface(struct rig_usb_handle *h, int cls, int subclass, int protocol,
 			    struct rig_usb_bulk_iface *out, struct rig_error *err);
 
+/* The libusb_device_handle * of h (void * so this header needs no
+ * libusb), for the drivers that walk descriptors themselves (dfu_usb.c:
+ * the DFU functional descriptor, the DfuSe map string, the alternate
+ * setting). NULL without libusb. Owned by h. */
+void *rig_usb_libusb_handle(struct rig_usb_handle *h);
 /* The device the handle was opened on. */
 const struct rig_usb_dev *rig_usb_handle_dev(const struct rig_usb_handle *h);
 

@@ -70,7 +70,7 @@ static uint8_t execute(struct rig_dfum *m)
 	}
 	if (m->block == 1)
 		return RIG_DFU_ERR_STALLEDPKT;
-	addr = m->ptr + (uint32_t)(m->block - 2) * RIG_DFUM_XFER;
+	addr = m->ptr + (uint32_t)(m->block - 2) * m->func.transfer_size;
 	if (!sector(m, addr, RIG_DFUSE_WRITEABLE, &start, &size) ||
 	    !sector(m, addr + (uint32_t)m->buf_len - 1, RIG_DFUSE_WRITEABLE, &start, &size))
 		return RIG_DFU_ERR_ADDRESS;
@@ -125,7 +125,7 @@ static int dnload(struct rig_dfum *m, uint16_t value, const uint8_t *data, uint1
 {
 	if (m->state != RIG_DFU_IDLE && m->state != RIG_DFU_DNLOAD_IDLE)
 		return error(m, RIG_DFU_ERR_STALLEDPKT);
-	if (len > RIG_DFUM_XFER)
+	if (len > m->func.transfer_size)
 		return error(m, RIG_DFU_ERR_STALLEDPKT);
 	if (len == 0) {
 		m->state = RIG_DFU_MANIFEST_SYNC;
@@ -161,9 +161,9 @@ static int upload(struct rig_dfum *m, uint16_t value, uint8_t *data, uint16_t le
 		memcpy(data, commands, len);
 		return len;
 	}
-	if (value == 1 || len > RIG_DFUM_XFER)
+	if (value == 1 || len > m->func.transfer_size)
 		return error(m, RIG_DFU_ERR_STALLEDPKT);
-	addr = m->ptr + (uint32_t)(value - 2) * RIG_DFUM_XFER;
+	addr = m->ptr + (uint32_t)(value - 2) * m->func.transfer_size;
 	if (!sector(m, addr, RIG_DFUSE_READABLE, &start, &size) ||
 	    (len && !sector(m, addr + len - 1u, RIG_DFUSE_READABLE, &start, &size)))
 		return error(m, RIG_DFU_ERR_ADDRESS);

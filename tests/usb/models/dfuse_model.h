@@ -22,7 +22,9 @@
 #define RIG_DFUM_LAYOUT "@Internal Flash  /0x08000000/04*016Kg,01*064Kg,03*128Kg"
 #define RIG_DFUM_BASE 0x08000000u
 #define RIG_DFUM_SIZE (512u * 1024)
-#define RIG_DFUM_XFER 2048
+#define RIG_DFUM_XFER                                                                              \
+	2048 /* the STM32 boot loader's wTransferSize; func.transfer_size may be set lower (<=     \
+		this) after init */
 #define RIG_DFUM_POLL_MS 1 /* bwPollTimeout reported while busy */
 
 struct rig_dfum {

@@ -27,6 +27,17 @@ int rig_pbm_wants_out(const struct rig_pbm *m)
 	return m->phase == PH_CMD || m->phase == PH_DATA_OUT || m->phase == PH_ACK_OUT;
 }
 
+size_t rig_pbm_out_len(const struct rig_pbm *m, size_t cap)
+{
+	size_t left = m->cmd.transfer_len - m->done;
+
+	if (m->phase == PH_CMD)
+		return RIG_PICOBOOT_CMD_SIZE;
+	if (m->phase != PH_DATA_OUT)
+		return 0;
+	return left < cap ? left : cap;
+}
+
 static int fail(struct rig_pbm *m, uint32_t code)
 {
 	m->status.code = code;

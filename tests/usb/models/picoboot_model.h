@@ -44,6 +44,10 @@ void rig_pbm_free(struct rig_pbm *m);
 /* 1 when the next host transfer must be OUT (command, OUT data, the
  * acknowledgement of IN data), 0 when IN. */
 int rig_pbm_wants_out(const struct rig_pbm *m);
+/* How many bytes the next OUT transfer carries: the 32-byte command, the
+ * rest of the data phase (at most cap), or 0 for the acknowledgement. A
+ * FunctionFS device reads exactly that much (ffs_dev.h). */
+size_t rig_pbm_out_len(const struct rig_pbm *m, size_t cap);
 /* The host sent n bytes on bulk OUT: n, or RIG_MODEL_*. */
 int rig_pbm_bulk_out(struct rig_pbm *m, const uint8_t *data, size_t n);
 /* The host reads up to cap bytes on bulk IN: the bytes, or RIG_MODEL_*. */

@@ -12,8 +12,10 @@
  * Fields: alt (alternate setting, default 0), address (DfuSe: where the
  * image goes when it is a raw .bin; default the map's first segment),
  * verify (default true; DFU 1.1 devices without UPLOAD: false), leave
- * (default true), and the USB identity of flash_usbsel.h (device defaults
- * to 0483:df11).
+ * (default true), the USB identity of flash_usbsel.h (device defaults
+ * to 0483:df11), and after leave app / reboot_wait (flash_usbsel.h: the
+ * boot loader must leave the bus and the application come back at the
+ * same port; without app: nothing is awaited).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +30,7 @@
 
 struct fdfu_priv {
 	struct rig_flash_usbsel usb;
+	struct rig_flash_comeback back;
 	long long alt;
 	uint32_t address; /* 0: the memory map's first segment */
 	int verify, leave;
@@ -40,7 +43,8 @@ static int fdfu_configure(struct rig_board *b, const struct rig_cfg *cfg, struct
 			  struct rig_error *err)
 {
 	static const char *const keys[] = {
-	    "alt", "address", "verify", "leave", RIG_FLASH_USBSEL_KEYS, NULL};
+	    "alt", "address", "verify", "leave", RIG_FLASH_USBSEL_KEYS, RIG_FLASH_COMEBACK_KEYS,
+	    NULL};
 	struct fdfu_priv *fp = rig_xcalloc(1, sizeof(*fp));
 	char addr[32] = "";
 	int rc;
@@ -56,6 +60,8 @@ static int fdfu_configure(struct rig_board *b, const struct rig_cfg *cfg, struct
 	if (addr[0] && rig_flash_parse_size(addr, &fp->address))
 		return rig_fail(err, RIG_ERR_PARSE, "%s:%d: address: \"%s\" is not an address",
 				b->file, rig_cfg_key_line(cfg, sec, "address"), addr);
+	if ((rc = rig_flash_comeback_read(cfg, sec, &fp->back, err)))
+		return rc;
 	return rig_flash_usbsel_read(cfg, sec, "0483:df11", &fp->usb, err);
 }
 
@@ -134,6 +140,7 @@ static int fdfu_load(struct rig_board *b, const struct rig_artifact *a, struct r
 	struct fdfu_priv *fp = b->flash.priv;
 	struct rig_dfu_usb *du = NULL;
 	struct rig_dfu d;
+	struct rig_usb_dev loader, app;
 	int rc = rig_dfu_usb_open(&fp->usb.sel, (int)fp->alt, (int)fp->usb.wait_ms, &du, &d, err);
 
 	if (rc == RIG_ERR_SKIPPED) {
@@ -146,8 +153,14 @@ static int fdfu_load(struct rig_board *b, const struct rig_artifact *a, struct r
 		return rc;
 	d.timeout_ms = (int)fp->usb.timeout_ms;
 	snprintf(fp->port, sizeof(fp->port), "%s", rig_dfu_usb_port(du));
-	rc = fdfu_flash(b, fp, &d, a->path, err);
+	if ((rc = rig_flash_comeback_loader(fp->port, fp->usb.sel.vid, fp->usb.sel.pid, &loader,
+					    err)) == 0)
+		rc = fdfu_flash(b, fp, &d, a->path, err);
 	rig_dfu_usb_close(du);
+	/* a DFU 1.1 device may stay on the bus after manifestation: only an
+	 * app: to wait for makes the reset part of the check */
+	if (rc == 0 && fp->leave && fp->back.have_app)
+		rc = rig_flash_comeback_wait(&fp->back, &loader, b->name, &app, err);
 	return rc;
 }
 

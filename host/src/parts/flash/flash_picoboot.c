@@ -9,9 +9,11 @@
  *   flash: {kind: picoboot, chip: rp2040, flash_size: 2M, port: "1-1.4"}
  *
  * Fields: chip (rp2040 | rp2350), flash_size (default 2M / 4M), chunk
- * (bytes per WRITE/READ command, default 32k), reboot (default true), and
- * the USB identity of flash_usbsel.h (device defaults to 2e8a:0003 or
- * 2e8a:000f).
+ * (bytes per WRITE/READ command, default 32k), reboot (default true), the
+ * USB identity of flash_usbsel.h (device defaults to 2e8a:0003 or
+ * 2e8a:000f), and after the reboot app / reboot_wait (flash_usbsel.h: the
+ * ROM must leave the bus; with app: the application must come back at the
+ * same port).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +28,7 @@
 
 struct fpb_priv {
 	struct rig_flash_usbsel usb;
+	struct rig_flash_comeback back;
 	int rp2350, reboot;
 	uint32_t flash_size, chunk;
 	/* the last load, for facts */
@@ -54,7 +57,8 @@ static int fpb_configure(struct rig_board *b, const struct rig_cfg *cfg, struct 
 			 struct rig_error *err)
 {
 	static const char *const keys[] = {"chip",   "flash_size",	    "chunk",
-					   "reboot", RIG_FLASH_USBSEL_KEYS, NULL};
+					   "reboot", RIG_FLASH_USBSEL_KEYS, RIG_FLASH_COMEBACK_KEYS,
+					   NULL};
 	static const char *const chips[] = {"rp2040", "rp2350", NULL};
 	struct fpb_priv *fp = rig_xcalloc(1, sizeof(*fp));
 	uint32_t max;
@@ -68,6 +72,7 @@ static int fpb_configure(struct rig_board *b, const struct rig_cfg *cfg, struct 
 		return rc;
 	if ((rc = rig_flash_usbsel_read(cfg, sec, fp->rp2350 ? "2e8a:000f" : "2e8a:0003", &fp->usb,
 					err)) ||
+	    (rc = rig_flash_comeback_read(cfg, sec, &fp->back, err)) ||
 	    (rc = size_field(cfg, sec, "flash_size", fp->rp2350 ? 4u << 20 : 2u << 20,
 			     &fp->flash_size, err)) ||
 	    (rc = size_field(cfg, sec, "chunk", 32768, &fp->chunk, err)))
@@ -137,7 +142,8 @@ static int fpb_load(struct rig_board *b, const struct rig_artifact *a, struct ri
 				  .token = 1};
 	struct rig_picoboot_usb *pu = NULL;
 	struct rig_flash_image img;
-	int rc;
+	struct rig_usb_dev loader, app;
+	int rc, rebooted = 0;
 
 	if ((rc = rig_flash_image_load(a->path, RIG_RP_XIP_BASE, RIG_RP_XIP_BASE + fp->flash_size,
 				       RIG_RP_XIP_BASE, RIG_RP_FLASH_PAGE, &img, err)))
@@ -152,11 +158,16 @@ static int fpb_load(struct rig_board *b, const struct rig_artifact *a, struct ri
 	if (rc == 0) {
 		snprintf(fp->port, sizeof(fp->port), "%s", rig_picoboot_usb_port(pu));
 		rc = fpb_write_verify(b, fp, &pb, &img, err);
-		if (rc == 0 && fp->reboot)
-			rc = rig_picoboot_reboot_app(&pb, 100, err);
+		if (rc == 0 && fp->reboot &&
+		    (rc = rig_flash_comeback_loader(fp->port, fp->usb.sel.vid, fp->usb.sel.pid,
+						    &loader, err)) == 0 &&
+		    (rc = rig_picoboot_reboot_app(&pb, 100, err)) == 0)
+			rebooted = 1;
 	}
 	rig_picoboot_usb_close(pu);
 	rig_flash_image_free(&img);
+	if (rebooted)
+		rc = rig_flash_comeback_wait(&fp->back, &loader, b->name, &app, err);
 	return rc;
 }
 

@@ -43,7 +43,7 @@
 struct fu_priv {
 	struct rig_flash_usbsel usb;
 	uint32_t family;
-	struct rig_busb_sel app;
+	struct rig_usb_sel app;
 	int have_app;
 	long long reboot_wait_ms;
 	/* the last load, for facts */
@@ -78,7 +78,7 @@ static int fu_configure(struct rig_board *b, const struct rig_cfg *cfg, struct r
 		return rig_fail(err, RIG_ERR_PARSE, "%s:%d: family: %s", rig_cfg_path(cfg),
 				rig_cfg_key_line(cfg, sec, "family"), e2.msg);
 	if (app[0]) {
-		if (rig_busb_sel_parse_id(app, &fp->app, &e2) < 0)
+		if (rig_usb_sel_parse_id(app, &fp->app, &e2) < 0)
 			return rig_fail(err, RIG_ERR_PARSE, "%s:%d: app: %s", rig_cfg_path(cfg),
 					rig_cfg_key_line(cfg, sec, "app"), e2.msg);
 		fp->have_app = 1;
@@ -298,7 +298,7 @@ static int fu_load(struct rig_board *b, const struct rig_artifact *a, struct rig
 	rc = rig_usb_wait_present(&m, (int)fp->usb.wait_ms, &dev, err);
 	if (rc == RIG_ERR_TIMEOUT) {
 		char sel[200];
-		rig_busb_sel_describe(&fp->usb.sel, sel, sizeof(sel));
+		rig_usb_sel_describe(&fp->usb.sel, sel, sizeof(sel));
 		rc = rig_fail(err, RIG_ERR_SKIPPED, "board %s: boot drive %s not connected",
 			      b->name, sel);
 	}
