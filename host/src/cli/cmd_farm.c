@@ -53,6 +53,7 @@ struct probe {
 	int tried, ok;
 	char why[300];
 	pthread_t th;
+	int joinable; /* th runs probe_main; only the calling thread reads this */
 };
 
 /* Opens and closes an agent board (connect, HELLO, AUTH): the board
@@ -84,16 +85,14 @@ static void probe_all(struct rig_ctx *ctx, const struct rig_strv *boards, struct
 	for (size_t i = 0; i < boards->n; i++) {
 		pr[i].ctx = ctx;
 		pr[i].board = boards->v[i];
-		if (pthread_create(&pr[i].th, NULL, probe_main, &pr[i]))
+		/* the thread owns tried/ok/why until it is joined */
+		pr[i].joinable = pthread_create(&pr[i].th, NULL, probe_main, &pr[i]) == 0;
+		if (!pr[i].joinable)
 			probe_main(&pr[i]);
-		else
-			pr[i].tried = -1; /* joined below */
 	}
 	for (size_t i = 0; i < boards->n; i++)
-		if (pr[i].tried == -1) {
-			pr[i].tried = 0;
+		if (pr[i].joinable)
 			pthread_join(pr[i].th, NULL);
-		}
 }
 
 /* "+12.3%": the last check's figure against the centre of its band (the
