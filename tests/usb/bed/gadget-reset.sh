@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Removes every configfs USB gadget (unbinds its UDC first), so a test
 # starts with free UDCs whatever the previous one left behind. Also
-# unmounts FunctionFS instances. Quiet; safe to run when there is nothing.
+# unmounts FunctionFS instances and GadgetFS. Quiet; safe to run when there
+# is nothing.
 cfg=/sys/kernel/config/usb_gadget
-grep ' functionfs ' /proc/mounts | awk '{print $2}' | while read -r m; do umount -l "$m" 2>/dev/null; done
+grep -E ' (functionfs|gadgetfs) ' /proc/mounts | awk '{print $2}' | while read -r m; do umount -l "$m" 2>/dev/null; done
 [ -d "$cfg" ] || exit 0
 for g in "$cfg"/*/; do
   [ -d "$g" ] || continue

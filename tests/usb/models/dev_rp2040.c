@@ -11,10 +11,25 @@
  * application, 2e8a:000a with a CDC-ACM function and serial E660MODEL0001,
  * at the same port. Runs until SIGTERM.
  *
- *   usbmodel_rp2040 --dir DIR --flash-out FILE [--udc dummy_udc.0]
- *                   [--fault never-back]
+ * In the same configuration, as on the real ROM, interface 1 is PICOBOOT
+ * (vendor class, bulk OUT + IN) on FunctionFS: the in-process model's
+ * command logic (picoboot_model.c) over the same flash array, served by
+ * picoboot_ffs.c. An acknowledged REBOOT reboots the same way, writing the
+ * flash up to its last programmed (non-0xFF) page.
  *
- * Prints "ready" once BOOTSEL is bound and "rebooted N blocks" after.
+ *   usbmodel_rp2040 --dir DIR --flash-out FILE [--udc dummy_udc.0]
+ *                   [--fault never-back|stall|timeout|disconnect|bad-data]
+ *                   [--fault-after BYTES]
+ *
+ * Faults: never-back (no-comeback): reboots and never re-enumerates; the
+ * others are PICOBOOT's (model_fault.h), striking after --fault-after
+ * bytes of WRITE data (default 4096): stall (the WRITE is refused: both
+ * endpoints halt, CMD_STATUS says UNKNOWN_ERROR), timeout (no more
+ * answers), disconnect (leaves the bus mid-transfer), bad-data (READ
+ * returns one flipped bit).
+ *
+ * Prints "ready" once BOOTSEL is bound and "rebooted N blocks" or
+ * "rebooted picoboot" after.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -25,6 +40,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "picoboot_ffs.h"
 #include "uf2.h"
 
 #define G "/sys/kernel/config/usb_gadget/rp2040"
@@ -49,6 +65,15 @@ static int put(const char *path, const char *val)
 	return 0;
 }
 
+static char udcnl[64];
+
+/* the PICOBOOT disconnect fault: the device leaves the bus */
+static void unbind(void *ctx)
+{
+	(void)ctx;
+	put(G "/UDC", "\n");
+}
+
 static void ids(const char *pid, const char *product, const char *serial)
 {
 	put(G "/idVendor", "0x2e8a");
@@ -61,10 +86,12 @@ static void ids(const char *pid, const char *product, const char *serial)
 int main(int argc, char **argv)
 {
 	const char *dir = NULL, *flash_out = NULL, *udc = "dummy_udc.0", *fault = "";
-	char img[600], cmd[800], udcnl[64];
-	static uint8_t flash[FLASH_SIZE];
-	uint8_t *seen = NULL;
-	uint32_t num = 0, got = 0, top = 0;
+	char img[600], cmd[800];
+	static struct rig_pbm pbm;
+	static struct rig_pbffs pbffs;
+	uint8_t *flash, *seen = NULL;
+	uint32_t num = 0, got = 0, top = 0, fault_after = 4096;
+	int never_back = 0;
 
 	for (int i = 1; i + 1 < argc; i += 2) {
 		if (!strcmp(argv[i], "--dir"))
@@ -75,6 +102,24 @@ int main(int argc, char **argv)
 			udc = argv[i + 1];
 		else if (!strcmp(argv[i], "--fault"))
 			fault = argv[i + 1];
+		else if (!strcmp(argv[i], "--fault-after"))
+			fault_after = (uint32_t)strtoul(argv[i + 1], NULL, 0);
+	}
+	rig_pbm_init(&pbm, FLASH_SIZE);
+	flash = pbm.flash; /* one flash array behind the drive and PICOBOOT */
+	if (fault[0]) {
+		int f = rig_model_fault_parse(!strcmp(fault, "never-back") ? "no-comeback" : fault);
+
+		if (f < 0) {
+			fprintf(stderr,
+				"usbmodel_rp2040: --fault %s: expected never-back, stall, "
+				"timeout, disconnect or bad-data\n",
+				fault);
+			return 2;
+		}
+		never_back = f == RIG_FAULT_NO_COMEBACK;
+		if (!never_back)
+			pbm.fault = f, pbm.fault_after = fault_after;
 	}
 	if (!dir || !flash_out) {
 		fprintf(stderr, "usage: usbmodel_rp2040 --dir DIR --flash-out FILE [--udc U]\n");
@@ -99,17 +144,21 @@ int main(int argc, char **argv)
 	mkdir(G "/functions/acm.0", 0755);
 	ids("0x0003", "RP2 Boot", "\n");
 	put(G "/functions/mass_storage.0/lun.0/removable", "1");
+	/* interface 0 mass storage, interface 1 PICOBOOT, as on the ROM; ffs
+	 * descriptors are written before the UDC is bound */
+	pbffs.on_gone = unbind;
 	if (put(G "/functions/mass_storage.0/lun.0/file", img) ||
 	    symlink(G "/functions/mass_storage.0", G "/configs/c.1/mass_storage.0") ||
+	    rig_pbffs_start(&pbffs, G, &pbm) ||
+	    symlink(G "/functions/ffs.picoboot", G "/configs/c.1/ffs.picoboot") ||
 	    put(G "/UDC", udcnl))
 		return 1;
 	printf("ready\n");
 	fflush(stdout);
-	memset(flash, 0xff, sizeof(flash));
 
 	int fd = open(img, O_RDONLY);
 	static uint8_t sec[RIG_UF2_BLOCK_SIZE];
-	while (!stop && (num == 0 || got < num)) {
+	while (!stop && (num == 0 || got < num) && !pbffs.rebooted) {
 		usleep(100000);
 		for (off_t off = 0;; off += RIG_UF2_BLOCK_SIZE) {
 			struct rig_uf2_block b;
@@ -139,18 +188,38 @@ int main(int argc, char **argv)
 	close(fd);
 	if (stop)
 		return 0;
+	if (pbffs.rebooted) {
+		/* the ROM waits the REBOOT's delay (rig asks 100 ms) before it goes */
+		usleep(100000);
+		for (top = FLASH_SIZE; top > 0 && flash[top - 1] == 0xff; top--)
+			;
+		top = (top + 255) & ~255u;
+	}
 	FILE *f = fopen(flash_out, "wb");
 	if (!f || fwrite(flash, 1, top, f) != top || fclose(f) != 0)
 		fprintf(stderr, "usbmodel_rp2040: writing %s: %s\n", flash_out, strerror(errno));
-	/* reboot: leave the bus, come back as the application */
-	put(G "/UDC", "\n");
-	unlink(G "/configs/c.1/mass_storage.0");
-	if (strcmp(fault, "never-back") != 0) {
+	/* reboot: leave the bus, come back as the application. PICOBOOT's
+	 * threads go first and its files are closed, which makes f_fs take the
+	 * gadget off the UDC itself (ffs_closed); only then is the UDC
+	 * written, so nothing unbinds while a FunctionFS read is pending */
+	fprintf(stderr, "usbmodel_rp2040: rebooting\n");
+	rig_pbffs_stop(&pbffs);
+	usleep(50000);
+	if (put(G "/UDC", "\n"))
+		fprintf(stderr, "usbmodel_rp2040: (the UDC was already released)\n");
+	if (unlink(G "/configs/c.1/mass_storage.0") || unlink(G "/configs/c.1/ffs.picoboot"))
+		fprintf(stderr, "usbmodel_rp2040: unlinking the boot functions: %s\n",
+			strerror(errno));
+	fprintf(stderr, "usbmodel_rp2040: boot configuration down\n");
+	if (!never_back) {
 		ids("0x000a", "Pico", "E660MODEL0001");
 		symlink(G "/functions/acm.0", G "/configs/c.1/acm.0");
 		put(G "/UDC", udcnl);
 	}
-	printf("rebooted %u blocks\n", got);
+	if (pbffs.rebooted)
+		printf("rebooted picoboot\n");
+	else
+		printf("rebooted %u blocks\n", got);
 	fflush(stdout);
 	while (!stop)
 		pause();

@@ -1,0 +1,129 @@
+/* The PICOBOOT model on FunctionFS (picoboot_ffs.h). */
+#include "picoboot_ffs.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+/* The largest data phase the model answers in one write, and the read
+ * buffer: rig and picotool move at most 32 KiB (a 4 KiB sector each
+ * for picotool) per command. */
+#define PBFFS_CAP 65536
+
+enum { EP_OUT = 0, EP_IN = 1 };
+
+#define PB_IFACE 9, 4, 0, 0, 2, 0xFF, 0, 0, 0
+#define PB_EP(addr, mps) 7, 5, addr, 2, RIG_LE16(mps), 0
+
+static const uint8_t fs_desc[] = {PB_IFACE, PB_EP(0x01, 64), PB_EP(0x82, 64)};
+static const uint8_t hs_desc[] = {PB_IFACE, PB_EP(0x01, 512), PB_EP(0x82, 512)};
+
+static int ctl_setup(void *ctx, uint8_t type, uint8_t req, uint16_t value, uint16_t index,
+		     uint8_t *data, uint16_t len)
+{
+	struct rig_pbffs *p = ctx;
+	int rc;
+
+	(void)value, (void)index;
+	if ((type & 0x60) != 0x40) /* vendor requests only */
+		return -1;
+	pthread_mutex_lock(&p->mu);
+	rc = rig_pbm_control(p->m, (type & 0x80) != 0, req, data, len);
+	pthread_mutex_unlock(&p->mu);
+	return rc < 0 ? -1 : rc;
+}
+
+static void *ctl_loop(void *arg)
+{
+	struct rig_pbffs *p = arg;
+
+	while (rig_ffs_event(&p->ffs, ctl_setup, p) >= 0)
+		;
+	return NULL;
+}
+
+static void *bulk_loop(void *arg)
+{
+	static uint8_t buf[PBFFS_CAP];
+	struct rig_pbffs *p = arg;
+
+	for (;;) {
+		ssize_t n;
+		int out, r;
+		size_t len;
+
+		pthread_mutex_lock(&p->mu);
+		out = rig_pbm_wants_out(p->m);
+		len = rig_pbm_out_len(p->m, sizeof(buf));
+		if (len == 0)
+			len = 512; /* the ZLP: any buffer takes it */
+		pthread_mutex_unlock(&p->mu);
+		if (out) {
+			n = read(p->ffs.ep[EP_OUT], buf, len);
+			if (n < 0) {
+				/* not configured yet, halted, or unbound: wait */
+				usleep(10000);
+				continue;
+			}
+			pthread_mutex_lock(&p->mu);
+			r = rig_pbm_bulk_out(p->m, buf, (size_t)n);
+			pthread_mutex_unlock(&p->mu);
+		} else {
+			pthread_mutex_lock(&p->mu);
+			r = rig_pbm_bulk_in(p->m, buf, sizeof(buf));
+			pthread_mutex_unlock(&p->mu);
+			if (r >= 0 && write(p->ffs.ep[EP_IN], buf, (size_t)r) < 0 &&
+			    errno != ESHUTDOWN)
+				fprintf(stderr, "picoboot-ffs: bulk IN of %d bytes: %s\n", r,
+					strerror(errno));
+		}
+		if (r == RIG_MODEL_STALL) {
+			/* the ROM halts both until IF_RESET */
+			rig_ffs_halt(&p->ffs, EP_IN, 1);
+			rig_ffs_halt(&p->ffs, EP_OUT, 0);
+		} else if (r == RIG_MODEL_GONE) {
+			fprintf(stderr, "picoboot-ffs: fault: leaving the bus mid-transfer\n");
+			if (p->on_gone)
+				p->on_gone(p->ctx);
+			return NULL;
+		} else if (r == RIG_MODEL_HANG) {
+			fprintf(stderr, "picoboot-ffs: fault: no more answers\n");
+			for (;;)
+				pause();
+		}
+		pthread_mutex_lock(&p->mu);
+		if (p->m->rebooted)
+			p->rebooted = 1;
+		pthread_mutex_unlock(&p->mu);
+		if (p->rebooted)
+			return NULL;
+	}
+}
+
+int rig_pbffs_start(struct rig_pbffs *p, const char *gadget, struct rig_pbm *m)
+{
+	p->m = m;
+	p->rebooted = 0;
+	pthread_mutex_init(&p->mu, NULL);
+	if (rig_ffs_open(&p->ffs, gadget, "picoboot", fs_desc, sizeof(fs_desc), 3, hs_desc,
+			 sizeof(hs_desc), 3, NULL, 0, 2))
+		return -1;
+	if (pthread_create(&p->ctl, NULL, ctl_loop, p) ||
+	    pthread_create(&p->bulk, NULL, bulk_loop, p))
+		return fprintf(stderr, "picoboot-ffs: pthread_create failed\n"), -1;
+	p->running = 1;
+	return 0;
+}
+
+void rig_pbffs_stop(struct rig_pbffs *p)
+{
+	if (!p->running)
+		return;
+	p->running = 0;
+	pthread_cancel(p->bulk);
+	pthread_cancel(p->ctl);
+	pthread_join(p->bulk, NULL);
+	pthread_join(p->ctl, NULL);
+	rig_ffs_close(&p->ffs);
+}
