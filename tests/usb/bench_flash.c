@@ -1,0 +1,217 @@
+/*
+ * usbbench_flash (bench/usb_flash.sh runs it inside the USB test bed):
+ * flash throughput of the uf2, picoboot and dfu parts against the raw
+ * bulk throughput of the same bed, interleaved round by round so drift
+ * hits all of them alike. Raw bulk: the kernel's SourceSink function
+ * (usb_f_ss_lb, no pattern check) sunk by rig_usb_bulk in 1 MiB
+ * transfers, and the same loop into a FunctionFS sink (usbmodel_ffssink:
+ * the PICOBOOT and DfuSe models are userspace FunctionFS devices too, so
+ * that is their fair ceiling). The
+ * flash rows are the parts' own write_Bps (erase included) and
+ * verify_Bps facts, and the whole load's wall time. One line per
+ * measurement:
+ *
+ *   ROUND KIND BYTES write_Bps verify_Bps total_s
+ *
+ *   usbbench_flash [ROUNDS] [RAW_MIB] [IMAGE_KIB] [DFU_KIB]
+ */
+#include "flash_image.h"
+#include "kvlist.h"
+#include "uf2_proto.h"
+#include "usb.h"
+#include "usbtest.h"
+
+#define DIR "/tmp/usbbench"
+#define SS "/sys/kernel/config/usb_gadget/ss"
+
+static void put(const char *path, const char *val)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f || fputs(val, f) < 0 || fclose(f))
+		printf("FAIL: writing %s to %s: %s\n", val, path, strerror(errno));
+}
+
+static void le32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)v, p[1] = (uint8_t)(v >> 8), p[2] = (uint8_t)(v >> 16),
+	p[3] = (uint8_t)(v >> 24);
+}
+
+static void write_file(const char *path, const uint8_t *b, size_t n)
+{
+	FILE *f = fopen(path, "wb");
+
+	if (!f || fwrite(b, 1, n, f) != n || fclose(f))
+		printf("FAIL: %s: %s\n", path, strerror(errno));
+}
+
+/* the images: one random .bin, and the same bytes as RP2040 UF2 blocks */
+static void images(size_t n)
+{
+	uint8_t *b = malloc(n), *u = calloc(n / 256, 512);
+
+	srand(1);
+	for (size_t i = 0; i < n; i++)
+		b[i] = (uint8_t)rand();
+	write_file(DIR "/image.bin", b, n);
+	for (size_t i = 0; i < n / 256; i++) {
+		uint8_t *k = u + i * 512;
+
+		le32(k, RIG_UF2_MAGIC_START0), le32(k + 4, RIG_UF2_MAGIC_START1);
+		le32(k + 8, RIG_UF2_FLAG_FAMILY_ID), le32(k + 12, 0x10000000u + (uint32_t)i * 256);
+		le32(k + 16, 256), le32(k + 20, (uint32_t)i), le32(k + 24, (uint32_t)(n / 256));
+		le32(k + 28, RIG_UF2_FAMILY_RP2040), le32(k + 508, RIG_UF2_MAGIC_END);
+		memcpy(k + 32, b + i * 256, 256);
+	}
+	write_file(DIR "/image.uf2", u, n / 256 * 512);
+	free(b);
+	free(u);
+}
+
+/* rig_usb_bulk OUT of total bytes in 1 MiB transfers into vid:pid's
+ * vendor interface; B/s or 0 */
+static double sink(uint16_t vid, uint16_t pid, size_t total)
+{
+	struct rig_usb_match m = {.vid = vid, .pid = pid};
+	struct rig_usb_dev d;
+	struct rig_usb_handle *h = NULL;
+	struct rig_error err = {0};
+	static uint8_t buf[1 << 20];
+	struct rig_usb_bulk_iface bi;
+	double t0, t = 0;
+
+	if (rig_usb_wait_present(&m, 10000, &d, &err) || rig_usb_open(&d, &h, &err) ||
+	    rig_usb_find_bulk_iface(h, 0xFF, -1, -1, &bi, &err) ||
+	    rig_usb_claim(h, bi.iface, &err)) {
+		printf("FAIL: raw bulk %04x:%04x: %s\n", vid, pid, err.msg);
+		rig_usb_close(h);
+		return 0;
+	}
+	t0 = ut_now_s();
+	for (size_t done = 0; done < total; done += sizeof(buf))
+		if (rig_usb_bulk(h, bi.ep_out, buf, sizeof(buf), 5000, &err) != (int)sizeof(buf)) {
+			printf("FAIL: raw bulk: %s\n", err.msg);
+			rig_usb_close(h);
+			return 0;
+		}
+	t = ut_now_s() - t0;
+	rig_usb_close(h);
+	return (double)total / t;
+}
+
+static double raw_kernel(size_t total)
+{
+	double r;
+
+	mkdir(SS, 0755);
+	mkdir(SS "/strings/0x409", 0755);
+	mkdir(SS "/configs/c.1", 0755);
+	mkdir(SS "/functions/SourceSink.0", 0755);
+	put(SS "/idVendor", "0x1209");
+	put(SS "/idProduct", "0x5353");
+	put(SS "/functions/SourceSink.0/pattern", "2");
+	put(SS "/functions/SourceSink.0/bulk_buflen", "65536");
+	symlink(SS "/functions/SourceSink.0", SS "/configs/c.1/SourceSink.0");
+	put(SS "/UDC", "dummy_udc.0\n");
+	r = sink(0x1209, 0x5353, total);
+	ut_stop_model(-1);
+	return r;
+}
+
+/* the FunctionFS sink (usbmodel_ffssink: userspace reads 1 MiB a time) */
+static double raw_ffs(size_t total)
+{
+	const char *argv[] = {NULL};
+	pid_t m = ut_start_model("ffssink", argv);
+	double r = m > 0 ? sink(0x1209, 0x5354, total) : 0;
+
+	ut_stop_model(m);
+	return r;
+}
+
+static void flash(int round, const char *kind, const char *model, const char *const *argv,
+		  const char *yaml, const char *image, size_t bytes)
+{
+	struct rig_error err = {0};
+	struct rig_board *b = NULL;
+	struct rig_artifact a = {0};
+	struct rig_kvlist facts = {0};
+	pid_t m = ut_start_model(model, argv);
+	double t0 = ut_now_s(), t;
+	const char *w, *v;
+	FILE *f = fopen(DIR "/board.yaml", "w");
+	int rc;
+
+	fputs(yaml, f);
+	fclose(f);
+	rc = m > 0 ? rig_board_load(DIR "/board.yaml", DIR, &b, &err) : -1;
+	snprintf(a.path, sizeof(a.path), "%s", image);
+	if (rc == 0)
+		rc = RIG_FLASH(b)->load(b, &a, &err);
+	t = ut_now_s() - t0;
+	if (rc == 0)
+		RIG_FLASH(b)->facts(b, &facts, &err);
+	w = rig_kv_get(&facts, "board.flash.write_Bps");
+	v = rig_kv_get(&facts, "board.flash.verify_Bps");
+	if (rc)
+		printf("FAIL: %s: %s\n", kind, err.msg);
+	else
+		printf("%d %s %zu %s %s %.3f\n", round, kind, bytes, w ? w : "-", v ? v : "-", t);
+	fflush(stdout);
+	rig_kv_free(&facts);
+	if (b)
+		rig_board_free(b);
+	ut_stop_model(m);
+}
+
+int main(int argc, char **argv)
+{
+	int rounds = argc > 1 ? atoi(argv[1]) : 3, rc = ut_init();
+	size_t raw = (size_t)(argc > 2 ? atoi(argv[2]) : 32) << 20;
+	size_t img = (size_t)(argc > 3 ? atoi(argv[3]) : 1024) << 10;
+	size_t dfu = (size_t)(argc > 4 ? atoi(argv[4]) : 256) << 10;
+	const char *rp[] = {"--dir", DIR, "--flash-out", DIR "/flash.bin", NULL};
+	const char *st[] = {"--flash", DIR "/stm32.bin", NULL};
+	char dfubin[64] = DIR "/dfu.bin";
+
+	if (rc)
+		return rc;
+	mkdir(DIR, 0755);
+	ut_stop_model(-1);
+	images(img);
+	{
+		size_t n;
+		uint8_t *b = ut_slurp(DIR "/image.bin", &n);
+
+		write_file(dfubin, b, dfu < n ? dfu : n);
+		free(b);
+	}
+	printf("# round kind bytes write_Bps verify_Bps total_s\n");
+	for (int r = 1; r <= rounds; r++) {
+		printf("%d raw-kernel %zu %.0f - -\n", r, raw, raw_kernel(raw));
+		printf("%d raw-ffs %zu %.0f - -\n", r, raw, raw_ffs(raw));
+		flash(r, "uf2", "rp2040", rp,
+		      "name: b\nkind: parts\ndescription: bed model (emulated)\n"
+		      "target: {os: none, arch: thumb, variant: rp2040}\nrunner: {kind: none}\n"
+		      "flash: {kind: uf2, app: \"2e8a:000a\", reboot_wait: 30s}\n",
+		      DIR "/image.uf2", img);
+		flash(r, "picoboot", "rp2040", rp,
+		      "name: b\nkind: parts\ndescription: bed model (emulated)\n"
+		      "target: {os: none, arch: thumb, variant: rp2040}\nrunner: {kind: none}\n"
+		      "flash: {kind: picoboot, app: \"2e8a:000a\"}\n",
+		      DIR "/image.bin", img);
+		flash(r, "picoboot-256k", "rp2040", rp,
+		      "name: b\nkind: parts\ndescription: bed model (emulated)\n"
+		      "target: {os: none, arch: thumb, variant: rp2040}\nrunner: {kind: none}\n"
+		      "flash: {kind: picoboot, app: \"2e8a:000a\", chunk: 256k}\n",
+		      DIR "/image.bin", img);
+		unlink(DIR "/stm32.bin");
+		flash(r, "dfu", "dfuse", st,
+		      "name: b\nkind: parts\ndescription: bed model (emulated)\n"
+		      "target: {os: none, arch: thumb, variant: stm32f401}\nrunner: {kind: none}\n"
+		      "flash: {kind: dfu, address: 0x08000000, app: \"0483:5740\"}\n",
+		      dfubin, dfu);
+	}
+	return failures ? 1 : 0;
+}
