@@ -16,6 +16,8 @@
 # speed. Not a test: numbers go to docs/benchmarks.md by hand.
 #
 # usage: bench/usb_flash.sh [BUILD_DIR] [ROUNDS] [RAW_MIB] [IMAGE_KIB] [DFU_KIB]
+#   DFU_KIB 0 leaves the dfu rows out (the GadgetFS DfuSe model can oops the
+#   bed kernel: docs/usb.md)
 # Takes /tmp/rig-heavy.lock itself (set RIG_HEAVY_LOCKED=1 when the caller
 # holds it). Exit 77 when the bed cannot run (tests/usb/bed/run.sh says why).
 set -euo pipefail
