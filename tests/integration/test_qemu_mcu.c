@@ -186,7 +186,9 @@ static void request_latency_at_a_fixed_rate(struct rig_board *b, const struct ri
 		      "(emulated)\n",
 		      b->name, qps, p50, p99, mx, metric(&s, "p99_unc_us"), errors);
 	assert_true(errors == 0);
-	assert_true(requests >= 295 && requests <= 301);
+	/* 300 intended; the bound matches the rate's (qps > 140 over 2 s is 280
+	 * answers): a loaded machine slows the emulator by a few per cent */
+	assert_true(requests >= 280 && requests <= 301);
 	assert_true(qps > 140 && qps < 155);
 	assert_true(p50 > 0 && p50 <= p99 && p99 <= mx);
 	/* the firmware's own figures after the load ("run boot") */
