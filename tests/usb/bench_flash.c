@@ -171,7 +171,7 @@ int main(int argc, char **argv)
 	size_t raw = (size_t)(argc > 2 ? atoi(argv[2]) : 32) << 20;
 	size_t img = (size_t)(argc > 3 ? atoi(argv[3]) : 1024) << 10;
 	size_t dfu = (size_t)(argc > 4 ? atoi(argv[4]) : 256) << 10;
-	const char *rp[] = {"--dir", DIR, "--flash-out", DIR "/flash.bin", NULL};
+	const char *rp[] = {"--picoboot", "--dir", DIR, "--flash-out", DIR "/flash.bin", NULL};
 	const char *st[] = {"--flash", DIR "/stm32.bin", NULL};
 	char dfubin[64] = DIR "/dfu.bin";
 

@@ -11,13 +11,14 @@
  * application, 2e8a:000a with a CDC-ACM function and serial E660MODEL0001,
  * at the same port. Runs until SIGTERM.
  *
- * In the same configuration, as on the real ROM, interface 1 is PICOBOOT
+ * With --picoboot, in the same configuration, as on the real ROM,
+ * interface 1 is PICOBOOT
  * (vendor class, bulk OUT + IN) on FunctionFS: the in-process model's
  * command logic (picoboot_model.c) over the same flash array, served by
  * picoboot_ffs.c. An acknowledged REBOOT reboots the same way, writing the
  * flash up to its last programmed (non-0xFF) page.
  *
- *   usbmodel_rp2040 --dir DIR --flash-out FILE [--udc dummy_udc.0]
+ *   usbmodel_rp2040 --dir DIR --flash-out FILE [--udc dummy_udc.0] [--picoboot]
  *                   [--fault never-back|stall|timeout|disconnect|bad-data]
  *                   [--fault-after BYTES]
  *
@@ -91,10 +92,13 @@ int main(int argc, char **argv)
 	static struct rig_pbffs pbffs;
 	uint8_t *flash, *seen = NULL;
 	uint32_t num = 0, got = 0, top = 0, fault_after = 4096;
-	int never_back = 0;
+	int never_back = 0, picoboot = 0;
 
 	for (int i = 1; i + 1 < argc; i += 2) {
-		if (!strcmp(argv[i], "--dir"))
+		if (!strcmp(argv[i], "--picoboot")) {
+			picoboot = 1;
+			i--; /* a flag without a value */
+		} else if (!strcmp(argv[i], "--dir"))
 			dir = argv[i + 1];
 		else if (!strcmp(argv[i], "--flash-out"))
 			flash_out = argv[i + 1];
@@ -149,8 +153,8 @@ int main(int argc, char **argv)
 	pbffs.on_gone = unbind;
 	if (put(G "/functions/mass_storage.0/lun.0/file", img) ||
 	    symlink(G "/functions/mass_storage.0", G "/configs/c.1/mass_storage.0") ||
-	    rig_pbffs_start(&pbffs, G, &pbm) ||
-	    symlink(G "/functions/ffs.picoboot", G "/configs/c.1/ffs.picoboot") ||
+	    (picoboot && (rig_pbffs_start(&pbffs, G, &pbm) ||
+			  symlink(G "/functions/ffs.picoboot", G "/configs/c.1/ffs.picoboot"))) ||
 	    put(G "/UDC", udcnl))
 		return 1;
 	printf("ready\n");
@@ -202,15 +206,17 @@ int main(int argc, char **argv)
 	 * threads go first and its files are closed, which makes f_fs take the
 	 * gadget off the UDC itself (ffs_closed); only then is the UDC
 	 * written, so nothing unbinds while a FunctionFS read is pending */
-	fprintf(stderr, "usbmodel_rp2040: rebooting\n");
-	rig_pbffs_stop(&pbffs);
-	usleep(50000);
-	if (put(G "/UDC", "\n"))
-		fprintf(stderr, "usbmodel_rp2040: (the UDC was already released)\n");
-	if (unlink(G "/configs/c.1/mass_storage.0") || unlink(G "/configs/c.1/ffs.picoboot"))
-		fprintf(stderr, "usbmodel_rp2040: unlinking the boot functions: %s\n",
-			strerror(errno));
-	fprintf(stderr, "usbmodel_rp2040: boot configuration down\n");
+	if (picoboot) {
+		fprintf(stderr, "usbmodel_rp2040: rebooting\n");
+		rig_pbffs_stop(&pbffs);
+		usleep(50000);
+		if (put(G "/UDC", "\n"))
+			fprintf(stderr, "usbmodel_rp2040: (the UDC was already released)\n");
+		unlink(G "/configs/c.1/ffs.picoboot");
+	} else {
+		put(G "/UDC", "\n");
+	}
+	unlink(G "/configs/c.1/mass_storage.0");
 	if (!never_back) {
 		ids("0x000a", "Pico", "E660MODEL0001");
 		symlink(G "/functions/acm.0", G "/configs/c.1/acm.0");

@@ -1,5 +1,7 @@
 /*
- * usb/picoboot_flash (in the USB test bed): the flash part picoboot against
+ * picoboot_flash, by hand in the USB test bed (not registered with ctest:
+ * under ASan the model's thread stop via pthread_cancel trips ASan's
+ * sigaltstack check, docs/usb.md): the flash part picoboot against
  * the RP2040 boot ROM model's PICOBOOT interface (usbmodel_rp2040: mass
  * storage + vendor interface in one configuration, the vendor one on
  * FunctionFS). TinyGo's pico hello from its ELF: erase, write, read back
