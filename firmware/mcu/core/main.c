@@ -17,6 +17,7 @@
  *   ticks                 the time base now, in SysTick ticks since reset
  *   exit CODE             end QEMU with CODE through semihosting
  *
+ * A line starting "@rig " is ignored (a host tty echoing our own output).
  * Anything else gets an "error:" line and "@rig done 2". Status 70 means a
  * fault. See docs/mcu.md.
  */
@@ -207,8 +208,15 @@ static void execute(char *line)
 {
 	char *w[4];
 	long long v, v2;
-	int n = split(line, w, 4);
+	int n;
 
+	/* Our own lines coming back: a USB CDC port's host tty echoes what
+	 * it receives until the host program switches echo off (Linux
+	 * cdc-acm's default termios), so the ready line can return as a
+	 * "command". Answering it would put a stray done line in the way. */
+	if (strncmp(line, "@rig ", 5) == 0)
+		return;
+	n = split(line, w, 4);
 	if (n == 0)
 		return;
 	if (strcmp(w[0], "run") == 0 && n == 3 && parse_ll(w[2], &v) && v >= 0) {

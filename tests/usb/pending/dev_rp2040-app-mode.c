@@ -1,0 +1,261 @@
+/*
+ * usbmodel_rp2040: an RP2040 boot ROM's drive on a kernel gadget, in the
+ * USB test bed. BOOTSEL mode is 2e8a:0003 "RP2 Boot" with no serial (as the
+ * ROM hides the flash serial) and a mass-storage function over a FAT image
+ * (mkfs.vfat -n RPI-RP2). As the real ROM does, it decodes every 512-byte
+ * sector the host wrote, not files: any name, any order, repeats
+ * tolerated; blocks of the RP2040 family inside the 2 MiB XIP window go into
+ * its flash array. When every block of the file (numBlocks) has arrived it
+ * "reboots": writes the flash bytes up to the highest written address to
+ * --flash-out, leaves the bus (UDC unbound) and comes back as the
+ * application, 2e8a:000a with a CDC-ACM function and serial E660MODEL0001,
+ * at the same port. Runs until SIGTERM.
+ *
+ * The application is rig's MCU firmware (its line protocol and C
+ * workloads, firmware/mcu/core/main.c) built for the guest (fw_hosted.h),
+ * served on the ACM function's /dev/ttyGSN: each "boot" is a child process
+ * that prints the ready line and answers commands; when the host side goes
+ * away (the hub port's power is cut: the tty hangs up) the child ends, and
+ * the next boot starts when it comes back, so a ready line after power on
+ * is a cold start. It does not execute the flashed image (no RP2040 CPU
+ * here): rows benched on it are emulated.
+ *
+ *   usbmodel_rp2040 --dir DIR --flash-out FILE [--udc dummy_udc.0]
+ *                   [--start bootsel|app] [--fault never-back|hang-boot:N]
+ *
+ * --start app skips BOOTSEL (the image is taken as flashed). Faults:
+ * never-back (the ROM leaves and no application comes), hang-boot:N (the
+ * application's Nth boot, counting from 1, is hung: no ready line, no
+ * answer, until its power is cut).
+ *
+ * Prints "ready" once BOOTSEL is bound (or the app, with --start app),
+ * "rebooted N blocks" after a flash and "boot N" at each application boot.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "fw_hosted.h"
+#include "uf2.h"
+
+#define G "/sys/kernel/config/usb_gadget/rp2040"
+#define FLASH_BASE 0x10000000u
+#define FLASH_SIZE (2u << 20)
+
+static volatile sig_atomic_t stop;
+static void on_term(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static int put(const char *path, const char *val)
+{
+	FILE *f = fopen(path, "w");
+	if (!f || fputs(val, f) < 0 || fclose(f) != 0) {
+		fprintf(stderr, "usbmodel_rp2040: writing '%s' to %s: %s\n", val, path,
+			strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static void ids(const char *pid, const char *product, const char *serial)
+{
+	put(G "/idVendor", "0x2e8a");
+	put(G "/idProduct", pid);
+	put(G "/strings/0x409/manufacturer", "Raspberry Pi");
+	put(G "/strings/0x409/product", product);
+	put(G "/strings/0x409/serialnumber", serial);
+}
+
+/* The ACM function's tty: /dev/ttyGS<port_num>. */
+static int acm_tty(char *path, size_t cap)
+{
+	FILE *f = fopen(G "/functions/acm.0/port_num", "r");
+	int n = -1;
+
+	if (!f || fscanf(f, "%d", &n) != 1)
+		n = -1;
+	if (f)
+		fclose(f);
+	if (n < 0) {
+		fprintf(stderr, "usbmodel_rp2040: no port_num for acm.0\n");
+		return -1;
+	}
+	snprintf(path, cap, "/dev/ttyGS%d", n);
+	return 0;
+}
+
+/* Comes up as the application: 2e8a:000a with the ACM function. */
+static int app_up(const char *udcnl)
+{
+	ids("0x000a", "Pico", "E660MODEL0001");
+	symlink(G "/functions/acm.0", G "/configs/c.1/acm.0");
+	return put(G "/UDC", udcnl);
+}
+
+/* The application: one firmware boot per child, until SIGTERM. */
+static int app(int hang_boot)
+{
+	char tty[64];
+	int boot = 0;
+
+	if (acm_tty(tty, sizeof(tty)))
+		return 1;
+	while (!stop) {
+		int fd = open(tty, O_RDWR | O_NOCTTY);
+		pid_t pid;
+
+		if (fd < 0) {
+			fprintf(stderr, "usbmodel_rp2040: %s: %s\n", tty, strerror(errno));
+			return 1;
+		}
+		boot++;
+		printf("boot %d%s\n", boot, boot == hang_boot ? " (hung)" : "");
+		fflush(stdout);
+		pid = fork();
+		if (pid == 0) {
+			signal(SIGTERM, SIG_DFL);
+			rig_fw_hosted_run(fd, boot == hang_boot ? RIG_FW_HANG_AFTER : RIG_FW_OK,
+					  boot == hang_boot ? -1 : 0);
+			_exit(0);
+		}
+		close(fd);
+		while (pid > 0 && waitpid(pid, NULL, 0) < 0) {
+			if (errno != EINTR)
+				break;
+			if (stop)
+				kill(pid, SIGKILL);
+		}
+		/* powered off: the tty is back once the host re-enumerates it;
+		 * opening it earlier succeeds too and buffers the ready line */
+		usleep(20000);
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *dir = NULL, *flash_out = NULL, *udc = "dummy_udc.0", *fault = "",
+		   *start = "bootsel";
+	int hang_boot = 0;
+	char img[600], cmd[800], udcnl[64];
+	static uint8_t flash[FLASH_SIZE];
+	uint8_t *seen = NULL;
+	uint32_t num = 0, got = 0, top = 0;
+
+	for (int i = 1; i + 1 < argc; i += 2) {
+		if (!strcmp(argv[i], "--dir"))
+			dir = argv[i + 1];
+		else if (!strcmp(argv[i], "--flash-out"))
+			flash_out = argv[i + 1];
+		else if (!strcmp(argv[i], "--udc"))
+			udc = argv[i + 1];
+		else if (!strcmp(argv[i], "--fault"))
+			fault = argv[i + 1];
+		else if (!strcmp(argv[i], "--start"))
+			start = argv[i + 1];
+	}
+	if (!strncmp(fault, "hang-boot:", 10))
+		hang_boot = atoi(fault + 10);
+	if (!dir || !flash_out) {
+		fprintf(stderr, "usage: usbmodel_rp2040 --dir DIR --flash-out FILE [--udc U]\n");
+		return 2;
+	}
+	{
+		struct sigaction sa = {.sa_handler = on_term}; /* no SA_RESTART: waits end */
+
+		sigaction(SIGTERM, &sa, NULL);
+		sigaction(SIGINT, &sa, NULL);
+	}
+	snprintf(img, sizeof(img), "%s/rpi-rp2.img", dir);
+	/* a fresh image: old UF2 sectors left in a reused file would flash at once */
+	unlink(img);
+	snprintf(cmd, sizeof(cmd), "truncate -s 16M '%s' && mkfs.vfat -n RPI-RP2 '%s' >/dev/null",
+		 img, img);
+	if (system(cmd) != 0) {
+		fprintf(stderr, "usbmodel_rp2040: %s failed\n", cmd);
+		return 1;
+	}
+	snprintf(udcnl, sizeof(udcnl), "%s\n", udc);
+	mkdir(G, 0755);
+	mkdir(G "/strings/0x409", 0755);
+	mkdir(G "/configs/c.1", 0755);
+	mkdir(G "/functions/mass_storage.0", 0755);
+	mkdir(G "/functions/acm.0", 0755);
+	signal(SIGPIPE, SIG_IGN); /* the test may stop reading our stdout */
+	if (!strcmp(start, "app")) {
+		if (app_up(udcnl))
+			return 1;
+		printf("ready\n");
+		fflush(stdout);
+		return app(hang_boot);
+	}
+	ids("0x0003", "RP2 Boot", "\n");
+	put(G "/functions/mass_storage.0/lun.0/removable", "1");
+	if (put(G "/functions/mass_storage.0/lun.0/file", img) ||
+	    symlink(G "/functions/mass_storage.0", G "/configs/c.1/mass_storage.0") ||
+	    put(G "/UDC", udcnl))
+		return 1;
+	printf("ready\n");
+	fflush(stdout);
+	memset(flash, 0xff, sizeof(flash));
+
+	int fd = open(img, O_RDONLY);
+	static uint8_t sec[RIG_UF2_BLOCK_SIZE];
+	while (!stop && (num == 0 || got < num)) {
+		usleep(100000);
+		for (off_t off = 0;; off += RIG_UF2_BLOCK_SIZE) {
+			struct rig_uf2_block b;
+			if (pread(fd, sec, sizeof(sec), off) != (ssize_t)sizeof(sec))
+				break;
+			if (rig_uf2_parse_block(sec, &b, NULL) != 1)
+				continue;
+			if ((b.flags & RIG_UF2_FLAG_FAMILY_ID) && b.family != RIG_UF2_FAMILY_RP2040)
+				continue;
+			if (b.flags & RIG_UF2_FLAG_NOT_MAIN_FLASH || b.payload_size != 256 ||
+			    b.target_addr < FLASH_BASE ||
+			    b.target_addr - FLASH_BASE > FLASH_SIZE - 256 || b.num_blocks > 8192)
+				continue;
+			if (!seen) {
+				num = b.num_blocks;
+				seen = calloc(num, 1);
+			}
+			if (b.num_blocks != num)
+				continue; /* a block of another file: the ROM starts over too */
+			memcpy(flash + (b.target_addr - FLASH_BASE), b.data, 256);
+			if (b.target_addr - FLASH_BASE + 256 > top)
+				top = b.target_addr - FLASH_BASE + 256;
+			if (!seen[b.block_no]++)
+				got++;
+		}
+	}
+	close(fd);
+	if (stop)
+		return 0;
+	FILE *f = fopen(flash_out, "wb");
+	if (!f || fwrite(flash, 1, top, f) != top || fclose(f) != 0)
+		fprintf(stderr, "usbmodel_rp2040: writing %s: %s\n", flash_out, strerror(errno));
+	/* reboot: leave the bus, come back as the application */
+	put(G "/UDC", "\n");
+	unlink(G "/configs/c.1/mass_storage.0");
+	if (strcmp(fault, "never-back") == 0) {
+		printf("rebooted %u blocks\n", got);
+		fflush(stdout);
+		while (!stop)
+			pause();
+		return 0;
+	}
+	if (app_up(udcnl))
+		return 1;
+	printf("rebooted %u blocks\n", got);
+	fflush(stdout);
+	return app(hang_boot);
+}
