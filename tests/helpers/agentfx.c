@@ -123,3 +123,28 @@ int agentfx_tmp_files(const struct agentfx *fx)
 	closedir(d);
 	return n;
 }
+
+struct agentfx agentfx_shared;
+
+int agentfx_group_setup(void **state)
+{
+	(void)state;
+	return agentfx_start(&agentfx_shared);
+}
+
+int agentfx_group_teardown(void **state)
+{
+	(void)state;
+	agentfx_stop(&agentfx_shared);
+	return 0;
+}
+
+struct rig_agent *agentfx_connect_ok(void)
+{
+	struct rig_error err = {0};
+	struct rig_agent *a = agentfx_connect(&agentfx_shared, &err);
+
+	if (!a)
+		fail_msg("connect: %s", err.msg);
+	return a;
+}

@@ -1,7 +1,7 @@
 /*
  * A rig-agent (the x86_64 build) on loopback for tests: a fresh work
  * directory and key under the test's temporary directory, the agent on a
- * free port. Used by unit/agent_upload.
+ * free port. Used by unit/agent, unit/agent_run and unit/agent_upload.
  */
 #ifndef RIG_TEST_AGENTFX_H
 #define RIG_TEST_AGENTFX_H
@@ -28,6 +28,13 @@ struct rig_agent *agentfx_connect(const struct agentfx *fx, struct rig_error *er
 /* The contents of a work-directory file (malloc'd, NUL-terminated), or NULL;
  * *len its size when len is not NULL. */
 char *agentfx_read(const struct agentfx *fx, const char *name, size_t *len);
+/* One agent for a cmocka test group: group setup and teardown start and
+ * stop agentfx_shared; agentfx_connect_ok opens a session to it or fails
+ * the test with the reason. */
+extern struct agentfx agentfx_shared;
+int agentfx_group_setup(void **state);
+int agentfx_group_teardown(void **state);
+struct rig_agent *agentfx_connect_ok(void);
 /* Temporary upload files (.put-*) left in the work directory. */
 int agentfx_tmp_files(const struct agentfx *fx);
 

@@ -27,20 +27,7 @@
 #include "rig_report.h"
 #include "util.h"
 
-static struct agentfx fx;
-
-static int start_agent(void **state)
-{
-	(void)state;
-	return agentfx_start(&fx);
-}
-
-static int stop_agent(void **state)
-{
-	(void)state;
-	agentfx_stop(&fx);
-	return 0;
-}
+static struct agentfx *const fx = &agentfx_shared;
 
 static void sleep_ms(int ms)
 {
@@ -48,22 +35,12 @@ static void sleep_ms(int ms)
 	nanosleep(&ts, NULL);
 }
 
-static struct rig_agent *connect_ok(void)
-{
-	struct rig_error err = {0};
-	struct rig_agent *a = agentfx_connect(&fx, &err);
-
-	if (!a)
-		fail_msg("connect: %s", err.msg);
-	return a;
-}
-
 static struct rig_agent *connect_with(const uint8_t *key, size_t key_len, struct rig_error *err)
 {
 	struct rig_transport *t;
 	struct rig_agent *a = NULL;
 
-	if (rig_transport_connect(fx.addr, 5000, &t, err))
+	if (rig_transport_connect(fx->addr, 5000, &t, err))
 		return NULL;
 	if (rig_agent_open(t, "loopback", key, key_len, 5000, &a, err))
 		return NULL;
@@ -73,13 +50,13 @@ static struct rig_agent *connect_with(const uint8_t *key, size_t key_len, struct
 static char *work_file(const char *name)
 {
 	static char p[700];
-	snprintf(p, sizeof(p), "%s/%s", fx.work, name);
+	snprintf(p, sizeof(p), "%s/%s", fx->work, name);
 	return p;
 }
 
 static void handshake_gives_version(void **state)
 {
-	struct rig_agent *a = connect_ok();
+	struct rig_agent *a = agentfx_connect_ok();
 
 	assert_non_null(strstr(rig_agent_version(a), "rig-agent"));
 	rig_agent_close(a);
@@ -98,7 +75,7 @@ static void wrong_key_is_refused(void **state)
 
 static void facts_describe_the_machine(void **state)
 {
-	struct rig_agent *a = connect_ok();
+	struct rig_agent *a = agentfx_connect_ok();
 	struct rig_kvlist facts = {0};
 	struct rig_error err = {0};
 
@@ -114,11 +91,11 @@ static void facts_describe_the_machine(void **state)
 	rig_agent_close(a);
 }
 
-static char *read_work(const char *name) { return agentfx_read(&fx, name, NULL); }
+static char *read_work(const char *name) { return agentfx_read(fx, name, NULL); }
 
 static void upload_lands_atomically_with_its_mode(void **state)
 {
-	struct rig_agent *a = connect_ok();
+	struct rig_agent *a = agentfx_connect_ok();
 	struct rig_error err = {0};
 	static char big[200000];
 	struct stat sb;
@@ -145,7 +122,7 @@ static void upload_lands_atomically_with_its_mode(void **state)
 static void names_with_dotdot_or_slash_are_refused(void **state)
 {
 	static const char *const bad[] = {"../escape", "..", "a/b", "/tmp/x", ".hidden"};
-	struct rig_agent *a = connect_ok();
+	struct rig_agent *a = agentfx_connect_ok();
 	struct rig_error err = {0};
 	char outside[700];
 
@@ -154,7 +131,7 @@ static void names_with_dotdot_or_slash_are_refused(void **state)
 		assert_int_equal(rig_agent_put(a, bad[i], "x", 1, 0644, &err), RIG_ERR_INVALID);
 		assert_non_null(strstr(err.msg, "refused name"));
 	}
-	snprintf(outside, sizeof(outside), "%s/escape", fx.dir);
+	snprintf(outside, sizeof(outside), "%s/escape", fx->dir);
 	assert_int_not_equal(access(outside, F_OK), 0);
 	/* the session is still usable after a refusal */
 	assert_int_equal(rig_agent_put(a, "fine", "x", 1, 0644, &err), 0);
@@ -227,7 +204,7 @@ static void expect_error(struct rig_agent *a, const char *needle)
 
 static void truncated_upload_leaves_old_file(void **state)
 {
-	struct rig_agent *a = connect_ok();
+	struct rig_agent *a = agentfx_connect_ok();
 	struct rig_error err = {0};
 	char newdata[1000];
 	char *got;
@@ -256,7 +233,7 @@ static void truncated_upload_leaves_old_file(void **state)
 
 static void upload_over_the_size_bound_is_refused(void **state)
 {
-	struct rig_agent *a = connect_ok();
+	struct rig_agent *a = agentfx_connect_ok();
 	uint8_t p[256], sha[32] = {0};
 	struct rig_frame_writer w;
 
@@ -270,11 +247,11 @@ static void upload_over_the_size_bound_is_refused(void **state)
 	rig_agent_close(a);
 }
 
-static void count_tmp_files(int *n) { *n = agentfx_tmp_files(&fx); }
+static void count_tmp_files(int *n) { *n = agentfx_tmp_files(fx); }
 
 static void agent_survives_client_vanishing_mid_upload(void **state)
 {
-	struct rig_agent *a = connect_ok();
+	struct rig_agent *a = agentfx_connect_ok();
 	struct rig_error err = {0};
 	char data[4096];
 	int tmp = -1;
@@ -292,7 +269,7 @@ static void agent_survives_client_vanishing_mid_upload(void **state)
 			sleep_ms(10);
 	}
 	assert_int_equal(tmp, 0); /* the partial file was cleaned up */
-	a = connect_ok();
+	a = agentfx_connect_ok();
 	{
 		char *got = read_work("survivor");
 		assert_string_equal(got, "v1");
@@ -303,7 +280,7 @@ static void agent_survives_client_vanishing_mid_upload(void **state)
 
 static void replayed_frame_is_refused(void **state)
 {
-	struct rig_agent *a = connect_ok();
+	struct rig_agent *a = agentfx_connect_ok();
 	static uint8_t frame[RIG_FRAME_MAX];
 	uint8_t p[8192], type;
 	size_t len, n;
@@ -323,7 +300,7 @@ static void replayed_frame_is_refused(void **state)
 
 static void tampered_frame_is_refused(void **state)
 {
-	struct rig_agent *a = connect_ok();
+	struct rig_agent *a = agentfx_connect_ok();
 	static uint8_t frame[RIG_FRAME_MAX];
 	uint8_t payload[] = {0, 0, 0, 4, 'f', 'i', 'n', 'e'};
 	size_t len;
@@ -343,7 +320,7 @@ static void tampered_frame_is_refused(void **state)
 
 static void oversized_frame_is_refused(void **state)
 {
-	struct rig_agent *a = connect_ok();
+	struct rig_agent *a = agentfx_connect_ok();
 	uint8_t hdr[RIG_FRAME_HEADER] = {RIG_FRAME_MAGIC0,
 					 RIG_FRAME_MAGIC1,
 					 RIG_FRAME_VERSION,
@@ -380,7 +357,7 @@ static void request_without_handshake_is_refused(void **state)
 	struct rig_frame_reader rd;
 	char msg[300];
 
-	assert_int_equal(rig_transport_connect(fx.addr, 5000, &t, &err), 0);
+	assert_int_equal(rig_transport_connect(fx->addr, 5000, &t, &err), 0);
 	rig_frame_session_init(&s, rig_agent_mac, 0);
 	len = rig_frame_encode(&s, RIG_MSG_FACTS, NULL, 0, buf, sizeof(buf));
 	rig_transport_write(t, buf, len, 5000, &err);
@@ -401,7 +378,7 @@ static void request_without_handshake_is_refused(void **state)
 static void empty_requests_with_trailing_bytes_are_refused(void **state)
 {
 	static const uint8_t types[] = {RIG_MSG_FACTS, RIG_MSG_KILL, RIG_MSG_BYE};
-	struct rig_agent *a = connect_ok();
+	struct rig_agent *a = agentfx_connect_ok();
 	static uint8_t frame[RIG_FRAME_MAX];
 	const uint8_t junk[] = {'j', 'u', 'n', 'k'};
 	struct rig_error err = {0};
@@ -423,7 +400,7 @@ static void empty_requests_with_trailing_bytes_are_refused(void **state)
  * refused and commits nothing; the file keeps its old contents. */
 static void put_end_with_trailing_bytes_commits_nothing(void **state)
 {
-	struct rig_agent *a = connect_ok();
+	struct rig_agent *a = agentfx_connect_ok();
 	struct rig_error err = {0};
 	char newdata[300];
 	char *got;
@@ -442,7 +419,7 @@ static void put_end_with_trailing_bytes_commits_nothing(void **state)
 
 static void remove_deletes_and_reports_missing(void **state)
 {
-	struct rig_agent *a = connect_ok();
+	struct rig_agent *a = agentfx_connect_ok();
 	struct rig_error err = {0};
 
 	assert_int_equal(rig_agent_put(a, "gone", "x", 1, 0644, &err), 0);
@@ -458,13 +435,13 @@ static void key_file_readable_by_others_is_refused(void **state)
 	size_t len;
 	struct rig_error err = {0};
 	const char *p =
-	    rigtest_write(fx.dir, "open.key",
+	    rigtest_write(fx->dir, "open.key",
 			  "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\n");
 
 	chmod(p, 0644);
 	assert_int_equal(rig_agent_load_key(p, key, &len, &err), RIG_ERR_INVALID);
 	assert_non_null(strstr(err.msg, "chmod 600"));
-	p = rigtest_write(fx.dir, "short.key", "0011\n");
+	p = rigtest_write(fx->dir, "short.key", "0011\n");
 	chmod(p, 0600);
 	assert_int_equal(rig_agent_load_key(p, key, &len, &err), RIG_ERR_INVALID);
 }
@@ -489,5 +466,5 @@ int main(void)
 	    cmocka_unit_test(remove_deletes_and_reports_missing),
 	    cmocka_unit_test(key_file_readable_by_others_is_refused),
 	};
-	return cmocka_run_group_tests(tests, start_agent, stop_agent);
+	return cmocka_run_group_tests(tests, agentfx_group_setup, agentfx_group_teardown);
 }

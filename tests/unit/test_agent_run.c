@@ -25,31 +25,6 @@
 #include "rig_report.h"
 #include "util.h"
 
-static struct agentfx fx;
-
-static int start_agent(void **state)
-{
-	(void)state;
-	return agentfx_start(&fx);
-}
-
-static int stop_agent(void **state)
-{
-	(void)state;
-	agentfx_stop(&fx);
-	return 0;
-}
-
-static struct rig_agent *connect_ok(void)
-{
-	struct rig_error err = {0};
-	struct rig_agent *a = agentfx_connect(&fx, &err);
-
-	if (!a)
-		fail_msg("connect: %s", err.msg);
-	return a;
-}
-
 /* A shell script workload that speaks the report protocol. */
 static void put_script(struct rig_agent *a, const char *name, const char *body)
 {
@@ -98,7 +73,7 @@ static int first_allowed_cpu(void)
 
 static void run_measures_on_the_board(void **state)
 {
-	struct rig_agent *a = connect_ok();
+	struct rig_agent *a = agentfx_connect_ok();
 	struct rig_frame_run_done d;
 	struct rig_error err = {0};
 	struct out o = {0};
@@ -143,7 +118,7 @@ static void run_measures_on_the_board(void **state)
 
 static void run_without_ready_line_has_no_startup(void **state)
 {
-	struct rig_agent *a = connect_ok();
+	struct rig_agent *a = agentfx_connect_ok();
 	struct rig_frame_run_done d;
 	struct rig_error err = {0};
 	struct rig_agent_run_req req = {.prog = "quiet.sh", .timeout_ms = 10000};
@@ -158,7 +133,7 @@ static void run_without_ready_line_has_no_startup(void **state)
 
 static void run_timeout_kills_the_program(void **state)
 {
-	struct rig_agent *a = connect_ok();
+	struct rig_agent *a = agentfx_connect_ok();
 	struct rig_frame_run_done d;
 	struct rig_error err = {0};
 	struct rig_agent_run_req req = {.prog = "slow.sh", .timeout_ms = 300};
@@ -174,7 +149,7 @@ static void run_timeout_kills_the_program(void **state)
 
 static void kill_request_stops_the_program(void **state)
 {
-	struct rig_agent *a = connect_ok();
+	struct rig_agent *a = agentfx_connect_ok();
 	struct rig_frame_run_done d;
 	struct rig_error err = {0};
 	struct out o = {.kill_after = 1};
@@ -213,7 +188,7 @@ static int machine_has_memory_cgroup(void)
 
 static void run_done_carries_the_cgroup_memory_peak(void **state)
 {
-	struct rig_agent *a = connect_ok();
+	struct rig_agent *a = agentfx_connect_ok();
 	struct rig_frame_run_done d;
 	struct rig_error err = {0};
 	struct rig_agent_run_req req = {.prog = "mem.sh", .timeout_ms = 60000};
@@ -253,7 +228,7 @@ static int stop_after_ready(void *ctx, int stream, const char *data, size_t len)
 
 static void stop_sends_sigterm_and_rss_is_sampled(void **state)
 {
-	struct rig_agent *a = connect_ok();
+	struct rig_agent *a = agentfx_connect_ok();
 	struct rig_frame_run_done d;
 	struct rig_error err = {0};
 	struct rig_agent_run_req req = {.prog = "srv.sh",
@@ -289,7 +264,7 @@ static void stop_sends_sigterm_and_rss_is_sampled(void **state)
  * RUN_DONE (it is neither in the process group nor in the session). */
 static void setsid_child_does_not_survive_run_done(void **state)
 {
-	struct rig_agent *a = connect_ok();
+	struct rig_agent *a = agentfx_connect_ok();
 	struct rig_frame_run_done d;
 	struct rig_error err = {0};
 	char mark[64];
@@ -316,7 +291,7 @@ static void setsid_child_does_not_survive_run_done(void **state)
 
 static void run_of_missing_program_is_refused(void **state)
 {
-	struct rig_agent *a = connect_ok();
+	struct rig_agent *a = agentfx_connect_ok();
 	struct rig_frame_run_done d;
 	struct rig_error err = {0};
 	struct rig_agent_run_req req = {.prog = "nothere"};
@@ -340,5 +315,5 @@ int main(void)
 	    cmocka_unit_test(stop_sends_sigterm_and_rss_is_sampled),
 	    cmocka_unit_test(run_of_missing_program_is_refused),
 	};
-	return cmocka_run_group_tests(tests, start_agent, stop_agent);
+	return cmocka_run_group_tests(tests, agentfx_group_setup, agentfx_group_teardown);
 }

@@ -22,30 +22,7 @@
 #include "agentfx.h"
 #include "rig_frame.h"
 
-static struct agentfx fx;
-
-static int setup(void **state)
-{
-	(void)state;
-	return agentfx_start(&fx);
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	agentfx_stop(&fx);
-	return 0;
-}
-
-static struct rig_agent *connect_ok(void)
-{
-	struct rig_error err = {0};
-	struct rig_agent *a = agentfx_connect(&fx, &err);
-
-	if (!a)
-		fail_msg("connect: %s", err.msg);
-	return a;
-}
+static struct agentfx *const fx = &agentfx_shared;
 
 static void write_raw(struct rig_agent *a, const uint8_t *buf, size_t len)
 {
@@ -141,14 +118,14 @@ static char *blob(size_t n, char c)
 
 static void old_file_is_intact(const char *name, const char *old)
 {
-	char *got = agentfx_read(&fx, name, NULL);
+	char *got = agentfx_read(fx, name, NULL);
 
 	assert_non_null(got);
 	assert_string_equal(got, old);
 	free(got);
-	for (int i = 0; i < 200 && agentfx_tmp_files(&fx) != 0; i++)
+	for (int i = 0; i < 200 && agentfx_tmp_files(fx) != 0; i++)
 		usleep(10000);
-	assert_int_equal(agentfx_tmp_files(&fx), 0);
+	assert_int_equal(agentfx_tmp_files(fx), 0);
 }
 
 /* A data byte changed on the way, the CRC recomputed (an attacker, not line
@@ -156,7 +133,7 @@ static void old_file_is_intact(const char *name, const char *old)
 static void tampered_chunk_ends_the_session_and_keeps_the_old_file(void **state)
 {
 	static uint8_t frame[RIG_FRAME_MAX];
-	struct rig_agent *a = connect_ok();
+	struct rig_agent *a = agentfx_connect_ok();
 	struct rig_error err = {0};
 	size_t size = 3 * RIG_FRAME_MAX_CHUNK + 100, len;
 	char *data = blob(size, 'a');
@@ -181,7 +158,7 @@ static void tampered_chunk_ends_the_session_and_keeps_the_old_file(void **state)
 static void replayed_chunk_is_refused(void **state)
 {
 	static uint8_t frame[RIG_FRAME_MAX];
-	struct rig_agent *a = connect_ok();
+	struct rig_agent *a = agentfx_connect_ok();
 	struct rig_error err = {0};
 	size_t size = 2 * RIG_FRAME_MAX_CHUNK, len;
 	char *data = blob(size, 'r');
@@ -206,7 +183,7 @@ static void replayed_chunk_is_refused(void **state)
 static void chunk_from_another_session_is_refused(void **state)
 {
 	static uint8_t frame[RIG_FRAME_MAX];
-	struct rig_agent *a = connect_ok(), *b = connect_ok();
+	struct rig_agent *a = agentfx_connect_ok(), *b = agentfx_connect_ok();
 	struct rig_error err = {0};
 	size_t size = RIG_FRAME_MAX_CHUNK + 5;
 	char *data = blob(size, 's');
@@ -242,7 +219,7 @@ static void agent_names_a_host_of_another_version(void **state)
 	ssize_t n;
 
 	(void)state;
-	assert_int_equal(rig_transport_connect(fx.addr, 5000, &t, &err), 0);
+	assert_int_equal(rig_transport_connect(fx->addr, 5000, &t, &err), 0);
 	rig_frame_session_init(&s, rig_agent_mac, 0);
 	len = rig_frame_encode(&s, RIG_MSG_HELLO, hello, sizeof(hello), buf, sizeof(buf));
 	buf[2] = 2; /* as an older rig encodes it */
@@ -290,7 +267,8 @@ static void host_names_an_agent_of_another_version(void **state)
 	fix_crc(buf, len);
 	assert_int_equal(write(sv[1], buf, len), (ssize_t)len);
 	assert_int_equal(rig_transport_fd_open(sv[0], "old-agent", &t, &err), 0);
-	assert_int_not_equal(rig_agent_open(t, "old-agent", fx.key, fx.key_len, 2000, &a, &err), 0);
+	assert_int_not_equal(rig_agent_open(t, "old-agent", fx->key, fx->key_len, 2000, &a, &err),
+			     0);
 	{
 		char want[64];
 		snprintf(want, sizeof(want), "speaks agent protocol 2, this rig speaks %d",
@@ -312,7 +290,7 @@ static void *fan_one(void *arg)
 {
 	struct fan *f = arg;
 	struct rig_error err = {0};
-	struct rig_agent *a = agentfx_connect(&fx, &err);
+	struct rig_agent *a = agentfx_connect(fx, &err);
 
 	f->rc = a ? rig_agent_put_upload(a, f->up, f->name, 0644, &err) : -1;
 	snprintf(f->msg, sizeof(f->msg), "%s", err.msg);
@@ -334,7 +312,7 @@ static void prepared_upload_is_hashed_once_for_many_boards(void **state)
 	FILE *f;
 
 	(void)state;
-	snprintf(path, sizeof(path), "%s/artifact.bin", fx.dir);
+	snprintf(path, sizeof(path), "%s/artifact.bin", fx->dir);
 	data = blob(size, 'f');
 	f = fopen(path, "w");
 	assert_int_equal(fwrite(data, 1, size, f), size);
@@ -354,7 +332,7 @@ static void prepared_upload_is_hashed_once_for_many_boards(void **state)
 		pthread_join(th[i], NULL);
 		if (fans[i].rc)
 			fail_msg("session %d: %s", i, fans[i].msg);
-		got = agentfx_read(&fx, fans[i].name, &n);
+		got = agentfx_read(fx, fans[i].name, &n);
 		assert_non_null(got);
 		assert_int_equal(n, size);
 		assert_memory_equal(got, data, size);
@@ -382,5 +360,5 @@ int main(void)
 	    cmocka_unit_test(host_names_an_agent_of_another_version),
 	    cmocka_unit_test(prepared_upload_is_hashed_once_for_many_boards),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, agentfx_group_setup, agentfx_group_teardown);
 }
