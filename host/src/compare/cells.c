@@ -211,6 +211,14 @@ static int add_hist(void *ctx, const void *data, size_t len)
 	return rig_hist_decode(m->h, data, len, m->err);
 }
 
+int rig_run_latency_merge(struct rig_store *s, int64_t run_id, struct rig_hist *h,
+			  struct rig_error *err)
+{
+	struct merge m = {.h = h, .err = err};
+
+	return rig_store_run_hists(s, run_id, RIG_LOAD_HIST, add_hist, &m, err);
+}
+
 /* The run's latency percentiles over all its samples at once. */
 static int add_merged(struct rig_store *s, struct rig_cell *c, struct rig_error *err)
 {
@@ -219,7 +227,7 @@ static int add_merged(struct rig_store *s, struct rig_cell *c, struct rig_error 
 		double p;
 	} pct[] = {{"p50_merged_us", 50}, {"p99_merged_us", 99}, {"p999_merged_us", 99.9}};
 	struct merge m = {.h = rig_hist_new(), .err = err};
-	int n = rig_store_run_hists(s, c->run.run_id, RIG_LOAD_HIST, add_hist, &m, err);
+	int n = rig_run_latency_merge(s, c->run.run_id, m.h, err);
 
 	if (n < 0) {
 		rig_hist_free(m.h);

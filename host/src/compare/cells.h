@@ -64,6 +64,13 @@ int rig_side_load(struct rig_store *s, const struct rig_runs *runs, const unsign
 void rig_side_free(struct rig_side *side);
 
 /* A cell's metric by name (NULL when absent). */
+struct rig_hist;
+/* Merges into h the latency histogram (RIG_LOAD_HIST) every ok sample of
+ * run_id stored: how many there were (0: none), or a negative rig_err code
+ * (RIG_ERR_NOT_SUPPORTED from a store that keeps no histograms). */
+int rig_run_latency_merge(struct rig_store *s, int64_t run_id, struct rig_hist *h,
+			  struct rig_error *err);
+
 const struct rig_cell_metric *rig_cell_metric(const struct rig_cell *c, const char *name);
 
 /* Loads one run's metrics into a cell (as rig_side_load does for each); a

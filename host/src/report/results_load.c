@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cells.h"
 #include "format.h"
 #include "hist.h"
 #include "load_report.h"
@@ -21,43 +22,30 @@
 #include "store_runs.h"
 #include "table.h"
 
-struct merge {
-	struct rig_hist *h;
-	struct rig_error *err;
-};
-
-static int add_hist(void *ctx, const void *data, size_t len)
-{
-	struct merge *m = ctx;
-
-	return rig_hist_decode(m->h, data, len, m->err);
-}
-
 int rig_results_merge_latency(struct rig_store *store, struct rig_results *res,
 			      struct rig_error *err)
 {
 	for (size_t i = 0; i < res->n; i++) {
 		struct rig_row *r = &res->rows[i];
-		struct merge m = {.h = rig_hist_new(), .err = err};
+		struct rig_hist *h;
 		int n;
 
-		if (!r->load[0]) {
-			rig_hist_free(m.h);
+		if (!r->load[0])
 			continue;
-		}
-		n = rig_store_run_hists(store, r->run_id, RIG_LOAD_HIST, add_hist, &m, err);
+		h = rig_hist_new();
+		n = rig_run_latency_merge(store, r->run_id, h, err);
 		if (n < 0 && n != RIG_ERR_NOT_SUPPORTED) {
-			rig_hist_free(m.h);
+			rig_hist_free(h);
 			return n;
 		}
 		r->merged_n = n > 0 ? n : 0;
 		if (r->merged_n) {
-			r->merged_us[0] = (double)rig_hist_percentile(m.h, 50) / 1e3;
-			r->merged_us[1] = (double)rig_hist_percentile(m.h, 99) / 1e3;
-			r->merged_us[2] = (double)rig_hist_percentile(m.h, 99.9) / 1e3;
-			r->merged_us[3] = (double)rig_hist_max(m.h) / 1e3;
+			r->merged_us[0] = (double)rig_hist_percentile(h, 50) / 1e3;
+			r->merged_us[1] = (double)rig_hist_percentile(h, 99) / 1e3;
+			r->merged_us[2] = (double)rig_hist_percentile(h, 99.9) / 1e3;
+			r->merged_us[3] = (double)rig_hist_max(h) / 1e3;
 		}
-		rig_hist_free(m.h);
+		rig_hist_free(h);
 	}
 	return 0;
 }
