@@ -101,6 +101,16 @@ static void board_file_tags_are_checked(void **state)
 	assert_non_null(strstr(err.msg, "bad.yaml:3"));
 	assert_non_null(strstr(err.msg, "tags.model"));
 	assert_non_null(strstr(err.msg, "pi 4"));
+	/* a tag longer than 63 characters: a selector naming it would not fit
+	 * (fuzz-run/board found a 300-character tag that its selector missed) */
+	rigtest_write(
+	    dir, "bad.yaml",
+	    "kind: null\ntarget: {os: linux, arch: x86_64}\n"
+	    "tags: [ok, a234567890123456789012345678901234567890123456789012345678901234]\n");
+	assert_int_equal(rig_board_load(path, dir, &b, &err), RIG_ERR_PARSE);
+	assert_non_null(strstr(err.msg, "bad.yaml:3"));
+	assert_non_null(strstr(err.msg, "at most 63 characters"));
+	assert_non_null(strstr(err.msg, "a2345678901234567890"));
 	unlink(path);
 }
 

@@ -6,7 +6,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int plain_ok(const char *s) { return s[0] && !strpbrk(s, ":, \t"); }
+/* A tag word (a plain tag, or either side of KEY:VALUE) is at most this
+ * long, so a selector naming it fits any buffer that holds a tag. */
+#define TAG_WORD_MAX 63
+
+static int plain_ok(const char *s)
+{
+	return s[0] && strlen(s) <= TAG_WORD_MAX && !strpbrk(s, ":, \t");
+}
 
 int rig_board_tags_read(const struct rig_cfg *cfg, struct rig_strv *out, struct rig_error *err)
 {
@@ -27,14 +34,14 @@ int rig_board_tags_read(const struct rig_cfg *cfg, struct rig_strv *out, struct 
 			if (!plain_ok(k))
 				return rig_fail(err, RIG_ERR_PARSE,
 						"%s:%d: field 'tags': key \"%s\" must be one word "
-						"without ':' or ','",
+						"(at most 63 characters) without ':' or ','",
 						rig_cfg_path(cfg), rig_cfg_line(t), k);
 			if ((rc = rig_cfg_str(cfg, t, k, 1, NULL, val, sizeof(val), err)))
 				return rc;
 			if (!plain_ok(val))
 				return rig_fail(err, RIG_ERR_PARSE,
 						"%s:%d: field 'tags.%s': value \"%s\" must be one "
-						"word without ':' or ','",
+						"word (at most 63 characters) without ':' or ','",
 						rig_cfg_path(cfg), rig_cfg_line(v), k, val);
 			rig_strv_pushf(out, "%s:%s", k, val);
 		}
@@ -46,10 +53,11 @@ int rig_board_tags_read(const struct rig_cfg *cfg, struct rig_strv *out, struct 
 	}
 	for (size_t i = 0; i < plain.n && !rc; i++) {
 		if (!plain_ok(plain.v[i]))
-			rc = rig_fail(err, RIG_ERR_PARSE,
-				      "%s:%d: field 'tags': \"%s\" must be one word without ':' "
-				      "or ',' (use a mapping for key: value tags)",
-				      rig_cfg_path(cfg), rig_cfg_line(t), plain.v[i]);
+			rc = rig_fail(
+			    err, RIG_ERR_PARSE,
+			    "%s:%d: field 'tags': \"%s\" must be one word (at most 63 "
+			    "characters) without ':' or ',' (use a mapping for key: value tags)",
+			    rig_cfg_path(cfg), rig_cfg_line(t), plain.v[i]);
 		else
 			rig_strv_push(out, plain.v[i]);
 	}

@@ -19,7 +19,8 @@
 
 /* Reads the `tags:` field of a board file (absent: none) into out as
  * "key:value" or plain items. RIG_ERR_PARSE naming file:line:field:value
- * for a tag that is not a scalar or has a ':' or ',' in a plain tag. */
+ * for a tag that is not a scalar, is longer than 63 characters (a plain
+ * tag, or a key or a value), or has a ':' or ',' in a plain tag. */
 int rig_board_tags_read(const struct rig_cfg *cfg, struct rig_strv *out, struct rig_error *err);
 
 /* 1 when tags match the selector "KEY:VALUE" (see above). */
