@@ -619,7 +619,7 @@ static void three_workers_run_every_job_once(void **state)
 	struct rig_error err = {0};
 	struct rig_job_counts c;
 	pid_t w[3];
-	int64_t first;
+	int64_t first = 0;
 	int lines;
 
 	NEED_BACKEND();

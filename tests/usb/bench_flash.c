@@ -181,7 +181,7 @@ int main(int argc, char **argv)
 	ut_stop_model(-1);
 	images(img);
 	{
-		size_t n;
+		size_t n = 0;
 		uint8_t *b = ut_slurp(DIR "/image.bin", &n);
 
 		if (dfu)

@@ -76,7 +76,7 @@ int rig_bench_load_prepare(struct rig_bench_load *bl, struct rig_board *b,
 			   struct rig_run_service *svc, struct rig_error *err)
 {
 	char connect[256];
-	int port, rc;
+	int port = 0, rc;
 
 	memset(&bl->res, 0, sizeof(bl->res));
 	bl->rc = 0;

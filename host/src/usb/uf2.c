@@ -39,7 +39,7 @@ int rig_uf2_parse_block(const uint8_t blk[RIG_UF2_BLOCK_SIZE], struct rig_uf2_bl
 
 int rig_uf2_check(const uint8_t *buf, size_t len, uint32_t *family_out, struct rig_error *err)
 {
-	struct rig_uf2_block b;
+	struct rig_uf2_block b = {0};
 	uint32_t family = 0, num = 0;
 	uint8_t *seen = NULL;
 	int rc;

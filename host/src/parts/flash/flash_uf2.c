@@ -119,8 +119,8 @@ static int read_file(const char *path, uint8_t **buf, size_t *len, struct rig_er
 static int fu_image(const struct fu_priv *fp, const char *path, uint8_t **uf2, size_t *len,
 		    struct rig_error *err)
 {
-	uint8_t *buf;
-	size_t n;
+	uint8_t *buf = NULL;
+	size_t n = 0;
 	int rc = read_file(path, &buf, &n, err);
 
 	if (rc)
