@@ -205,6 +205,45 @@ void rig_bench_ab_ready(struct job *j);
  * skipped, and frees the cells. */
 void rig_bench_ab_finish(struct bench *bn);
 
+/* The run phase's shared steps (worker.c). 1 when every worker stops
+ * (SIGINT/SIGTERM, or a worker's store error). */
+int rig_bench_stopping(const struct bench *bn);
+/* Cell j's plan: samples *n, warm-ups *warm and its run key, from the
+ * board it belongs to (its lead's under --ab), also when another board
+ * takes its samples. */
+void rig_bench_plan(const struct bench *bn, const struct job *j, long long *n, long long *warm,
+		    struct rig_run_key *key);
+/* 1 when rc is the board's fault (infrastructure: unusable, lost link,
+ * lost lease), not an interruption, a store error or a skip. */
+int rig_bench_infra(int rc);
+/* Samples [from, n) of run_id for cell j, taken on w's open board and
+ * stored (fenced) as they finish. *next: the first sample not stored. 0;
+ * RIG_ERR_SKIPPED (the board cannot run it); RIG_ERR_INTERRUPTED;
+ * RIG_ERR_STORE; any other code is the board's (infrastructure). Blocks
+ * for the samples. */
+int rig_bench_take_samples(struct worker *w, struct job *j, int64_t run_id, int from, int *next,
+			   struct rig_error *err);
+
+/* Retries (retry.c). Queues samples [from, n) of cell j (run_id 0: not
+ * begun) for another board of w's model, tries boards failed it so far;
+ * wakes workers waiting in rig_bench_retry_next. Locks bn->mu. */
+void rig_bench_retry_queue(struct worker *w, struct job *j, int64_t run_id, int from, int tries,
+			   const char *why);
+/* Takes the next retry w may do (its model, not failed on it, tries left):
+ * 1 and *out (the caller frees it); 0 when there is none and no busy board
+ * of the model can make one any more. Called with bn->mu held; blocks on
+ * bn->cv (1 s steps, ends on rig_bench_stopping). */
+int rig_bench_retry_next(struct worker *w, struct retry **out);
+/* Takes r's samples on w's open board into r's run (begun here when the
+ * failed board had not begun it), logged in the farm log as `retry`; an
+ * infrastructure error here queues the rest again (tries + 1). Returns as
+ * rig_bench_take_samples (RIG_ERR_SKIPPED is stored as a skip and
+ * returned as 0). */
+int rig_bench_retry_take(struct worker *w, struct retry *r, struct rig_error *err);
+/* After the workers: stores what no board of the model could take as
+ * skipped with the reason, and frees the queue. */
+void rig_bench_retry_leftover(struct bench *bn);
+
 /* The run phase: one worker per board, leases, --jobs, retries. Returns 0,
  * RIG_ERR_INTERRUPTED, or RIG_ERR_STORE (with err) when the store failed. */
 int rig_bench_workers_run(struct bench *bn, struct rig_error *err);

@@ -9,7 +9,7 @@
  * infrastructure reasons (would not open, lost its link, lost its lease)
  * counts an infrastructure error, and the samples it did not take are
  * queued for another board of the same model (tag model:), which takes
- * them into the same run after its own cells.
+ * them into the same run after its own cells (retry.c).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -36,7 +36,7 @@ const char *rig_bench_owner(const struct bench *bn)
 	return me;
 }
 
-static int stopping(struct bench *bn) { return rig_bench_stop || bn->fatal_rc; }
+int rig_bench_stopping(const struct bench *bn) { return rig_bench_stop || bn->fatal_rc; }
 
 void rig_bench_worker_state(struct worker *w, enum worker_state s)
 {
@@ -71,7 +71,7 @@ static int slot_take(struct worker *w)
 		}
 		if (sem_timedwait(&w->bn->slots, &ts) == 0)
 			return 0;
-		if (stopping(w->bn))
+		if (rig_bench_stopping(w->bn))
 			return RIG_ERR_INTERRUPTED;
 	}
 }
@@ -114,8 +114,8 @@ static void env_record(struct worker *w, struct rig_kvlist *env)
 
 /* The plan of a cell comes from the board it belongs to (j->board), also
  * when another board takes its samples. */
-static void plan(struct bench *bn, const struct job *j, long long *n, long long *warm,
-		 struct rig_run_key *key)
+void rig_bench_plan(const struct bench *bn, const struct job *j, long long *n, long long *warm,
+		    struct rig_run_key *key)
 {
 	const struct rig_board *a = j->shared ? j->shared->lead->board : j->board;
 
@@ -137,7 +137,7 @@ static void plan(struct bench *bn, const struct job *j, long long *n, long long 
 	}
 }
 
-static int infra(int rc)
+int rig_bench_infra(int rc)
 {
 	return rc && rc != RIG_ERR_INTERRUPTED && rc != RIG_ERR_STORE && rc != RIG_ERR_STORE_LOST &&
 	       rc != RIG_ERR_SKIPPED;
@@ -147,8 +147,8 @@ static int infra(int rc)
  * first sample not taken. 0; RIG_ERR_SKIPPED (the board cannot run it);
  * RIG_ERR_INTERRUPTED; RIG_ERR_STORE; any other code is the board's
  * (infrastructure: unusable, lease lost). */
-static int take_samples(struct worker *w, struct job *j, int64_t run_id, int from, int *next,
-			struct rig_error *err)
+int rig_bench_take_samples(struct worker *w, struct job *j, int64_t run_id, int from, int *next,
+			   struct rig_error *err)
 {
 	struct bench *bn = w->bn;
 	struct rig_board *b = w->b;
@@ -163,7 +163,7 @@ static int take_samples(struct worker *w, struct job *j, int64_t run_id, int fro
 	struct sample_batch sb;
 	int rc = 0, frc;
 
-	plan(bn, j, &n, &warm, &key);
+	rig_bench_plan(bn, j, &n, &warm, &key);
 	req.iterations = key.iterations;
 	req.timeout_ms = key.timeout_ms;
 	*next = from;
@@ -171,7 +171,7 @@ static int take_samples(struct worker *w, struct job *j, int64_t run_id, int fro
 		return rc;
 	snprintf(logdir, sizeof(logdir), "%s/logs", b->workdir);
 	rig_mkdirs(logdir, NULL);
-	for (long long i = 0; i < warm && !stopping(bn); i++) {
+	for (long long i = 0; i < warm && !rig_bench_stopping(bn); i++) {
 		struct rig_sample s = {0};
 
 		req.warmup = 1;
@@ -192,7 +192,7 @@ static int take_samples(struct worker *w, struct job *j, int64_t run_id, int fro
 		double wall, around;
 
 		*next = idx;
-		if (stopping(bn)) {
+		if (rig_bench_stopping(bn)) {
 			if (j->shared)
 				rig_bench_ab_give_back(j->shared, j, idx);
 			rc = RIG_ERR_INTERRUPTED;
@@ -252,29 +252,6 @@ out:
 	return rc;
 }
 
-/* Queues samples [from, n) of cell j (run_id 0: not begun) for another
- * board of w's model. */
-static void queue_retry(struct worker *w, struct job *j, int64_t run_id, int from, int tries,
-			const char *why)
-{
-	struct bench *bn = w->bn;
-	struct retry *r = rig_xcalloc(1, sizeof(*r)), **tail;
-
-	r->job = j;
-	r->run_id = run_id;
-	r->from_idx = from;
-	r->tries = tries;
-	snprintf(r->failed_on, sizeof(r->failed_on), "%s", w->b->name);
-	snprintf(r->model, sizeof(r->model), "%s", w->model);
-	snprintf(r->why, sizeof(r->why), "%s", why);
-	pthread_mutex_lock(&bn->mu);
-	for (tail = &bn->retries; *tail; tail = &(*tail)->next)
-		;
-	*tail = r;
-	pthread_cond_broadcast(&bn->cv);
-	pthread_mutex_unlock(&bn->mu);
-}
-
 static void count_infra(struct worker *w, const char *why)
 {
 	struct bench *bn = w->bn;
@@ -303,7 +280,7 @@ static int shared_job(struct worker *w, struct job *j, struct rig_error *err)
 	long long n, warm;
 	int have = 0, next, rc = 0, last;
 
-	plan(bn, j, &n, &warm, &key);
+	rig_bench_plan(bn, j, &n, &warm, &key);
 	pthread_mutex_lock(&c->mu);
 	if (!c->begun) {
 		rc = rig_store_begin_run(w->st, &key, w->env_id, (int)n, (int)warm,
@@ -323,7 +300,7 @@ static int shared_job(struct worker *w, struct job *j, struct rig_error *err)
 	pthread_mutex_unlock(&c->mu);
 	if (rc)
 		return rc;
-	rc = take_samples(w, j, c->run_id, 0, &next, err);
+	rc = rig_bench_take_samples(w, j, c->run_id, 0, &next, err);
 	if (rc == RIG_ERR_SKIPPED) {
 		rig_bench_skip(bn, w->st, w->b, j->profile, j->workload, err->msg);
 		rc = 0;
@@ -348,7 +325,7 @@ static int own_job(struct worker *w, struct job *j, struct rig_error *err)
 
 	if (j->shared)
 		return shared_job(w, j, err);
-	plan(bn, j, &n, &warm, &key);
+	rig_bench_plan(bn, j, &n, &warm, &key);
 	if ((rc = rig_store_begin_run(w->st, &key, w->env_id, (int)n, (int)warm, w->b->emulated,
 				      bn->o->resume, &run_id, &have, err)))
 		return rc;
@@ -362,87 +339,15 @@ static int own_job(struct worker *w, struct job *j, struct rig_error *err)
 	if (have)
 		rig_info("%s %s %s: resuming run %lld at sample %d of %lld", w->b->name, j->profile,
 			 j->workload, (long long)run_id, have + 1, n);
-	rc = take_samples(w, j, run_id, have, &next, err);
+	rc = rig_bench_take_samples(w, j, run_id, have, &next, err);
 	if (rc == RIG_ERR_SKIPPED) {
 		rig_bench_skip(bn, w->st, w->b, j->profile, j->workload, err->msg);
 		rc = 0;
 	}
-	if (infra(rc))
-		queue_retry(w, j, run_id, next, 1, err->msg);
+	if (rig_bench_infra(rc))
+		rig_bench_retry_queue(w, j, run_id, next, 1, err->msg);
 	rig_store_end_run(w->st, run_id, NULL);
 	return rc;
-}
-
-/* Samples another board of this model left. */
-static int retry_job(struct worker *w, struct retry *r, struct rig_error *err)
-{
-	struct bench *bn = w->bn;
-	struct job *j = r->job;
-	struct rig_run_key key;
-	long long n, warm;
-	int64_t run_id = r->run_id;
-	int from = r->from_idx, have = 0, next, rc;
-	char detail[600];
-
-	plan(bn, j, &n, &warm, &key);
-	if (!run_id) {
-		if ((rc = rig_store_begin_run(w->st, &key, w->env_id, (int)n, (int)warm,
-					      j->board->emulated, bn->o->resume, &run_id, &have,
-					      err)))
-			return rc;
-		from = have;
-	}
-	snprintf(detail, sizeof(detail),
-		 "samples %d..%lld of run %lld (%s %s on %s) taken here: %s failed: %.300s",
-		 from + 1, n, (long long)run_id, j->profile, j->workload, j->board->name,
-		 r->failed_on, r->why);
-	rig_store_farm_log(w->st, w->b->name, rig_bench_owner(bn), "retry", w->token, detail, NULL);
-	rig_info("%s: %s", w->b->name, detail);
-	pthread_mutex_lock(&bn->mu);
-	bn->sum->samples_retried += (int)(n - from);
-	bn->done_samples += from - r->from_idx > 0 ? from - r->from_idx : 0;
-	pthread_mutex_unlock(&bn->mu);
-	rc = take_samples(w, j, run_id, from, &next, err);
-	if (rc == RIG_ERR_SKIPPED) {
-		rig_bench_skip(bn, w->st, j->board, j->profile, j->workload, err->msg);
-		rc = 0;
-	}
-	if (infra(rc))
-		queue_retry(w, j, run_id, next, r->tries + 1, err->msg);
-	rig_store_end_run(w->st, run_id, NULL);
-	return rc;
-}
-
-/* Takes the next retry w may do (its model, not failed on it, tries left):
- * 1 and *out; 0 when there is none and no busy board of the model can make
- * one any more. Called with bn->mu held; waits on bn->cv. */
-static int next_retry(struct worker *w, struct retry **out)
-{
-	struct bench *bn = w->bn;
-
-	for (;;) {
-		int busy = 0;
-
-		for (struct retry **p = &bn->retries; *p; p = &(*p)->next) {
-			struct retry *r = *p;
-			if (strcmp(r->model, w->model) == 0 &&
-			    strcmp(r->failed_on, w->b->name) != 0 &&
-			    r->tries <= RIG_BENCH_RETRY_MAX) {
-				*p = r->next;
-				*out = r;
-				return 1;
-			}
-		}
-		for (size_t i = 0; i < bn->n_boards; i++)
-			if (bn->workers[i].busy && strcmp(bn->workers[i].model, w->model) == 0)
-				busy = 1;
-		if (!busy || stopping(bn))
-			return 0;
-		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_sec += 1;
-		pthread_cond_timedwait(&bn->cv, &bn->mu, &ts);
-	}
 }
 
 static void set_busy(struct worker *w, int busy)
@@ -464,7 +369,7 @@ static void give_up_cells(struct worker *w, size_t from, const char *why, int re
 		if (bn->jobs[k].board != w->b || bn->jobs[k].shared)
 			continue;
 		if (retry)
-			queue_retry(w, &bn->jobs[k], 0, 0, 1, why);
+			rig_bench_retry_queue(w, &bn->jobs[k], 0, 0, 1, why);
 		else
 			rig_bench_skip(bn, w->st, w->b, bn->jobs[k].profile, bn->jobs[k].workload,
 				       why);
@@ -615,7 +520,7 @@ static void *worker_main(void *arg)
 			rig_bench_worker_state(w, W_RUN);
 			rc = own_job(w, &bn->jobs[i], &e);
 		}
-		if (infra(rc)) {
+		if (rig_bench_infra(rc)) {
 			count_infra(w, e.msg);
 			give_up_cells(w, i + 1, e.msg, 1);
 			failed = 1;
@@ -639,7 +544,7 @@ static void *worker_main(void *arg)
 		rig_bench_worker_state(w, W_IDLE);
 		set_busy(w, 0);
 		pthread_mutex_lock(&bn->mu);
-		got = next_retry(w, &r);
+		got = rig_bench_retry_next(w, &r);
 		if (got)
 			w->busy = 1;
 		pthread_mutex_unlock(&bn->mu);
@@ -648,9 +553,9 @@ static void *worker_main(void *arg)
 		rc = acquire(w, &h, &e);
 		if (rc) {
 			/* back to the queue for another board */
-			queue_retry(w, r->job, r->run_id, r->from_idx, r->tries, r->why);
+			rig_bench_retry_queue(w, r->job, r->run_id, r->from_idx, r->tries, r->why);
 			free(r);
-			if (infra(rc) && rc != RIG_ERR_BUSY) {
+			if (rig_bench_infra(rc) && rc != RIG_ERR_BUSY) {
 				count_infra(w, e.msg);
 				failed = 1;
 			} else if (rc == RIG_ERR_STORE || rc == RIG_ERR_STORE_LOST) {
@@ -659,9 +564,9 @@ static void *worker_main(void *arg)
 			break;
 		}
 		rig_bench_worker_state(w, W_RETRY);
-		rc = retry_job(w, r, &e);
+		rc = rig_bench_retry_take(w, r, &e);
 		free(r);
-		if (infra(rc)) {
+		if (rig_bench_infra(rc)) {
 			count_infra(w, e.msg);
 			failed = 1;
 		} else if (rc) {
@@ -748,20 +653,7 @@ int rig_bench_workers_run(struct bench *bn, struct rig_error *err)
 		for (size_t i = 0; i < started; i++)
 			pthread_join(bn->workers[i].th, NULL);
 	rig_bench_ab_finish(bn);
-	/* what no board of the model could take */
-	while (bn->retries) {
-		struct retry *r = bn->retries;
-		char why[700];
-
-		bn->retries = r->next;
-		snprintf(why, sizeof(why),
-			 "infrastructure error on %s, no other board of model %s could take its "
-			 "samples (from sample %d): %s",
-			 r->failed_on, r->model, r->from_idx + 1, r->why);
-		rig_bench_skip(bn, bn->store, r->job->board, r->job->profile, r->job->workload,
-			       why);
-		free(r);
-	}
+	rig_bench_retry_leftover(bn);
 	rig_bench_progress_farm(bn, 1);
 	rig_bench_progress_end(bn);
 	if (!rc && bn->fatal_rc) {
