@@ -7,6 +7,7 @@
  */
 #include "rigtest.h"
 
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,6 +117,69 @@ static void one_holder_until_expiry_then_fenced(void **state)
 	rig_store_close(b);
 }
 
+static int count_rows(struct rig_store *s, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	int n = -1;
+
+	assert_int_equal(sqlite3_prepare_v2(rig_store_db(s), sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+/* A batch on SQLite is one transaction with one fence check: all its
+ * samples and their metrics go in, or (refused) none; the statements the
+ * store keeps prepared across calls bind each sample afresh. */
+static void batch_all_or_none_on_sqlite(void **state)
+{
+	const char *path = db_path("batch.db");
+	struct rig_store *s = open_store(path);
+	struct rig_error err = {0};
+	struct rig_sample smp[3];
+	int64_t now = 7000000, tok = 0, run = a_run(s);
+
+	(void)state;
+	memset(smp, 0, sizeof(smp));
+	for (int i = 0; i < 3; i++) {
+		smp[i].ok = i != 1;
+		rig_sample_set(&smp[i], "startup_ns", 100 + i, "ns");
+		if (i == 2)
+			rig_sample_set(&smp[i], "wall_ns", 5000, "ns");
+	}
+	assert_int_equal(rig_store_lease_take(s, "pi-1", "hostA:1:1", now, 30000, &tok, NULL, &err),
+			 0);
+	for (int k = 0; k < 20; k++)
+		assert_int_equal(
+		    rig_store_add_samples_fenced(s, run, 3 * k, 3, smp, "pi-1", tok, now + k, &err),
+		    0);
+	assert_int_equal(count_rows(s, "SELECT count(*) FROM samples"), 60);
+	assert_int_equal(count_rows(s, "SELECT count(*) FROM samples WHERE ok = 0"), 20);
+	assert_int_equal(count_rows(s, "SELECT count(*) FROM metrics"), 80);
+	assert_int_equal(count_rows(s, "SELECT count(*) FROM metrics WHERE name = 'startup_ns' "
+				       "AND value = 102"),
+			 20);
+	assert_int_equal(count_rows(s, "SELECT count(*) FROM samples WHERE lease_token IS NOT "
+				       "NULL AND board = 'pi-1'"),
+			 60);
+	/* expired: the whole batch is refused, nothing of it stored */
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(
+	    rig_store_add_samples_fenced(s, run, 60, 3, smp, "pi-1", tok, now + 60000, &err),
+	    RIG_ERR_FENCED);
+	assert_non_null(strstr(err.msg, "sample 61 of run"));
+	assert_int_equal(count_rows(s, "SELECT count(*) FROM samples"), 60);
+	/* and the kept statements still work after the refusal */
+	assert_int_equal(rig_store_lease_renew(s, "pi-1", tok, now + 1000, 30000, &err), 0);
+	assert_int_equal(
+	    rig_store_add_samples_fenced(s, run, 60, 3, smp, "pi-1", tok, now + 2000, &err), 0);
+	assert_int_equal(count_rows(s, "SELECT count(*) FROM samples"), 63);
+	for (int i = 0; i < 3; i++)
+		rig_sample_free(&smp[i]);
+	rig_store_close(s);
+}
+
 /* A lease whose owner is a process of this host that no longer runs is
  * taken over at once, before its expiry. */
 static void dead_owner_is_taken_over(void **state)
@@ -221,6 +285,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(one_holder_until_expiry_then_fenced),
 	    cmocka_unit_test(dead_owner_is_taken_over),
+	    cmocka_unit_test(batch_all_or_none_on_sqlite),
 	    cmocka_unit_test(force_release_fences_and_is_logged),
 	    cmocka_unit_test(keepers_exclude_each_other),
 	    cmocka_unit_test(hot_or_throttled_board_is_quarantined),

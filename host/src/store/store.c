@@ -152,6 +152,7 @@ static int check_version(struct rig_store *s, int writable, struct rig_error *er
 
 static void store_free(struct rig_store *s)
 {
+	store_kept_clear(s);
 	sqlite3_close(s->db);
 	free(s);
 }
@@ -274,6 +275,7 @@ static int open_ro(struct rig_store *s, int immutable)
 	char *uri;
 	int rc;
 
+	store_kept_clear(s);
 	sqlite3_close(s->db);
 	s->db = NULL;
 	uri = sqlite3_mprintf("file:%s%s", s->path, immutable ? "?immutable=1" : "");
@@ -348,6 +350,7 @@ const struct store_ops store_sqlite_ops = {
     .begin_run = sq_begin_run,
     .end_run = sq_end_run,
     .add_sample = sq_add_sample_any,
+    .add_samples = sq_add_samples_fenced,
     .add_skip = sq_add_skip,
     .each_series = sq_each_series,
     .each_skip = sq_each_skip,
@@ -394,6 +397,48 @@ int store_prepare(struct rig_store *s, const char *sql, sqlite3_stmt **st, struc
 	if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK)
 		return store_db_fail(s, err, "prepare");
 	return 0;
+}
+
+int store_prepare_kept(struct rig_store *s, const char *sql, sqlite3_stmt **st,
+		       struct rig_error *err)
+{
+	size_t i;
+
+	for (i = 0; i < STORE_KEPT && s->kept[i].sql; i++)
+		if (s->kept[i].sql == sql || strcmp(s->kept[i].sql, sql) == 0) {
+			*st = s->kept[i].st;
+			return 0;
+		}
+	if (sqlite3_prepare_v3(s->db, sql, -1, i < STORE_KEPT ? SQLITE_PREPARE_PERSISTENT : 0, st,
+			       NULL) != SQLITE_OK)
+		return store_db_fail(s, err, "prepare");
+	if (i < STORE_KEPT) {
+		s->kept[i].sql = sql;
+		s->kept[i].st = *st;
+	}
+	return 0;
+}
+
+void store_kept_done(struct rig_store *s, sqlite3_stmt *st)
+{
+	if (!st)
+		return;
+	for (size_t i = 0; i < STORE_KEPT && s->kept[i].sql; i++)
+		if (s->kept[i].st == st) {
+			sqlite3_reset(st);
+			sqlite3_clear_bindings(st);
+			return;
+		}
+	sqlite3_finalize(st);
+}
+
+void store_kept_clear(struct rig_store *s)
+{
+	for (size_t i = 0; i < STORE_KEPT; i++) {
+		sqlite3_finalize(s->kept[i].st);
+		s->kept[i].sql = NULL;
+		s->kept[i].st = NULL;
+	}
 }
 
 int store_exec(struct rig_store *s, const char *sql, struct rig_error *err)

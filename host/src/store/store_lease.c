@@ -69,11 +69,11 @@ int sq_lease_get(struct rig_store *s, const char *board, struct rig_lease_row *r
 	int rc, step;
 
 	memset(row, 0, sizeof(*row));
-	if ((rc =
-		 store_prepare(s,
-			       "SELECT board, coalesce(owner, ''), token, coalesce(acquired_ms, 0),"
-			       " expires_ms FROM leases WHERE board = ?",
-			       &st, err)))
+	if ((rc = store_prepare_kept(
+		 s,
+		 "SELECT board, coalesce(owner, ''), token, coalesce(acquired_ms, 0),"
+		 " expires_ms FROM leases WHERE board = ?",
+		 &st, err)))
 		return rc;
 	sqlite3_bind_text(st, 1, board, -1, SQLITE_TRANSIENT);
 	step = sqlite3_step(st);
@@ -87,7 +87,7 @@ int sq_lease_get(struct rig_store *s, const char *board, struct rig_lease_row *r
 	rc = step == SQLITE_ROW	   ? 1
 	     : step == SQLITE_DONE ? 0
 				   : store_db_fail(s, err, "read a lease");
-	sqlite3_finalize(st);
+	store_kept_done(s, st);
 	return rc;
 }
 
@@ -231,14 +231,14 @@ int sq_lease_force(struct rig_store *s, const char *board, const char *who, char
 	return store_exec(s, "COMMIT", err);
 }
 
-int sq_add_sample_fenced(struct rig_store *s, int64_t run_id, int idx, const struct rig_sample *smp,
-			 const char *board, int64_t token, int64_t now_ms, struct rig_error *err)
+/* The fence: the board's lease is still (token) and unexpired at now_ms,
+ * inside the caller's transaction. 0 or RIG_ERR_FENCED (rolled back). */
+static int fence_check(struct rig_store *s, int64_t run_id, int idx, const char *board,
+		       int64_t token, int64_t now_ms, struct rig_error *err)
 {
 	struct rig_lease_row r;
-	int found, rc;
+	int found;
 
-	if ((rc = store_exec(s, "BEGIN IMMEDIATE", err)))
-		return rc;
 	if ((found = sq_lease_get(s, board, &r, err)) < 0)
 		return rollback(s, found);
 	if (!found || r.token != token || !r.owner[0] || r.expires_ms < now_ms)
@@ -252,8 +252,29 @@ int sq_add_sample_fenced(struct rig_store *s, int64_t run_id, int idx, const str
 				: !r.owner[0]	   ? "released"
 						   : "expired",
 				(long long)(found ? r.token : 0)));
-	if ((rc = store_insert_sample(s, run_id, idx, smp, board, token, err)))
-		return rollback(s, rc);
+	return 0;
+}
+
+int sq_add_sample_fenced(struct rig_store *s, int64_t run_id, int idx, const struct rig_sample *smp,
+			 const char *board, int64_t token, int64_t now_ms, struct rig_error *err)
+{
+	return sq_add_samples_fenced(s, run_id, idx, 1, smp, board, token, now_ms, err);
+}
+
+int sq_add_samples_fenced(struct rig_store *s, int64_t run_id, int first_idx, size_t n,
+			  const struct rig_sample *smp, const char *board, int64_t token,
+			  int64_t now_ms, struct rig_error *err)
+{
+	int rc;
+
+	if ((rc = store_exec(s, "BEGIN IMMEDIATE", err)))
+		return rc;
+	if ((rc = fence_check(s, run_id, first_idx, board, token, now_ms, err)))
+		return rc;
+	for (size_t i = 0; i < n; i++)
+		if ((rc = store_insert_sample(s, run_id, first_idx + (int)i, &smp[i], board, token,
+					      err)))
+			return rollback(s, rc);
 	return store_exec(s, "COMMIT", err);
 }
 

@@ -135,6 +135,8 @@ struct store_ops {
 	int (*job_counts)(struct rig_store *s, struct rig_job_counts *c, struct rig_error *err);
 };
 
+#define STORE_KEPT 8 /* statements kept prepared per SQLite connection */
+
 struct rig_store {
 	const struct store_ops *ops;
 	sqlite3 *db;	     /* SQLite: the connection; PostgreSQL: NULL */
@@ -142,6 +144,11 @@ struct rig_store {
 	char path[1024];     /* the file, or the URL without its password */
 	char conninfo[1024]; /* PostgreSQL: the URL as given, for reconnecting */
 	char owner[160];     /* this process, as runs.owner names it */
+	/* SQLite: statements prepared once per connection (store_prepare_kept) */
+	struct {
+		const char *sql;
+		struct sqlite3_stmt *st;
+	} kept[STORE_KEPT];
 };
 
 /* The backends. */
@@ -168,6 +175,23 @@ int store_db_fail(struct rig_store *s, struct rig_error *err, const char *what);
 
 /* sqlite3_prepare_v2 on s, failing err with store_db_fail. */
 int store_prepare(struct rig_store *s, const char *sql, sqlite3_stmt **st, struct rig_error *err);
+
+/* The statements a worker runs for every sample (the sample, its metrics,
+ * the fence's lease read): prepared on s once and kept, so that parsing SQL
+ * is not paid per sample (it was a sixth of rig's CPU at 64 boards,
+ * docs/farm.md). sql must be a string literal (kept by address, compared by
+ * content). The caller gives the statement back with store_kept_done
+ * instead of sqlite3_finalize; at most STORE_KEPT different ones, any more
+ * are prepared per call as store_prepare does. */
+int store_prepare_kept(struct rig_store *s, const char *sql, sqlite3_stmt **st,
+		       struct rig_error *err);
+
+/* Resets and unbinds a statement of store_prepare_kept, or finalizes one
+ * that was not kept. NULL is fine. */
+void store_kept_done(struct rig_store *s, sqlite3_stmt *st);
+
+/* Finalizes the kept statements of s; before its connection is closed. */
+void store_kept_clear(struct rig_store *s);
 
 /* sqlite3_exec of sql (no rows wanted), failing err with store_db_fail. */
 int store_exec(struct rig_store *s, const char *sql, struct rig_error *err);

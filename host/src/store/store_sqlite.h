@@ -21,6 +21,9 @@ int sq_add_sample(struct rig_store *s, int64_t run_id, int idx, const struct rig
 		  struct rig_error *err);
 int sq_add_sample_fenced(struct rig_store *s, int64_t run_id, int idx, const struct rig_sample *smp,
 			 const char *board, int64_t token, int64_t now_ms, struct rig_error *err);
+int sq_add_samples_fenced(struct rig_store *s, int64_t run_id, int first_idx, size_t n,
+			  const struct rig_sample *smp, const char *board, int64_t token,
+			  int64_t now_ms, struct rig_error *err);
 int sq_add_skip(struct rig_store *s, const char *board, const char *toolchain, const char *profile,
 		const char *workload, const char *reason, struct rig_error *err);
 int sq_each_series(struct rig_store *s, const char *board_filter, const char *workload_filter,

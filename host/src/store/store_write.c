@@ -344,7 +344,8 @@ static int insert_hists(struct rig_store *s, int64_t sid, const struct rig_sampl
 
 	if (!smp->n_hists)
 		return 0;
-	if ((rc = store_prepare(s, "INSERT OR REPLACE INTO sample_hists VALUES(?,?,?)", &st, err)))
+	if ((rc = store_prepare_kept(s, "INSERT OR REPLACE INTO sample_hists VALUES(?,?,?)", &st,
+				     err)))
 		return rc;
 	for (size_t i = 0; i < smp->n_hists; i++) {
 		struct rig_buf hex = {0};
@@ -357,11 +358,11 @@ static int insert_hists(struct rig_store *s, int64_t sid, const struct rig_sampl
 		    sqlite3_step(st) == SQLITE_DONE ? 0 : store_db_fail(s, err, "insert histogram");
 		rig_buf_free(&hex);
 		if (rc) {
-			sqlite3_finalize(st);
+			store_kept_done(s, st);
 			return rc;
 		}
 	}
-	sqlite3_finalize(st);
+	store_kept_done(s, st);
 	return 0;
 }
 
@@ -372,7 +373,7 @@ int store_insert_sample(struct rig_store *s, int64_t run_id, int idx, const stru
 	int64_t sid;
 	int rc;
 
-	if ((rc = store_prepare(
+	if ((rc = store_prepare_kept(
 		 s,
 		 "INSERT INTO samples(run_id, idx, taken, ok, exit_status, "
 		 "fail_reason, stderr_tail, log_path, noise_lines, corrupt_lines, "
@@ -403,12 +404,13 @@ int store_insert_sample(struct rig_store *s, int64_t run_id, int idx, const stru
 		sqlite3_bind_null(st, 14);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		rc = store_db_fail(s, err, "insert sample");
-		sqlite3_finalize(st);
+		store_kept_done(s, st);
 		return rc;
 	}
-	sqlite3_finalize(st);
+	store_kept_done(s, st);
 	sid = sqlite3_last_insert_rowid(s->db);
-	if ((rc = store_prepare(s, "INSERT OR REPLACE INTO metrics VALUES(?,?,?,?)", &st, err)))
+	if ((rc =
+		 store_prepare_kept(s, "INSERT OR REPLACE INTO metrics VALUES(?,?,?,?)", &st, err)))
 		return rc;
 	for (size_t i = 0; i < smp->n_metrics; i++) {
 		sqlite3_reset(st);
@@ -418,11 +420,11 @@ int store_insert_sample(struct rig_store *s, int64_t run_id, int idx, const stru
 		sqlite3_bind_text(st, 4, smp->metrics[i].unit, -1, SQLITE_TRANSIENT);
 		if (sqlite3_step(st) != SQLITE_DONE) {
 			rc = store_db_fail(s, err, "insert metric");
-			sqlite3_finalize(st);
+			store_kept_done(s, st);
 			return rc;
 		}
 	}
-	sqlite3_finalize(st);
+	store_kept_done(s, st);
 	return insert_hists(s, sid, smp, err);
 }
 
