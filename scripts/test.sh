@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every test: set up what is missing, build with ASan/UBSan and warnings as
-# errors (and the release build with warnings as errors), run ctest (unit, integration, fuzz-corpus replays, tool checks).
+# errors (and the release build with warnings as errors), run ctest (unit,
+# integration, fuzz-corpus replays, tool checks).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
