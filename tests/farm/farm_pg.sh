@@ -13,7 +13,12 @@
 #      the lease expires; host-a's bench, continued, has its next sample
 #      refused by the fencing token; then host-a is killed with kill -9 and
 #      host-b finishes its boards; the board's run keeps host-a's samples
-#      and is completed by host-b's, none twice.
+#      and is completed by host-b's, none twice;
+#  10. host-a stopped with SIGTERM mid-job: its bench stores what it
+#      finished and releases its lease, the job is queued again (not
+#      failed) and host-b resumes it: the run complete, none twice;
+#  11. PostgreSQL stopped for good: a worker exits 75 after
+#      --store-lost-after.
 . "$root/tests/farm/pg.sh"
 
 farm_pg() {
@@ -27,10 +32,11 @@ farm_pg() {
   pq() { "$pg_bin/psql" "$url" -Atc "$1" 2>/dev/null; }
   prig db migrate >/dev/null 2>&1
   check "rig db migrate on the test's PostgreSQL" "$?" 0
-  # in the background, rig itself ($! is the worker, its bench a child)
+  # in the background, rig itself ($! is the worker, its bench a child);
+  # one left behind by a killed test gives up 20 s after its server is gone
   worker_bg() {
     "$RIG" --db "$url" --state-dir "$tmp/state" --boards-dir "$tmp/boards" worker --name "$1" \
-      --boards "$2" --standby "$3" --heartbeat 500ms --dead-after 3s --poll 200ms "${@:5}" \
+      --boards "$2" --standby "$3" --heartbeat 500ms --dead-after 3s --poll 200ms --store-lost-after 20s "${@:5}" \
       >"$4" 2>&1 &
   }
   # the boards as they were: no faked facts, the agent part 3 killed back
@@ -127,7 +133,56 @@ farm_pg() {
   check "one run per board in that submit, each complete" \
     "$(pq "select count(*), sum(case when (select count(*) from samples s where s.run_id = r.id and s.ok = 1) = 10 then 1 else 0 end) from runs r where n_planned = 10")" "8|8"
   check "no board held at the end" "$(pq "select count(*) from leases where owner is not null")" 0
+
+  # --- 10. host-a stopped by systemd (SIGTERM) mid-job: its bench stores
+  # what it finished, releases its lease, the job is queued again (not
+  # failed) and host-b resumes it from the stored samples
+  x=agent-2
+  j0=$(pq "select max(id) from jobs") r0=$(pq "select max(id) from runs")
+  prig submit --boards $x -- -t c -w cpu -n 8 -i 2000 --lease-ttl 2s --store-every 100ms -q >/dev/null
+  worker_bg host-a rack:a rack:b "$tmp/wa3.log"
+  pa=$!
+  run=
+  for _ in $(seq 600); do
+    run=$(pq "select r.id from runs r where r.board = '$x' and r.n_planned = 8 and r.id > $r0
+                and (select count(*) from samples s where s.run_id = r.id) between 1 and 5")
+    [ -n "$run" ] && break
+    sleep 0.02
+  done
+  bench=$(pgrep -P $pa | head -1)
+  kill -TERM $pa
+  wait $pa; ra=$?
+  before=$(pq "select count(*) from samples where run_id = ${run:-0}")
+  check "host-a stopped by SIGTERM mid-job exits 0" "$ra" 0
+  check "its bench is gone with it" "$(kill -0 ${bench:-999999} 2>/dev/null && echo alive || echo gone)" gone
+  check "the stopped job is queued again, not failed" \
+    "$(pq "select state from jobs where id > $j0")" queued
+  check "no lease held after SIGTERM (released, not left to expire)" \
+    "$(pq "select count(*) from leases where owner is not null")" 0
+  check "the lease was released by host-a (farm log)" \
+    "$(pq "select event from farm_log where board = '$x' order by id desc limit 1")" release
+  worker_bg host-b rack:b rack:a "$tmp/wb3.log" --exit-when-idle
+  pb=$!
+  wait $pb; rb=$?
+  check "host-b resumes it and exits 0" "$rb" 0
+  check "the job done by host-b on its second take" \
+    "$(pq "select state, worker, attempts from jobs where id > $j0")" "done|host-b|2"
+  check "$x's run complete: 8 samples, none twice, host-a's $before kept" \
+    "$(pq "select count(*), count(distinct idx), sum(case when lease_token = (select min(lease_token) from samples where run_id = $run) then 1 else 0 end) from samples where run_id = ${run:-0}")" "8|8|$before"
+
+  # --- 11. the database gone for good: the worker gives up after
+  # --store-lost-after with exit 75, holding nothing
+  worker_bg host-a rack:a rack:b "$tmp/wa4.log" --store-lost-after 1500ms
+  pa=$!
+  sleep 0.5
   pg_down "$pgdir"
+  t0=$(date +%s%N)
+  for _ in $(seq 200); do kill -0 $pa 2>/dev/null || break; sleep 0.05; done
+  kill -0 $pa 2>/dev/null && kill -9 $pa
+  wait $pa; ra=$?
+  echo "store lost: host-a gave up $(( ($(date +%s%N) - t0) / 1000000 )) ms after the server stopped"
+  check "rig worker exits 75 when the store is gone longer than --store-lost-after" "$ra" 75
+  check "and says so" "$(grep -c 'could not be reached for .* ms (--store-lost-after): giving up' "$tmp/wa4.log")" 1
   echo "PostgreSQL half: $(( $(date +%s) - t_pg )) s"
   check "PostgreSQL stopped" "$(pg_as "$pg_bin/pg_ctl" -D "$pgdir/data" status >/dev/null 2>&1; echo $?)" 3
 }

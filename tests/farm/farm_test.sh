@@ -17,9 +17,10 @@
 #      the others take their cells; 6. a passing check frees a board;
 #   7. rig bench --ab: four boards of one model share a cell's samples, each
 #      sample keeps its board, rig results shows per-board medians and spread.
-#   8.-9. the same boards through the PostgreSQL queue with two rig worker
+#   8.-11. the same boards through the PostgreSQL queue with two rig worker
 #      processes, PostgreSQL restarted and a worker hung then killed
-#      mid-bench (tests/farm/farm_pg.sh).
+#      mid-bench, a worker stopped by SIGTERM, PostgreSQL gone for good
+#      (tests/farm/farm_pg.sh).
 # Skipped (exit 77) with the reason when not root or without ip netns.
 set -uo pipefail
 build=$(cd "${1:?usage: farm_test.sh BUILD_DIR}" && pwd)
@@ -188,7 +189,7 @@ check "rig results --format json keeps each board's n and median (sample_boards)
      grep -o '{"board":"agent-[0-9]*","n":3,' | wc -l)" 4
 echo "A/B: $(( ($(date +%s%N) - t_sec) / 1000000 )) ms"
 
-# --- 8, 9. two hosts on one PostgreSQL
+# --- 8-11. two hosts on one PostgreSQL
 . "$root/tests/farm/farm_pg.sh"
 
 [ "$fails" = 0 ] || { echo "farm/netns: $fails checks failed (logs in $tmp kept)"; trap 'farm_down "$tmp"' EXIT; exit 1; }

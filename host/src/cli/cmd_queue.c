@@ -98,6 +98,7 @@ int cmd_worker(int argc, char **argv, struct rig_ctx *ctx)
 	struct rig_error err = {0};
 	const char *name = NULL;
 	long long hb = 2000, dead = 30000, poll = 1000, max_jobs = 0, attempts = 3;
+	long long lost = 600000, grace = 20000;
 	int idle = 0, rc, code = 0;
 	char path[1200];
 	const struct rig_opt opts[] = {
@@ -116,6 +117,10 @@ int cmd_worker(int argc, char **argv, struct rig_ctx *ctx)
 	    {0, "max-jobs", RIG_OPT_COUNT, &max_jobs, "N", "stop after N jobs (default: never)", 0,
 	     1000000000},
 	    {0, "exit-when-idle", RIG_OPT_FLAG, &idle, NULL, "stop when the queue is empty"},
+	    {0, "store-lost-after", RIG_OPT_DURATION, &lost, "TIME",
+	     "exit 75 when the store cannot be reached this long (default 10m)"},
+	    {0, "stop-grace", RIG_OPT_DURATION, &grace, "TIME",
+	     "on SIGTERM, kill a bench still running after this (default 20s)"},
 	    {0}};
 
 	rc = rig_parse_options(argc, argv, opts, "rig worker [--boards LIST] [options]", &rest,
@@ -170,13 +175,16 @@ int cmd_worker(int argc, char **argv, struct rig_ctx *ctx)
 		    .dead_after_ms = dead,
 		    .poll_ms = poll,
 		    .max_attempts = (int)attempts,
+		    .store_lost_ms = lost,
+		    .stop_grace_ms = grace,
 		    .max_jobs = max_jobs,
 		    .exit_when_idle = idle,
 		    .stop = &worker_stop,
 		};
-		if (rig_worker_loop(&cfg, &err)) {
+		if ((rc = rig_worker_loop(&cfg, &err))) {
 			rig_err("%s", err.msg);
-			code = 1;
+			/* systemd's Restart=on-failure starts it again later */
+			code = rc == RIG_ERR_STORE_LOST ? RIG_EXIT_TRY_AGAIN : 1;
 		}
 	}
 done:

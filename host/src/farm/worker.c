@@ -67,7 +67,8 @@ static int watch_job(const struct rig_worker_cfg *cfg, struct rig_store *s, cons
 		     const struct rig_job *job, pid_t pid)
 {
 	long long hb = cfg->heartbeat_ms > 0 ? cfg->heartbeat_ms : 2000;
-	int64_t next = rig_wall_ms() + hb;
+	long long grace = cfg->stop_grace_ms > 0 ? cfg->stop_grace_ms : 20000;
+	int64_t next = rig_wall_ms() + hb, term_at = 0;
 	int st;
 
 	for (;;) {
@@ -77,8 +78,18 @@ static int watch_job(const struct rig_worker_cfg *cfg, struct rig_store *s, cons
 			return st;
 		if (w < 0 && errno != EINTR)
 			return -1;
-		if (stopped(cfg))
+		if (stopped(cfg) && !term_at) {
+			/* the bench stores what it finished and releases its leases */
+			rig_info("job %lld: stopping its bench (SIGTERM)", (long long)job->id);
 			kill(pid, SIGTERM);
+			term_at = rig_wall_ms();
+		} else if (term_at && rig_wall_ms() - term_at >= grace) {
+			rig_warn("job %lld: its bench did not stop within %lld ms; killed (its "
+				 "leases expire)",
+				 (long long)job->id, grace);
+			kill(pid, SIGKILL);
+			term_at = INT64_MAX / 2;
+		}
 		if (rig_wall_ms() >= next) {
 			struct rig_error err = {0};
 			int rc = rig_store_job_heartbeat(s, job->id, name, rig_wall_ms(), &err);
@@ -107,6 +118,9 @@ static void finish_job(const struct rig_worker_cfg *cfg, struct rig_store *s, co
 
 	/* the bench could not reach the store: another take resumes it */
 	if (WIFEXITED(st) && WEXITSTATUS(st) == RIG_EXIT_TRY_AGAIN && job->attempts < attempts)
+		ok = -1;
+	/* stopped by us, not by its board: abandoned, another worker resumes it */
+	if (!ok && stopped(cfg))
 		ok = -1;
 	if (WIFEXITED(st))
 		snprintf(result, sizeof(result), "exit %d", WEXITSTATUS(st));
@@ -149,7 +163,9 @@ int rig_worker_loop(const struct rig_worker_cfg *cfg, struct rig_error *err)
 	char name[160];
 	long long done = 0, poll = cfg->poll_ms > 0 ? cfg->poll_ms : 1000;
 	long long dead = cfg->dead_after_ms > 0 ? cfg->dead_after_ms : 30000;
+	long long lost_ms = cfg->store_lost_ms > 0 ? cfg->store_lost_ms : 600000;
 	int attempts = cfg->max_attempts > 0 ? cfg->max_attempts : 3;
+	int64_t lost_since = 0;
 	int rc;
 
 	if (cfg->name)
@@ -173,10 +189,22 @@ int rig_worker_loop(const struct rig_worker_cfg *cfg, struct rig_error *err)
 			n = rig_store_job_take(s, name, cfg->standby, rig_wall_ms(),
 					       rig_wall_ms() - dead, &job, &e);
 		if (n < 0) {
+			if (!lost_since)
+				lost_since = rig_wall_ms();
+			if (rig_wall_ms() - lost_since >= lost_ms) {
+				rig_fail(err, RIG_ERR_STORE_LOST,
+					 "worker %s: the store could not be reached for %lld ms "
+					 "(--store-lost-after): giving up; the samples stored so "
+					 "far are kept (%.300s)",
+					 name, (long long)(rig_wall_ms() - lost_since), e.msg);
+				rig_store_close(s);
+				return RIG_ERR_STORE_LOST;
+			}
 			rig_warn("%s (trying again in %lld ms)", e.msg, poll);
 			sleep_ms(poll);
 			continue;
 		}
+		lost_since = 0;
 		if (n == 0) {
 			if (cfg->exit_when_idle && idle(cfg, s))
 				break;

@@ -8,7 +8,17 @@
  * dead_after_ms. A store error (the database restarting) is logged and the
  * pass retried after poll_ms: the worker outlives the server; a bench that
  * exits RIG_EXIT_TRY_AGAIN (its store was away) is queued again, so it
- * resumes its runs on the next take.
+ * resumes its runs on the next take. A store away longer than
+ * store_lost_ms ends the loop with RIG_ERR_STORE_LOST (`rig worker` exits
+ * RIG_EXIT_TRY_AGAIN, 75): every sample stored so far is kept, its job is
+ * left running and requeued by another worker after dead_after_ms.
+ *
+ * Stopped (SIGTERM from systemd or its parent), the worker sends SIGTERM to
+ * its bench, which stores the samples it finished, abandons the one it is
+ * taking and releases its leases; a bench still running after
+ * stop_grace_ms is killed (its leases then expire). A job so stopped that
+ * did not finish is queued again (not failed), so another worker resumes
+ * it from its stored samples.
  *
  * Standby boards are another worker's (another host's rack that this host
  * can reach too): their jobs are taken only once that worker left them,
@@ -44,6 +54,8 @@ struct rig_worker_cfg {
 	long long dead_after_ms; /* a running job whose heartbeat is older is requeued; 30000 */
 	long long poll_ms;	 /* wait when the queue is empty; default 1000 */
 	int max_attempts;	 /* takes before a job is failed; default 3 */
+	long long store_lost_ms; /* give up when the store is away this long; default 600000 */
+	long long stop_grace_ms; /* a stopped bench is killed after this; default 20000 */
 	long long max_jobs;	 /* stop after this many (0: never) */
 	int exit_when_idle;	 /* stop when no job is queued for these boards (with standby
 				    boards: when none is queued or running at all) */
@@ -51,7 +63,8 @@ struct rig_worker_cfg {
 };
 
 /* The loop; returns 0 when stopped (stop, max_jobs, exit_when_idle), or a
- * negative error when the store cannot be opened at all. Blocks. Jobs run
+ * negative error when the store cannot be opened at all, or
+ * RIG_ERR_STORE_LOST when it could not be reached for store_lost_ms. Blocks. Jobs run
  * and their outcome are logged at info level. */
 int rig_worker_loop(const struct rig_worker_cfg *cfg, struct rig_error *err);
 
