@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "error.h"
 #include "util.h"
 
 static char tmpdir[PATH_MAX];
@@ -180,4 +181,10 @@ int rigtest_procs_with(const char *needle, int *pids, int max_pids)
 	}
 	closedir(d);
 	return n;
+}
+
+void rigtest_assert_err_has(const struct rig_error *err, const char *part)
+{
+	if (!strstr(err->msg, part))
+		fail_msg("message \"%s\" lacks \"%s\"", err->msg, part);
 }

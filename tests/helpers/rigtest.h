@@ -37,6 +37,10 @@ const char *rigtest_write(const char *dir, const char *name, const char *text);
  */
 int rigtest_procs_with(const char *needle, int *pids, int max_pids);
 
+struct rig_error;
+/* Fails the test unless err's message contains part (and says both). */
+void rigtest_assert_err_has(const struct rig_error *err, const char *part);
+
 /* Inside a cmocka test: skip it, printing why, when cmd is missing. */
 #define RIGTEST_REQUIRE_CMD(cmd)                                                                   \
 	do {                                                                                       \

@@ -65,12 +65,6 @@ struct rig_store *storefx_open(const char *url)
 	return s;
 }
 
-void storefx_msg_has(const struct rig_error *err, const char *part)
-{
-	if (!strstr(err->msg, part))
-		fail_msg("message \"%s\" lacks \"%s\"", err->msg, part);
-}
-
 int64_t storefx_add_build(struct rig_store *s)
 {
 	struct rig_artifact a;

@@ -36,8 +36,6 @@ const char *storefx_url(const char *name);
 void storefx_sql(const char *url, const char *sql);
 /* rig_store_open, failing the test on an error. */
 struct rig_store *storefx_open(const char *url);
-/* Fails the test unless err's message contains part. */
-void storefx_msg_has(const struct rig_error *err, const char *part);
 /* Stores one gc hello build (twice: the same id) and returns its id. */
 int64_t storefx_add_build(struct rig_store *s);
 /* Stores an ok sample with startup_ns = v and ops_per_s = v / 3. */

@@ -57,7 +57,7 @@ static void takeover_after_expiry_fences_the_old_holder(void **state)
 	assert_true(tb == ta + 1);
 	assert_int_equal(rig_store_add_sample_fenced(a, run, 1, &smp, "pi1", ta, now + 1700, &err),
 			 RIG_ERR_FENCED);
-	storefx_msg_has(&err, "another holder's");
+	rigtest_assert_err_has(&err, "another holder's");
 	assert_int_equal(rig_store_lease_renew(a, "pi1", ta, now + 1700, 1000, &err),
 			 RIG_ERR_FENCED);
 	assert_int_equal(rig_store_lease_force(a, "pi1", "admin", what, sizeof(what), &err), 0);
@@ -203,14 +203,14 @@ static void lease_holder_resumes_a_fenced_benchs_run(void **state)
 	assert_int_equal(rig_store_lease_force(b, "pi2", "admin", NULL, 0, &err), 0);
 	assert_int_equal(rig_store_begin_run(b, &key, 0, 5, 0, 0, 1, &again, &have, &err),
 			 RIG_ERR_STORE);
-	storefx_msg_has(&err, "is being measured by another rig bench");
+	rigtest_assert_err_has(&err, "is being measured by another rig bench");
 	assert_int_equal(
 	    rig_store_lease_take(b, "pi2", rig_store_owner(b), now, 60000, &tb, NULL, &err), 0);
 	assert_int_equal(rig_store_begin_run(b, &key, 0, 5, 0, 0, 1, &again, &have, &err), 0);
 	assert_true(again == run && have == 1);
 	assert_int_equal(rig_store_add_sample_fenced(b, run, 0, &smp, "pi2", tb, now, &err),
 			 RIG_ERR_STORE);
-	storefx_msg_has(&err, "stored already");
+	rigtest_assert_err_has(&err, "stored already");
 	assert_int_equal(rig_store_add_sample_fenced(a, run, 1, &smp, "pi2", ta, now, &err),
 			 RIG_ERR_FENCED);
 	rig_sample_free(&smp);

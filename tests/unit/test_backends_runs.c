@@ -41,7 +41,7 @@ static void new_store_has_this_version_and_refuses_newer(void **state)
 	storefx_sql(url, storefx_use_pg ? "UPDATE meta SET value = '99' WHERE key = 'schema'"
 					: "PRAGMA user_version = 99");
 	assert_int_equal(rig_store_open(url, &s, &err), RIG_ERR_STORE);
-	storefx_msg_has(&err, "schema version 99, newer than this rig's");
+	rigtest_assert_err_has(&err, "schema version 99, newer than this rig's");
 }
 
 struct collect {
@@ -243,7 +243,7 @@ static void second_bench_refuses_a_run_being_measured(void **state)
 	assert_int_equal(read(ready[0], &run, sizeof(run)), sizeof(run));
 	assert_int_equal(rig_store_begin_run(s, &key, 0, 5, 0, 0, 1, &mine, &have, &err),
 			 RIG_ERR_STORE);
-	storefx_msg_has(&err, "is being measured by another rig bench");
+	rigtest_assert_err_has(&err, "is being measured by another rig bench");
 	close(hold[1]);
 	assert_int_equal(waitpid(pid, &st, 0), pid);
 	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
@@ -269,7 +269,7 @@ static void duplicate_sample_is_refused_in_rigs_words(void **state)
 	assert_int_equal(rig_store_begin_run(s, &key, 0, 5, 0, 0, 1, &run, &have, &err), 0);
 	assert_int_equal(storefx_add_sample(s, run, 0, 1, &err), 0);
 	assert_int_equal(storefx_add_sample(s, run, 0, 1, &err), RIG_ERR_STORE);
-	storefx_msg_has(&err, "stored already: another bench is writing the same run");
+	rigtest_assert_err_has(&err, "stored already: another bench is writing the same run");
 	assert_null(strstr(err.msg, "UNIQUE"));
 	assert_null(strstr(err.msg, "duplicate key"));
 	rig_store_close(s);

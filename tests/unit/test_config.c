@@ -24,12 +24,6 @@ static int load_board_text(const char *name, const char *text, struct rig_error 
 	return rc;
 }
 
-static void assert_msg_has(const struct rig_error *err, const char *part)
-{
-	if (!strstr(err->msg, part))
-		fail_msg("message \"%s\" lacks \"%s\"", err->msg, part);
-}
-
 static void good_board_loads(void **state)
 {
 	struct rig_error err = {0};
@@ -47,7 +41,7 @@ static void yaml_syntax_error_names_file_and_line(void **state)
 
 	assert_int_equal(load_board_text("syntax", "kind: host\ntarget: [unclosed\n", &err),
 			 RIG_ERR_PARSE);
-	assert_msg_has(&err, "syntax.yaml:");
+	rigtest_assert_err_has(&err, "syntax.yaml:");
 }
 
 static void missing_kind_names_field(void **state)
@@ -56,8 +50,8 @@ static void missing_kind_names_field(void **state)
 
 	assert_int_equal(load_board_text("nokind", "target: {os: linux, arch: x86_64}\n", &err),
 			 RIG_ERR_PARSE);
-	assert_msg_has(&err, "nokind.yaml:1:");
-	assert_msg_has(&err, "'kind'");
+	rigtest_assert_err_has(&err, "nokind.yaml:1:");
+	rigtest_assert_err_has(&err, "'kind'");
 }
 
 static void unknown_kind_names_value_and_line(void **state)
@@ -67,8 +61,8 @@ static void unknown_kind_names_value_and_line(void **state)
 	assert_int_equal(
 	    load_board_text("badkind", "target: {os: linux, arch: x86_64}\nkind: toaster\n", &err),
 	    RIG_ERR_PARSE);
-	assert_msg_has(&err, "badkind.yaml:2:");
-	assert_msg_has(&err, "toaster");
+	rigtest_assert_err_has(&err, "badkind.yaml:2:");
+	rigtest_assert_err_has(&err, "toaster");
 }
 
 static void bad_number_names_field_line_and_value(void **state)
@@ -80,9 +74,9 @@ static void bad_number_names_field_line_and_value(void **state)
 					 "samples: lots\n",
 					 &err),
 			 RIG_ERR_PARSE);
-	assert_msg_has(&err, "badnum.yaml:3:");
-	assert_msg_has(&err, "'samples'");
-	assert_msg_has(&err, "\"lots\"");
+	rigtest_assert_err_has(&err, "badnum.yaml:3:");
+	rigtest_assert_err_has(&err, "'samples'");
+	rigtest_assert_err_has(&err, "\"lots\"");
 }
 
 static void bad_duration_is_rejected(void **state)
@@ -94,8 +88,8 @@ static void bad_duration_is_rejected(void **state)
 					 "timeout: 5 parsecs\n",
 					 &err),
 			 RIG_ERR_PARSE);
-	assert_msg_has(&err, "baddur.yaml:3:");
-	assert_msg_has(&err, "'timeout'");
+	rigtest_assert_err_has(&err, "baddur.yaml:3:");
+	rigtest_assert_err_has(&err, "'timeout'");
 }
 
 static void typo_in_field_name_is_reported(void **state)
@@ -107,8 +101,8 @@ static void typo_in_field_name_is_reported(void **state)
 					 "samplez: 3\n",
 					 &err),
 			 RIG_ERR_PARSE);
-	assert_msg_has(&err, "typo.yaml:3:");
-	assert_msg_has(&err, "samplez");
+	rigtest_assert_err_has(&err, "typo.yaml:3:");
+	rigtest_assert_err_has(&err, "samplez");
 }
 
 static void missing_target_is_reported(void **state)
@@ -116,7 +110,7 @@ static void missing_target_is_reported(void **state)
 	struct rig_error err = {0};
 
 	assert_int_equal(load_board_text("notarget", "kind: host\n", &err), RIG_ERR_PARSE);
-	assert_msg_has(&err, "'target'");
+	rigtest_assert_err_has(&err, "'target'");
 }
 
 static void host_cpu_out_of_range_is_reported(void **state)
@@ -128,7 +122,7 @@ static void host_cpu_out_of_range_is_reported(void **state)
 					 "host:\n  cpu: 5000\n",
 					 &err),
 			 RIG_ERR_PARSE);
-	assert_msg_has(&err, "cpu.yaml:4:");
+	rigtest_assert_err_has(&err, "cpu.yaml:4:");
 }
 
 /* libfyaml 0.7 loops forever on this (found by fuzz_board); rig refuses
@@ -138,8 +132,8 @@ static void invalid_utf8_is_refused_with_position(void **state)
 	struct rig_error err = {0};
 
 	assert_int_equal(load_board_text("utf8", "kind: host\n%\xafo\f[", &err), RIG_ERR_PARSE);
-	assert_msg_has(&err, "utf8.yaml:2:2:");
-	assert_msg_has(&err, "UTF-8");
+	rigtest_assert_err_has(&err, "utf8.yaml:2:2:");
+	rigtest_assert_err_has(&err, "UTF-8");
 }
 
 /* libfyaml 0.7 crashes on some explicit keys (found by fuzz_board). */
@@ -149,8 +143,8 @@ static void explicit_keys_are_refused(void **state)
 
 	assert_int_equal(load_board_text("qkey", "kind: host\n? ::\n?  ::\n e? e:\t? :", &err),
 			 RIG_ERR_PARSE);
-	assert_msg_has(&err, "qkey.yaml:2:1:");
-	assert_msg_has(&err, "explicit keys");
+	rigtest_assert_err_has(&err, "qkey.yaml:2:1:");
+	rigtest_assert_err_has(&err, "explicit keys");
 }
 
 static void question_marks_in_values_are_fine(void **state)
@@ -172,7 +166,7 @@ static void missing_board_file_says_which(void **state)
 
 	assert_int_equal(rig_board_load("no-such-board", rigtest_tmpdir(), &b, &err),
 			 RIG_ERR_NOT_FOUND);
-	assert_msg_has(&err, "no-such-board");
+	rigtest_assert_err_has(&err, "no-such-board");
 }
 
 static int load_tc_text(const char *name, const char *text, struct rig_error *err)
@@ -194,8 +188,8 @@ static void toolchain_without_build_is_reported(void **state)
 				      "    targets: {linux/x86_64: {}}\n",
 				      &err),
 			 RIG_ERR_PARSE);
-	assert_msg_has(&err, "tc1.yaml:");
-	assert_msg_has(&err, "'build'");
+	rigtest_assert_err_has(&err, "tc1.yaml:");
+	rigtest_assert_err_has(&err, "'build'");
 }
 
 static void toolchain_bad_lang_names_value(void **state)
@@ -207,8 +201,8 @@ static void toolchain_bad_lang_names_value(void **state)
 				      "    build: [x]\n    targets: {linux/x86_64: {}}\n",
 				      &err),
 			 RIG_ERR_PARSE);
-	assert_msg_has(&err, "tc2.yaml:3:");
-	assert_msg_has(&err, "cobol");
+	rigtest_assert_err_has(&err, "tc2.yaml:3:");
+	rigtest_assert_err_has(&err, "cobol");
 }
 
 static void profile_naming_unknown_toolchain_is_reported(void **state)
@@ -218,8 +212,8 @@ static void profile_naming_unknown_toolchain_is_reported(void **state)
 	assert_int_equal(
 	    load_tc_text("tc3.yaml", "profiles:\n  fast:\n    toolchain: nosuch\n", &err),
 	    RIG_ERR_PARSE);
-	assert_msg_has(&err, "tc3.yaml:3:");
-	assert_msg_has(&err, "nosuch");
+	rigtest_assert_err_has(&err, "tc3.yaml:3:");
+	rigtest_assert_err_has(&err, "nosuch");
 }
 
 static void builtin_toolchains_file_loads(void **state)

@@ -13,12 +13,6 @@
 #include "config.h"
 #include "toolchain.h"
 
-static void assert_msg_has(const struct rig_error *err, const char *part)
-{
-	if (!strstr(err->msg, part))
-		fail_msg("message \"%s\" lacks \"%s\"", err->msg, part);
-}
-
 /* Loads len bytes of text (NULs included) as a config named name. */
 static int load_bytes(const char *name, const char *text, size_t len, struct rig_error *err)
 {
@@ -68,8 +62,8 @@ static void many_keys_are_refused_before_parsing(void **state)
 	char *text = many_keys(20000, &len);
 
 	assert_int_equal(load_bytes("many.yaml", text, len, &err), RIG_ERR_PARSE);
-	assert_msg_has(&err, "many.yaml:2049:");
-	assert_msg_has(&err, "more than 2048 keys and list items");
+	rigtest_assert_err_has(&err, "many.yaml:2049:");
+	rigtest_assert_err_has(&err, "more than 2048 keys and list items");
 	free(text);
 }
 
@@ -97,8 +91,8 @@ static void toolchains_file_with_many_profiles_is_refused(void **state)
 	extra[0] = write_bytes("many-profiles.yaml", b.data, b.len);
 	extra[1] = NULL;
 	assert_int_equal(rig_toolchains_load(NULL, extra, &tcs, &err), RIG_ERR_PARSE);
-	assert_msg_has(&err, "many-profiles.yaml:");
-	assert_msg_has(&err, "more than 2048");
+	rigtest_assert_err_has(&err, "many-profiles.yaml:");
+	rigtest_assert_err_has(&err, "more than 2048");
 	rig_buf_free(&b);
 }
 
@@ -112,7 +106,7 @@ static void flow_lists_count_too(void **state)
 		rig_buf_appendf(&b, "%d, ", i);
 	rig_buf_appendf(&b, "0]\n");
 	assert_int_equal(load_bytes("flow.yaml", b.data, b.len, &err), RIG_ERR_PARSE);
-	assert_msg_has(&err, "more than 2048");
+	rigtest_assert_err_has(&err, "more than 2048");
 	rig_buf_free(&b);
 }
 
@@ -123,8 +117,8 @@ static void deep_nesting_is_refused(void **state)
 
 	memset(text + 3, '[', 100);
 	assert_int_equal(load_text("deep.yaml", text, &err), RIG_ERR_PARSE);
-	assert_msg_has(&err, "deep.yaml:1:");
-	assert_msg_has(&err, "nested more than 32 deep");
+	rigtest_assert_err_has(&err, "deep.yaml:1:");
+	rigtest_assert_err_has(&err, "nested more than 32 deep");
 }
 
 static void oversize_file_is_refused(void **state)
@@ -136,11 +130,11 @@ static void oversize_file_is_refused(void **state)
 
 	memset(text, '#', len);
 	assert_int_equal(load_bytes("big.yaml", text, len, &err), RIG_ERR_PARSE);
-	assert_msg_has(&err, "rig reads YAML files up to 1048576 bytes");
+	rigtest_assert_err_has(&err, "rig reads YAML files up to 1048576 bytes");
 	/* from a file too: read with the limit, not whole */
 	assert_int_equal(rig_cfg_load(write_bytes("big.yaml", text, len), &cfg, &err),
 			 RIG_ERR_PARSE);
-	assert_msg_has(&err, "big.yaml: 10");
+	rigtest_assert_err_has(&err, "big.yaml: 10");
 	free(text);
 }
 
@@ -153,7 +147,7 @@ static void fifo_is_refused_without_blocking(void **state)
 	snprintf(path, sizeof(path), "%s/fifo.yaml", rigtest_tmpdir());
 	assert_int_equal(mkfifo(path, 0600), 0);
 	assert_int_equal(rig_cfg_load(path, &cfg, &err), RIG_ERR_INVALID);
-	assert_msg_has(&err, "not a regular file");
+	rigtest_assert_err_has(&err, "not a regular file");
 	assert_int_equal(rig_cfg_load(rigtest_tmpdir(), &cfg, &err), RIG_ERR_INVALID);
 }
 
@@ -167,13 +161,13 @@ static void nul_byte_is_refused_with_line(void **state)
 	struct rig_error err = {0};
 
 	assert_int_equal(load_bytes("nul.yaml", text, sizeof(text) - 1, &err), RIG_ERR_PARSE);
-	assert_msg_has(&err, "nul.yaml:3:1:");
-	assert_msg_has(&err, "U+0000 (NUL)");
+	rigtest_assert_err_has(&err, "nul.yaml:3:1:");
+	rigtest_assert_err_has(&err, "U+0000 (NUL)");
 	/* and through the board loader, from a file */
 	assert_int_equal(rig_board_load(write_bytes("nulboard.yaml", text, sizeof(text) - 1),
 					rigtest_tmpdir(), &b, &err),
 			 RIG_ERR_PARSE);
-	assert_msg_has(&err, "nulboard.yaml:3:1:");
+	rigtest_assert_err_has(&err, "nulboard.yaml:3:1:");
 	rig_board_free(b);
 }
 
@@ -193,8 +187,8 @@ static void control_characters_are_refused(void **state)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct rig_error err = {0};
 		assert_int_equal(load_text("esc.yaml", cases[i].text, &err), RIG_ERR_PARSE);
-		assert_msg_has(&err, cases[i].where);
-		assert_msg_has(&err, cases[i].what);
+		rigtest_assert_err_has(&err, cases[i].where);
+		rigtest_assert_err_has(&err, cases[i].what);
 	}
 }
 
@@ -220,8 +214,8 @@ static void aliases_and_anchors_are_refused(void **state)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct rig_error err = {0};
 		assert_int_equal(load_text("alias.yaml", cases[i].text, &err), RIG_ERR_PARSE);
-		assert_msg_has(&err, cases[i].where);
-		assert_msg_has(&err, cases[i].what);
+		rigtest_assert_err_has(&err, cases[i].where);
+		rigtest_assert_err_has(&err, cases[i].what);
 	}
 }
 
@@ -245,8 +239,8 @@ static void question_mark_starting_a_token_is_refused(void **state)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		memset(&err, 0, sizeof(err));
 		assert_int_equal(load_text("q.yaml", cases[i].text, &err), RIG_ERR_PARSE);
-		assert_msg_has(&err, cases[i].where);
-		assert_msg_has(&err, cases[i].what);
+		rigtest_assert_err_has(&err, cases[i].where);
+		rigtest_assert_err_has(&err, cases[i].what);
 	}
 	memset(&err, 0, sizeof(err));
 	if (rig_cfg_load_string("ok.yaml", ok, strlen(ok), &cfg, &err))
@@ -310,8 +304,8 @@ static void bad_board_names_are_refused(void **state)
 			 "kind: host\ntarget: {os: linux, arch: x86_64}\nname: %s\n",
 			 cases[i].name);
 		assert_int_equal(load_board_text("badname.yaml", text, &b, &err), RIG_ERR_PARSE);
-		assert_msg_has(&err, "badname.yaml:3: field 'name': board name");
-		assert_msg_has(&err, cases[i].why);
+		rigtest_assert_err_has(&err, "badname.yaml:3: field 'name': board name");
+		rigtest_assert_err_has(&err, cases[i].why);
 		rig_board_free(b);
 	}
 }

@@ -7,12 +7,6 @@
 
 #include "names.h"
 
-static void assert_msg_has(const struct rig_error *err, const char *part)
-{
-	if (!strstr(err->msg, part))
-		fail_msg("message \"%s\" lacks \"%s\"", err->msg, part);
-}
-
 static void valid_names_pass(void **state)
 {
 	static const char *const ok[] = {"host", "qemu-mps2-an385", "gc-stripped", "cpu-pure",
@@ -34,7 +28,7 @@ static void names_that_escape_or_inject_fail(void **state)
 		if (rig_name_ok(bad[i]))
 			fail_msg("\"%s\" should not be a valid name", bad[i]);
 		assert_int_equal(rig_name_check("here", "workload", bad[i], &err), RIG_ERR_INVALID);
-		assert_msg_has(&err, "here: workload name \"");
+		rigtest_assert_err_has(&err, "here: workload name \"");
 	}
 }
 
@@ -50,7 +44,7 @@ static void too_long_name_fails(void **state)
 	assert_true(rig_name_ok(s));
 	s[RIG_NAME_MAX] = 'a';
 	assert_int_equal(rig_name_check(NULL, "board", s, &err), RIG_ERR_INVALID);
-	assert_msg_has(&err, "64 characters, at most 63");
+	rigtest_assert_err_has(&err, "64 characters, at most 63");
 }
 
 /* A message never carries the raw control bytes to the terminal. */
@@ -59,7 +53,7 @@ static void messages_escape_unprintable_bytes(void **state)
 	struct rig_error err = {0};
 
 	assert_int_equal(rig_name_check(NULL, "board", "x\x1b]0;pwned\x07", &err), RIG_ERR_INVALID);
-	assert_msg_has(&err, "x\\x1b]0;pwned\\x07");
+	rigtest_assert_err_has(&err, "x\\x1b]0;pwned\\x07");
 	assert_null(strchr(err.msg, '\x1b'));
 	assert_null(strchr(err.msg, '\x07'));
 }
@@ -81,7 +75,7 @@ static void list_check(const char *const *items, int want, const char *part)
 	assert_int_equal(rig_names_check_list("--workloads", "workload", &sv, 1, &known, &err),
 			 want);
 	if (part)
-		assert_msg_has(&err, part);
+		rigtest_assert_err_has(&err, part);
 	rig_strv_free(&sv);
 	rig_strv_free(&known);
 }

@@ -15,12 +15,6 @@
 
 #include "store.h"
 
-static void assert_msg_has(const struct rig_error *err, const char *part)
-{
-	if (!strstr(err->msg, part))
-		fail_msg("message \"%s\" lacks \"%s\"", err->msg, part);
-}
-
 static const char *db_path(const char *name)
 {
 	static char path[8][1200];
@@ -152,11 +146,11 @@ static void newer_schema_is_refused_with_a_clear_message(void **state)
 		rig_store_close(open_store(path));
 		sql(path, how[i]);
 		assert_int_equal(rig_store_open(path, &s, &err), RIG_ERR_STORE);
-		assert_msg_has(&err, "schema version 99, newer than this rig's");
-		assert_msg_has(&err, name);
+		rigtest_assert_err_has(&err, "schema version 99, newer than this rig's");
+		rigtest_assert_err_has(&err, name);
 		memset(&err, 0, sizeof(err));
 		assert_int_equal(rig_store_open_read(path, &s, &err), RIG_ERR_STORE);
-		assert_msg_has(&err, "schema version 99");
+		rigtest_assert_err_has(&err, "schema version 99");
 	}
 }
 
@@ -280,8 +274,8 @@ static void second_bench_refuses_a_run_being_measured(void **state)
 	pid = child_claims(path, &key, 0, &hold, &run);
 	assert_int_equal(rig_store_begin_run(s, &key, 0, 5, 0, 0, 1, &mine, &have, &err),
 			 RIG_ERR_STORE);
-	assert_msg_has(&err, "is being measured by another rig bench");
-	assert_msg_has(&err, "two.db");
+	rigtest_assert_err_has(&err, "is being measured by another rig bench");
+	rigtest_assert_err_has(&err, "two.db");
 	assert_null(strstr(err.msg, "UNIQUE"));
 	assert_null(strstr(err.msg, "constraint"));
 	/* --no-resume does not write into it either */
@@ -329,7 +323,7 @@ static void duplicate_sample_message_is_not_sqlites(void **state)
 	assert_int_equal(rig_store_begin_run(s, &key, 0, 5, 0, 0, 1, &run, &have, &err), 0);
 	assert_int_equal(add_sample(s, run, 0, &err), 0);
 	assert_int_equal(add_sample(s, run, 0, &err), RIG_ERR_STORE);
-	assert_msg_has(&err, "stored already: another bench is writing the same run");
+	rigtest_assert_err_has(&err, "stored already: another bench is writing the same run");
 	assert_null(strstr(err.msg, "UNIQUE"));
 	assert_int_equal(sql_long(s, "SELECT count(*) FROM samples"), 1);
 	rig_store_close(s);
@@ -434,7 +428,7 @@ static void missing_store_is_not_created_by_reading(void **state)
 	const char *path = db_path("absent.db");
 
 	assert_int_equal(rig_store_open_read(path, &s, &err), RIG_ERR_NOT_FOUND);
-	assert_msg_has(&err, "no store here yet");
+	rigtest_assert_err_has(&err, "no store here yet");
 	assert_int_not_equal(access(path, F_OK), 0);
 }
 

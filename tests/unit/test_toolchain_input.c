@@ -12,12 +12,6 @@
 
 static const struct rig_target x86 = {"linux", "x86_64", ""};
 
-static void assert_msg_has(const struct rig_error *err, const char *part)
-{
-	if (!strstr(err->msg, part))
-		fail_msg("message \"%s\" lacks \"%s\"", err->msg, part);
-}
-
 /* A toolchains file whose toolchain "t" has the given version/build lines. */
 static int load_tc(const char *file, const char *version, const char *build,
 		   struct rig_toolchains **tcs, struct rig_error *err)
@@ -60,8 +54,8 @@ static void bad_commands_name_file_line_and_field(void **state)
 
 		assert_int_equal(load_tc("bad.yaml", cases[i].version, cases[i].build, &tcs, &err),
 				 RIG_ERR_PARSE);
-		assert_msg_has(&err, cases[i].where);
-		assert_msg_has(&err, cases[i].what);
+		rigtest_assert_err_has(&err, cases[i].where);
+		rigtest_assert_err_has(&err, cases[i].what);
 		assert_null(tcs);
 	}
 }
@@ -77,8 +71,8 @@ static void target_build_is_checked_too(void **state)
 	struct rig_error err = {0};
 
 	assert_int_equal(rig_toolchains_load(NULL, extra, &tcs, &err), RIG_ERR_PARSE);
-	assert_msg_has(&err, "tgt.yaml:");
-	assert_msg_has(&err, "field 'build': the list is empty");
+	rigtest_assert_err_has(&err, "tgt.yaml:");
+	rigtest_assert_err_has(&err, "field 'build': the list is empty");
 }
 
 /* A command that is exactly an empty list variable expands to no words: an
@@ -97,13 +91,14 @@ static void command_empty_after_expansion_is_an_error(void **state)
 
 	assert_int_equal(load_tc("empty-after.yaml", "[\"{nothing}\"]", "[cc]", &tcs, &err), 0);
 	assert_int_equal(rig_toolchain_detect(tcs, "t", &x86, &info, &err), RIG_ERR_PARSE);
-	assert_msg_has(&err, "empty-after.yaml: toolchain 't': the version command");
+	rigtest_assert_err_has(&err, "empty-after.yaml: toolchain 't': the version command");
 	rig_toolchains_free(tcs);
 
 	assert_int_equal(
 	    load_tc("empty-build.yaml", "[sh, -c, \"echo 1\"]", "[\"{nothing}\"]", &tcs, &err), 0);
 	assert_int_equal(rig_build(tcs, &req, &a, &err), RIG_ERR_PARSE);
-	assert_msg_has(&err, "empty-build.yaml: toolchain 't': the build command for linux/x86_64");
+	rigtest_assert_err_has(
+	    &err, "empty-build.yaml: toolchain 't': the build command for linux/x86_64");
 	rig_toolchains_free(tcs);
 }
 
@@ -128,8 +123,8 @@ static void names_in_the_file_are_checked(void **state)
 
 		snprintf(builtin, sizeof(builtin), "%s/host/toolchains.yaml", rigtest_source_dir());
 		assert_int_equal(rig_toolchains_load(builtin, extra, &tcs, &err), RIG_ERR_PARSE);
-		assert_msg_has(&err, "names.yaml:");
-		assert_msg_has(&err, cases[i].what);
+		rigtest_assert_err_has(&err, "names.yaml:");
+		rigtest_assert_err_has(&err, cases[i].what);
 	}
 }
 
@@ -149,7 +144,7 @@ static void workload_that_is_not_a_name_never_becomes_a_path(void **state)
 	snprintf(builtin, sizeof(builtin), "%s/host/toolchains.yaml", rigtest_source_dir());
 	assert_int_equal(rig_toolchains_load(builtin, NULL, &tcs, &err), 0);
 	assert_int_equal(rig_build(tcs, &req, &a, &err), RIG_ERR_INVALID);
-	assert_msg_has(&err, "workload name \"../../../../w/evil\"");
+	rigtest_assert_err_has(&err, "workload name \"../../../../w/evil\"");
 	rig_toolchains_free(tcs);
 }
 
