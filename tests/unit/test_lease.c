@@ -5,7 +5,7 @@
  * refuse a late holder's samples, a forced release that is logged, and the
  * health rules' verdict on a board's facts.
  */
-#include "rigtest.h"
+#include "storefx.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -29,35 +29,15 @@ static const char *db_path(const char *name)
 	return path[k];
 }
 
-static struct rig_store *open_store(const char *path)
-{
-	struct rig_store *s = NULL;
-	struct rig_error err = {0};
-
-	if (rig_store_open(path, &s, &err))
-		fail_msg("%s", err.msg);
-	return s;
-}
-
 /* A run on board "pi-1" to write samples into. */
 static int64_t a_run(struct rig_store *s)
 {
-	struct rig_artifact a;
+	struct rig_run_key key = {.board = "pi-1", .workload = "hello", .iterations = 1};
 	struct rig_error err = {0};
-	int64_t build, run;
+	int64_t run;
 	int have;
 
-	memset(&a, 0, sizeof(a));
-	strcpy(a.sha256, "ab12");
-	strcpy(a.toolchain, "c");
-	strcpy(a.profile, "c");
-	strcpy(a.workload, "hello");
-	strcpy(a.target.os, "linux");
-	strcpy(a.target.arch, "x86_64");
-	if (rig_store_add_build(s, &a, &build, &err))
-		fail_msg("%s", err.msg);
-	struct rig_run_key key = {
-	    .board = "pi-1", .build_id = build, .workload = "hello", .iterations = 1};
+	key.build_id = storefx_add_build(s);
 	if (rig_store_begin_run(s, &key, 0, 10, 0, 0, 1, &run, &have, &err))
 		fail_msg("%s", err.msg);
 	return run;
@@ -78,7 +58,7 @@ static int fenced_sample(struct rig_store *s, int64_t run, int idx, int64_t toke
 static void one_holder_until_expiry_then_fenced(void **state)
 {
 	const char *path = db_path("lease.db");
-	struct rig_store *a = open_store(path), *b = open_store(path);
+	struct rig_store *a = storefx_open(path), *b = storefx_open(path);
 	struct rig_error err = {0};
 	struct rig_lease_row holder, row;
 	int64_t now = 1000000, ta = 0, tb = 0;
@@ -135,7 +115,7 @@ static int count_rows(struct rig_store *s, const char *sql)
 static void batch_all_or_none_on_sqlite(void **state)
 {
 	const char *path = db_path("batch.db");
-	struct rig_store *s = open_store(path);
+	struct rig_store *s = storefx_open(path);
 	struct rig_error err = {0};
 	struct rig_sample smp[3];
 	int64_t now = 7000000, tok = 0, run = a_run(s);
@@ -185,7 +165,7 @@ static void batch_all_or_none_on_sqlite(void **state)
 static void dead_owner_is_taken_over(void **state)
 {
 	const char *path = db_path("dead.db");
-	struct rig_store *s = open_store(path);
+	struct rig_store *s = storefx_open(path);
 	struct rig_error err = {0};
 	char host[128], dead[200];
 	int64_t t1, t2, now = 5000000;
@@ -213,7 +193,7 @@ static int count_events(void *ctx, const struct rig_farm_event *ev)
 static void force_release_fences_and_is_logged(void **state)
 {
 	const char *path = db_path("force.db");
-	struct rig_store *s = open_store(path);
+	struct rig_store *s = storefx_open(path);
 	struct rig_error err = {0};
 	char what[256] = "";
 	int64_t t1, t2, now = rig_wall_ms();
@@ -237,7 +217,7 @@ static void force_release_fences_and_is_logged(void **state)
 static void keepers_exclude_each_other(void **state)
 {
 	const char *path = db_path("keeper.db");
-	struct rig_store *s = open_store(path);
+	struct rig_store *s = storefx_open(path);
 	struct rig_leases *a = NULL, *b = NULL;
 	struct rig_error err = {0};
 	int64_t ta, tb;

@@ -1,6 +1,6 @@
 /* The SQLite store: samples committed one by one survive a kill -9, and a
  * run resumes where it stopped. */
-#include "rigtest.h"
+#include "storefx.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -14,35 +14,6 @@
 static void db_path(char *out, size_t cap, const char *name)
 {
 	snprintf(out, cap, "%s/%s", rigtest_tmpdir(), name);
-}
-
-static struct rig_store *open_store(const char *path)
-{
-	struct rig_store *s = NULL;
-	struct rig_error err = {0};
-
-	if (rig_store_open(path, &s, &err))
-		fail_msg("%s", err.msg);
-	return s;
-}
-
-static int64_t add_build(struct rig_store *s)
-{
-	struct rig_artifact a;
-	struct rig_error err = {0};
-	int64_t id;
-
-	memset(&a, 0, sizeof(a));
-	strcpy(a.sha256, "ab12");
-	strcpy(a.toolchain, "gc");
-	strcpy(a.profile, "gc");
-	strcpy(a.workload, "hello");
-	strcpy(a.target.os, "linux");
-	strcpy(a.target.arch, "x86_64");
-	a.sizes.file_bytes = 1234;
-	if (rig_store_add_build(s, &a, &id, &err))
-		fail_msg("%s", err.msg);
-	return id;
 }
 
 static void add_sample(struct rig_store *s, int64_t run, int idx, double v)
@@ -62,8 +33,8 @@ static void same_build_is_stored_once(void **state)
 	struct rig_store *s;
 
 	db_path(path, sizeof(path), "once.db");
-	s = open_store(path);
-	assert_true(add_build(s) == add_build(s));
+	s = storefx_open(path);
+	assert_true(storefx_add_build(s) == storefx_add_build(s));
 	rig_store_close(s);
 }
 
@@ -77,15 +48,15 @@ static void incomplete_run_resumes_where_it_stopped(void **state)
 	int have;
 
 	db_path(path, sizeof(path), "resume.db");
-	s = open_store(path);
-	key.build_id = add_build(s);
+	s = storefx_open(path);
+	key.build_id = storefx_add_build(s);
 	assert_int_equal(rig_store_begin_run(s, &key, 0, 5, 0, 0, 1, &run, &have, &err), 0);
 	assert_int_equal(have, 0);
 	add_sample(s, run, 0, 1);
 	add_sample(s, run, 1, 2);
 	rig_store_close(s);
 
-	s = open_store(path);
+	s = storefx_open(path);
 	assert_int_equal(rig_store_begin_run(s, &key, 0, 5, 0, 0, 1, &run2, &have, &err), 0);
 	assert_true(run2 == run);
 	assert_int_equal(have, 2);
@@ -113,8 +84,8 @@ static void samples_survive_kill_9(void **state)
 	char *out = NULL;
 
 	db_path(path, sizeof(path), "kill.db");
-	s = open_store(path);
-	key.build_id = add_build(s);
+	s = storefx_open(path);
+	key.build_id = storefx_add_build(s);
 	assert_int_equal(rig_store_begin_run(s, &key, 0, 1000000, 0, 0, 1, &run, &have, &err), 0);
 	rig_store_close(s);
 
@@ -122,7 +93,7 @@ static void samples_survive_kill_9(void **state)
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
-		struct rig_store *cs = open_store(path);
+		struct rig_store *cs = storefx_open(path);
 		char one = 1;
 		for (int i = 0;; i++) {
 			add_sample(cs, run, i, i);
@@ -141,7 +112,7 @@ static void samples_survive_kill_9(void **state)
 	assert_true(WIFSIGNALED(status));
 	close(pfd[0]);
 
-	s = open_store(path);
+	s = storefx_open(path);
 	assert_int_equal(rig_store_begin_run(s, &key, 0, 1000000, 0, 0, 1, &run, &have, &err), 0);
 	assert_true(have >= 21);
 	rig_store_close(s);

@@ -2,7 +2,7 @@
  * versions and migrations, a run's plan fixed when it starts, one bench per
  * run with a clear refusal, read-only stores readable. Real SQLite files,
  * real processes. */
-#include "rigtest.h"
+#include "storefx.h"
 
 #include <signal.h>
 #include <sqlite3.h>
@@ -23,34 +23,6 @@ static const char *db_path(const char *name)
 	k = (k + 1) % 8;
 	snprintf(path[k], sizeof(path[k]), "%s/%s", rigtest_tmpdir(), name);
 	return path[k];
-}
-
-static struct rig_store *open_store(const char *path)
-{
-	struct rig_store *s = NULL;
-	struct rig_error err = {0};
-
-	if (rig_store_open(path, &s, &err))
-		fail_msg("%s", err.msg);
-	return s;
-}
-
-static int64_t add_build(struct rig_store *s)
-{
-	struct rig_artifact a;
-	struct rig_error err = {0};
-	int64_t id;
-
-	memset(&a, 0, sizeof(a));
-	strcpy(a.sha256, "cd34");
-	strcpy(a.toolchain, "gc");
-	strcpy(a.profile, "gc");
-	strcpy(a.workload, "hello");
-	strcpy(a.target.os, "linux");
-	strcpy(a.target.arch, "x86_64");
-	if (rig_store_add_build(s, &a, &id, &err))
-		fail_msg("%s", err.msg);
-	return id;
 }
 
 static int add_sample(struct rig_store *s, int64_t run, int idx, struct rig_error *err)
@@ -90,7 +62,7 @@ static long sql_long(struct rig_store *s, const char *text)
 
 static void new_store_has_the_current_version(void **state)
 {
-	struct rig_store *s = open_store(db_path("new.db"));
+	struct rig_store *s = storefx_open(db_path("new.db"));
 
 	assert_true(rig_store_schema_version() >= 2);
 	assert_int_equal(sql_long(s, "PRAGMA user_version"), rig_store_schema_version());
@@ -116,7 +88,7 @@ static void version_1_store_is_upgraded_in_place(void **state)
 		  "INSERT INTO runs VALUES(7, 1, 'host', 1, 'hello', 1, NULL, 3, 0, 0);"
 		  "INSERT INTO samples VALUES(1, 7, 0, 1, 1);"
 		  "INSERT INTO meta VALUES('schema', '1');");
-	s = open_store(path);
+	s = storefx_open(path);
 	assert_int_equal(sql_long(s, "PRAGMA user_version"), rig_store_schema_version());
 	assert_int_equal(sql_long(s, "SELECT count(*) FROM runs WHERE id = 7"), 1);
 	assert_int_equal(sql_long(s, "SELECT count(*) FROM samples WHERE lease_token IS NULL"), 1);
@@ -125,7 +97,7 @@ static void version_1_store_is_upgraded_in_place(void **state)
 			 1);
 	rig_store_close(s);
 	/* opening again runs nothing twice */
-	s = open_store(path);
+	s = storefx_open(path);
 	rig_store_close(s);
 }
 
@@ -143,7 +115,7 @@ static void newer_schema_is_refused_with_a_clear_message(void **state)
 
 		snprintf(name, sizeof(name), "v99-%zu.db", i);
 		path = db_path(name);
-		rig_store_close(open_store(path));
+		rig_store_close(storefx_open(path));
 		sql(path, how[i]);
 		assert_int_equal(rig_store_open(path, &s, &err), RIG_ERR_STORE);
 		rigtest_assert_err_has(&err, "schema version 99, newer than this rig's");
@@ -158,13 +130,13 @@ static void newer_schema_is_refused_with_a_clear_message(void **state)
  * by a bench with -n 10: its plan rewritten, 9 samples appended. */
 static void complete_run_is_never_resumed_by_another_plan(void **state)
 {
-	struct rig_store *s = open_store(db_path("plan.db"));
+	struct rig_store *s = storefx_open(db_path("plan.db"));
 	struct rig_error err = {0};
 	struct rig_run_key key = {.board = "host", .workload = "hello", .iterations = 1};
 	int64_t run, run2;
 	int have;
 
-	key.build_id = add_build(s);
+	key.build_id = storefx_add_build(s);
 	assert_int_equal(rig_store_begin_run(s, &key, 0, 1, 0, 0, 1, &run, &have, &err), 0);
 	assert_int_equal(add_sample(s, run, 0, &err), 0);
 	assert_int_equal(rig_store_begin_run(s, &key, 0, 10, 1, 0, 1, &run2, &have, &err), 0);
@@ -180,13 +152,13 @@ static void complete_run_is_never_resumed_by_another_plan(void **state)
  * samples taken under two plans are never one series. */
 static void incomplete_run_is_resumed_only_under_its_plan(void **state)
 {
-	struct rig_store *s = open_store(db_path("plan2.db"));
+	struct rig_store *s = storefx_open(db_path("plan2.db"));
 	struct rig_error err = {0};
 	struct rig_run_key key = {.board = "host", .workload = "hello", .timeout_ms = 5000};
 	int64_t run, other;
 	int have;
 
-	key.build_id = add_build(s);
+	key.build_id = storefx_add_build(s);
 	assert_int_equal(rig_store_begin_run(s, &key, 0, 5, 2, 0, 1, &run, &have, &err), 0);
 	assert_int_equal(add_sample(s, run, 0, &err), 0);
 	assert_int_equal(add_sample(s, run, 1, &err), 0);
@@ -263,14 +235,14 @@ static void wait_child(pid_t pid, int hold_fd)
 static void second_bench_refuses_a_run_being_measured(void **state)
 {
 	const char *path = db_path("two.db");
-	struct rig_store *s = open_store(path);
+	struct rig_store *s = storefx_open(path);
 	struct rig_error err = {0};
 	struct rig_run_key key = {.board = "host", .workload = "hello"};
 	int64_t run, mine;
 	int have, hold;
 	pid_t pid;
 
-	key.build_id = add_build(s);
+	key.build_id = storefx_add_build(s);
 	pid = child_claims(path, &key, 0, &hold, &run);
 	assert_int_equal(rig_store_begin_run(s, &key, 0, 5, 0, 0, 1, &mine, &have, &err),
 			 RIG_ERR_STORE);
@@ -293,14 +265,14 @@ static void second_bench_refuses_a_run_being_measured(void **state)
 static void released_run_is_taken_up_while_its_bench_lives(void **state)
 {
 	const char *path = db_path("release.db");
-	struct rig_store *s = open_store(path);
+	struct rig_store *s = storefx_open(path);
 	struct rig_error err = {0};
 	struct rig_run_key key = {.board = "host", .workload = "hello"};
 	int64_t run, mine;
 	int have, hold;
 	pid_t pid;
 
-	key.build_id = add_build(s);
+	key.build_id = storefx_add_build(s);
 	pid = child_claims(path, &key, 1, &hold, &run);
 	assert_int_equal(rig_store_begin_run(s, &key, 0, 5, 0, 0, 1, &mine, &have, &err), 0);
 	assert_true(mine == run);
@@ -313,13 +285,13 @@ static void released_run_is_taken_up_while_its_bench_lives(void **state)
  * message about the run, not SQLite's words. */
 static void duplicate_sample_message_is_not_sqlites(void **state)
 {
-	struct rig_store *s = open_store(db_path("dup.db"));
+	struct rig_store *s = storefx_open(db_path("dup.db"));
 	struct rig_error err = {0};
 	struct rig_run_key key = {.board = "host", .workload = "hello"};
 	int64_t run;
 	int have;
 
-	key.build_id = add_build(s);
+	key.build_id = storefx_add_build(s);
 	assert_int_equal(rig_store_begin_run(s, &key, 0, 5, 0, 0, 1, &run, &have, &err), 0);
 	assert_int_equal(add_sample(s, run, 0, &err), 0);
 	assert_int_equal(add_sample(s, run, 0, &err), RIG_ERR_STORE);
@@ -410,8 +382,8 @@ static void read_only_store_can_be_read(void **state)
 	snprintf(dir, sizeof(dir), "%s/ro", rigtest_tmpdir());
 	assert_int_equal(mkdir(dir, 0755), 0);
 	snprintf(path, sizeof(path), "%s/rig.db", dir);
-	s = open_store(path);
-	key.build_id = add_build(s);
+	s = storefx_open(path);
+	key.build_id = storefx_add_build(s);
 	assert_int_equal(rig_store_begin_run(s, &key, 0, 1, 0, 0, 1, &run, &have, &err), 0);
 	assert_int_equal(add_sample(s, run, 0, &err), 0);
 	rig_store_close(s);
