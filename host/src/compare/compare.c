@@ -117,6 +117,7 @@ static void add_cell_rows(struct rig_cmp *c, const struct rig_cell *ca, const st
 		snprintf(r->workload, sizeof(r->workload), "%s", any->run.workload);
 		snprintf(r->profile, sizeof(r->profile), "%s", any->run.profile);
 		snprintf(r->target, sizeof(r->target), "%s", any->run.target);
+		snprintf(r->load, sizeof(r->load), "%s", any->run.load);
 		fill_row(r, ca ? rig_cell_metric(ca, names.v[i]) : NULL,
 			 cb ? rig_cell_metric(cb, names.v[i]) : NULL, c->alpha);
 	}

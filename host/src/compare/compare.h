@@ -17,6 +17,7 @@
 
 struct rig_cmp_row {
 	char board[64], workload[32], profile[48], target[64];
+	char load[160]; /* the cell's --load spec ("" none): cells differ by it too */
 	char metric[48], unit[24];
 	int in_a, in_b; /* the metric is present on that side */
 	int exact;	/* deterministic on both sides: no test, exact change */

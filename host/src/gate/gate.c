@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "conformance.h"
+#include "hist.h"
+#include "merged.h"
 #include "store_lease.h"
 
 void rig_gate_add(struct rig_gate_report *r, const struct rig_gate_case *c)
@@ -73,7 +75,8 @@ struct ctx {
 static const struct rig_cell *side_cell(const struct rig_side *s, const struct rig_cmp_row *r)
 {
 	for (size_t i = 0; i < s->n; i++)
-		if (same_cell(&s->cells[i].run, r->board, r->workload, r->profile, r->target))
+		if (same_cell(&s->cells[i].run, r->board, r->workload, r->profile, r->target) &&
+		    strcmp(s->cells[i].run.load, r->load) == 0)
 			return &s->cells[i];
 	return NULL;
 }
@@ -142,6 +145,63 @@ static int unusable(struct ctx *x, const struct rig_cmp_row *row, char *why, siz
 	return 0;
 }
 
+/* One side's merged latency percentile for row's cell (samples 0: no
+ * cell, or no histograms stored). */
+static int merged_side(struct ctx *x, const struct rig_side *side, const struct rig_cmp_row *row,
+		       double pct, struct rig_gate_merged_side *out, struct rig_error *err)
+{
+	const struct rig_cell *c = side_cell(side, row);
+	struct rig_hist *h;
+	int n;
+
+	memset(out, 0, sizeof(*out));
+	if (!c)
+		return 0;
+	h = rig_hist_new();
+	n = rig_run_latency_merge(x->s, c->run.run_id, h, err);
+	if (n == RIG_ERR_NOT_SUPPORTED)
+		n = 0;
+	if (n < 0) {
+		rig_hist_free(h);
+		return n;
+	}
+	out->samples = (size_t)n;
+	out->requests = (unsigned long long)rig_hist_count(h);
+	out->us = (double)(pct >= 100 ? rig_hist_max(h) : rig_hist_percentile(h, pct)) / 1e3;
+	rig_hist_free(h);
+	return 0;
+}
+
+/* A rule on a latency percentile of a run under load, where both sides
+ * kept their samples' histograms: judged on the histograms merged
+ * (merged.h). 1 when it judged (gc filled), 0 to judge per sample. */
+static int judge_merged(struct ctx *x, const struct rig_gate_rule *rule,
+			const struct rig_cmp_row *row, const char *why, struct rig_gate_case *gc,
+			int *rc, struct rig_error *err)
+{
+	struct rig_gate_merged_side a, b;
+	double pct;
+
+	*rc = 0;
+	if (!row->in_a || !row->in_b || !row->load[0] || rule->dir == RIG_GATE_DIR_HIGHER ||
+	    !rig_gate_merged_pct(row->metric, &pct))
+		return 0;
+	if ((*rc = merged_side(x, &x->a, row, pct, &a, err)) ||
+	    (*rc = merged_side(x, &x->b, row, pct, &b, err)))
+		return 0;
+	if (!a.samples || !b.samples)
+		return 0; /* runs stored before histograms were kept */
+	memset(gc, 0, sizeof(*gc));
+	snprintf(gc->suite, sizeof(gc->suite), "%s", row->board);
+	snprintf(gc->name, sizeof(gc->name), "%s/%s %s [%s] (%s)", row->workload, row->profile,
+		 row->metric, rule->name, row->load);
+	snprintf(gc->classname, sizeof(gc->classname), "rig.%s.%s.%s", row->board, row->workload,
+		 row->profile);
+	snprintf(gc->rule, sizeof(gc->rule), "%s", rule->name);
+	rig_gate_judge_merged(rule, row->metric, &a, &b, why, gc);
+	return 1;
+}
+
 static int judge_rows(struct ctx *x, const struct rig_cmp *cmp, struct rig_error *err)
 {
 	for (size_t k = 0; k < x->p->n_rules; k++) {
@@ -170,6 +230,12 @@ static int judge_rows(struct ctx *x, const struct rig_cmp *cmp, struct rig_error
 					return rc;
 				noise_band(h, row->metric, &nb);
 			}
+			if (judge_merged(x, rule, row, why, &gc, &rc, err)) {
+				rig_gate_add(x->out, &gc);
+				continue;
+			}
+			if (rc)
+				return rc;
 			rig_gate_judge(rule, row, &nb, why, &gc);
 			rig_gate_add(x->out, &gc);
 		}
