@@ -27,7 +27,11 @@
 const char port_name[] = "hosted";
 const uint32_t port_cpu_hz = 1000000000u;
 
-static int uart_fd = -1;
+static int uart_fd = -1;   /* read side (a tty, or a bulk OUT endpoint) */
+static int tx_fd = -1;	   /* write side: the same tty, or a bulk IN endpoint */
+static unsigned tx_packet; /* > 0: no write is a whole number of these */
+static unsigned char inbuf[4096];
+static size_t in_off, in_len;
 static uint64_t reset_ns;
 static enum rig_fw_hosted_fault fw_fault;
 static int fw_after, commands;
@@ -51,7 +55,14 @@ static void flush_out(void)
 	size_t off = 0;
 
 	while (off < outlen) {
-		ssize_t w = write(uart_fd, outbuf + off, outlen - off);
+		size_t n = outlen - off;
+		ssize_t w;
+
+		/* a bulk transfer ends with a short packet: a line that is a
+		 * whole number of packets goes out as n - 1 bytes, then 1 */
+		if (tx_packet && n % tx_packet == 0)
+			n--;
+		w = write(tx_fd, outbuf + off, n);
 
 		if (w < 0 && errno == EINTR)
 			continue;
@@ -81,9 +92,7 @@ static void hang(void)
 		if (poll(&p, 1, 200) > 0 && (p.revents & (POLLHUP | POLLERR)))
 			_exit(0);
 		if (p.revents & POLLIN) {
-			char junk[256];
-
-			if (read(uart_fd, junk, sizeof(junk)) <= 0)
+			if (read(uart_fd, inbuf, sizeof(inbuf)) <= 0)
 				_exit(0);
 		}
 	}
@@ -91,18 +100,28 @@ static void hang(void)
 
 int port_uart_getc(void)
 {
-	struct pollfd p = {.fd = uart_fd, .events = POLLIN};
 	unsigned char c;
-	ssize_t r;
 
-	/* the core polls in a loop: wait here a little instead of spinning */
-	if (poll(&p, 1, 50) <= 0)
-		return -1;
-	r = read(uart_fd, &c, 1);
-	if (r == 0 || (r < 0 && errno != EINTR && errno != EAGAIN))
-		_exit(0); /* hang-up: the host side went away (power off) */
-	if (r != 1)
-		return -1;
+	if (in_off == in_len) {
+		struct pollfd p = {.fd = uart_fd, .events = POLLIN};
+		ssize_t r;
+
+		/* the core polls in a loop: wait here a little instead of
+		 * spinning (a FunctionFS endpoint cannot be polled: poll says
+		 * readable and the read blocks, which is the same wait) */
+		if (poll(&p, 1, 50) <= 0)
+			return -1;
+		/* one read of a whole buffer: a bulk OUT read must take the
+		 * host's transfer at once (a 1-byte read of it overflows) */
+		r = read(uart_fd, inbuf, sizeof(inbuf));
+		if (r == 0 || (r < 0 && errno != EINTR && errno != EAGAIN))
+			_exit(0); /* hang-up: the host side went away (power off) */
+		if (r <= 0)
+			return -1;
+		in_off = 0;
+		in_len = (size_t)r;
+	}
+	c = inbuf[in_off++];
 	if (c == '\n' && fw_fault == RIG_FW_HANG_AFTER && ++commands > fw_after)
 		hang();
 	return c;
@@ -168,7 +187,16 @@ int rig_fw_hosted_run(int fd, enum rig_fw_hosted_fault fault, int after)
 		cfmakeraw(&t);
 		tcsetattr(fd, TCSANOW, &t);
 	}
-	uart_fd = fd;
+	return rig_fw_hosted_run_pipe(fd, fd, 0, fault, after);
+}
+
+int rig_fw_hosted_run_pipe(int rx_fd, int wr_fd, unsigned packet, enum rig_fw_hosted_fault fault,
+			   int after)
+{
+	uart_fd = rx_fd;
+	tx_fd = wr_fd;
+	tx_packet = packet;
+	in_off = in_len = 0;
 	fw_fault = fault;
 	fw_after = after;
 	commands = 0;

@@ -29,4 +29,14 @@ enum rig_fw_hosted_fault {
  */
 int rig_fw_hosted_run(int fd, enum rig_fw_hosted_fault fault, int after);
 
+/*
+ * The same on a pair of byte pipes that are no tty: the firmware reads
+ * rx_fd (a FunctionFS bulk OUT endpoint: each read takes a whole transfer)
+ * and writes wr_fd (the bulk IN endpoint); packet > 0: no write is a whole
+ * number of packet bytes, so each ends with a short packet (the usb-bulk
+ * link's framing, docs/usb.md). Returns when the line hangs up, as above.
+ */
+int rig_fw_hosted_run_pipe(int rx_fd, int wr_fd, unsigned packet, enum rig_fw_hosted_fault fault,
+			   int after);
+
 #endif
