@@ -269,9 +269,11 @@ static void pump(struct exec_run *r, int64_t t_start)
 			if (r->fds[k] >= 0 && pfd[k].revents)
 				read_pipe(r, k);
 		if (pfd[3].fd >= 0 && pfd[3].revents) {
-			/* the load is over: a clean stop (rig-exec passes SIGTERM) */
+			/* the load is over: a clean stop (rig-exec passes SIGTERM,
+			 * or the service's own stop) */
+			const struct rig_exec_service *svc = r->req->service;
 			r->stop_sent = 1;
-			if (!r->exited.kind)
+			if (!r->exited.kind && (!svc->stop || svc->stop(svc->ctx)))
 				kill(r->pid, SIGUSR1);
 		}
 	}

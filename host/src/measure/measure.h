@@ -20,13 +20,19 @@
  * A service sample (rig bench --load): the program is a server. Once its
  * ready line arrives, during() runs on a thread of its own while the
  * output is still read; when during() returns the program is asked to stop
- * (SIGTERM, forwarded by rig-exec) and the sample ends when it exits.
+ * (SIGTERM, forwarded by rig-exec, or stop()) and the sample ends when it
+ * exits.
  */
 struct rig_exec_service {
 	/* Runs the load against the ready server. *gone becomes 1 when the
 	 * program exited or is being killed (deadline): return soon then.
 	 * May block for the whole load. Required. */
 	void (*during)(void *ctx, const volatile sig_atomic_t *gone);
+	/* Asks the server to stop its own way once during() returned (a WASI
+	 * guest gets no signals: a stop request). Returns 0 when it was
+	 * asked; nonzero falls back to SIGTERM. Blocks for at most a few
+	 * seconds. Optional: NULL means SIGTERM. */
+	int (*stop)(void *ctx);
 	void *ctx;
 };
 

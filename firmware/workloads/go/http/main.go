@@ -11,18 +11,17 @@
 // and on SIGTERM or SIGINT stops accepting, lets the requests in flight
 // finish (2 s at most), prints how many requests it served and its GC
 // figures as result lines, then done 0. The C twin is ../../c/http.c.
+// Under WASI (GOOS=wasip1) the socket is the runtime's, preopened, and the
+// stop is a request (listen_wasip1.go): a guest gets no signals.
 package main
 
 import (
 	"context"
 	"encoding/json"
-	"net"
 	"net/http"
 	"os"
-	"os/signal"
 	"strconv"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"rigworkloads/rigreport"
@@ -63,8 +62,8 @@ func main() {
 		addr = "127.0.0.1:8080"
 	}
 	stop := make(chan os.Signal, 1)
-	signal.Notify(stop, syscall.SIGTERM, os.Interrupt)
-	ln, err := net.Listen("tcp", addr)
+	notifyStop(stop)
+	ln, err := listen(addr)
 	if err != nil {
 		os.Stderr.WriteString("http: listen " + addr + ": " + err.Error() + "\n")
 		os.Exit(1)
@@ -72,6 +71,7 @@ func main() {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/plaintext", plaintext)
 	mux.HandleFunc("/json", jsonHandler)
+	stopRoute(mux, stop)
 	srv := &http.Server{Handler: mux}
 	h2c := enableH2C(srv)
 	failed := make(chan error, 1)

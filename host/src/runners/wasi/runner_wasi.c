@@ -46,8 +46,10 @@
 #include "log.h"
 #include "measure.h"
 #include "paths.h"
+#include "toolchain.h"
 #include "wasi_cmdline.h"
 #include "wasi_runtime.h"
+#include "wasi_serve.h"
 #include "wasm_module.h"
 #include "wasm_profile.h"
 
@@ -440,6 +442,8 @@ static void build_argv(struct wasi_priv *wp, const struct rig_wasi_call *c, cons
 			rig_strv_pushf(av, "-mount=%s:%s", c->dirs[i].host, c->dirs[i].guest);
 		for (size_t i = 0; i < c->n_env; i++)
 			rig_strv_pushf(av, "-env=%s", c->env[i]);
+		if (c->listen)
+			rig_strv_pushf(av, "-listen=%s", c->listen);
 		break;
 	}
 	rig_strv_push(av, c->module);
@@ -510,11 +514,34 @@ static void read_driver_metrics(const char *path, struct rig_sample *out)
 	free(text);
 }
 
+/* A server's load runs as the bench asked; its stop is a request. */
+struct serve_ctx {
+	const struct rig_exec_service *inner;
+	const char *listen;
+};
+
+static void serve_during(void *ctx, const volatile sig_atomic_t *gone)
+{
+	struct serve_ctx *sc = ctx;
+
+	sc->inner->during(sc->inner->ctx, gone);
+}
+
+static int serve_stop(void *ctx)
+{
+	struct serve_ctx *sc = ctx;
+
+	return rig_wasi_serve_stop(sc->listen, 3000);
+}
+
 int rig_wasi_run_module(struct rig_board *b, const char *module, long long iterations,
-		      long long timeout_ms, const char *log_path, struct rig_sample *out,
-		      struct rig_error *err)
+			long long timeout_ms, const char *log_path,
+			const struct rig_run_service *svc, struct rig_sample *out,
+			struct rig_error *err)
 {
 	struct wasi_priv *wp = b->runner.priv;
+	struct serve_ctx sc = {svc ? &svc->exec : NULL, svc ? svc->listen : NULL};
+	struct rig_exec_service serve = {.during = serve_during, .stop = serve_stop, .ctx = &sc};
 	struct rig_exec_req ex = {0};
 	struct rig_strv av = {0};
 	char iters[32], metrics[PATH_MAX + 32];
@@ -533,7 +560,8 @@ int rig_wasi_run_module(struct rig_board *b, const char *module, long long itera
 					  .env = wp->env.v,
 					  .n_env = wp->env.n,
 					  .dirs = &dir,
-					  .n_dirs = wp->preopen ? 1 : 0};
+					  .n_dirs = wp->preopen ? 1 : 0,
+					  .listen = svc ? svc->listen : NULL};
 		build_argv(wp, &c, metrics, &av);
 	}
 	ex.argv = av.v;
@@ -541,6 +569,8 @@ int rig_wasi_run_module(struct rig_board *b, const char *module, long long itera
 	ex.timeout_ms = timeout_ms > 0 ? timeout_ms : b->timeout_ms;
 	ex.log_path = log_path;
 	ex.need_done = 1;
+	if (svc)
+		ex.service = &serve;
 	rc = rig_measure_exec(&ex, out, err);
 	rig_strv_free(&av);
 	if (rc)
@@ -575,8 +605,13 @@ static int wasi_run(struct rig_board *b, const struct rig_run_req *req, struct r
 		    struct rig_error *err)
 {
 	struct wasi_priv *wp = b->runner.priv;
+	const char *refusal = req->service ? rig_wasi_serve_refusal(wp->rt) : NULL;
 	int rc;
 
+	if (refusal) {
+		rig_sample_fail(out, "%s cannot serve under load: %s", b->name, refusal);
+		return 0;
+	}
 	if (strcmp(wp->prepared_src, req->art->path) != 0) {
 		rc = rig_wasi_prepare_module(b, req->art->path, err);
 		if (rc == RIG_ERR_SKIPPED) {
@@ -586,8 +621,8 @@ static int wasi_run(struct rig_board *b, const struct rig_run_req *req, struct r
 		if (rc)
 			return rc;
 	}
-	if ((rc = rig_wasi_run_module(b, wp->run_path, req->iterations, req->timeout_ms, req->log_path, out,
-			     err)))
+	if ((rc = rig_wasi_run_module(b, wp->run_path, req->iterations, req->timeout_ms,
+				      req->log_path, req->service, out, err)))
 		return rc;
 	rig_sample_set(out, "module_code_bytes", (double)wp->code_bytes, "bytes");
 	rig_sample_set(out, "module_data_bytes", (double)wp->data_bytes, "bytes");
@@ -626,6 +661,9 @@ static void wasi_destroy(struct rig_board *b)
 
 const struct rig_runner_ops rig_runner_wasi_ops = {
     .kind = "wasi",
+    /* servers on the runtimes that pass a listening socket (wasi_serve.c);
+     * the others fail the sample with the runtime's reason */
+    .serves = RIG_SERVICE_NET,
     .configure = wasi_configure,
     .open = wasi_open,
     .close = wasi_close,

@@ -30,6 +30,10 @@ struct rig_wasi_call {
 	size_t n_env;
 	const struct rig_wasi_dir *dirs;
 	size_t n_dirs;
+	/* host:port of a listening socket the runtime opens and passes to the
+	 * module preopened (wazero: -listen), or NULL. Only for runtimes that
+	 * can (wasi_serve.h). */
+	const char *listen;
 };
 
 /* 1 when b runs programs with the WASI runner (kind wasi, or runner: wasi). */

@@ -165,7 +165,7 @@ int rig_wasi_measure_floor(struct rig_board *b, struct wasi_priv *wp, struct rig
 		goto out;
 	for (size_t i = 0; i <= n; i++) {
 		struct rig_sample s = {0};
-		if ((rc = rig_wasi_run_module(b, wp->run_path, 0, b->timeout_ms, NULL, &s, err))) {
+		if ((rc = rig_wasi_run_module(b, wp->run_path, 0, b->timeout_ms, NULL, NULL, &s, err))) {
 			rig_sample_free(&s);
 			goto out;
 		}

@@ -75,9 +75,12 @@ int rig_wasi_measure_floor(struct rig_board *b, struct wasi_priv *wp, struct rig
 int rig_wasi_find_wasm_exec(struct wasi_priv *wp, const char *module, struct rig_error *err);
 /* Makes a module ready to run (copy, AOT compile): wp->run_path. */
 int rig_wasi_prepare_module(struct rig_board *b, const char *path, struct rig_error *err);
-/* Runs a prepared module once through rig-exec. */
+/* Runs a prepared module once through rig-exec; with svc (not NULL) as a
+ * server under load, passed a listening socket on svc->listen and stopped
+ * with a stop request (wasi_serve.h). */
 int rig_wasi_run_module(struct rig_board *b, const char *module, long long iterations,
-			long long timeout_ms, const char *log_path, struct rig_sample *out,
+			long long timeout_ms, const char *log_path,
+			const struct rig_run_service *svc, struct rig_sample *out,
 			struct rig_error *err);
 
 #endif
