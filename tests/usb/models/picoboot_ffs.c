@@ -2,6 +2,7 @@
 #include "picoboot_ffs.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -34,21 +35,26 @@ static int ctl_setup(void *ctx, uint8_t type, uint8_t req, uint16_t value, uint1
 	return rc < 0 ? -1 : rc;
 }
 
+/* The stop signal's handler: nothing to do, its arrival is the point
+ * (a blocking read or write on an ffs file returns EINTR). */
+static void on_stop_signal(int sig) { (void)sig; }
+
 static void *ctl_loop(void *arg)
 {
 	struct rig_pbffs *p = arg;
 
-	while (rig_ffs_event(&p->ffs, ctl_setup, p) >= 0)
-		;
+	while (!atomic_load(&p->quit))
+		if (rig_ffs_event(&p->ffs, ctl_setup, p) < 0 && errno != EINTR)
+			break; /* ep0 failed: unmounted or closed */
+	atomic_store(&p->ctl_done, 1);
 	return NULL;
 }
 
-static void *bulk_loop(void *arg)
+static void *bulk_serve(struct rig_pbffs *p)
 {
 	static uint8_t buf[PBFFS_CAP];
-	struct rig_pbffs *p = arg;
 
-	for (;;) {
+	while (!atomic_load(&p->quit)) {
 		ssize_t n;
 		int out, r;
 		size_t len;
@@ -62,8 +68,10 @@ static void *bulk_loop(void *arg)
 		if (out) {
 			n = read(p->ffs.ep[EP_OUT], buf, len);
 			if (n < 0) {
-				/* not configured yet, halted, or unbound: wait */
-				usleep(10000);
+				/* stopped (EINTR), or not configured yet, halted,
+				 * unbound: wait */
+				if (errno != EINTR)
+					usleep(10000);
 				continue;
 			}
 			pthread_mutex_lock(&p->mu);
@@ -74,7 +82,7 @@ static void *bulk_loop(void *arg)
 			r = rig_pbm_bulk_in(p->m, buf, sizeof(buf));
 			pthread_mutex_unlock(&p->mu);
 			if (r >= 0 && write(p->ffs.ep[EP_IN], buf, (size_t)r) < 0 &&
-			    errno != ESHUTDOWN)
+			    errno != ESHUTDOWN && errno != EINTR)
 				fprintf(stderr, "picoboot-ffs: bulk IN of %d bytes: %s\n", r,
 					strerror(errno));
 		}
@@ -89,8 +97,9 @@ static void *bulk_loop(void *arg)
 			return NULL;
 		} else if (r == RIG_MODEL_HANG) {
 			fprintf(stderr, "picoboot-ffs: fault: no more answers\n");
-			for (;;)
+			while (!atomic_load(&p->quit))
 				pause();
+			return NULL;
 		}
 		pthread_mutex_lock(&p->mu);
 		if (p->m->rebooted)
@@ -99,12 +108,33 @@ static void *bulk_loop(void *arg)
 		if (p->rebooted)
 			return NULL;
 	}
+	return NULL;
+}
+
+static void *bulk_loop(void *arg)
+{
+	struct rig_pbffs *p = arg;
+
+	bulk_serve(p);
+	atomic_store(&p->bulk_done, 1);
+	return NULL;
 }
 
 int rig_pbffs_start(struct rig_pbffs *p, const char *gadget, struct rig_pbm *m)
 {
+	struct sigaction sa;
+
+	/* no SA_RESTART: the stop signal must end a blocking ffs read */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_signal;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(RIG_PBFFS_STOP_SIGNAL, &sa, NULL))
+		return fprintf(stderr, "picoboot-ffs: sigaction: %s\n", strerror(errno)), -1;
 	p->m = m;
 	p->rebooted = 0;
+	atomic_init(&p->quit, 0);
+	atomic_init(&p->ctl_done, 0);
+	atomic_init(&p->bulk_done, 0);
 	pthread_mutex_init(&p->mu, NULL);
 	if (rig_ffs_open(&p->ffs, gadget, "picoboot", fs_desc, sizeof(fs_desc), 3, hs_desc,
 			 sizeof(hs_desc), 3, NULL, 0, 2))
@@ -121,8 +151,16 @@ void rig_pbffs_stop(struct rig_pbffs *p)
 	if (!p->running)
 		return;
 	p->running = 0;
-	pthread_cancel(p->bulk);
-	pthread_cancel(p->ctl);
+	atomic_store(&p->quit, 1);
+	/* a signal that lands just before a thread blocks is missed: send it
+	 * again until both threads said they are done */
+	while (!atomic_load(&p->ctl_done) || !atomic_load(&p->bulk_done)) {
+		if (!atomic_load(&p->ctl_done))
+			pthread_kill(p->ctl, RIG_PBFFS_STOP_SIGNAL);
+		if (!atomic_load(&p->bulk_done))
+			pthread_kill(p->bulk, RIG_PBFFS_STOP_SIGNAL);
+		usleep(2000);
+	}
 	pthread_join(p->bulk, NULL);
 	pthread_join(p->ctl, NULL);
 	rig_ffs_close(&p->ffs);

@@ -12,6 +12,8 @@
 #define RIG_PICOBOOT_FFS_H
 
 #include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 
 #include "ffs_dev.h"
 #include "picoboot_model.h"
@@ -26,16 +28,24 @@ struct rig_pbffs {
 	 * (RIG_FAULT_DISCONNECT): unbinds the gadget. Optional. */
 	void (*on_gone)(void *ctx);
 	void *ctx;
-	volatile int rebooted; /* the host's REBOOT was acknowledged */
+	volatile int rebooted;		/* the host's REBOOT was acknowledged */
+	atomic_int quit;		/* rig_pbffs_stop asked the threads to end */
+	atomic_int ctl_done, bulk_done; /* each thread sets its own as it ends */
 };
+
+/* Sent by rig_pbffs_stop to the threads to end a blocking FunctionFS read
+ * or write (EINTR: its handler is installed without SA_RESTART). */
+#define RIG_PBFFS_STOP_SIGNAL SIGUSR1
 
 /* Writes the interface to functions/ffs.picoboot of gadget (before the
  * UDC is bound; the caller links it into its configuration) and starts the
  * threads. 0, or -1 with the reason on stderr. */
 int rig_pbffs_start(struct rig_pbffs *p, const char *gadget, struct rig_pbm *m);
 
-/* Stops serving: closes the endpoint files and unmounts. The threads end
- * with the process (they may be blocked in FunctionFS reads). */
+/* Stops serving: sets quit, interrupts the threads' blocking reads and
+ * writes with RIG_PBFFS_STOP_SIGNAL until both have ended, joins them,
+ * then closes the endpoint files and unmounts. Blocks until then (a
+ * thread in the middle of a model call finishes it first). */
 void rig_pbffs_stop(struct rig_pbffs *p);
 
 #endif

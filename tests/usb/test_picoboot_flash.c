@@ -1,7 +1,5 @@
 /*
- * picoboot_flash, by hand in the USB test bed (not registered with ctest:
- * under ASan the model's thread stop via pthread_cancel trips ASan's
- * sigaltstack check, docs/usb.md): the flash part picoboot against
+ * usb/picoboot_flash in the USB test bed: the flash part picoboot against
  * the RP2040 boot ROM model's PICOBOOT interface (usbmodel_rp2040: mass
  * storage + vendor interface in one configuration, the vendor one on
  * FunctionFS). TinyGo's pico hello from its ELF: erase, write, read back
@@ -33,8 +31,8 @@ static char elf[1024];
 
 static pid_t model(const char *fault)
 {
-	const char *argv[] = {"--dir",	 DIR,	"--flash-out", DIR "/flash.bin",
-			      "--fault", fault, NULL};
+	const char *argv[] = {"--picoboot",	"--dir",   DIR,	  "--flash-out",
+			      DIR "/flash.bin", "--fault", fault, NULL};
 
 	unlink(DIR "/flash.bin");
 	return ut_start_model("rp2040", argv);
