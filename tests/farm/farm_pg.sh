@@ -18,7 +18,11 @@
 #      finished and releases its lease, the job is queued again (not
 #      failed) and host-b resumes it: the run complete, none twice;
 #  11. PostgreSQL stopped for good: a worker exits 75 after
-#      --store-lost-after.
+#      --store-lost-after;
+#  12. (run before 10) an agent killed with kill -9 mid-sample inside a
+#      queue job: one infrastructure error, no failed sample; its bench
+#      queues the rest as a job for another board of the model
+#      (--retry-of), which completes the same run, none twice.
 . "$root/tests/farm/pg.sh"
 
 farm_pg() {
@@ -133,6 +137,41 @@ farm_pg() {
   check "one run per board in that submit, each complete" \
     "$(pq "select count(*), sum(case when (select count(*) from samples s where s.run_id = r.id and s.ok = 1) = 10 then 1 else 0 end) from runs r where n_planned = 10")" "8|8"
   check "no board held at the end" "$(pq "select count(*) from leases where owner is not null")" 0
+
+  # --- 12. an agent killed mid-sample inside a queue job: an
+  # infrastructure error (not a failed sample); its bench queues the rest
+  # as a job for another board of the model, which resumes the same run
+  x=agent-3
+  j0=$(pq "select max(id) from jobs") r0=$(pq "select max(id) from runs") f0=$(pq "select max(id) from farm_log")
+  prig submit --boards $x -- -t c -w cpu -n 6 -i 20000 --lease-ttl 2s --store-every 100ms -q >/dev/null
+  worker_bg host-a rack:a rack:b "$tmp/wa5.log" --exit-when-idle
+  pa=$!
+  worker_bg host-b rack:b rack:a "$tmp/wb5.log" --exit-when-idle
+  pb=$!
+  run=
+  for _ in $(seq 600); do
+    run=$(pq "select r.id from runs r where r.board = '$x' and r.n_planned = 6 and r.id > $r0
+                and (select count(*) from samples s where s.run_id = r.id) between 1 and 4")
+    [ -n "$run" ] && break
+    sleep 0.02
+  done
+  ip netns pids "${farm_prefix}n${x#agent-}" | xargs -r kill -9
+  wait $pa; ra=$?
+  wait $pb; rb=$?
+  check "both workers exit 0 after an agent was killed mid-sample" "$ra$rb" 00
+  check "$x's job failed (its board did), the rest queued as a --retry-of job done once" \
+    "$(pq "select string_agg(state || ':' || (args like '%--retry-of%$x%')::text, ',' order by id) from jobs where id > $j0")" "failed:false,done:true"
+  check "one infrastructure error on $x (farm log), counted apart from sample failures" \
+    "$(pq "select count(*) from farm_log where id > $f0 and board = '$x' and event = 'infra'"):$(pq "select count(*) from samples where run_id = ${run:-0} and ok = 0")" "1:0"
+  check "the requeue and the retry are logged" \
+    "$(pq "select count(*) from farm_log where id > $f0 and event = 'requeue' and board = '$x'"):$(pq "select count(*) from farm_log where id > $f0 and event = 'retry' and board <> '$x' and detail like '%on $x)%'")" "1:1"
+  check "$x's run complete: 6 samples, none twice, taken by $x and one other board" \
+    "$(pq "select count(*), count(distinct idx), count(distinct board) from samples where run_id = ${run:-0}")" "6|6|2"
+  check "no other run of that cell was begun" \
+    "$(pq "select count(*) from runs where id > $r0")" 1
+  check "no board held" "$(pq "select count(*) from leases where owner is not null")" 0
+  farm_agent_start "${x#agent-}" "$tmp"
+  farm_agent_wait "${x#agent-}"
 
   # --- 10. host-a stopped by systemd (SIGTERM) mid-job: its bench stores
   # what it finished, releases its lease, the job is queued again (not

@@ -19,8 +19,8 @@
 #      sample keeps its board, rig results shows per-board medians and spread.
 #   8.-11. the same boards through the PostgreSQL queue with two rig worker
 #      processes, PostgreSQL restarted and a worker hung then killed
-#      mid-bench, a worker stopped by SIGTERM, PostgreSQL gone for good
-#      (tests/farm/farm_pg.sh).
+#      mid-bench, a worker stopped by SIGTERM, PostgreSQL gone for good, an
+#      agent killed mid-sample in a queue job (tests/farm/farm_pg.sh).
 # Skipped (exit 77) with the reason when not root or without ip netns.
 set -uo pipefail
 build=$(cd "${1:?usage: farm_test.sh BUILD_DIR}" && pwd)

@@ -41,6 +41,16 @@ struct rig_bench_opts {
 	 * run named "model:M", its samples taken by whichever of them is free
 	 * next, each stored with its board (bench/ab.c). */
 	int ab;
+	/* A queue retry (docs/farm.md): these boards (also in `boards`) failed
+	 * in an earlier job for infrastructure reasons and are not opened;
+	 * their cells go to the other boards, which take nothing else, into
+	 * the same runs (resumed from the stored samples). */
+	struct rig_strv retry_of;
+	/* Under `rig worker` (RIG_JOB_ARGS): the job's bench arguments. What
+	 * no board of this bench could take after an infrastructure error is
+	 * then queued as a job for another board of the model (`--retry-of`),
+	 * instead of skipped. NULL: skipped. */
+	const char *requeue_args;
 	/* --load: service workloads (rig:service) run under this load, others
 	 * are skipped; NULL: services are skipped. load_text is the spec as
 	 * given (recorded in the environment); load_cpus the load threads'

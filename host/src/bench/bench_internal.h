@@ -65,6 +65,8 @@ struct retry {
 	char failed_on[64]; /* the last board that failed it */
 	char model[64];	    /* who may take it */
 	char why[300];	    /* the infrastructure error */
+	int fenced;	    /* the board's lease was lost: its new holder resumes the run,
+			       so it is never queued as a job for another board */
 	struct retry *next;
 };
 
@@ -95,6 +97,7 @@ struct worker {
 	int64_t env_id;
 	int64_t health_at_ms; /* the last health check (0: none yet) */
 	int quarantined;      /* its health check put the board in quarantine */
+	int fenced;	      /* a write was refused: the board's lease is another's */
 	enum worker_state state;
 	int done, total; /* samples */
 	pthread_t th;

@@ -4,7 +4,9 @@
  * queued for another board of the same model (tag model:), which takes
  * them into the same run after its own cells, up to RIG_BENCH_RETRY_MAX
  * boards; what no board of the model could take is skipped with the reason
- * at the end of the run phase.
+ * at the end of the run phase, or, in a `rig worker` job (one board per
+ * bench), queued as a job for another board of the model that resumes the
+ * same run (`rig bench --retry-of`).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +15,9 @@
 
 #include "bench_internal.h"
 #include "log.h"
+#include "select.h"
 #include "store_lease.h"
+#include "store_queue.h"
 
 /* Queues samples [from, n) of cell j (run_id 0: not begun) for another
  * board of w's model. */
@@ -30,6 +34,7 @@ void rig_bench_retry_queue(struct worker *w, struct job *j, int64_t run_id, int 
 	snprintf(r->failed_on, sizeof(r->failed_on), "%s", w->b->name);
 	snprintf(r->model, sizeof(r->model), "%s", w->model);
 	snprintf(r->why, sizeof(r->why), "%s", why);
+	r->fenced = w->fenced;
 	pthread_mutex_lock(&bn->mu);
 	for (tail = &bn->retries; *tail; tail = &(*tail)->next)
 		;
@@ -110,6 +115,56 @@ int rig_bench_retry_next(struct worker *w, struct retry **out)
 	}
 }
 
+/* Under `rig worker`: queues r as a job for another board of its model
+ * (not one that failed it), `--retry-of` the boards that did. 0 when
+ * queued; -1 when there is no such board, the tries are used up or the
+ * queue refused (warned). */
+static int requeue(struct bench *bn, const struct retry *r)
+{
+	struct rig_strv sel = {0}, picked = {0};
+	struct rig_error e = {0};
+	struct rig_job job = {0};
+	char item[80];
+	const char *to = NULL;
+	int64_t id = 0;
+	int n, rc = -1;
+
+	if (!bn->o->requeue_args || r->fenced || (int)bn->o->retry_of.n + 1 > RIG_BENCH_RETRY_MAX)
+		return -1;
+	snprintf(item, sizeof(item), "model:%s", r->model);
+	rig_strv_push(&sel, item);
+	if (rig_boards_select("--retry", &sel, bn->o->boards_dir, &picked, &e) == 0)
+		for (size_t i = 0; i < picked.n && !to; i++)
+			if (strcmp(picked.v[i], r->failed_on) != 0 &&
+			    strcmp(picked.v[i], r->job->board->name) != 0 &&
+			    !rig_strv_has(&bn->o->retry_of, picked.v[i]))
+				to = picked.v[i];
+	if (to) {
+		snprintf(job.board, sizeof(job.board), "%s", to);
+		n = snprintf(job.args, sizeof(job.args), "%s\n--retry-of\n%s", bn->o->requeue_args,
+			     r->job->board->name);
+		if (n > 0 && (size_t)n < sizeof(job.args) &&
+		    rig_store_job_submit(bn->store, &job, &id, &e) == 0) {
+			char detail[400];
+
+			snprintf(detail, sizeof(detail),
+				 "samples from %d of %s %s on %s queued as job %lld for %s: %.200s",
+				 r->from_idx + 1, r->job->profile, r->job->workload,
+				 r->job->board->name, (long long)id, to, r->why);
+			rig_store_farm_log(bn->store, r->failed_on, rig_bench_owner(bn), "requeue",
+					   0, detail, NULL);
+			rig_info("%s", detail);
+			rc = 0;
+		} else {
+			rig_warn("cannot queue a retry of %s's samples for %s: %s",
+				 r->job->board->name, to, n > 0 ? e.msg : "arguments too long");
+		}
+	}
+	rig_strv_free(&sel);
+	rig_strv_free(&picked);
+	return rc;
+}
+
 void rig_bench_retry_leftover(struct bench *bn)
 {
 	while (bn->retries) {
@@ -117,6 +172,10 @@ void rig_bench_retry_leftover(struct bench *bn)
 		char why[700];
 
 		bn->retries = r->next;
+		if (requeue(bn, r) == 0) {
+			free(r);
+			continue;
+		}
 		snprintf(why, sizeof(why),
 			 "infrastructure error on %s, no other board of model %s could take its "
 			 "samples (from sample %d): %s",

@@ -249,6 +249,8 @@ out:
 			rc = frc;
 	}
 	rig_bench_batch_free(&sb);
+	if (rc == RIG_ERR_FENCED)
+		w->fenced = 1;
 	return rc;
 }
 
@@ -472,6 +474,21 @@ static void *worker_main(void *arg)
 
 	set_busy(w, 1);
 
+	if (bn->o->retry_of.n) {
+		char why[300];
+
+		if (rig_strv_has(&bn->o->retry_of, b->name)) {
+			/* its infrastructure error was counted by the job that
+			 * met it: not opened, its cells to the others */
+			snprintf(why, sizeof(why), "board %s failed in an earlier job", b->name);
+			for (size_t k = 0; k < bn->n_jobs; k++)
+				if (bn->jobs[k].board == b && !bn->jobs[k].shared)
+					rig_bench_retry_queue(w, &bn->jobs[k], 0, 0,
+							      (int)bn->o->retry_of.n, why);
+			goto out;
+		}
+		goto retries; /* a stand-in takes nothing of its own */
+	}
 	if (rig_store_board_state(w->st, b->name, &bs, &e) == 0 &&
 	    strcmp(bs.state, "quarantined") == 0 && has_health(w)) {
 		/* its health check (after the lease) decides */
@@ -534,6 +551,7 @@ static void *worker_main(void *arg)
 	}
 	if (!failed)
 		rig_store_board_ok(w->st, b->name, NULL);
+retries:
 	/* then what boards of the same model left, holding nothing while
 	 * waiting so that they (and other benches) can finish */
 	while (!failed) {

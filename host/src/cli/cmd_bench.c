@@ -145,6 +145,9 @@ static int bench_or_build(int argc, char **argv, struct rig_ctx *ctx, int build_
 	    {0, "ab", RIG_OPT_FLAG, &ab, NULL,
 	     "boards of one model (tag model:) share each cell: one run, its samples "
 	     "interleaved across them, each sample keeping its board"},
+	    {0, "retry-of", RIG_OPT_LIST, &o.retry_of, "LIST",
+	     "(set by rig worker) take these failed boards' cells on the --boards, resuming "
+	     "their runs"},
 	    {0, "no-resume", RIG_OPT_FLAG, &no_resume, NULL,
 	     "start new runs instead of completing unfinished ones"},
 	    {0, "baseline", RIG_OPT_STRING, &baseline, "PROFILE",
@@ -190,6 +193,10 @@ static int bench_or_build(int argc, char **argv, struct rig_ctx *ctx, int build_
 		}
 		rig_strv_free(&m.boards);
 		m.boards = picked;
+		/* the failed boards are loaded for their cells' plans */
+		for (size_t i = 0; i < o.retry_of.n; i++)
+			if (!rig_strv_has(&m.boards, o.retry_of.v[i]))
+				rig_strv_push(&m.boards, o.retry_of.v[i]);
 	}
 	if (!m.workloads.n)
 		rig_split_list(load_arg ? DEFAULT_LOAD_WORKLOADS : DEFAULT_WORKLOADS, &m.workloads);
@@ -253,6 +260,7 @@ static int bench_or_build(int argc, char **argv, struct rig_ctx *ctx, int build_
 	o.boards = m.boards;
 	o.workloads = m.workloads;
 	o.resume = !no_resume;
+	o.requeue_args = getenv("RIG_JOB_ARGS");
 	o.progress = ctx->progress;
 	o.build_only = build_only;
 	o.source_dir = ctx->source_dir;
@@ -329,6 +337,7 @@ done:
 	free(load_cpus);
 	free(load_body);
 	rig_strv_free(&o.profiles);
+	rig_strv_free(&o.retry_of);
 	rig_strv_free(&rest);
 	matrix_free(&m);
 	rig_store_close(store);

@@ -40,6 +40,8 @@ int rig_worker_run_bench(void *ctx, const struct rig_job *job)
 	rig_strv_push(&argv, job->board);
 	for (char *a = strtok_r(args, "\n", &save); a; a = strtok_r(NULL, "\n", &save))
 		rig_strv_push(&argv, a); /* v stays NULL-terminated */
+	/* its bench queues what no board of it could take (bench.h requeue_args) */
+	setenv("RIG_JOB_ARGS", job->args, 1);
 	execv("/proc/self/exe", argv.v);
 	fprintf(stderr, "rig worker: cannot exec rig bench: %s\n", strerror(errno));
 	_exit(127);
