@@ -28,9 +28,9 @@ start() {
   fail "dfu-util -l never listed 0483:df11"
 }
 stop() {
-  kill "$pid" 2>/dev/null
+  kill "$pid" 2>/dev/null || true
   for _ in $(seq 30); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -9 "$pid" 2>/dev/null
+  kill -9 "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
 }
 trap 'stop; bash "$RIG_SOURCE_DIR/tests/usb/bed/gadget-reset.sh"' EXIT

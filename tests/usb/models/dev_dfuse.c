@@ -35,6 +35,7 @@
 #include <fcntl.h>
 #include <linux/usb/ch9.h>
 #include <linux/usb/gadgetfs.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -158,8 +159,14 @@ static void setup(struct dev *d, const struct usb_ctrlrequest *r)
 		}
 		return;
 	}
-	if (len && read(d->fd, data, len) != len)
+	if (len && read(d->fd, data, len) != len) {
+		/* GadgetFS acks an OUT data stage before userspace reads it, and a
+		 * host quick enough to send its next SETUP first aborts this one:
+		 * the data is gone (docs/usb.md, "DfuSe model") */
+		fprintf(stderr, "usbmodel_dfuse: request 0x%02x: OUT data lost: %s\n", r->bRequest,
+			strerror(errno));
 		return;
+	}
 	n = request(d, r, data, len);
 	if (!len && !d->hung && (n < 0 ? write(d->fd, data, 0) : read(d->fd, data, 0))) {
 	}
@@ -313,7 +320,22 @@ int main(int argc, char **argv)
 	}
 	if (stop)
 		return 0;
-	/* the reset (or the disconnect fault): leave the bus */
+	/* The reset (or the disconnect fault): leave the bus. Never with an ep0
+	 * request still queued: GadgetFS on 6.1 frees its request in unbind
+	 * and dummy_udc_stop then completes the queued one into ep0_complete,
+	 * a NULL dereference (the oops seen while dfu-util ran: the model
+	 * closed right after queueing the reply to the GETSTATUS that runs
+	 * leave). So after that reply wait for the host's next request (rig
+	 * polls again while dfuMANIFEST: its SETUP proves the reply was sent,
+	 * and it stays unanswered, as the resetting chip leaves it) or, for
+	 * hosts that stop asking (dfu-util), 1 s, far longer than a control
+	 * transfer takes in the bed. */
+	if (d.m.left) {
+		struct pollfd p = {.fd = d.fd, .events = POLLIN | POLLOUT};
+
+		while (!stop && poll(&p, 1, 1000) < 0 && errno == EINTR) {
+		}
+	}
 	close(d.fd);
 	if (!d.m.left) {
 		fprintf(stderr, "usbmodel_dfuse: fault: leaving the bus mid-download\n");
