@@ -182,6 +182,35 @@ static void download_upload_leave_round_trip(void **state)
 	rig_dfum_free(&m);
 }
 
+/* The STM32 that resets as soon as the zero-length DNLOAD of leave is
+ * acknowledged: the GETSTATUS after it finds no device (the "get_status
+ * after leave" error of dfu-util users); leave succeeds with gone set. */
+static int io_ctrl_reset_on_leave(void *ctx, int in, uint8_t req, uint16_t value, uint8_t *d,
+				  uint16_t n, int t, struct rig_error *err)
+{
+	struct rig_dfum *m = ctx;
+	int rc = io_ctrl(ctx, in, req, value, d, n, t, err);
+
+	if (!in && req == RIG_DFU_DNLOAD && n == 0 && rc >= 0)
+		m->left = m->gone = 1;
+	return rc;
+}
+
+static void get_status_after_leave_is_success(void **state)
+{
+	struct rig_dfu d;
+	struct rig_dfum m;
+	struct rig_error err = {0};
+	int gone = 0;
+
+	setup_dfu(&d, &m);
+	d.io.control = io_ctrl_reset_on_leave;
+	assert_int_equal(rig_dfu_leave(&d, 0x08000000, &gone, &err), 0);
+	assert_int_equal(gone, 1);
+	assert_int_equal(m.ptr, 0x08000000);
+	rig_dfum_free(&m);
+}
+
 static void out_of_map_fails_before_any_erase(void **state)
 {
 	struct rig_dfu d;
@@ -265,6 +294,7 @@ int main(void)
 	    cmocka_unit_test(dfuse_range_check_refuses_read_only_and_outside),
 	    cmocka_unit_test(quirks_table_names_known_devices),
 	    cmocka_unit_test(download_upload_leave_round_trip),
+	    cmocka_unit_test(get_status_after_leave_is_success),
 	    cmocka_unit_test(out_of_map_fails_before_any_erase),
 	    cmocka_unit_test(to_idle_clears_error_state),
 	    cmocka_unit_test(fault_modes_fail_clearly),
