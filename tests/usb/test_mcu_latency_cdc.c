@@ -189,9 +189,11 @@ int main(int argc, char **argv)
 
 	/* a firmware that hangs after 20 requests: timeouts, never answers */
 	struct rig_load_opts h = o;
-	h.duration_ms = 2000;
+	h.duration_ms = 3000;
 	h.warmup_ms = 0;
-	h.timeout_ms = 200;
+	/* long enough that none of the first 20 answers is late on a guest
+	 * starved by a busy host (a late answer is a timeout, and 19) */
+	h.timeout_ms = 1000;
 	if (run(t, RIG_FW_HANG_AFTER, 20, &h, &r) == 0) {
 		print_row("cdc-acm hung after 20", &r);
 		CHECK(r.requests == 20, "%llu answered by a firmware hung after 20",

@@ -24,7 +24,13 @@ while IFS= read -r line; do
   0) echo "usb-test: $name passed (${t} s)" ;;
   77) echo "usb-test: $name skipped: $(tail -n1 "$out/$name.log")" ;;
   124) echo "usb-test: $name failed: timed out after 300 s"; failed=1 ;;
-  *) echo "usb-test: $name failed (exit $rc, ${t} s); last lines:"; tail -n 15 "$out/$name.log" | sed 's/^/    /'; failed=1 ;;
+  *)
+    echo "usb-test: $name failed (exit $rc, ${t} s); its FAIL lines, then its last lines:"
+    grep -m 20 '^FAIL' "$out/$name.log" | sed 's/^/    /'
+    echo "    ..."
+    tail -n 15 "$out/$name.log" | sed 's/^/    /'
+    failed=1
+    ;;
   esac
 done <"$manifest"
 bash "$here/gadget-reset.sh"

@@ -36,6 +36,7 @@
 #include <linux/usb/ch9.h>
 #include <linux/usb/gadgetfs.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -172,6 +173,27 @@ static void setup(struct dev *d, const struct usb_ctrlrequest *r)
 	}
 }
 
+/* GadgetFS queues a control OUT data stage in the kernel as the SETUP
+ * arrives (inode.c gadgetfs_setup), so the host sees the transfer done
+ * before this process has read the SETUP event or its data, and its next
+ * SETUP (the GETSTATUS every DNLOAD is followed by) discards an unread
+ * event or aborts the read (EIDRM; then the next read stalls that
+ * GETSTATUS: the host's LIBUSB_ERROR_PIPE). A chip NAKs the data stage
+ * until its firmware has taken the bytes, so nothing can overtake them; the
+ * model gets the same order from the scheduler: the bed's guest has one
+ * vCPU, and a SCHED_FIFO model woken by the SETUP runs before the host's
+ * (SCHED_OTHER) process can submit its next request. */
+static void run_first(void)
+{
+	struct sched_param sp = {.sched_priority = 10};
+
+	if (sched_setscheduler(0, SCHED_FIFO, &sp))
+		fprintf(stderr,
+			"usbmodel_dfuse: SCHED_FIFO: %s (a quick host may overtake "
+			"OUT data stages)\n",
+			strerror(errno));
+}
+
 static void save(const struct rig_dfum *m, const char *path)
 {
 	uint32_t top = RIG_DFUM_SIZE;
@@ -292,6 +314,7 @@ int main(int argc, char **argv)
 	load(&d.m, flash);
 	if (f != RIG_FAULT_NO_COMEBACK)
 		d.m.fault = f, d.m.fault_after = fault_after;
+	run_first();
 	if ((d.fd = open_gadgetfs(udc, sizeof(udc))) < 0)
 		return 1;
 	if (write(d.fd, gadget_desc, sizeof(gadget_desc)) != (ssize_t)sizeof(gadget_desc)) {
