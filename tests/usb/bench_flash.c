@@ -15,11 +15,22 @@
  *
  *   usbbench_flash [ROUNDS] [RAW_MIB] [IMAGE_KIB] [DFU_KIB]   (DFU_KIB 0: no dfu rows)
  */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "bedtest.h"
+#include "board.h"
+#include "flash.h"
 #include "flash_image.h"
 #include "kvlist.h"
 #include "uf2_proto.h"
 #include "usb.h"
-#include "usbtest.h"
 
 #define DIR "/tmp/usbbench"
 #define SS "/sys/kernel/config/usb_gadget/ss"
@@ -88,14 +99,14 @@ static double sink(uint16_t vid, uint16_t pid, size_t total)
 		rig_usb_close(h);
 		return 0;
 	}
-	t0 = ut_now_s();
+	t0 = bed_now_s();
 	for (size_t done = 0; done < total; done += sizeof(buf))
 		if (rig_usb_bulk(h, bi.ep_out, buf, sizeof(buf), 5000, &err) != (int)sizeof(buf)) {
 			printf("FAIL: raw bulk: %s\n", err.msg);
 			rig_usb_close(h);
 			return 0;
 		}
-	t = ut_now_s() - t0;
+	t = bed_now_s() - t0;
 	rig_usb_close(h);
 	return (double)total / t;
 }
@@ -115,7 +126,7 @@ static double raw_kernel(size_t total)
 	symlink(SS "/functions/SourceSink.0", SS "/configs/c.1/SourceSink.0");
 	put(SS "/UDC", "dummy_udc.0\n");
 	r = sink(0x1209, 0x5353, total);
-	ut_stop_model(-1);
+	bed_model_stop(-1);
 	return r;
 }
 
@@ -123,10 +134,10 @@ static double raw_kernel(size_t total)
 static double raw_ffs(size_t total)
 {
 	const char *argv[] = {NULL};
-	pid_t m = ut_start_model("ffssink", argv);
+	pid_t m = bed_model_start("usbmodel_ffssink", DIR "/model.log", argv);
 	double r = m > 0 ? sink(0x1209, 0x5354, total) : 0;
 
-	ut_stop_model(m);
+	bed_model_stop(m);
 	return r;
 }
 
@@ -137,8 +148,12 @@ static void flash(int round, const char *kind, const char *model, const char *co
 	struct rig_board *b = NULL;
 	struct rig_artifact a = {0};
 	struct rig_kvlist facts = {0};
-	pid_t m = ut_start_model(model, argv);
-	double t0 = ut_now_s(), t;
+	char prog[64];
+	pid_t m;
+
+	snprintf(prog, sizeof(prog), "usbmodel_%s", model);
+	m = bed_model_start(prog, DIR "/model.log", argv);
+	double t0 = bed_now_s(), t;
 	const char *w, *v;
 	FILE *f = fopen(DIR "/board.yaml", "w");
 	int rc;
@@ -149,7 +164,7 @@ static void flash(int round, const char *kind, const char *model, const char *co
 	snprintf(a.path, sizeof(a.path), "%s", image);
 	if (rc == 0)
 		rc = RIG_FLASH(b)->load(b, &a, &err);
-	t = ut_now_s() - t0;
+	t = bed_now_s() - t0;
 	if (rc == 0)
 		RIG_FLASH(b)->facts(b, &facts, &err);
 	w = rig_kv_get(&facts, "board.flash.write_Bps");
@@ -162,12 +177,12 @@ static void flash(int round, const char *kind, const char *model, const char *co
 	rig_kv_free(&facts);
 	if (b)
 		rig_board_free(b);
-	ut_stop_model(m);
+	bed_model_stop(m);
 }
 
 int main(int argc, char **argv)
 {
-	int rounds = argc > 1 ? atoi(argv[1]) : 3, rc = ut_init();
+	int rounds = argc > 1 ? atoi(argv[1]) : 3, rc = bed_init();
 	size_t raw = (size_t)(argc > 2 ? atoi(argv[2]) : 32) << 20;
 	size_t img = (size_t)(argc > 3 ? atoi(argv[3]) : 1024) << 10;
 	size_t dfu = (size_t)(argc > 4 ? atoi(argv[4]) : 256) << 10;
@@ -178,11 +193,11 @@ int main(int argc, char **argv)
 	if (rc)
 		return rc;
 	mkdir(DIR, 0755);
-	ut_stop_model(-1);
+	bed_model_stop(-1);
 	images(img);
 	{
 		size_t n = 0;
-		uint8_t *b = ut_slurp(DIR "/image.bin", &n);
+		uint8_t *b = bed_slurp(DIR "/image.bin", &n);
 
 		if (dfu)
 			write_file(dfubin, b, dfu < n ? dfu : n);
@@ -216,5 +231,5 @@ int main(int argc, char **argv)
 		      "flash: {kind: dfu, address: 0x08000000, app: \"0483:5740\"}\n",
 		      dfubin, dfu);
 	}
-	return failures ? 1 : 0;
+	return bed_failures ? 1 : 0;
 }

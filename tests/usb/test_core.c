@@ -13,20 +13,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bedtest.h"
 #include "usb.h"
 
 #define G "/sys/kernel/config/usb_gadget/rigcore"
-
-static int failures;
-#define CHECK(c, ...)                                                                              \
-	do {                                                                                       \
-		if (!(c)) {                                                                        \
-			printf("FAIL %s:%d: %s: ", __FILE__, __LINE__, #c);                        \
-			printf(__VA_ARGS__);                                                       \
-			printf("\n");                                                              \
-			failures++;                                                                \
-		}                                                                                  \
-	} while (0)
 
 static void put(const char *path, const char *val)
 {
@@ -119,5 +109,5 @@ int main(void)
 	rc = rig_usb_wait_mode(&again, 0x1209, 0x000a, 500, &d, &err);
 	CHECK(rc == RIG_ERR_TIMEOUT, "never back: %d %s", rc, err.msg);
 	printf("never back: %s\n", err.msg);
-	return failures ? 1 : 0;
+	return bed_failures ? 1 : 0;
 }

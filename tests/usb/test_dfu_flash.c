@@ -14,9 +14,18 @@
  * bad-data (the read-back compare: IO naming the address), no-comeback
  * (TIMEOUT after leave).
  */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "bedtest.h"
 #include "flash_image.h"
 #include "usb.h"
-#include "usbtest.h"
 
 #define DIR "/tmp/dfuse"
 
@@ -36,7 +45,7 @@ static pid_t model(const char *fault)
 	const char *argv[] = {"--flash", DIR "/flash.bin", "--fault", fault, NULL};
 
 	unlink(DIR "/flash.bin");
-	return ut_start_model("dfuse", argv);
+	return bed_model_start("usbmodel_dfuse", DIR "/model.log", argv);
 }
 
 /* the image: rig's firmware for the STM32F401 as built with the tree */
@@ -71,12 +80,12 @@ static void flash_ok(const struct rig_flash_image *img)
 	CHECK(m > 0, "model");
 	CHECK(rig_usb_wait_present(&dfu, 10000, &before, &err) == 0, "boot loader: %s", err.msg);
 	printf("DfuSe boot loader 0483:df11 at %s (%s)\n", before.port, before.product);
-	t0 = ut_now_s();
-	rc = ut_load(DIR, YAML, bin, &err);
-	printf("load %s in %.2f s %s\n", rc == 0 ? "ok" : "FAILED", ut_now_s() - t0,
+	t0 = bed_now_s();
+	rc = bed_flash_load(DIR "/board.yaml", YAML, bin, &err);
+	printf("load %s in %.2f s %s\n", rc == 0 ? "ok" : "FAILED", bed_now_s() - t0,
 	       rc ? err.msg : "");
 	CHECK(rc == 0, "load: %s", err.msg);
-	for (int i = 0; i < 50 && !(got = ut_slurp(DIR "/flash.bin", &glen)); i++)
+	for (int i = 0; i < 50 && !(got = bed_slurp(DIR "/flash.bin", &glen)); i++)
 		usleep(100000);
 	int equal = got && glen <= img->len && memcmp(got, img->data, glen) == 0;
 	for (size_t i = glen; equal && i < img->len; i++)
@@ -90,18 +99,18 @@ static void flash_ok(const struct rig_flash_image *img)
 	printf("app back as %04x:%04x at %s (%s)\n", after.vid, after.pid, after.port,
 	       after.product);
 	free(got);
-	ut_stop_model(m);
+	bed_model_stop(m);
 }
 
 static void fault(const char *name, const int *codes, double limit_s)
 {
 	struct rig_error err = {0};
 	pid_t m = model(name);
-	double t0 = ut_now_s(), t;
-	int rc = m > 0 ? ut_load(DIR, YAML, bin, &err) : -1, ok = 0;
+	double t0 = bed_now_s(), t;
+	int rc = m > 0 ? bed_flash_load(DIR "/board.yaml", YAML, bin, &err) : -1, ok = 0;
 	struct stat st;
 
-	t = ut_now_s() - t0;
+	t = bed_now_s() - t0;
 	for (int i = 0; codes[i]; i++)
 		ok |= rc == codes[i];
 	printf("%s: %s after %.1f s: %s\n", name, rig_err_name(rc), t, err.msg);
@@ -109,18 +118,18 @@ static void fault(const char *name, const int *codes, double limit_s)
 	      err.msg);
 	if (strcmp(name, "no-comeback") != 0)
 		CHECK(stat(DIR "/flash.bin", &st) != 0, "%s: the model left DFU mode", name);
-	ut_stop_model(m);
+	bed_model_stop(m);
 }
 
 int main(void)
 {
 	struct rig_flash_image img;
-	int rc = ut_init();
+	int rc = bed_init();
 
 	if (rc)
 		return rc;
 	mkdir(DIR, 0755);
-	ut_stop_model(-1);
+	bed_model_stop(-1);
 	if ((rc = make_image(&img)))
 		return rc;
 	flash_ok(&img);
@@ -130,5 +139,5 @@ int main(void)
 	fault("bad-data", (const int[]){RIG_ERR_IO, 0}, 6);
 	fault("no-comeback", (const int[]){RIG_ERR_TIMEOUT, 0}, 8);
 	rig_flash_image_free(&img);
-	return failures ? 1 : 0;
+	return bed_failures ? 1 : 0;
 }

@@ -11,10 +11,19 @@
  * bad-data (the read-back compare, IO naming the address), never-back
  * (TIMEOUT after the reboot).
  */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "bedtest.h"
 #include "flash_image.h"
 #include "picoboot_proto.h"
 #include "usb.h"
-#include "usbtest.h"
 
 #define DIR "/tmp/rp2040pb"
 
@@ -35,7 +44,7 @@ static pid_t model(const char *fault)
 			      DIR "/flash.bin", "--fault", fault, NULL};
 
 	unlink(DIR "/flash.bin");
-	return ut_start_model("rp2040", argv);
+	return bed_model_start("usbmodel_rp2040", DIR "/model.log", argv);
 }
 
 static void flash_ok(void)
@@ -54,15 +63,15 @@ static void flash_ok(void)
 	CHECK(m > 0, "model");
 	CHECK(rig_usb_wait_present(&rom, 10000, &before, &err) == 0, "boot ROM: %s", err.msg);
 	printf("boot ROM 2e8a:0003 at %s\n", before.port);
-	t0 = ut_now_s();
-	rc = ut_load(DIR, YAML, elf, &err);
-	printf("load %s in %.2f s %s\n", rc == 0 ? "ok" : "FAILED", ut_now_s() - t0,
+	t0 = bed_now_s();
+	rc = bed_flash_load(DIR "/board.yaml", YAML, elf, &err);
+	printf("load %s in %.2f s %s\n", rc == 0 ? "ok" : "FAILED", bed_now_s() - t0,
 	       rc ? err.msg : "");
 	CHECK(rc == 0, "load: %s", err.msg);
 	CHECK(rig_flash_image_load(elf, RIG_RP_XIP_BASE, RIG_RP_XIP_BASE + (2u << 20),
 				   RIG_RP_XIP_BASE, RIG_RP_FLASH_PAGE, &img, &err) == 0,
 	      "%s", err.msg);
-	for (int i = 0; i < 50 && !(got = ut_slurp(DIR "/flash.bin", &glen)); i++)
+	for (int i = 0; i < 50 && !(got = bed_slurp(DIR "/flash.bin", &glen)); i++)
 		usleep(100000);
 	int equal = got && glen <= img.len && img.addr == RIG_RP_XIP_BASE &&
 		    memcmp(got, img.data, glen) == 0;
@@ -79,7 +88,7 @@ static void flash_ok(void)
 	       after.serial);
 	free(got);
 	rig_flash_image_free(&img);
-	ut_stop_model(m);
+	bed_model_stop(m);
 }
 
 /* A fault: the load fails with one of codes (0-ended) within limit_s,
@@ -88,11 +97,11 @@ static void fault(const char *name, const int *codes, double limit_s)
 {
 	struct rig_error err = {0};
 	pid_t m = model(name);
-	double t0 = ut_now_s(), t;
-	int rc = m > 0 ? ut_load(DIR, YAML, elf, &err) : -1, ok = 0;
+	double t0 = bed_now_s(), t;
+	int rc = m > 0 ? bed_flash_load(DIR "/board.yaml", YAML, elf, &err) : -1, ok = 0;
 	struct stat st;
 
-	t = ut_now_s() - t0;
+	t = bed_now_s() - t0;
 	for (int i = 0; codes[i]; i++)
 		ok |= rc == codes[i];
 	printf("%s: %s after %.1f s: %s\n", name, rig_err_name(rc), t, err.msg);
@@ -100,23 +109,23 @@ static void fault(const char *name, const int *codes, double limit_s)
 	      err.msg);
 	if (strcmp(name, "never-back") != 0)
 		CHECK(stat(DIR "/flash.bin", &st) != 0, "%s: the model rebooted", name);
-	ut_stop_model(m);
+	bed_model_stop(m);
 }
 
 int main(void)
 {
-	int rc = ut_init();
+	int rc = bed_init();
 
 	if (rc)
 		return rc;
 	mkdir(DIR, 0755);
-	ut_stop_model(-1);
-	snprintf(elf, sizeof(elf), "%s/tests/fuzz/corpus/uf2/tinygo-pico-hello.elf", ut_src);
+	bed_model_stop(-1);
+	snprintf(elf, sizeof(elf), "%s/tests/fuzz/corpus/uf2/tinygo-pico-hello.elf", bed_src);
 	flash_ok();
 	fault("stall", (const int[]){RIG_ERR_INVALID, 0}, 6);
 	fault("timeout", (const int[]){RIG_ERR_TIMEOUT, 0}, 8);
 	fault("disconnect", (const int[]){RIG_ERR_NOT_FOUND, RIG_ERR_IO, 0}, 8);
 	fault("bad-data", (const int[]){RIG_ERR_IO, 0}, 6);
 	fault("never-back", (const int[]){RIG_ERR_TIMEOUT, 0}, 8);
-	return failures ? 1 : 0;
+	return bed_failures ? 1 : 0;
 }

@@ -17,95 +17,31 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "board.h"
-#include "flash.h"
+#include "bedtest.h"
+#include "error.h"
 #include "uf2.h"
 #include "usb.h"
 
-static int failures;
-#define CHECK(c, ...)                                                                              \
-	do {                                                                                       \
-		if (!(c)) {                                                                        \
-			printf("FAIL %s:%d: %s: ", __FILE__, __LINE__, #c);                        \
-			printf(__VA_ARGS__);                                                       \
-			printf("\n");                                                              \
-			failures++;                                                                \
-		}                                                                                  \
-	} while (0)
-
-static const char *src, *bin;
-
-static uint8_t *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	*len = (size_t)ftell(f);
-	fseek(f, 0, SEEK_SET);
-	uint8_t *b = malloc(*len ? *len : 1);
-	if (fread(b, 1, *len, f) != *len) {
-		free(b);
-		b = NULL;
-	}
-	fclose(f);
-	return b;
-}
+#define DIR "/tmp/rp2040"
 
 static pid_t start_model(const char *fault)
 {
-	char model[1024];
-	int p[2];
-	char line[64] = "";
+	const char *argv[] = {"--dir",	 DIR,	"--flash-out", DIR "/flash.bin",
+			      "--fault", fault, NULL};
 
-	snprintf(model, sizeof(model), "%s/tests/usb/usbmodel_rp2040", bin);
-	if (pipe(p))
-		return -1;
-	pid_t pid = fork();
-	if (pid == 0) {
-		dup2(p[1], 1);
-		close(p[0]);
-		execl(model, model, "--dir", "/tmp/rp2040", "--flash-out", "/tmp/rp2040/flash.bin",
-		      "--fault", fault, (char *)NULL);
-		_exit(127);
-	}
-	close(p[1]);
-	ssize_t r = read(p[0], line, sizeof(line) - 1);
-	close(p[0]);
-	if (r <= 0 || strncmp(line, "ready", 5) != 0) {
-		printf("FAIL: the model did not start (%s)\n", model);
-		return -1;
-	}
-	return pid;
+	return bed_model_start("usbmodel_rp2040", DIR "/model.log", argv);
 }
 
 static void stop_model(pid_t pid)
 {
-	char cmd[1200];
-	if (pid > 0) {
-		kill(pid, SIGTERM);
-		waitpid(pid, NULL, 0);
-	}
-	snprintf(cmd, sizeof(cmd), "bash %s/tests/usb/bed/gadget-reset.sh", src);
-	if (system(cmd) != 0)
-		printf("gadget-reset failed\n");
-	unlink("/tmp/rp2040/flash.bin");
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	bed_model_stop(pid);
+	unlink(DIR "/flash.bin");
 }
 
 /* one load through the board's flash part; returns its code */
 static int load(const char *artifact, const char *fault, struct rig_error *err)
 {
-	struct rig_board *b = NULL;
-	struct rig_artifact a;
 	char yaml[1024];
-	int rc;
 
 	snprintf(yaml, sizeof(yaml),
 		 "name: pico-uf2-model\n"
@@ -116,19 +52,7 @@ static int load(const char *artifact, const char *fault, struct rig_error *err)
 		 "flash: {kind: uf2, family: rp2040, app: \"2e8a:000a\", wait: 10s, reboot_wait: "
 		 "%s}\n",
 		 fault[0] ? "3s" : "10s");
-	FILE *f = fopen("/tmp/rp2040/pico-uf2-model.yaml", "w");
-	fputs(yaml, f);
-	fclose(f);
-	rc = rig_board_load("/tmp/rp2040/pico-uf2-model.yaml", "/tmp/rp2040", &b, err);
-	if (rc) {
-		printf("FAIL: board: %s\n", err->msg);
-		return rc;
-	}
-	memset(&a, 0, sizeof(a));
-	snprintf(a.path, sizeof(a.path), "%s", artifact);
-	rc = RIG_FLASH(b)->load(b, &a, err);
-	rig_board_free(b);
-	return rc;
+	return bed_flash_load(DIR "/pico-uf2-model.yaml", yaml, artifact, err);
 }
 
 /* the flash bytes the image means, from its own UF2 blocks */
@@ -151,16 +75,16 @@ static void flash_once(const char *name, const char *artifact, const uint8_t *uf
 	static uint8_t want[2 << 20];
 	size_t top, glen = 0;
 	pid_t m = start_model("");
-	double t0 = now_s();
+	double t0 = bed_now_s();
 	int rc = m > 0 ? load(artifact, "", &err) : -1;
 
-	printf("%s: load %s in %.2f s: %s\n", name, rc == 0 ? "ok" : "FAILED", now_s() - t0,
+	printf("%s: load %s in %.2f s: %s\n", name, rc == 0 ? "ok" : "FAILED", bed_now_s() - t0,
 	       rc ? err.msg : "");
 	CHECK(rc == 0, "%s: %s", name, err.msg);
 	memset(want, 0xff, sizeof(want));
 	expect_flash(uf2, ulen, want, &top);
 	uint8_t *got = NULL;
-	for (int i = 0; i < 50 && !(got = slurp("/tmp/rp2040/flash.bin", &glen)); i++)
+	for (int i = 0; i < 50 && !(got = bed_slurp(DIR "/flash.bin", &glen)); i++)
 		usleep(100000);
 	CHECK(got && glen == top && memcmp(got, want, top) == 0,
 	      "%s: model flash %zu bytes, want %zu", name, glen, top);
@@ -180,18 +104,15 @@ int main(void)
 	char elf[1024], uf2p[1024];
 	size_t ulen;
 
-	src = getenv("RIG_SOURCE_DIR");
-	bin = getenv("RIG_BINARY_DIR");
-	if (!getenv("RIG_IN_USB_BED") || !src || !bin) {
-		printf("not inside the USB test bed (tests/usb/bed/run.sh, RIG_SOURCE_DIR, "
-		       "RIG_BINARY_DIR)\n");
-		return 77;
-	}
-	mkdir("/tmp/rp2040", 0755);
+	int rc = bed_init();
+
+	if (rc)
+		return rc;
+	mkdir(DIR, 0755);
 	stop_model(-1);
-	snprintf(elf, sizeof(elf), "%s/tests/fuzz/corpus/uf2/tinygo-pico-hello.elf", src);
-	snprintf(uf2p, sizeof(uf2p), "%s/tests/fuzz/corpus/uf2/tinygo-pico-hello.uf2", src);
-	uint8_t *uf2 = slurp(uf2p, &ulen);
+	snprintf(elf, sizeof(elf), "%s/tests/fuzz/corpus/uf2/tinygo-pico-hello.elf", bed_src);
+	snprintf(uf2p, sizeof(uf2p), "%s/tests/fuzz/corpus/uf2/tinygo-pico-hello.uf2", bed_src);
+	uint8_t *uf2 = bed_slurp(uf2p, &ulen);
 	if (!uf2) {
 		printf("FAIL: %s: %s\n", uf2p, strerror(errno));
 		return 1;
@@ -202,12 +123,12 @@ int main(void)
 	/* never back: a clear timeout, not a hang, not "ok" */
 	struct rig_error err = {0};
 	pid_t m = start_model("never-back");
-	double t0 = now_s();
-	int rc = m > 0 ? load(elf, "never-back", &err) : -1;
-	double t = now_s() - t0;
+	double t0 = bed_now_s();
+	rc = m > 0 ? load(elf, "never-back", &err) : -1;
+	double t = bed_now_s() - t0;
 	CHECK(rc == RIG_ERR_TIMEOUT && t < 8, "never-back: rc %d after %.1f s: %s", rc, t, err.msg);
 	printf("never-back: %s after %.1f s: %s\n", rig_err_name(rc), t, err.msg);
 	stop_model(m);
 	free(uf2);
-	return failures ? 1 : 0;
+	return bed_failures ? 1 : 0;
 }

@@ -213,7 +213,10 @@ static void execute(char *line)
 	/* Our own lines coming back: a USB CDC port's host tty echoes what
 	 * it receives until the host program switches echo off (Linux
 	 * cdc-acm's default termios), so the ready line can return as a
-	 * "command". Answering it would put a stray done line in the way. */
+	 * "command". Answering it would put a stray done line in the way.
+	 * The echo can stop part-way through a line; the host sends an
+	 * empty line before its first command so the fragment ends there
+	 * (host/src/runners/mcu_run.c). */
 	if (strncmp(line, "@rig ", 5) == 0)
 		return;
 	n = split(line, w, 4);

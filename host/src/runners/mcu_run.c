@@ -213,6 +213,14 @@ int rig_mcu_sample(const struct rig_mcu_ctl *ctl, const struct rig_mcu_params *p
 		if (p->command) {
 			struct rig_error e = {0};
 
+			/* An empty line first. A USB CDC port's host tty echoes
+			 * until it is set raw, and the echo of the ready line can
+			 * stop part-way (no newline): the firmware would take our
+			 * command as the rest of that echoed "@rig " line and
+			 * ignore it. The newline ends the fragment; an empty line
+			 * is no command. Seen in the USB bed (usb/bench_cdc). */
+			if (rig_lines_send(l, "", 2000, &e))
+				rig_lines_mark(l, "sending the empty line: %s", e.msg);
 			if (p->serve) {
 				/* the load on the console, then the firmware's own
 				 * figures after it */

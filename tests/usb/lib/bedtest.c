@@ -1,5 +1,7 @@
 /* Helpers of the USB bed tests (bedtest.h). */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include "bedtest.h"
 
 #include <fcntl.h>
@@ -111,6 +113,9 @@ void bed_model_stop(pid_t pid)
 
 	if (pid > 0) {
 		kill(pid, SIGTERM);
+		for (int i = 0; i < 30 && waitpid(pid, NULL, WNOHANG) == 0; i++)
+			usleep(100000);
+		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 	}
 	snprintf(cmd, sizeof(cmd), "bash %s/tests/usb/bed/gadget-reset.sh", bed_src);

@@ -32,7 +32,8 @@ int bed_init(void);
  * terminated), its stdout and stderr into log; waits up to 10 s for a line
  * "ready" in log. Returns its pid, or -1 (printed) when it did not start. */
 pid_t bed_model_start(const char *name, const char *log, const char *const *args);
-/* SIGTERM and wait (pid > 0), then removes every gadget (gadget-reset.sh). */
+/* SIGTERM (pid > 0), SIGKILL if it has not ended within 3 s, then removes
+ * every gadget (gadget-reset.sh). */
 void bed_model_stop(pid_t pid);
 
 /* Runs sh -c cmd with stdout+stderr into out (NUL-terminated, cut at cap),
@@ -64,6 +65,12 @@ pid_t bed_agent_gadget_up(const char *name, const char *dir, const char *udc);
 int bed_ffs_gadget(const char *name, const char *vidpid, const char *serial, const char *mount);
 /* Binds gadget NAME to udc ("" = the first UDC). 0 or -1. */
 int bed_gadget_bind(const char *name, const char *udc);
+
+struct rig_error;
+/* One load of artifact through the flash part of the board file written
+ * from yaml to path (board dir: path's folder). Returns the part's code;
+ * err says why (bedflash.c). */
+int bed_flash_load(const char *path, const char *yaml, const char *artifact, struct rig_error *err);
 
 /* Seconds on CLOCK_MONOTONIC. */
 double bed_now_s(void);

@@ -11,6 +11,15 @@
  * application, 2e8a:000a with a CDC-ACM function and serial E660MODEL0001,
  * at the same port. Runs until SIGTERM.
  *
+ * The application is rig's MCU firmware (its line protocol and C
+ * workloads, firmware/mcu/core/main.c) built for the guest (fw_hosted.h),
+ * served on the ACM function's /dev/ttyGSN: each "boot" is a child process
+ * that prints the ready line and answers commands; when the host side goes
+ * away (the hub port's power is cut: the tty hangs up) the child ends, and
+ * the next boot starts when it comes back, so a ready line after power on
+ * is a cold start. It does not execute the flashed image (no RP2040 CPU
+ * here): rows benched on it are emulated.
+ *
  * With --picoboot, in the same configuration, as on the real ROM,
  * interface 1 is PICOBOOT
  * (vendor class, bulk OUT + IN) on FunctionFS: the in-process model's
@@ -19,18 +28,24 @@
  * flash up to its last programmed (non-0xFF) page.
  *
  *   usbmodel_rp2040 --dir DIR --flash-out FILE [--udc dummy_udc.0] [--picoboot]
- *                   [--fault never-back|stall|timeout|disconnect|bad-data]
+ *                   [--start bootsel|app]
+ *                   [--fault never-back|hang-boot:N|stall|timeout|disconnect|bad-data]
  *                   [--fault-after BYTES]
  *
- * Faults: never-back (no-comeback): reboots and never re-enumerates; the
+ * --start app skips BOOTSEL (the image is taken as flashed).
+ *
+ * Faults: never-back (no-comeback): reboots and never re-enumerates;
+ * hang-boot:N: the application's Nth boot, counting from 1, is hung (no
+ * ready line, no answer) until its power is cut; the
  * others are PICOBOOT's (model_fault.h), striking after --fault-after
  * bytes of WRITE data (default 4096): stall (the WRITE is refused: both
  * endpoints halt, CMD_STATUS says UNKNOWN_ERROR), timeout (no more
  * answers), disconnect (leaves the bus mid-transfer), bad-data (READ
  * returns one flipped bit).
  *
- * Prints "ready" once BOOTSEL is bound and "rebooted N blocks" or
- * "rebooted picoboot" after.
+ * Prints "ready" once BOOTSEL is bound (or the app, with --start app),
+ * "rebooted N blocks" or "rebooted picoboot" after a flash and "boot N" at
+ * each application boot.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -39,8 +54,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include "fw_hosted.h"
 #include "picoboot_ffs.h"
 #include "uf2.h"
 
@@ -84,15 +101,82 @@ static void ids(const char *pid, const char *product, const char *serial)
 	put(G "/strings/0x409/serialnumber", serial);
 }
 
+/* The ACM function's tty: /dev/ttyGS<port_num>. */
+static int acm_tty(char *path, size_t cap)
+{
+	FILE *f = fopen(G "/functions/acm.0/port_num", "r");
+	int n = -1;
+
+	if (!f || fscanf(f, "%d", &n) != 1)
+		n = -1;
+	if (f)
+		fclose(f);
+	if (n < 0) {
+		fprintf(stderr, "usbmodel_rp2040: no port_num for acm.0\n");
+		return -1;
+	}
+	snprintf(path, cap, "/dev/ttyGS%d", n);
+	return 0;
+}
+
+/* Comes up as the application: 2e8a:000a with the ACM function. */
+static int app_up(void)
+{
+	ids("0x000a", "Pico", "E660MODEL0001");
+	symlink(G "/functions/acm.0", G "/configs/c.1/acm.0");
+	return put(G "/UDC", udcnl);
+}
+
+/* The application: one firmware boot per child, until SIGTERM. */
+static int app(int hang_boot)
+{
+	char tty[64];
+	int boot = 0;
+
+	if (acm_tty(tty, sizeof(tty)))
+		return 1;
+	while (!stop) {
+		int fd = open(tty, O_RDWR | O_NOCTTY);
+		pid_t pid;
+
+		if (fd < 0) {
+			fprintf(stderr, "usbmodel_rp2040: %s: %s\n", tty, strerror(errno));
+			return 1;
+		}
+		boot++;
+		printf("boot %d%s\n", boot, boot == hang_boot ? " (hung)" : "");
+		fflush(stdout);
+		pid = fork();
+		if (pid == 0) {
+			signal(SIGTERM, SIG_DFL);
+			rig_fw_hosted_run(fd, boot == hang_boot ? RIG_FW_HANG_AFTER : RIG_FW_OK,
+					  boot == hang_boot ? -1 : 0);
+			_exit(0);
+		}
+		close(fd);
+		while (pid > 0 && waitpid(pid, NULL, 0) < 0) {
+			if (errno != EINTR)
+				break;
+			if (stop)
+				kill(pid, SIGKILL);
+		}
+		/* powered off: the tty is back once the host re-enumerates it;
+		 * opening it earlier succeeds too and buffers the ready line */
+		usleep(20000);
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	const char *dir = NULL, *flash_out = NULL, *udc = "dummy_udc.0", *fault = "";
+	const char *dir = NULL, *flash_out = NULL, *udc = "dummy_udc.0", *fault = "",
+		   *start = "bootsel";
 	char img[600], cmd[800];
 	static struct rig_pbm pbm;
 	static struct rig_pbffs pbffs;
 	uint8_t *flash, *seen = NULL;
 	uint32_t num = 0, got = 0, top = 0, fault_after = 4096;
-	int never_back = 0, picoboot = 0;
+	int never_back = 0, picoboot = 0, hang_boot = 0;
 
 	for (int i = 1; i + 1 < argc; i += 2) {
 		if (!strcmp(argv[i], "--picoboot")) {
@@ -106,18 +190,24 @@ int main(int argc, char **argv)
 			udc = argv[i + 1];
 		else if (!strcmp(argv[i], "--fault"))
 			fault = argv[i + 1];
+		else if (!strcmp(argv[i], "--start"))
+			start = argv[i + 1];
 		else if (!strcmp(argv[i], "--fault-after"))
 			fault_after = (uint32_t)strtoul(argv[i + 1], NULL, 0);
 	}
 	rig_pbm_init(&pbm, FLASH_SIZE);
 	flash = pbm.flash; /* one flash array behind the drive and PICOBOOT */
+	if (!strncmp(fault, "hang-boot:", 10)) {
+		hang_boot = atoi(fault + 10);
+		fault = "";
+	}
 	if (fault[0]) {
 		int f = rig_model_fault_parse(!strcmp(fault, "never-back") ? "no-comeback" : fault);
 
 		if (f < 0) {
 			fprintf(stderr,
-				"usbmodel_rp2040: --fault %s: expected never-back, stall, "
-				"timeout, disconnect or bad-data\n",
+				"usbmodel_rp2040: --fault %s: expected never-back, "
+				"hang-boot:N, stall, timeout, disconnect or bad-data\n",
 				fault);
 			return 2;
 		}
@@ -129,8 +219,13 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: usbmodel_rp2040 --dir DIR --flash-out FILE [--udc U]\n");
 		return 2;
 	}
-	signal(SIGTERM, on_term);
-	signal(SIGINT, on_term);
+	{
+		struct sigaction sa = {.sa_handler = on_term}; /* no SA_RESTART: waits end */
+
+		sigaction(SIGTERM, &sa, NULL);
+		sigaction(SIGINT, &sa, NULL);
+	}
+	signal(SIGPIPE, SIG_IGN); /* the test may stop reading our stdout */
 	snprintf(img, sizeof(img), "%s/rpi-rp2.img", dir);
 	/* a fresh image: old UF2 sectors left in a reused file would flash at once */
 	unlink(img);
@@ -147,6 +242,13 @@ int main(int argc, char **argv)
 	mkdir(G "/functions/mass_storage.0", 0755);
 	mkdir(G "/functions/acm.0", 0755);
 	ids("0x0003", "RP2 Boot", "\n");
+	if (!strcmp(start, "app")) {
+		if (app_up())
+			return 1;
+		printf("ready\n");
+		fflush(stdout);
+		return app(hang_boot);
+	}
 	put(G "/functions/mass_storage.0/lun.0/removable", "1");
 	/* interface 0 mass storage, interface 1 PICOBOOT, as on the ROM; ffs
 	 * descriptors are written before the UDC is bound */
@@ -217,17 +319,19 @@ int main(int argc, char **argv)
 		put(G "/UDC", "\n");
 	}
 	unlink(G "/configs/c.1/mass_storage.0");
-	if (!never_back) {
-		ids("0x000a", "Pico", "E660MODEL0001");
-		symlink(G "/functions/acm.0", G "/configs/c.1/acm.0");
-		put(G "/UDC", udcnl);
+	if (never_back) {
+		printf("rebooted, never back\n");
+		fflush(stdout);
+		while (!stop)
+			pause();
+		return 0;
 	}
+	if (app_up())
+		return 1;
 	if (pbffs.rebooted)
 		printf("rebooted picoboot\n");
 	else
 		printf("rebooted %u blocks\n", got);
 	fflush(stdout);
-	while (!stop)
-		pause();
-	return 0;
+	return app(hang_boot);
 }

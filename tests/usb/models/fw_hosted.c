@@ -11,6 +11,7 @@
 #include <malloc.h>
 #include <poll.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -40,6 +41,16 @@ static size_t outlen;
 static uintptr_t paint_lo, paint_hi;
 static size_t heap_peak;
 
+/* RIG_FW_TRACE set: every read and write of the line goes to stderr */
+static int trace;
+
+static void trace_io(const char *what, const void *b, ssize_t n)
+{
+	if (trace)
+		fprintf(stderr, "fw %d %s %zd: %.*s\n", (int)getpid(), what, n, n > 0 ? (int)n : 0,
+			(const char *)b);
+}
+
 static uint64_t mono_ns(void)
 {
 	struct timespec ts;
@@ -63,6 +74,7 @@ static void flush_out(void)
 		if (tx_packet && n % tx_packet == 0)
 			n--;
 		w = write(tx_fd, outbuf + off, n);
+		trace_io("wrote", outbuf + off, w);
 
 		if (w < 0 && errno == EINTR)
 			continue;
@@ -114,6 +126,7 @@ int port_uart_getc(void)
 		/* one read of a whole buffer: a bulk OUT read must take the
 		 * host's transfer at once (a 1-byte read of it overflows) */
 		r = read(uart_fd, inbuf, sizeof(inbuf));
+		trace_io("read", inbuf, r);
 		if (r == 0 || (r < 0 && errno != EINTR && errno != EAGAIN))
 			_exit(0); /* hang-up: the host side went away (power off) */
 		if (r <= 0)
@@ -195,6 +208,7 @@ int rig_fw_hosted_run_pipe(int rx_fd, int wr_fd, unsigned packet, enum rig_fw_ho
 {
 	uart_fd = rx_fd;
 	tx_fd = wr_fd;
+	trace = getenv("RIG_FW_TRACE") != NULL;
 	tx_packet = packet;
 	in_off = in_len = 0;
 	fw_fault = fault;

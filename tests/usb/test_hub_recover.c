@@ -1,8 +1,4 @@
 /*
- * PENDING, NOT REGISTERED: fails in the bed (the model answers no run
- * command; docs/usb.md "not done yet"). Move back to tests/usb/test_*.c
- * when it passes.
- *
  * usb/hub_recover (in the USB test bed): power through the hub port
  * brings back a board that stopped answering, and every sample's startup
  * is a cold start. The RP2040 model runs its application (--start app)

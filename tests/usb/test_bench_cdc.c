@@ -1,8 +1,4 @@
 /*
- * PENDING, NOT REGISTERED: fails in the bed (the model answers no run
- * command; docs/usb.md "not done yet"). Move back to tests/usb/test_*.c
- * when it passes.
- *
  * usb/bench_cdc (in the USB test bed): the whole way of a Pico through rig,
  * against the RP2040 model (usbmodel_rp2040). The board is in BOOTSEL
  * (2e8a:0003, no serial); rig's uf2 part flashes TinyGo's pico image; the
@@ -70,6 +66,7 @@ int main(void)
 	bed_model_stop(-1);
 	snprintf(elf, sizeof(elf), "%s/tests/fuzz/corpus/uf2/tinygo-pico-hello.elf", bed_src);
 	snprintf(rig, sizeof(rig), "%s/host/rig", bed_bin);
+	setenv("RIG_FW_TRACE", "1", 1); /* the model.log shows the line's traffic */
 	if ((m = bed_model_start("usbmodel_rp2040", DIR "/model.log", args)) < 0)
 		return 1;
 
@@ -152,6 +149,12 @@ int main(void)
 	CHECK(rows == 4 && ok == 4, "%d rows, %d ok emulated with throughput and startup", rows,
 	      ok);
 	printf("%d rows stored, %d ok, all emulated\n", rows, ok);
+	if (ok != rows)
+		bed_sh(out, sizeof(out),
+		       "sqlite3 %s \"select idx, fail_reason, stderr_tail, log_path from samples "
+		       "where ok = 0\"; for f in $(sqlite3 %s \"select log_path from samples "
+		       "where ok = 0\"); do echo \"== $f\"; tail -c 1500 $f; done",
+		       db, db);
 	bed_sh(out, sizeof(out), "'%s' --db %s results", rig, db);
 	CHECK(strstr(out, "emulated") != NULL, "rig results does not say emulated");
 	bed_sh(out, sizeof(out), "cat " DIR "/model.log");
