@@ -8,7 +8,7 @@
 #               userspace ceiling of the FunctionFS models
 #   uf2         the uf2 part onto the RP2040 model's drive (copy B/s)
 #   picoboot    the picoboot part into the RP2040 model (erase + write B/s,
-#               read-back B/s), default 32 KiB per command and chunk: 256k
+#               read-back B/s), default 32 KiB per command, chunk: 256k and chunk: 1m
 #   dfu         the dfu part into the DfuSe model (erase + download B/s,
 #               UPLOAD B/s)
 # and prints the medians, picoboot's as a share of raw bulk. Emulated
@@ -48,10 +48,10 @@ function median(k,   n, i, j, t, a) {
 	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
 }
 function add(k, x) { if (x != "-") { cnt[k]++; v[k, cnt[k]] = x } }
-/^[0-9]+ (raw-kernel|raw-ffs|uf2|picoboot|picoboot-256k|dfu) / { add($2 " write", $4); add($2 " verify", $5); add($2 " total", $6) }
+/^[0-9]+ (raw-kernel|raw-ffs|uf2|picoboot|picoboot-256k|picoboot-1m|dfu) / { add($2 " write", $4); add($2 " verify", $5); add($2 " total", $6) }
 END {
 	printf "%-11s %14s %14s %10s %8s\n", "kind", "write MiB/s", "verify MiB/s", "total s", "rounds"
-	split("raw-kernel raw-ffs uf2 picoboot picoboot-256k dfu", ks, " ")
+	split("raw-kernel raw-ffs uf2 picoboot picoboot-256k picoboot-1m dfu", ks, " ")
 	for (i = 1; i <= 6; i++) {
 		k = ks[i]
 		w = cnt[k " write"] ? sprintf("%.2f", median(k " write") / 1048576) : "-"
@@ -68,4 +68,8 @@ END {
 		printf "picoboot (chunk 256k) write / raw-kernel: %.0f%%, / raw-ffs: %.0f%%\n",
 			100 * median("picoboot-256k write") / median("raw-kernel write"),
 			100 * median("picoboot-256k write") / median("raw-ffs write")
+	if (cnt["picoboot-1m write"] && cnt["raw-kernel write"])
+		printf "picoboot (chunk 1m) write / raw-kernel: %.0f%%, / raw-ffs: %.0f%%\n",
+			100 * median("picoboot-1m write") / median("raw-kernel write"),
+			100 * median("picoboot-1m write") / median("raw-ffs write")
 }' "$out/log"

@@ -8,9 +8,12 @@
 #include <unistd.h>
 
 /* The largest data phase the model answers in one write, and the read
- * buffer: rig and picotool move at most 32 KiB (a 4 KiB sector each
- * for picotool) per command. */
-#define PBFFS_CAP 65536
+ * buffer: rig moves 32 KiB per command by default (picotool a 4 KiB
+ * sector) and up to its chunk: 1 MiB in bench/usb_flash.sh, read here in
+ * one go as the raw-ffs sink reads. Each read asks for exactly what the
+ * command's data phase has left (rig_pbm_out_len), so a transfer that is
+ * a multiple of the packet size, with no short packet, never blocks it. */
+#define PBFFS_CAP (1024 * 1024)
 
 enum { EP_OUT = 0, EP_IN = 1 };
 

@@ -64,6 +64,25 @@ static int in_flash(const struct rig_pbm *m, uint32_t addr)
 }
 
 /* A command arrived: check it as the ROM does and pick the next phase. */
+/* NOR flash: programming only clears bits (dst &= src). A word at a time:
+ * the models run unoptimised under ASan in a TCG guest, where a byte loop
+ * over a 1 MiB command cost the bench more than the transfer did. */
+static void nor_program(uint8_t *dst, const uint8_t *src, size_t n)
+{
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		uint64_t a, b;
+
+		memcpy(&a, dst + i, 8);
+		memcpy(&b, src + i, 8);
+		a &= b;
+		memcpy(dst + i, &a, 8);
+	}
+	for (; i < n; i++)
+		dst[i] &= src[i];
+}
+
 static int command(struct rig_pbm *m, const uint8_t *data, size_t n)
 {
 	struct rig_picoboot_cmd *c = &m->cmd;
@@ -133,8 +152,7 @@ static int write_data(struct rig_pbm *m, const uint8_t *data, size_t n)
 	}
 	dst = memory(m, rig_picoboot_arg32(c, 0) + m->done, (uint32_t)n);
 	if (in_flash(m, rig_picoboot_arg32(c, 0)))
-		for (size_t i = 0; i < n; i++)
-			dst[i] &= data[i]; /* NOR flash: programming only clears bits */
+		nor_program(dst, data, n);
 	else
 		memcpy(dst, data, n);
 	m->done += (uint32_t)n;
