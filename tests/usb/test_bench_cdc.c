@@ -24,27 +24,18 @@
 
 static int flash_uf2(const char *port, const char *elf, struct rig_error *err)
 {
-	struct rig_board *b = NULL;
-	struct rig_artifact a;
-	int rc;
+	char yaml[512];
 
-	if (bed_write(DIR "/flash.yaml",
-		      "name: pico-uf2-model\n"
-		      "kind: parts\n"
-		      "description: the bed's RP2040 boot ROM model (emulated)\n"
-		      "target: {os: none, arch: thumb, variant: rp2040}\n"
-		      "runner: {kind: none}\n"
-		      "flash: {kind: uf2, family: rp2040, port: \"%s\", app: \"2e8a:000a\", "
-		      "wait: 10s, reboot_wait: 10s}\n",
-		      port))
-		return -1;
-	if ((rc = rig_board_load(DIR "/flash.yaml", DIR, &b, err)))
-		return rc;
-	memset(&a, 0, sizeof(a));
-	snprintf(a.path, sizeof(a.path), "%s", elf);
-	rc = RIG_FLASH(b)->load(b, &a, err);
-	rig_board_free(b);
-	return rc;
+	snprintf(yaml, sizeof(yaml),
+		 "name: pico-uf2-model\n"
+		 "kind: parts\n"
+		 "description: the bed's RP2040 boot ROM model (emulated)\n"
+		 "target: {os: none, arch: thumb, variant: rp2040}\n"
+		 "runner: {kind: none}\n"
+		 "flash: {kind: uf2, family: rp2040, port: \"%s\", app: \"2e8a:000a\", "
+		 "wait: 10s, reboot_wait: 10s}\n",
+		 port);
+	return bed_flash_load(DIR "/flash.yaml", yaml, elf, err);
 }
 
 int main(void)
