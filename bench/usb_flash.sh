@@ -9,13 +9,16 @@
 #   uf2         the uf2 part onto the RP2040 model's drive (copy B/s)
 #   picoboot    the picoboot part into the RP2040 model (erase + write B/s,
 #               read-back B/s), default 32 KiB per command, chunk: 256k and chunk: 1m
+#   picoboot-raw  like for like with the raw rows: RAW_MIB written in 1 MiB
+#               commands into a model with that much flash (-raw-4m: 4 MiB
+#               commands)
 #   dfu         the dfu part into the DfuSe model (erase + download B/s,
 #               UPLOAD B/s)
 # and prints the medians, picoboot's as a share of raw bulk. Emulated
 # (dummy_hcd in a TCG guest): a comparison inside the bed, not a Pico's
 # speed. Not a test: numbers go to docs/benchmarks.md by hand.
 #
-# usage: bench/usb_flash.sh [BUILD_DIR] [ROUNDS] [RAW_MIB] [IMAGE_KIB] [DFU_KIB]
+# usage: bench/usb_flash.sh [BUILD_DIR] [ROUNDS] [RAW_MIB 1..16] [IMAGE_KIB] [DFU_KIB]
 #   DFU_KIB 0 leaves the dfu rows out (the GadgetFS DfuSe model can oops the
 #   bed kernel: docs/usb.md)
 # Takes /tmp/rig-heavy.lock itself (set RIG_HEAVY_LOCKED=1 when the caller
@@ -48,16 +51,16 @@ function median(k,   n, i, j, t, a) {
 	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
 }
 function add(k, x) { if (x != "-") { cnt[k]++; v[k, cnt[k]] = x } }
-/^[0-9]+ (raw-kernel|raw-ffs|uf2|picoboot|picoboot-256k|picoboot-1m|dfu) / { add($2 " write", $4); add($2 " verify", $5); add($2 " total", $6) }
+/^[0-9]+ (raw-kernel|raw-ffs|uf2|picoboot|picoboot-256k|picoboot-1m|picoboot-raw|picoboot-raw-4m|dfu) / { add($2 " write", $4); add($2 " verify", $5); add($2 " total", $6) }
 END {
-	printf "%-11s %14s %14s %10s %8s\n", "kind", "write MiB/s", "verify MiB/s", "total s", "rounds"
-	split("raw-kernel raw-ffs uf2 picoboot picoboot-256k picoboot-1m dfu", ks, " ")
-	for (i = 1; i <= 6; i++) {
+	printf "%-15s %14s %14s %10s %8s\n", "kind", "write MiB/s", "verify MiB/s", "total s", "rounds"
+	nk = split("raw-kernel raw-ffs uf2 picoboot picoboot-256k picoboot-1m picoboot-raw picoboot-raw-4m dfu", ks, " ")
+	for (i = 1; i <= nk; i++) {
 		k = ks[i]
 		w = cnt[k " write"] ? sprintf("%.2f", median(k " write") / 1048576) : "-"
 		r = cnt[k " verify"] ? sprintf("%.2f", median(k " verify") / 1048576) : "-"
 		t = cnt[k " total"] ? sprintf("%.2f", median(k " total")) : "-"
-		printf "%-11s %14s %14s %10s %8d\n", k, w, r, t, cnt[k " write"]
+		printf "%-15s %14s %14s %10s %8d\n", k, w, r, t, cnt[k " write"]
 	}
 	if (cnt["picoboot write"] && cnt["raw-kernel write"])
 		printf "picoboot write / raw-kernel: %.0f%%, / raw-ffs: %.0f%%; picoboot read-back / raw-kernel: %.0f%%\n",
@@ -72,4 +75,12 @@ END {
 		printf "picoboot (chunk 1m) write / raw-kernel: %.0f%%, / raw-ffs: %.0f%%\n",
 			100 * median("picoboot-1m write") / median("raw-kernel write"),
 			100 * median("picoboot-1m write") / median("raw-ffs write")
+	for (i = 7; i <= 8; i++) {
+		k = ks[i]
+		if (cnt[k " write"] && cnt["raw-kernel write"])
+			printf "%s write / raw-kernel: %.0f%%, / raw-ffs: %.0f%%; read-back / raw-ffs: %.0f%%\n", k,
+				100 * median(k " write") / median("raw-kernel write"),
+				100 * median(k " write") / median("raw-ffs write"),
+				100 * median(k " verify") / median("raw-ffs write")
+	}
 }' "$out/log"

@@ -165,6 +165,38 @@ static void erase_write_read_back_equal(void **state)
 	free(back);
 }
 
+/* The model's lazy erase reads as NOR flash: erased bytes are 0xFF, a
+ * second write without an erase ANDs, rig_pbm_sync fills m->flash. */
+static void model_erase_is_nor_flash(void **state)
+{
+	struct rig_picoboot pb;
+	struct rig_pbm m;
+	uint8_t a[8192], b[256], back[8192];
+
+	(void)state;
+	memset(a, 0x0F, sizeof(a));
+	memset(b, 0xF3, sizeof(b));
+	setup_pb(&pb, &m, 2u << 20);
+	assert_int_equal(rig_picoboot_erase(&pb, 0x10000000, 8192, NULL), 0);
+	assert_int_equal(rig_picoboot_write(&pb, 0x10000000, a, 8192, 8192, NULL), 0);
+	assert_int_equal(rig_picoboot_write(&pb, 0x10000000, b, 256, 256, NULL), 0);
+	assert_int_equal(rig_picoboot_erase(&pb, 0x10001000, 4096, NULL), 0);
+	assert_int_equal(rig_picoboot_write(&pb, 0x10001000, b, 256, 256, NULL), 0);
+	assert_int_equal(rig_picoboot_read(&pb, 0x10000000, back, 8192, 8192, NULL), 0);
+	for (int i = 0; i < 8192; i++) {
+		uint8_t want = i < 256 ? 0x03 : i < 4096 ? 0x0F : i < 4096 + 256 ? 0xF3 : 0xFF;
+
+		if (back[i] != want)
+			fail_msg("byte %d: 0x%02x, want 0x%02x", i, back[i], want);
+	}
+	assert_int_equal(rig_picoboot_erase(&pb, 0x10000000, 4096, NULL), 0);
+	rig_pbm_sync(&m);
+	assert_int_equal(m.flash[0], 0xFF);
+	assert_int_equal(m.flash[4096], 0xF3);
+	assert_int_equal(m.flash[4096 + 256], 0xFF);
+	rig_pbm_free(&m);
+}
+
 static void rp2350_reboots_with_reboot2(void **state)
 {
 	struct rig_picoboot pb;
@@ -247,6 +279,7 @@ int main(void)
 	    cmocka_unit_test(status_round_trips_and_checks_length),
 	    cmocka_unit_test(range_check_refuses_before_erase),
 	    cmocka_unit_test(erase_write_read_back_equal),
+	    cmocka_unit_test(model_erase_is_nor_flash),
 	    cmocka_unit_test(rp2350_reboots_with_reboot2),
 	    cmocka_unit_test(device_refusal_names_status_and_clears_halt),
 	    cmocka_unit_test(fault_modes_fail_clearly),

@@ -13,7 +13,10 @@
  *
  *   ROUND KIND BYTES write_Bps verify_Bps total_s
  *
- *   usbbench_flash [ROUNDS] [RAW_MIB] [IMAGE_KIB] [DFU_KIB]   (DFU_KIB 0: no dfu rows)
+ * picoboot-raw writes an image of RAW_MIB (the raw loops' byte count, into
+ * a model with that much flash) in 1 MiB commands: the like-for-like row.
+ *
+ *   usbbench_flash [ROUNDS] [RAW_MIB 1..16] [IMAGE_KIB] [DFU_KIB]   (DFU_KIB 0: no dfu rows)
  */
 #include <errno.h>
 #include <signal.h>
@@ -57,8 +60,9 @@ static void write_file(const char *path, const uint8_t *b, size_t n)
 		printf("FAIL: %s: %s\n", path, strerror(errno));
 }
 
-/* the images: one random .bin, and the same bytes as RP2040 UF2 blocks */
-static void images(size_t n)
+/* the images: one random .bin, the same bytes as RP2040 UF2 blocks, and
+ * big.bin, as long as the raw loops' run (the like-for-like PICOBOOT row) */
+static void images(size_t n, size_t big)
 {
 	uint8_t *b = malloc(n), *u = calloc(n / 256, 512);
 
@@ -78,6 +82,11 @@ static void images(size_t n)
 	write_file(DIR "/image.uf2", u, n / 256 * 512);
 	free(b);
 	free(u);
+	b = malloc(big);
+	for (size_t i = 0; i < big; i++)
+		b[i] = (uint8_t)rand();
+	write_file(DIR "/big.bin", b, big);
+	free(b);
 }
 
 /* rig_usb_bulk OUT of total bytes in 1 MiB transfers into vid:pid's
@@ -190,13 +199,28 @@ int main(int argc, char **argv)
 	size_t dfu = (size_t)(argc > 4 ? atoi(argv[4]) : 256) << 10;
 	const char *rp[] = {"--picoboot", "--dir", DIR, "--flash-out", DIR "/flash.bin", NULL};
 	const char *st[] = {"--flash", DIR "/stm32.bin", NULL};
-	char dfubin[64] = DIR "/dfu.bin";
+	char dfubin[64] = DIR "/dfu.bin", mib[16], bigyaml[512], bigyaml4[512];
+	const char *rpbig[] = {"--picoboot",	   "--dir", DIR, "--flash-out", DIR "/flash.bin",
+			       "--flash-size-mib", mib,	    NULL};
 
 	if (rc)
 		return rc;
+	if (raw < (1u << 20) || raw > (16u << 20))
+		return printf("FAIL: RAW_MIB: 1 to 16 (the RP2040's largest flash)\n"), 2;
+	snprintf(mib, sizeof(mib), "%zu", raw >> 20);
+	snprintf(bigyaml, sizeof(bigyaml),
+		 "name: b\nkind: parts\ndescription: bed model (emulated)\n"
+		 "target: {os: none, arch: thumb, variant: rp2040}\nrunner: {kind: none}\n"
+		 "flash: {kind: picoboot, app: \"2e8a:000a\", chunk: 1M, flash_size: %zuM}\n",
+		 raw >> 20);
+	snprintf(bigyaml4, sizeof(bigyaml4),
+		 "name: b\nkind: parts\ndescription: bed model (emulated)\n"
+		 "target: {os: none, arch: thumb, variant: rp2040}\nrunner: {kind: none}\n"
+		 "flash: {kind: picoboot, app: \"2e8a:000a\", chunk: 4M, flash_size: %zuM}\n",
+		 raw >> 20);
 	mkdir(DIR, 0755);
 	bed_model_stop(-1);
-	images(img);
+	images(img, raw);
 	{
 		size_t n = 0;
 		uint8_t *b = bed_slurp(DIR "/image.bin", &n);
@@ -230,6 +254,9 @@ int main(int argc, char **argv)
 		      "target: {os: none, arch: thumb, variant: rp2040}\nrunner: {kind: none}\n"
 		      "flash: {kind: picoboot, app: \"2e8a:000a\", chunk: 1M}\n",
 		      DIR "/image.bin", img);
+		/* like for like with the raw loops: as many bytes, 1 MiB a command */
+		flash(r, "picoboot-raw", "rp2040", rpbig, bigyaml, DIR "/big.bin", raw);
+		flash(r, "picoboot-raw-4m", "rp2040", rpbig, bigyaml4, DIR "/big.bin", raw);
 		if (dfu == 0)
 			continue; /* DFU_KIB 0: no GadgetFS device (docs/usb.md: it can oops) */
 		unlink(DIR "/stm32.bin");

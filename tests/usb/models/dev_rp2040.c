@@ -4,9 +4,9 @@
  * ROM hides the flash serial) and a mass-storage function over a FAT image
  * (mkfs.vfat -n RPI-RP2). As the real ROM does, it decodes every 512-byte
  * sector the host wrote, not files: any name, any order, repeats
- * tolerated; blocks of the RP2040 family inside the 2 MiB XIP window go into
- * its flash array. When every block of the file (numBlocks) has arrived it
- * "reboots": writes the flash bytes up to the highest written address to
+ * tolerated; blocks of the RP2040 family inside the XIP window go into
+ * its flash array (2 MiB, or --flash-size-mib). When every block of the file (numBlocks) has
+ * arrived it "reboots": writes the flash bytes up to the highest written address to
  * --flash-out, leaves the bus (UDC unbound) and comes back as the
  * application, 2e8a:000a with a CDC-ACM function and serial E660MODEL0001,
  * at the same port. Runs until SIGTERM.
@@ -30,7 +30,7 @@
  *   usbmodel_rp2040 --dir DIR --flash-out FILE [--udc dummy_udc.0] [--picoboot]
  *                   [--start bootsel|app]
  *                   [--fault never-back|hang-boot:N|stall|timeout|disconnect|bad-data]
- *                   [--fault-after BYTES]
+ *                   [--fault-after BYTES] [--flash-size-mib 1..16]
  *
  * --start app skips BOOTSEL (the image is taken as flashed).
  *
@@ -63,7 +63,8 @@
 
 #define G "/sys/kernel/config/usb_gadget/rp2040"
 #define FLASH_BASE 0x10000000u
-#define FLASH_SIZE (2u << 20)
+/* the flash array: 2 MiB as on a Pico, --flash-size up to 16 MiB */
+static uint32_t flash_size = 2u << 20;
 
 static volatile sig_atomic_t stop;
 static void on_term(int sig)
@@ -194,8 +195,14 @@ int main(int argc, char **argv)
 			start = argv[i + 1];
 		else if (!strcmp(argv[i], "--fault-after"))
 			fault_after = (uint32_t)strtoul(argv[i + 1], NULL, 0);
+		else if (!strcmp(argv[i], "--flash-size-mib"))
+			flash_size = (uint32_t)strtoul(argv[i + 1], NULL, 0) << 20;
 	}
-	rig_pbm_init(&pbm, FLASH_SIZE);
+	if (flash_size < (1u << 20) || flash_size > (16u << 20)) {
+		fprintf(stderr, "usbmodel_rp2040: --flash-size-mib: 1 to 16\n");
+		return 2;
+	}
+	rig_pbm_init(&pbm, flash_size);
 	flash = pbm.flash; /* one flash array behind the drive and PICOBOOT */
 	if (!strncmp(fault, "hang-boot:", 10)) {
 		hang_boot = atoi(fault + 10);
@@ -276,14 +283,16 @@ int main(int argc, char **argv)
 				continue;
 			if (b.flags & RIG_UF2_FLAG_NOT_MAIN_FLASH || b.payload_size != 256 ||
 			    b.target_addr < FLASH_BASE ||
-			    b.target_addr - FLASH_BASE > FLASH_SIZE - 256 || b.num_blocks > 8192)
+			    b.target_addr - FLASH_BASE > flash_size - 256 ||
+			    b.num_blocks > flash_size / 256)
 				continue;
 			if (!seen) {
 				num = b.num_blocks;
 				seen = calloc(num, 1);
 			}
 			if (b.num_blocks != num)
-				continue; /* a block of another file: the ROM starts over too */
+				continue;   /* a block of another file: the ROM starts over too */
+			rig_pbm_sync(&pbm); /* PICOBOOT's erased sectors first */
 			memcpy(flash + (b.target_addr - FLASH_BASE), b.data, 256);
 			if (b.target_addr - FLASH_BASE + 256 > top)
 				top = b.target_addr - FLASH_BASE + 256;
@@ -294,10 +303,11 @@ int main(int argc, char **argv)
 	close(fd);
 	if (stop)
 		return 0;
+	rig_pbm_sync(&pbm);
 	if (pbffs.rebooted) {
 		/* the ROM waits the REBOOT's delay (rig asks 100 ms) before it goes */
 		usleep(100000);
-		for (top = FLASH_SIZE; top > 0 && flash[top - 1] == 0xff; top--)
+		for (top = flash_size; top > 0 && flash[top - 1] == 0xff; top--)
 			;
 		top = (top + 255) & ~255u;
 	}

@@ -12,6 +12,7 @@ void rig_pbm_init(struct rig_pbm *m, uint32_t flash_size)
 	m->flash_size = flash_size;
 	m->flash = malloc(flash_size);
 	m->ram = calloc(1, RIG_PBM_RAM_SIZE);
+	m->erased = calloc(flash_size / RIG_RP_FLASH_SECTOR + 1, 1);
 	memset(m->flash, 0xFF, flash_size);
 }
 
@@ -19,7 +20,8 @@ void rig_pbm_free(struct rig_pbm *m)
 {
 	free(m->flash);
 	free(m->ram);
-	m->flash = m->ram = NULL;
+	free(m->erased);
+	m->flash = m->ram = m->erased = NULL;
 }
 
 int rig_pbm_wants_out(const struct rig_pbm *m)
@@ -63,7 +65,6 @@ static int in_flash(const struct rig_pbm *m, uint32_t addr)
 	return addr >= RIG_RP_XIP_BASE && addr - RIG_RP_XIP_BASE < m->flash_size;
 }
 
-/* A command arrived: check it as the ROM does and pick the next phase. */
 /* NOR flash: programming only clears bits (dst &= src). A word at a time:
  * the models run unoptimised under ASan in a TCG guest, where a byte loop
  * over a 1 MiB command cost the bench more than the transfer did. */
@@ -83,6 +84,51 @@ static void nor_program(uint8_t *dst, const uint8_t *src, size_t n)
 		dst[i] &= src[i];
 }
 
+/* The lazy erase: sector s of the flash array is filled when touched. */
+static void fill(struct rig_pbm *m, uint32_t s)
+{
+	if (m->erased[s]) {
+		memset(m->flash + (size_t)s * RIG_RP_FLASH_SECTOR, 0xFF, RIG_RP_FLASH_SECTOR);
+		m->erased[s] = 0;
+	}
+}
+
+void rig_pbm_sync(struct rig_pbm *m)
+{
+	for (uint32_t s = 0; s < m->flash_size / RIG_RP_FLASH_SECTOR; s++)
+		fill(m, s);
+}
+
+/* Flash bytes [off, off+n) are about to be read: erased sectors first. */
+static void touch(struct rig_pbm *m, uint32_t off, uint32_t n)
+{
+	for (uint32_t s = off / RIG_RP_FLASH_SECTOR; n && s <= (off + n - 1) / RIG_RP_FLASH_SECTOR;
+	     s++)
+		fill(m, s);
+}
+
+/* Program [off, off+n) of the flash array: a whole erased sector is a
+ * copy, anything else NOR programming over its filled bytes. */
+static void program(struct rig_pbm *m, uint32_t off, const uint8_t *src, uint32_t n)
+{
+	while (n) {
+		uint32_t s = off / RIG_RP_FLASH_SECTOR,
+			 in = RIG_RP_FLASH_SECTOR - off % RIG_RP_FLASH_SECTOR;
+
+		if (in > n)
+			in = n;
+		if (m->erased[s] && in == RIG_RP_FLASH_SECTOR) {
+			memcpy(m->flash + off, src, in);
+			m->erased[s] = 0;
+		} else {
+			fill(m, s);
+			nor_program(m->flash + off, src, in);
+		}
+		off += in, src += in, n -= in;
+	}
+}
+
+/* A command arrived: check it as the ROM does and pick the next phase. */
 static int command(struct rig_pbm *m, const uint8_t *data, size_t n)
 {
 	struct rig_picoboot_cmd *c = &m->cmd;
@@ -109,7 +155,8 @@ static int command(struct rig_pbm *m, const uint8_t *data, size_t n)
 			return fail(m, RIG_PICOBOOT_INVALID_ADDRESS);
 		if (addr % RIG_RP_FLASH_SECTOR || size % RIG_RP_FLASH_SECTOR)
 			return fail(m, RIG_PICOBOOT_BAD_ALIGNMENT);
-		memset(memory(m, addr, size), 0xFF, size);
+		memset(m->erased + (addr - RIG_RP_XIP_BASE) / RIG_RP_FLASH_SECTOR, 1,
+		       size / RIG_RP_FLASH_SECTOR);
 		break;
 	case RIG_PC_READ:
 	case RIG_PC_WRITE:
@@ -152,7 +199,7 @@ static int write_data(struct rig_pbm *m, const uint8_t *data, size_t n)
 	}
 	dst = memory(m, rig_picoboot_arg32(c, 0) + m->done, (uint32_t)n);
 	if (in_flash(m, rig_picoboot_arg32(c, 0)))
-		nor_program(dst, data, n);
+		program(m, rig_picoboot_arg32(c, 0) + m->done - RIG_RP_XIP_BASE, data, (uint32_t)n);
 	else
 		memcpy(dst, data, n);
 	m->done += (uint32_t)n;
@@ -197,7 +244,10 @@ int rig_pbm_bulk_in(struct rig_pbm *m, uint8_t *data, size_t cap)
 		return RIG_MODEL_STALL;
 	if (m->phase == PH_DATA_IN) {
 		uint32_t left = c->transfer_len - m->done, n = left < cap ? left : (uint32_t)cap;
+		uint32_t at = rig_picoboot_arg32(c, 0) + m->done;
 
+		if (in_flash(m, at))
+			touch(m, at - RIG_RP_XIP_BASE, n);
 		memcpy(data, memory(m, rig_picoboot_arg32(c, 0) + m->done, n), n);
 		if (m->fault == RIG_FAULT_BAD_DATA && m->done == 0 && n)
 			data[n / 2] ^= 0x10;

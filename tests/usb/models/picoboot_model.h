@@ -5,7 +5,11 @@
  * FunctionFS device in the USB test bed calls it from its endpoint loop.
  * Behaviour follows RP2040 DS 2.8.5: a bad command halts both endpoints
  * until IF_RESET, CMD_STATUS reports it; writes AND into flash (erase
- * first), erase sets 0xFF.
+ * first), erase sets 0xFF. The erase is lazy: a sector is marked and
+ * filled with 0xFF when it is next read or partly programmed, and a sector
+ * programmed whole is copied (a 16 MiB memset cost the bench more under
+ * TCG than the erase command's transfer). Code that reads or writes
+ * m->flash itself calls rig_pbm_sync first.
  */
 #ifndef RIG_PICOBOOT_MODEL_H
 #define RIG_PICOBOOT_MODEL_H
@@ -35,11 +39,15 @@ struct rig_pbm {
 	int rebooted; /* a REBOOT/REBOOT2 was acknowledged */
 	int gone, hung;
 	uint32_t written; /* WRITE data bytes taken, for fault_after */
+	uint8_t *erased;  /* per flash sector: erased, not yet filled with 0xFF */
 };
 
 /* A fresh boot ROM with flash_size bytes of erased flash. */
 void rig_pbm_init(struct rig_pbm *m, uint32_t flash_size);
 void rig_pbm_free(struct rig_pbm *m);
+/* Fills every erased sector with 0xFF: m->flash then holds the bytes a
+ * READ would return. */
+void rig_pbm_sync(struct rig_pbm *m);
 
 /* 1 when the next host transfer must be OUT (command, OUT data, the
  * acknowledgement of IN data), 0 when IN. */
