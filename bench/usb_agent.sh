@@ -69,9 +69,14 @@ Y
     while [ -e /sys/bus/usb/devices/1-1 ]; do sleep 0.01; done
     t0=$(date +%s%N); echo 0 >$dis
     while [ ! -e /dev/ttyACM0 ]; do sleep 0.005; done
+    # one open for the whole read: the ready line waits in the gadget until
+    # the host opens the tty, and a tty closed after that (stty -F, then
+    # head, each opening it anew) drops what it had received
+    until exec 3<>/dev/ttyACM0; do sleep 0.005; done 2>/dev/null
     stty -F /dev/ttyACM0 raw -echo 2>/dev/null || true
-    line=$(timeout 5 head -n1 /dev/ttyACM0 || true)
+    line=$(timeout 5 head -n1 <&3 || true)
     t1=$(date +%s%N)
+    exec 3<&-
     case $line in *"@rig ready"*) ms+=("$(( (t1 - t0) / 100000 ))") ;; *) echo "shell: no ready line ($line)" ;; esac
   done
   printf '%s\n' "${ms[@]}" | awk '{v=$1/10; s+=v; if(NR==1||v<mn)mn=v; if(v>mx)mx=v} END {printf "shell: n %d  min %.1f  mean %.1f  max %.1f ms\n", NR, mn, s/NR, mx}'
