@@ -51,7 +51,7 @@ function median(k,   n, i, j, t, a) {
 	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
 }
 function add(k, x) { if (x != "-") { cnt[k]++; v[k, cnt[k]] = x } }
-/^[0-9]+ (raw-kernel|raw-ffs|uf2|picoboot|picoboot-256k|picoboot-1m|picoboot-raw|picoboot-raw-4m|dfu) / { add($2 " write", $4); add($2 " verify", $5); add($2 " total", $6) }
+/^[0-9]+ (raw-kernel|raw-ffs|uf2|picoboot|picoboot-256k|picoboot-1m|picoboot-raw|picoboot-raw-4m|dfu) / { add($2 " write", $4); add($2 " verify", $5); add($2 " total", $6); if ($4 != "-") { rw[$1, $2] = $4; if ($1 > last) last = $1 } }
 END {
 	printf "%-15s %14s %14s %10s %8s\n", "kind", "write MiB/s", "verify MiB/s", "total s", "rounds"
 	nk = split("raw-kernel raw-ffs uf2 picoboot picoboot-256k picoboot-1m picoboot-raw picoboot-raw-4m dfu", ks, " ")
@@ -82,5 +82,19 @@ END {
 				100 * median(k " write") / median("raw-kernel write"),
 				100 * median(k " write") / median("raw-ffs write"),
 				100 * median(k " verify") / median("raw-ffs write")
+	}
+	# paired in each round (the two ran back to back in one boot): the
+	# median of the per-round ratios, which the bed'"'"'s round-to-round swings
+	# move less than a ratio of medians
+	for (i = 7; i <= 8; i++) {
+		k = ks[i]
+		n = 0
+		for (r = 1; r <= last; r++)
+			if ((r, k) in rw && (r, "raw-ffs") in rw) { n++; cnt["pair " k]++; v["pair " k, n] = rw[r, k] / rw[r, "raw-ffs"] }
+		if (n) {
+			lo = hi = v["pair " k, 1]
+			for (j = 2; j <= n; j++) { if (v["pair " k, j] < lo) lo = v["pair " k, j]; if (v["pair " k, j] > hi) hi = v["pair " k, j] }
+			printf "%s write / raw-ffs, paired by round: median %.0f%% (%.0f-%.0f%%, %d rounds)\n", k, 100 * median("pair " k), 100 * lo, 100 * hi, n
+		}
 	}
 }' "$out/log"

@@ -60,7 +60,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct rig_picoboot_cmd c;
 	struct rig_picoboot_status st;
 	struct feed f = {data, size};
-	struct rig_picoboot pb = {.io = {io_out, io_in, io_ctrl, &f}, .flash_size = 2u << 20};
+	struct rig_picoboot pb = {
+	    .io = {.bulk_out = io_out, .bulk_in = io_in, .control = io_ctrl, .ctx = &f},
+	    .flash_size = 2u << 20};
 	static uint8_t buf[8192];
 	struct rig_error err = {0};
 

@@ -40,11 +40,37 @@ static int io_ctrl(void *ctx, int in, uint8_t req, uint8_t *d, uint16_t n, int t
 	return model_rc(rig_pbm_control(ctx, in, req, d, n), err);
 }
 
+/* The batch member as libusb's submission gives it: every phase goes out
+ * (a short one does not stop the rest); the first error ends the batch,
+ * the phases after it "cancelled" (never reach the model). */
+static int io_batch(void *ctx, struct rig_picoboot_xfer *x, int n, int t, int *failed,
+		    struct rig_error *err)
+{
+	for (int i = 0; i < n; i++) {
+		int rc = x[i].in ? rig_pbm_bulk_in(ctx, x[i].data, x[i].len)
+				 : rig_pbm_bulk_out(ctx, x[i].data, x[i].len);
+
+		if (rc < 0) {
+			*failed = i;
+			return model_rc(rc, err);
+		}
+		x[i].actual = rc;
+	}
+	return 0;
+}
+
+static int batched; /* setup_pb gives the I/O table a batch member */
+
 static void setup_pb(struct rig_picoboot *pb, struct rig_pbm *m, uint32_t flash)
 {
 	rig_pbm_init(m, flash);
-	*pb = (struct rig_picoboot){
-	    .io = {io_out, io_in, io_ctrl, m}, .flash_size = flash, .token = 1};
+	*pb = (struct rig_picoboot){.io = {.bulk_out = io_out,
+					   .bulk_in = io_in,
+					   .control = io_ctrl,
+					   .batch = batched ? io_batch : NULL,
+					   .ctx = m},
+				    .flash_size = flash,
+				    .token = 1};
 }
 
 static void cmd_encodes_the_documented_layout(void **state)
@@ -197,6 +223,61 @@ static void model_erase_is_nor_flash(void **state)
 	rig_pbm_free(&m);
 }
 
+/* The FunctionFS device's copy-free calls leave the model as the copying
+ * ones do: bytes land in erased flash, a short transfer leaves the rest of
+ * its sector erased, a sector already programmed or an armed fault means
+ * NULL (copy), and bulk_in_ref points at what bulk_in copies. */
+static void model_direct_io_matches_copies(void **state)
+{
+	struct rig_pbm m;
+	struct rig_picoboot_cmd c;
+	uint8_t wire[RIG_PICOBOOT_CMD_SIZE], zlp[1], *img = pattern(12288), back[12288];
+	const uint8_t *ref;
+	uint8_t *dst;
+
+	(void)state;
+	rig_pbm_init(&m, 2u << 20);
+	rig_picoboot_range(&c, 1, RIG_PC_FLASH_ERASE, 0x10000000, 12288);
+	rig_picoboot_cmd_encode(&c, wire);
+	assert_int_equal(rig_pbm_bulk_out(&m, wire, sizeof(wire)), (int)sizeof(wire));
+	assert_int_equal(rig_pbm_bulk_in(&m, zlp, sizeof(zlp)), 0);
+	/* WRITE 8192 at +256: the head of sector 0 must read 0xFF */
+	rig_picoboot_range(&c, 2, RIG_PC_WRITE, 0x10000100, 8192);
+	rig_picoboot_cmd_encode(&c, wire);
+	assert_int_equal(rig_pbm_bulk_out(&m, wire, sizeof(wire)), (int)sizeof(wire));
+	assert_non_null(dst = rig_pbm_out_direct(&m, 8192));
+	memcpy(dst, img, 5000); /* a short transfer: 5000 of 8192 */
+	assert_int_equal(rig_pbm_out_direct_done(&m, 5000), 5000);
+	/* sectors 0 and 1 are programmed now: the rest goes the copying way */
+	assert_null(rig_pbm_out_direct(&m, 8192 - 5000));
+	assert_int_equal(rig_pbm_bulk_out(&m, img + 5000, 8192 - 5000), 8192 - 5000);
+	assert_int_equal(rig_pbm_bulk_in(&m, zlp, sizeof(zlp)), 0);
+	rig_picoboot_range(&c, 3, RIG_PC_READ, 0x10000000, 12288);
+	rig_picoboot_cmd_encode(&c, wire);
+	assert_int_equal(rig_pbm_bulk_out(&m, wire, sizeof(wire)), (int)sizeof(wire));
+	assert_int_equal(rig_pbm_bulk_in_ref(&m, &ref, sizeof(back)), 12288);
+	memcpy(back, ref, sizeof(back));
+	assert_int_equal(rig_pbm_bulk_out(&m, zlp, 0), 0);
+	for (int i = 0; i < 12288; i++) {
+		uint8_t want = i < 256 || i >= 256 + 8192 ? 0xFF : img[i - 256];
+
+		if (back[i] != want)
+			fail_msg("byte %d: 0x%02x, want 0x%02x", i, back[i], want);
+	}
+	/* a fault armed: always the copying path */
+	m.fault = RIG_FAULT_STALL;
+	rig_picoboot_range(&c, 4, RIG_PC_FLASH_ERASE, 0x10000000, 4096);
+	rig_picoboot_cmd_encode(&c, wire);
+	assert_int_equal(rig_pbm_bulk_out(&m, wire, sizeof(wire)), (int)sizeof(wire));
+	assert_int_equal(rig_pbm_bulk_in(&m, zlp, sizeof(zlp)), 0);
+	rig_picoboot_range(&c, 5, RIG_PC_WRITE, 0x10000000, 4096);
+	rig_picoboot_cmd_encode(&c, wire);
+	assert_int_equal(rig_pbm_bulk_out(&m, wire, sizeof(wire)), (int)sizeof(wire));
+	assert_null(rig_pbm_out_direct(&m, 4096));
+	rig_pbm_free(&m);
+	free(img);
+}
+
 static void rp2350_reboots_with_reboot2(void **state)
 {
 	struct rig_picoboot pb;
@@ -271,6 +352,19 @@ static void bad_data_is_caught_by_read_back(void **state)
 	free(img);
 }
 
+/* The same commands, refusals and faults through a batch member (the path
+ * a real device over libusb takes) give the same results. */
+static void batched_phases_give_the_same_results(void **state)
+{
+	batched = 1;
+	erase_write_read_back_equal(state);
+	model_erase_is_nor_flash(state);
+	device_refusal_names_status_and_clears_halt(state);
+	fault_modes_fail_clearly(state);
+	bad_data_is_caught_by_read_back(state);
+	batched = 0;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -280,10 +374,12 @@ int main(void)
 	    cmocka_unit_test(range_check_refuses_before_erase),
 	    cmocka_unit_test(erase_write_read_back_equal),
 	    cmocka_unit_test(model_erase_is_nor_flash),
+	    cmocka_unit_test(model_direct_io_matches_copies),
 	    cmocka_unit_test(rp2350_reboots_with_reboot2),
 	    cmocka_unit_test(device_refusal_names_status_and_clears_halt),
 	    cmocka_unit_test(fault_modes_fail_clearly),
 	    cmocka_unit_test(bad_data_is_caught_by_read_back),
+	    cmocka_unit_test(batched_phases_give_the_same_results),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -59,33 +59,52 @@ static int phase(struct rig_picoboot *pb, const struct rig_picoboot_cmd *c, cons
 	return 0;
 }
 
+/* The phases one at a time (an I/O table without batch): stops at the
+ * first that fails or moves fewer bytes than asked for. */
+static int one_by_one(struct rig_picoboot *pb, struct rig_picoboot_xfer *x, int n, int *failed,
+		      struct rig_error *err)
+{
+	for (int i = 0; i < n; i++) {
+		int rc = x[i].in ? pb->io.bulk_in(pb->io.ctx, x[i].data, x[i].len, tmo(pb), err)
+				 : pb->io.bulk_out(pb->io.ctx, x[i].data, x[i].len, tmo(pb), err);
+
+		*failed = i;
+		if (rc < 0)
+			return rc;
+		x[i].actual = rc;
+		if (x[i].len && (size_t)rc != x[i].len)
+			return 0;
+	}
+	return 0;
+}
+
 int rig_picoboot_run(struct rig_picoboot *pb, struct rig_picoboot_cmd *c, uint8_t *data,
 		     struct rig_error *err)
 {
 	uint8_t wire[RIG_PICOBOOT_CMD_SIZE], zlp[1];
-	int in = (c->id & RIG_PICOBOOT_CMD_IN) != 0, rc;
+	struct rig_picoboot_xfer x[3];
+	int in = (c->id & RIG_PICOBOOT_CMD_IN) != 0, n = 0, failed = 0, rc;
 
 	c->token = pb->token++;
 	rig_picoboot_cmd_encode(c, wire);
-	rc = pb->io.bulk_out(pb->io.ctx, wire, sizeof(wire), tmo(pb), err);
-	if ((rc = phase(pb, c, "command", rc, err)))
-		return rc;
-	if (c->transfer_len) {
-		rc = in ? pb->io.bulk_in(pb->io.ctx, data, c->transfer_len, tmo(pb), err)
-			: pb->io.bulk_out(pb->io.ctx, data, c->transfer_len, tmo(pb), err);
-		if (rc >= 0 && (uint32_t)rc != c->transfer_len)
-			return rig_fail(err, RIG_ERR_PROTOCOL,
-					"picoboot: %s 0x%08x: %d of %u bytes",
-					rig_picoboot_cmd_name(c->id), rig_picoboot_arg32(c, 0), rc,
-					c->transfer_len);
-		if ((rc = phase(pb, c, "data", rc, err)) < 0)
-			return rc;
-	}
+	x[n++] = (struct rig_picoboot_xfer){0, wire, sizeof(wire), 0};
+	if (c->transfer_len)
+		x[n++] = (struct rig_picoboot_xfer){in, data, c->transfer_len, 0};
 	/* the acknowledgement goes the other way from the data (none: IN) */
-	rc = in && c->transfer_len ? pb->io.bulk_out(pb->io.ctx, zlp, 0, tmo(pb), err)
-				   : pb->io.bulk_in(pb->io.ctx, zlp, sizeof(zlp), tmo(pb), err);
-	if ((rc = phase(pb, c, "acknowledgement", rc, err)))
-		return rc;
+	x[n++] = in && c->transfer_len ? (struct rig_picoboot_xfer){0, zlp, 0, 0}
+				       : (struct rig_picoboot_xfer){1, zlp, sizeof(zlp), 0};
+	rc = pb->io.batch ? pb->io.batch(pb->io.ctx, x, n, tmo(pb), &failed, err)
+			  : one_by_one(pb, x, n, &failed, err);
+	if (rc < 0)
+		return phase(pb, c,
+			     failed == 0       ? "command"
+			     : failed == n - 1 ? "acknowledgement"
+					       : "data",
+			     rc, err);
+	if (c->transfer_len && (uint32_t)x[1].actual != c->transfer_len)
+		return rig_fail(err, RIG_ERR_PROTOCOL, "picoboot: %s 0x%08x: %d of %u bytes",
+				rig_picoboot_cmd_name(c->id), rig_picoboot_arg32(c, 0), x[1].actual,
+				c->transfer_len);
 	return 0;
 }
 

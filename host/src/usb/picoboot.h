@@ -10,6 +10,14 @@
 #include "usb_sel.h"
 #include "picoboot_proto.h"
 
+/* One phase of a command, for rig_picoboot_io.batch. */
+struct rig_picoboot_xfer {
+	int in;	       /* 1: bulk IN */
+	uint8_t *data; /* len bytes (a buffer of 1 for a zero-length IN) */
+	size_t len;    /* 0: a zero-length packet */
+	int actual;    /* set: the bytes moved */
+};
+
 struct rig_picoboot_io {
 	/* Bulk OUT of len bytes (len 0: a zero-length packet). Returns the
 	 * bytes sent; RIG_ERR_PROTOCOL when the endpoint stalled,
@@ -23,6 +31,15 @@ struct rig_picoboot_io {
 	 * CMD_STATUS in, 16 bytes); the same codes. Required. */
 	int (*control)(void *ctx, int in, uint8_t request, uint8_t *data, uint16_t len,
 		       int timeout_ms, struct rig_error *err);
+	/* Optional: the phases x[0..n) of one command (n <= 3, in order)
+	 * submitted together, so the device never waits for the host between
+	 * them; waits for all, each allowed timeout_ms. 0 when all completed
+	 * (a short IN included: actual says); else the first failure's code
+	 * (bulk_out's codes) with its index in *failed, the rest cancelled
+	 * before it returns. NULL: the phases go one at a time through
+	 * bulk_out and bulk_in. */
+	int (*batch)(void *ctx, struct rig_picoboot_xfer *x, int n, int timeout_ms, int *failed,
+		     struct rig_error *err);
 	void *ctx;
 };
 

@@ -27,6 +27,22 @@ static int io_in(void *ctx, uint8_t *d, size_t n, int tmo, struct rig_error *err
 	return rig_usb_bulk(pu->h, pu->ep_in, d, (int)n, tmo, err);
 }
 
+static int io_batch(void *ctx, struct rig_picoboot_xfer *x, int n, int tmo, int *failed,
+		    struct rig_error *err)
+{
+	struct rig_picoboot_usb *pu = ctx;
+	struct rig_usb_xfer ux[3];
+	int rc;
+
+	for (int i = 0; i < n && i < 3; i++)
+		ux[i] = (struct rig_usb_xfer){x[i].in ? pu->ep_in : pu->ep_out, x[i].data,
+					      (int)x[i].len, 0};
+	rc = rig_usb_bulk_batch(pu->h, ux, n, tmo, failed, err);
+	for (int i = 0; i < n && i < 3; i++)
+		x[i].actual = ux[i].actual;
+	return rc;
+}
+
 static int io_ctrl(void *ctx, int in, uint8_t req, uint8_t *d, uint16_t n, int tmo,
 		   struct rig_error *err)
 {
@@ -63,7 +79,7 @@ int rig_picoboot_usb_open(const struct rig_usb_sel *sel, int wait_ms, struct rig
 		rig_picoboot_usb_close(pu);
 		return rc;
 	}
-	pb->io = (struct rig_picoboot_io){io_out, io_in, io_ctrl, pu};
+	pb->io = (struct rig_picoboot_io){io_out, io_in, io_ctrl, io_batch, pu};
 	*out = pu;
 	return 0;
 }

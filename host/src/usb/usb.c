@@ -564,6 +564,7 @@ int rig_usb_bulk(struct rig_usb_handle *h, uint8_t ep, void *data, int len, int 
 }
 
 void *rig_usb_libusb_handle(struct rig_usb_handle *h) { return h->h; }
+void *rig_usb_libusb_context(struct rig_usb_handle *h) { return h->ctx; }
 
 int rig_usb_find_bulk_iface(struct rig_usb_handle *h, int cls, int subclass, int protocol,
 			    struct rig_usb_bulk_iface *out, struct rig_error *err)
@@ -673,6 +674,11 @@ int rig_usb_bulk(struct rig_usb_handle *h, uint8_t ep, void *data, int len, int 
 	return no_libusb(err);
 }
 void *rig_usb_libusb_handle(struct rig_usb_handle *h)
+{
+	(void)h;
+	return NULL;
+}
+void *rig_usb_libusb_context(struct rig_usb_handle *h)
 {
 	(void)h;
 	return NULL;

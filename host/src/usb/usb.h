@@ -92,6 +92,24 @@ int rig_usb_control(struct rig_usb_handle *h, uint8_t request_type, uint8_t requ
  * (may be fewer than len) or an error; RIG_ERR_TIMEOUT when nothing moved. */
 int rig_usb_bulk(struct rig_usb_handle *h, uint8_t ep, void *data, int len, int timeout_ms,
 		 struct rig_error *err);
+/* One transfer of a batch (rig_usb_bulk_batch). */
+struct rig_usb_xfer {
+	uint8_t ep;    /* endpoint address (bit 7 set: IN) */
+	uint8_t *data; /* len bytes; NULL only when len is 0 */
+	int len;       /* 0: a zero-length packet */
+	int actual;    /* set: the bytes moved */
+};
+/* Submits x[0..n) all at once (transfers on one endpoint complete in the
+ * order given), so the device finds each one waiting and the bus never
+ * waits for the host between them; then waits for all, each allowed
+ * timeout_ms from submission. Returns 0 when every one completed (a short
+ * IN counts as complete: check actual); else the code of the first to fail
+ * in the order given, as rig_usb_bulk's, with its index in *failed, and
+ * the ones not yet done cancelled and waited for before it returns. n is
+ * 1..RIG_USB_BATCH_MAX. */
+#define RIG_USB_BATCH_MAX 8
+int rig_usb_bulk_batch(struct rig_usb_handle *h, struct rig_usb_xfer *x, int n, int timeout_ms,
+		       int *failed, struct rig_error *err);
 /* A function's bulk pipe pair (a vendor interface such as rig-agent's). */
 struct rig_usb_bulk_iface {
 	int iface;			/* bInterfaceNumber */
@@ -111,6 +129,9 @@ int rig_usb_find_bulk_iface(struct rig_usb_handle *h, int cls, int subclass, int
  * the DFU functional descriptor, the DfuSe map string, the alternate
  * setting). NULL without libusb. Owned by h. */
 void *rig_usb_libusb_handle(struct rig_usb_handle *h);
+/* The libusb_context * h was opened in (each handle has its own), for
+ * event handling of asynchronous transfers. NULL without libusb. */
+void *rig_usb_libusb_context(struct rig_usb_handle *h);
 /* The device the handle was opened on. */
 const struct rig_usb_dev *rig_usb_handle_dev(const struct rig_usb_handle *h);
 

@@ -12,7 +12,10 @@
  * sector) and up to its chunk: 1 MiB in bench/usb_flash.sh, read here in
  * one go as the raw-ffs sink reads. Each read asks for exactly what the
  * command's data phase has left (rig_pbm_out_len), so a transfer that is
- * a multiple of the packet size, with no short packet, never blocks it. */
+ * a multiple of the packet size, with no short packet, never blocks it.
+ * With no fault armed, WRITE data into erased flash is read straight into
+ * the flash array and READ data written from it (picoboot_model.h says
+ * why). */
 #define PBFFS_CAP (1024 * 1024)
 
 enum { EP_OUT = 0, EP_IN = 1 };
@@ -61,15 +64,19 @@ static void *bulk_serve(struct rig_pbffs *p)
 		ssize_t n;
 		int out, r;
 		size_t len;
+		uint8_t *direct = NULL;
+		const uint8_t *src = buf;
 
 		pthread_mutex_lock(&p->mu);
 		out = rig_pbm_wants_out(p->m);
 		len = rig_pbm_out_len(p->m, sizeof(buf));
 		if (len == 0)
 			len = 512; /* the ZLP: any buffer takes it */
+		else if (out)
+			direct = rig_pbm_out_direct(p->m, len);
 		pthread_mutex_unlock(&p->mu);
 		if (out) {
-			n = read(p->ffs.ep[EP_OUT], buf, len);
+			n = read(p->ffs.ep[EP_OUT], direct ? direct : buf, len);
 			if (n < 0) {
 				/* stopped (EINTR), or not configured yet, halted,
 				 * unbound: wait */
@@ -78,13 +85,17 @@ static void *bulk_serve(struct rig_pbffs *p)
 				continue;
 			}
 			pthread_mutex_lock(&p->mu);
-			r = rig_pbm_bulk_out(p->m, buf, (size_t)n);
+			r = direct ? rig_pbm_out_direct_done(p->m, (size_t)n)
+				   : rig_pbm_bulk_out(p->m, buf, (size_t)n);
 			pthread_mutex_unlock(&p->mu);
 		} else {
 			pthread_mutex_lock(&p->mu);
-			r = rig_pbm_bulk_in(p->m, buf, sizeof(buf));
+			if (p->m->fault)
+				r = rig_pbm_bulk_in(p->m, buf, sizeof(buf));
+			else if ((r = rig_pbm_bulk_in_ref(p->m, &src, sizeof(buf))) >= 0 && !src)
+				src = buf;
 			pthread_mutex_unlock(&p->mu);
-			if (r >= 0 && write(p->ffs.ep[EP_IN], buf, (size_t)r) < 0 &&
+			if (r >= 0 && write(p->ffs.ep[EP_IN], src, (size_t)r) < 0 &&
 			    errno != ESHUTDOWN && errno != EINTR)
 				fprintf(stderr, "picoboot-ffs: bulk IN of %d bytes: %s\n", r,
 					strerror(errno));

@@ -209,6 +209,46 @@ static int write_data(struct rig_pbm *m, const uint8_t *data, size_t n)
 	return (int)n;
 }
 
+uint8_t *rig_pbm_out_direct(struct rig_pbm *m, size_t len)
+{
+	uint32_t at = rig_picoboot_arg32(&m->cmd, 0) + m->done, off, s0, s1;
+
+	if (m->phase != PH_DATA_OUT || m->fault || m->halted || len == 0 ||
+	    len > m->cmd.transfer_len - m->done || !in_flash(m, at) ||
+	    !memory(m, at, (uint32_t)len))
+		return NULL;
+	off = at - RIG_RP_XIP_BASE;
+	s0 = off / RIG_RP_FLASH_SECTOR;
+	s1 = (uint32_t)((off + len - 1) / RIG_RP_FLASH_SECTOR);
+	for (uint32_t s = s0; s <= s1; s++)
+		if (!m->erased[s])
+			return NULL;
+	/* the head of the first sector reads 0xFF as erased flash does */
+	memset(m->flash + (size_t)s0 * RIG_RP_FLASH_SECTOR, 0xFF, off % RIG_RP_FLASH_SECTOR);
+	return m->flash + off;
+}
+
+int rig_pbm_out_direct_done(struct rig_pbm *m, size_t n)
+{
+	struct rig_picoboot_cmd *c = &m->cmd;
+	uint32_t off = rig_picoboot_arg32(c, 0) + m->done - RIG_RP_XIP_BASE, end, s;
+
+	if (n > c->transfer_len - m->done)
+		return fail(m, RIG_PICOBOOT_INVALID_TRANSFER_LENGTH);
+	end = off + (uint32_t)n;
+	/* every sector the bytes reached is programmed now; the rest of the
+	 * last one is still erased */
+	for (s = off / RIG_RP_FLASH_SECTOR; n && s <= (end - 1) / RIG_RP_FLASH_SECTOR; s++)
+		m->erased[s] = 0;
+	if (n && end % RIG_RP_FLASH_SECTOR)
+		memset(m->flash + end, 0xFF, RIG_RP_FLASH_SECTOR - end % RIG_RP_FLASH_SECTOR);
+	m->done += (uint32_t)n;
+	m->written += (uint32_t)n;
+	if (m->done == c->transfer_len)
+		m->phase = PH_ACK_IN;
+	return (int)n;
+}
+
 int rig_pbm_bulk_out(struct rig_pbm *m, const uint8_t *data, size_t n)
 {
 	if (m->gone)
@@ -232,10 +272,11 @@ int rig_pbm_bulk_out(struct rig_pbm *m, const uint8_t *data, size_t n)
 	}
 }
 
-int rig_pbm_bulk_in(struct rig_pbm *m, uint8_t *data, size_t cap)
+int rig_pbm_bulk_in_ref(struct rig_pbm *m, const uint8_t **data, size_t cap)
 {
 	struct rig_picoboot_cmd *c = &m->cmd;
 
+	*data = NULL;
 	if (m->gone)
 		return RIG_MODEL_GONE;
 	if (m->hung)
@@ -248,9 +289,7 @@ int rig_pbm_bulk_in(struct rig_pbm *m, uint8_t *data, size_t cap)
 
 		if (in_flash(m, at))
 			touch(m, at - RIG_RP_XIP_BASE, n);
-		memcpy(data, memory(m, rig_picoboot_arg32(c, 0) + m->done, n), n);
-		if (m->fault == RIG_FAULT_BAD_DATA && m->done == 0 && n)
-			data[n / 2] ^= 0x10;
+		*data = memory(m, at, n);
 		m->done += n;
 		if (m->done == c->transfer_len)
 			m->phase = PH_ACK_OUT;
@@ -263,6 +302,20 @@ int rig_pbm_bulk_in(struct rig_pbm *m, uint8_t *data, size_t cap)
 		return 0;
 	}
 	return fail(m, RIG_PICOBOOT_INVALID_STATE);
+}
+
+int rig_pbm_bulk_in(struct rig_pbm *m, uint8_t *data, size_t cap)
+{
+	int first = m->phase == PH_DATA_IN && m->done == 0;
+	const uint8_t *src;
+	int n = rig_pbm_bulk_in_ref(m, &src, cap);
+
+	if (n > 0) {
+		memcpy(data, src, (size_t)n);
+		if (m->fault == RIG_FAULT_BAD_DATA && first)
+			data[n / 2] ^= 0x10;
+	}
+	return n;
 }
 
 int rig_pbm_control(struct rig_pbm *m, int in, uint8_t request, uint8_t *data, uint16_t len)

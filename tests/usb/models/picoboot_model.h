@@ -60,6 +60,23 @@ size_t rig_pbm_out_len(const struct rig_pbm *m, size_t cap);
 int rig_pbm_bulk_out(struct rig_pbm *m, const uint8_t *data, size_t n);
 /* The host reads up to cap bytes on bulk IN: the bytes, or RIG_MODEL_*. */
 int rig_pbm_bulk_in(struct rig_pbm *m, uint8_t *data, size_t cap);
+
+/* Without the copies, for the FunctionFS device: in the test bed the
+ * device model and the host share the guest's one vCPU, so a copy a real
+ * ROM makes on its own CPU would be charged to rig's throughput. Used only
+ * when no fault is armed (fault modes go through the calls above).
+ *
+ * rig_pbm_out_direct: where the next OUT transfer of len bytes (at most
+ * rig_pbm_out_len) may be read straight into the flash array: WRITE data
+ * whose every sector is erased; NULL otherwise (read into a buffer and call
+ * rig_pbm_bulk_out). After the read, rig_pbm_out_direct_done with the bytes
+ * that arrived (n, or RIG_MODEL_STALL when more than the phase has left).
+ * rig_pbm_bulk_in_ref: rig_pbm_bulk_in with *data pointing into the model's
+ * memory instead of a copy (valid until the next call; NULL for the
+ * zero-length acknowledgement). */
+uint8_t *rig_pbm_out_direct(struct rig_pbm *m, size_t len);
+int rig_pbm_out_direct_done(struct rig_pbm *m, size_t n);
+int rig_pbm_bulk_in_ref(struct rig_pbm *m, const uint8_t **data, size_t cap);
 /* Vendor interface requests IF_RESET / CMD_STATUS. */
 int rig_pbm_control(struct rig_pbm *m, int in, uint8_t request, uint8_t *data, uint16_t len);
 

@@ -8,8 +8,11 @@
  *   B: usbmodel_bulksink on gadget "bulksink" (dummy_udc.1); the same
  *      bytes written with rig_usb_bulk in 1 MiB transfers (the issue's
  *      raw loop), the sink reading 1 MiB at a time.
+ *   C: a second rig-agent in the guest on TCP loopback; the same session
+ *      and put: what the agent reaches in this guest with no USB at all
+ *      (its hashing, copies and file writes share the one TCG vCPU).
  *
- * Each round prints the host's MiB/s for A then B; afterwards the
+ * Each round prints the host's MiB/s for A, C and B; afterwards the
  * device-side figures (the agent's "stored ... us after PUT_BEGIN" and the
  * sink's own rounds), the independent measure of each.
  *
@@ -24,6 +27,7 @@
 #include <unistd.h>
 
 #include "agent_client.h"
+#include "transport.h"
 #include "bedtest.h"
 #include "board.h"
 #include "clock.h"
@@ -39,7 +43,7 @@ int main(int argc, char **argv)
 	struct rig_usb_match am = {.vid = 0x1d6b, .pid = 0x0104},
 			     sm = {.vid = 0x1209, .pid = 0x0005};
 	char out[8192], round_arg[32];
-	pid_t agent, sink;
+	pid_t agent, sink, tcp_agent;
 
 	for (int i = 1; i + 1 < argc; i += 2) {
 		if (!strcmp(argv[i], "--rounds"))
@@ -51,11 +55,19 @@ int main(int argc, char **argv)
 		return rc;
 	bed_model_stop(-1);
 	bed_sh(out, sizeof(out),
-	       "rm -rf " DIR "; mkdir -p " DIR "/work " DIR "/sinkffs && "
+	       "rm -rf " DIR "; mkdir -p " DIR "/work " DIR "/tcpwork " DIR "/sinkffs && "
 	       "head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \\n' > " DIR
 	       "/key && chmod 600 " DIR "/key");
 	if ((agent = bed_agent_gadget_up("rigagent", DIR, "dummy_udc.0")) < 0)
 		return 1;
+	if ((tcp_agent = fork()) == 0) {
+		char bin[1024];
+
+		snprintf(bin, sizeof(bin), "%s/firmware/agent/rig-agent", bed_bin);
+		execl(bin, bin, "--key", DIR "/key", "--work", DIR "/tcpwork", "--listen",
+		      "127.0.0.1:0", "--port-file", DIR "/tcp.port", (char *)NULL);
+		_exit(127);
+	}
 	if (bed_ffs_gadget("bulksink", "1209:0005", "SINK0001", DIR "/sinkffs"))
 		return 1;
 	snprintf(round_arg, sizeof(round_arg), "%lld", (long long)mib << 20);
@@ -88,6 +100,25 @@ int main(int argc, char **argv)
 		printf("FAIL: agent session: %s\n", err.msg);
 		return 1;
 	}
+	/* C: the same agent code on TCP loopback in the guest */
+	struct rig_transport *tt = NULL;
+	struct rig_agent *ta_ = NULL;
+	char addr[64] = "";
+	for (int i = 0; i < 100 && !addr[0]; i++) {
+		size_t pn;
+		unsigned char *pt = bed_slurp(DIR "/tcp.port", &pn);
+
+		if (pt && pn)
+			snprintf(addr, sizeof(addr), "127.0.0.1:%d", atoi((char *)pt));
+		free(pt);
+		if (!addr[0])
+			usleep(50000);
+	}
+	if (!addr[0] || (rc = rig_transport_connect(addr, 5000, &tt, &err)) ||
+	    (rc = rig_agent_open(tt, "usbbench-tcp", key, key_len, 10000, &ta_, &err))) {
+		printf("FAIL: agent on TCP loopback (%s): %s\n", addr, err.msg);
+		return 1;
+	}
 	/* B: the raw pipe */
 	struct rig_usb_handle *h = NULL;
 	struct rig_usb_bulk_iface pipe;
@@ -101,7 +132,7 @@ int main(int argc, char **argv)
 	uint8_t *data = malloc(len);
 	for (size_t i = 0; i < len; i++)
 		data[i] = (uint8_t)(i * 2654435761u >> 13);
-	double sum_a = 0, sum_b = 0;
+	double sum_a = 0, sum_b = 0, sum_c = 0;
 	for (int r = 1; r <= rounds; r++) {
 		int64_t t0 = rig_now_ns();
 		if ((rc = rig_agent_put(a, "blob", data, len, 0644, &err))) {
@@ -109,6 +140,12 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		double ta = (rig_now_ns() - t0) / 1e9;
+		t0 = rig_now_ns();
+		if ((rc = rig_agent_put(ta_, "blob", data, len, 0644, &err))) {
+			printf("FAIL: put over TCP: %s\n", err.msg);
+			return 1;
+		}
+		double tc = (rig_now_ns() - t0) / 1e9;
 		t0 = rig_now_ns();
 		for (size_t off = 0; off < len; off += 1 << 20) {
 			int n = rig_usb_bulk(h, pipe.ep_out, data + off, 1 << 20, 10000, &err);
@@ -120,13 +157,17 @@ int main(int argc, char **argv)
 		double tb = (rig_now_ns() - t0) / 1e9;
 		sum_a += mib / ta;
 		sum_b += mib / tb;
-		printf(
-		    "round %d: agent put %.2f MiB/s (%.3f s), raw bulk loop %.2f MiB/s (%.3f s), "
-		    "ratio %.2f\n",
-		    r, mib / ta, ta, mib / tb, tb, tb / ta);
+		sum_c += mib / tc;
+		printf("round %d: agent put %.2f MiB/s (%.3f s), agent put on TCP loopback %.2f "
+		       "MiB/s (%.3f s), raw bulk loop %.2f MiB/s (%.3f s), ratio %.2f\n",
+		       r, mib / ta, ta, mib / tc, tc, mib / tb, tb, tb / ta);
 	}
-	printf("mean: agent put %.2f MiB/s, raw bulk loop %.2f MiB/s, ratio %.2f\n", sum_a / rounds,
-	       sum_b / rounds, sum_a / sum_b);
+	printf("mean: agent put %.2f MiB/s, on TCP loopback %.2f MiB/s, raw bulk loop %.2f MiB/s, "
+	       "ratio %.2f\n",
+	       sum_a / rounds, sum_c / rounds, sum_b / rounds, sum_a / sum_b);
+	rig_agent_close(ta_);
+	kill(tcp_agent, SIGTERM);
+	waitpid(tcp_agent, NULL, 0);
 	rig_agent_close(a);
 	rig_usb_close(h);
 	rig_board_free(b);
