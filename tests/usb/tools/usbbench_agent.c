@@ -60,6 +60,7 @@ int main(int argc, char **argv)
 	       "/key && chmod 600 " DIR "/key");
 	if ((agent = bed_agent_gadget_up("rigagent", DIR, "dummy_udc.0")) < 0)
 		return 1;
+	bed_sh(out, sizeof(out), "ip link set lo up"); /* the bed's init leaves it down */
 	if ((tcp_agent = fork()) == 0) {
 		char bin[1024];
 
