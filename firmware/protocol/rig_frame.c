@@ -41,6 +41,16 @@ static void drop_front(struct rig_frame_decoder *d, size_t n)
 	d->len -= n;
 }
 
+/* The CRC of a frame whose header is at f and payload len bytes long
+ * (rig_frame.h: a tagged frame's leaves its payload out). */
+static uint32_t frame_crc(const uint8_t *f, uint32_t len)
+{
+	if (f[4] & RIG_FRAME_F_TAGGED)
+		return rig_frame_crc32(rig_frame_crc32(0, f, RIG_FRAME_HEADER),
+				       f + RIG_FRAME_HEADER + len, RIG_FRAME_TAG);
+	return rig_frame_crc32(0, f, RIG_FRAME_HEADER + (size_t)len + RIG_FRAME_TAG);
+}
+
 /* Drops bytes up to the next possible magic (at least one byte). */
 static size_t resync(struct rig_frame_decoder *d)
 {
@@ -90,7 +100,7 @@ static enum rig_frame_verdict examine(struct rig_frame_decoder *d, struct rig_fr
 	total = RIG_FRAME_OVERHEAD + (size_t)len;
 	if (d->len < total)
 		return RIG_FRAME_NEED_MORE;
-	crc = rig_frame_crc32(0, d->buf, total - RIG_FRAME_CRC);
+	crc = frame_crc(d->buf, len);
 	if (crc != rd32(d->buf + total - RIG_FRAME_CRC)) {
 		d->corrupt++;
 		resync(d);
@@ -215,7 +225,8 @@ size_t rig_frame_encode_digest(struct rig_frame_session *s, uint8_t type, const 
 	out[1] = RIG_FRAME_MAGIC1;
 	out[2] = RIG_FRAME_VERSION;
 	out[3] = type;
-	out[4] = s->is_agent ? RIG_FRAME_F_AGENT : 0;
+	out[4] =
+	    (uint8_t)((s->is_agent ? RIG_FRAME_F_AGENT : 0) | (s->authed ? RIG_FRAME_F_TAGGED : 0));
 	out[5] = out[6] = out[7] = 0;
 	be32(out + 8, s->tx_seq++);
 	be32(out + 12, len);
@@ -227,7 +238,7 @@ size_t rig_frame_encode_digest(struct rig_frame_session *s, uint8_t type, const 
 		frame_tag(s, out, digest, out + RIG_FRAME_HEADER + len);
 	} else
 		memset(out + RIG_FRAME_HEADER + len, 0, RIG_FRAME_TAG);
-	be32(out + total - RIG_FRAME_CRC, rig_frame_crc32(0, out, total - RIG_FRAME_CRC));
+	be32(out + total - RIG_FRAME_CRC, frame_crc(out, len));
 	return total;
 }
 
@@ -253,6 +264,10 @@ enum rig_frame_check rig_frame_accept(struct rig_frame_session *s, struct rig_fr
 
 	if (from_agent == s->is_agent)
 		return RIG_FRAME_REJECT_DIRECTION;
+	/* tagged exactly when authenticated: an untagged frame's payload would
+	 * go unchecked, and a tagged one before the session has no key */
+	if (!(f->flags & RIG_FRAME_F_TAGGED) != !s->authed)
+		return s->authed ? RIG_FRAME_REJECT_TAG : RIG_FRAME_REJECT_UNAUTHED;
 	if (s->authed) {
 		rig_frame_payload_digest(s->mac, f->payload, f->len, f->digest);
 		frame_tag(s, f->raw, f->digest, tag);

@@ -10,7 +10,8 @@
  *   0    2     magic "RG" (0x52 0x47)
  *   2    1     version (RIG_FRAME_VERSION)
  *   3    1     type (enum rig_frame_type)
- *   4    1     flags (RIG_FRAME_F_AGENT: sent by the agent)
+ *   4    1     flags (RIG_FRAME_F_AGENT: sent by the agent; RIG_FRAME_F_TAGGED:
+ *              the tag below is set, and the CRC leaves the payload out)
  *   5    3     reserved, zero
  *   8    4     seq: 0 for the first frame each side sends, then +1 per frame
  *   12   4     payload length, at most RIG_FRAME_MAX_PAYLOAD
@@ -21,11 +22,16 @@
  *              where D = BLAKE2b-256(payload), unkeyed ("hash then MAC": the
  *              per-byte work does not depend on the session, so one upload to
  *              many boards hashes its chunks once; rig_frame_encode_digest)
- *   48+n 4     CRC-32/IEEE of bytes 0 .. 48+n (line noise; not security)
+ *   48+n 4     CRC-32/IEEE (line noise; not security): of bytes 0 .. 48+n
+ *              in an untagged frame; of the header and the tag (bytes 0 .. 16
+ *              and 16+n .. 48+n) in a tagged one, whose payload the tag
+ *              covers already
  *
  * The CRC lets a reader on a noisy serial line resynchronise on the next
  * magic; the tag and the strict sequence number make a tampered, replayed,
- * reordered or reflected frame fail (docs/agent.md, threat model).
+ * reordered or reflected frame fail (docs/agent.md, threat model). A
+ * corrupted payload in a tagged frame fails its tag: the session ends, as
+ * a frame the CRC dropped would end it at the next sequence number.
  *
  * The hash is not implemented here: a session is given a BLAKE2b-256
  * function (libsodium's crypto_generichash on the host, the agent's own small
@@ -41,8 +47,11 @@
  * 3: tags, proofs and the session key are keyed BLAKE2b-256 (were
  *    HMAC-SHA256), a tag covers the header and the payload's BLAKE2b-256,
  *    and PUT_BEGIN carries the upload digest below (was the file's SHA-256).
- * 4: STOP, and RUN_DONE ends with mean_rss_kib. */
-#define RIG_FRAME_VERSION 4
+ * 4: STOP, and RUN_DONE ends with mean_rss_kib.
+ * 5: RIG_FRAME_F_TAGGED; a tagged frame's CRC leaves its payload out (the
+ *    per-byte work on a received upload is its BLAKE2b alone, and a
+ *    fan-out's sender computes no per-board CRC over the payload). */
+#define RIG_FRAME_VERSION 5
 #define RIG_FRAME_MAGIC0 0x52 /* 'R' */
 #define RIG_FRAME_MAGIC1 0x47 /* 'G' */
 #define RIG_FRAME_HEADER 16
@@ -52,6 +61,7 @@
 #define RIG_FRAME_MAX_PAYLOAD 65536
 #define RIG_FRAME_MAX (RIG_FRAME_MAX_PAYLOAD + RIG_FRAME_OVERHEAD)
 #define RIG_FRAME_F_AGENT 0x01
+#define RIG_FRAME_F_TAGGED 0x02
 
 #define RIG_FRAME_NONCE 32
 #define RIG_FRAME_KEY_MIN 16 /* shortest pre-shared key accepted, bytes */

@@ -304,15 +304,13 @@ static void tampered_frame_is_refused(void **state)
 	static uint8_t frame[RIG_FRAME_MAX];
 	uint8_t payload[] = {0, 0, 0, 4, 'f', 'i', 'n', 'e'};
 	size_t len;
-	uint32_t crc;
 	struct rig_error err = {0};
 
 	len = rig_frame_encode(rig_agent_session(a), RIG_MSG_REMOVE, payload, sizeof(payload),
 			       frame, sizeof(frame));
-	frame[RIG_FRAME_HEADER + 4] = 'k'; /* "kine": and a CRC that matches again */
-	crc = rig_crc32(0, frame, len - 4);
-	frame[len - 4] = (uint8_t)(crc >> 24), frame[len - 3] = (uint8_t)(crc >> 16);
-	frame[len - 2] = (uint8_t)(crc >> 8), frame[len - 1] = (uint8_t)crc;
+	/* "kine": the CRC of a tagged frame leaves the payload out, so the
+	 * frame still decodes and the tag must refuse it */
+	frame[RIG_FRAME_HEADER + 4] = 'k';
 	rig_transport_write(rig_agent_transport(a), frame, len, 5000, &err);
 	expect_error(a, "bad authentication tag");
 	rig_agent_close(a);
