@@ -19,8 +19,8 @@
 #    2 MiB artifact to all of them at once, interleaved: plain TCP copies
 #    (tcp_copy send, a thread per namespace), BEFORE (one rig-agent-ctl put
 #    process per board, as its client can only do), AFTER the same way,
-#    and AFTER's `rig-agent-ctl fanout` (one process, sessions opened
-#    first, the artifact hashed once). The controller's own CPU time comes
+#    BEFORE's `rig-agent-ctl fanout` when it has one, and AFTER's (one
+#    process, sessions opened first, the artifact hashed once). The controller's own CPU time comes
 #    from /usr/bin/time. Namespaces and agents are removed at the end.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -147,12 +147,22 @@ procs() { # CTL ADDR... : one put process per board, wall ns on stdout
 total=$((art * BOARDS))
 echo "Fan-out: $art bytes to each of $BOARDS agents in network namespaces (veth), $total bytes in all, MB/s of payload delivered; controller CPU = user+sys of the sending process(es) by /usr/bin/time:"
 echo
-echo "| round | plain TCP copies (tcp_copy, thread per board) | before: put process per board | after: put process per board | after: rig-agent-ctl fanout (threads, hashed once) | fanout controller CPU | fanout payload per controller CPU second |"
-echo "| --- | --- | --- | --- | --- | --- | --- |"
+# BEFORE's own fanout too, when its rig-agent-ctl has one (protocol 3 on)
+before_fanout=
+"$before/firmware/agent/rig-agent-ctl" 2>&1 | grep -q fanout && before_fanout=1
+echo "| round | plain TCP copies (tcp_copy, thread per board) | before: put process per board | after: put process per board | before: fanout | before: fanout controller CPU | after: rig-agent-ctl fanout (threads, hashed once) | fanout controller CPU | fanout payload per controller CPU second |"
+echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 for r in $(seq 1 "$ROUNDS"); do
   c=$("$tmp/tcp_copy" send "$art" "${copy_addrs[@]}" | sed -n 's/^copy_ns=//p')
   b=$(procs "$before/firmware/agent/rig-agent-ctl" "${before_addrs[@]}")
   a=$(procs "$after/firmware/agent/rig-agent-ctl" "${after_addrs[@]}")
+  bf=- bcpu=-
+  if [ -n "$before_fanout" ]; then
+    /usr/bin/time -f '%U %S' -o "$tmp/bcpu" "$before/firmware/agent/rig-agent-ctl" --key "$fkey" \
+      fanout "$tmp/art" art2 "${before_addrs[@]}" 2>"$tmp/bfan" || { cat "$tmp/bfan" >&2; exit 1; }
+    bf=$(mbps $total "$(sed -n 's/^upload_ns=//p' "$tmp/bfan")")
+    bcpu="$(awk '{ printf "%.2f", $1 + $2 }' "$tmp/bcpu") s"
+  fi
   /usr/bin/time -f '%U %S' -o "$tmp/cpu" "$after/firmware/agent/rig-agent-ctl" --key "$fkey" \
     fanout "$tmp/art" art2 "${after_addrs[@]}" 2>"$tmp/fan" || { cat "$tmp/fan" >&2; exit 1; }
   f=$(sed -n 's/^upload_ns=//p' "$tmp/fan")
@@ -160,7 +170,7 @@ for r in $(seq 1 "$ROUNDS"); do
   for k in 1 "$BOARDS"; do
     cmp -s "$tmp/art" "$farm_dir/work$k/art2" || { echo "agent_upload: board $k's copy differs" >&2; exit 1; }
   done
-  echo "| $r | $(mbps $total "$c") | $(mbps $total "$b") | $(mbps $total "$a") | $(mbps $total "$f") | ${cpu} s | $(awk -v b=$total -v c="$cpu" 'BEGIN { if (c > 0) printf "%.0f MB/s", b / c / 1e6; else print "-" }') |"
+  echo "| $r | $(mbps $total "$c") | $(mbps $total "$b") | $(mbps $total "$a") | $bf | $bcpu | $(mbps $total "$f") | ${cpu} s | $(awk -v b=$total -v c="$cpu" 'BEGIN { if (c > 0) printf "%.0f MB/s", b / c / 1e6; else print "-" }') |"
 done
 echo
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
