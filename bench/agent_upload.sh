@@ -149,7 +149,7 @@ echo "Fan-out: $art bytes to each of $BOARDS agents in network namespaces (veth)
 echo
 # BEFORE's own fanout too, when its rig-agent-ctl has one (protocol 3 on)
 before_fanout=
-"$before/firmware/agent/rig-agent-ctl" 2>&1 | grep -q fanout && before_fanout=1
+case $("$before/firmware/agent/rig-agent-ctl" 2>&1 || true) in *fanout*) before_fanout=1 ;; esac
 echo "| round | plain TCP copies (tcp_copy, thread per board) | before: put process per board | after: put process per board | before: fanout | before: fanout controller CPU | after: rig-agent-ctl fanout (threads, hashed once) | fanout controller CPU | fanout payload per controller CPU second |"
 echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 for r in $(seq 1 "$ROUNDS"); do
