@@ -227,24 +227,30 @@ static void model_erase_is_nor_flash(void **state)
  * ones do: bytes land in erased flash, a short transfer leaves the rest of
  * its sector erased, a sector already programmed or an armed fault means
  * NULL (copy), and bulk_in_ref points at what bulk_in copies. */
+/* The host's command phase, straight into the model. */
+static void model_cmd(struct rig_pbm *m, uint32_t token, uint8_t id, uint32_t addr, uint32_t size)
+{
+	struct rig_picoboot_cmd c;
+	uint8_t wire[RIG_PICOBOOT_CMD_SIZE];
+
+	rig_picoboot_range(&c, token, id, addr, size);
+	rig_picoboot_cmd_encode(&c, wire);
+	assert_int_equal(rig_pbm_bulk_out(m, wire, sizeof(wire)), (int)sizeof(wire));
+}
+
 static void model_direct_io_matches_copies(void **state)
 {
 	struct rig_pbm m;
-	struct rig_picoboot_cmd c;
-	uint8_t wire[RIG_PICOBOOT_CMD_SIZE], zlp[1], *img = pattern(12288), back[12288];
+	uint8_t zlp[1], *img = pattern(12288), back[12288];
 	const uint8_t *ref;
 	uint8_t *dst;
 
 	(void)state;
 	rig_pbm_init(&m, 2u << 20);
-	rig_picoboot_range(&c, 1, RIG_PC_FLASH_ERASE, 0x10000000, 12288);
-	rig_picoboot_cmd_encode(&c, wire);
-	assert_int_equal(rig_pbm_bulk_out(&m, wire, sizeof(wire)), (int)sizeof(wire));
+	model_cmd(&m, 1, RIG_PC_FLASH_ERASE, 0x10000000, 12288);
 	assert_int_equal(rig_pbm_bulk_in(&m, zlp, sizeof(zlp)), 0);
 	/* WRITE 8192 at +256: the head of sector 0 must read 0xFF */
-	rig_picoboot_range(&c, 2, RIG_PC_WRITE, 0x10000100, 8192);
-	rig_picoboot_cmd_encode(&c, wire);
-	assert_int_equal(rig_pbm_bulk_out(&m, wire, sizeof(wire)), (int)sizeof(wire));
+	model_cmd(&m, 2, RIG_PC_WRITE, 0x10000100, 8192);
 	assert_non_null(dst = rig_pbm_out_direct(&m, 8192));
 	memcpy(dst, img, 5000); /* a short transfer: 5000 of 8192 */
 	assert_int_equal(rig_pbm_out_direct_done(&m, 5000), 5000);
@@ -252,9 +258,7 @@ static void model_direct_io_matches_copies(void **state)
 	assert_null(rig_pbm_out_direct(&m, 8192 - 5000));
 	assert_int_equal(rig_pbm_bulk_out(&m, img + 5000, 8192 - 5000), 8192 - 5000);
 	assert_int_equal(rig_pbm_bulk_in(&m, zlp, sizeof(zlp)), 0);
-	rig_picoboot_range(&c, 3, RIG_PC_READ, 0x10000000, 12288);
-	rig_picoboot_cmd_encode(&c, wire);
-	assert_int_equal(rig_pbm_bulk_out(&m, wire, sizeof(wire)), (int)sizeof(wire));
+	model_cmd(&m, 3, RIG_PC_READ, 0x10000000, 12288);
 	assert_int_equal(rig_pbm_bulk_in_ref(&m, &ref, sizeof(back)), 12288);
 	memcpy(back, ref, sizeof(back));
 	assert_int_equal(rig_pbm_bulk_out(&m, zlp, 0), 0);
@@ -266,13 +270,9 @@ static void model_direct_io_matches_copies(void **state)
 	}
 	/* a fault armed: always the copying path */
 	m.fault = RIG_FAULT_STALL;
-	rig_picoboot_range(&c, 4, RIG_PC_FLASH_ERASE, 0x10000000, 4096);
-	rig_picoboot_cmd_encode(&c, wire);
-	assert_int_equal(rig_pbm_bulk_out(&m, wire, sizeof(wire)), (int)sizeof(wire));
+	model_cmd(&m, 4, RIG_PC_FLASH_ERASE, 0x10000000, 4096);
 	assert_int_equal(rig_pbm_bulk_in(&m, zlp, sizeof(zlp)), 0);
-	rig_picoboot_range(&c, 5, RIG_PC_WRITE, 0x10000000, 4096);
-	rig_picoboot_cmd_encode(&c, wire);
-	assert_int_equal(rig_pbm_bulk_out(&m, wire, sizeof(wire)), (int)sizeof(wire));
+	model_cmd(&m, 5, RIG_PC_WRITE, 0x10000000, 4096);
 	assert_null(rig_pbm_out_direct(&m, 4096));
 	rig_pbm_free(&m);
 	free(img);
