@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # ctest farm/netns (label farm, RUN_SERIAL): RIG_FARM_BOARDS (default 64)
 # rig-agent boards, each in its own network namespace with its own veth
-# address, driven by one parallel `rig bench`:
+# address, and the emulated LM3S6965 MCU, driven by one parallel `rig bench`:
 #   1. every board gives its samples; every lease is taken and released,
 #      and `rig farm status` shows no board held afterwards;
 #   2. two benches at once over the same boards never share one (each
@@ -49,18 +49,33 @@ t0=$(date +%s)
 farm_up "$N" "$tmp"
 echo "farm: $N agents up in $(( $(date +%s) - t0 )) s"
 
-# --- 1. the whole farm in one bench
+# --- 1. the whole farm in one bench: the agents and an emulated MCU
+# (boards/qemu-lm3s6965evb.yaml, tagged site:local, so the later steps'
+# site:netns leave it out), when QEMU and the Arm compiler are here
+mcu=
+if command -v qemu-system-arm >/dev/null && command -v arm-none-eabi-gcc >/dev/null; then
+  cp "$root/boards/qemu-lm3s6965evb.yaml" "$tmp/boards/"
+  mcu=qemu-lm3s6965evb
+else
+  echo "note: no emulated MCU in the farm bench (qemu-system-arm or arm-none-eabi-gcc missing)"
+fi
 t0=$(date +%s%N)
-rig bench --boards site:netns -t c -w hello,cpu -q >"$tmp/bench1.out" 2>"$tmp/bench1.log"
-check "bench over $N boards exits 0" "$?" 0
+rig bench --boards "site:netns${mcu:+,$mcu}" -t c -w hello,cpu -q >"$tmp/bench1.out" 2>"$tmp/bench1.log"
+check "bench over $N boards${mcu:+ and $mcu} exits 0" "$?" 0
 echo "bench: $(( ($(date +%s%N) - t0) / 1000000 )) ms; $(grep -o '[0-9]* samples ([0-9]* failed).*' "$tmp/bench1.log")"
-check "every board gave samples" \
-  "$(q "select count(distinct r.board) from samples s join runs r on r.id = s.run_id where s.ok = 1")" "$N"
-check "every sample ok, 2 cells x ${FARM_SAMPLES:-3} per board" \
-  "$(q "select count(*) from samples where ok = 1")" "$(( N * 2 * ${FARM_SAMPLES:-3} ))"
+check "every agent board gave samples" \
+  "$(q "select count(distinct r.board) from samples s join runs r on r.id = s.run_id where s.ok = 1 and r.board like 'agent-%'")" "$N"
+check "every agent sample ok, 2 cells x ${FARM_SAMPLES:-3} per board" \
+  "$(q "select count(*) from samples s join runs r on r.id = s.run_id where s.ok = 1 and r.board like 'agent-%'")" "$(( N * 2 * ${FARM_SAMPLES:-3} ))"
+if [ -n "$mcu" ]; then
+  check "the emulated MCU gave its 2 cells x 5 samples, all ok" \
+    "$(q "select count(*), sum(s.ok) from samples s join runs r on r.id = s.run_id where r.board = '$mcu'")" "10|10"
+fi
+nb=$N # boards in the bench
+[ -n "$mcu" ] && nb=$((N + 1))
 check "every sample written under a lease token" "$(q "select count(*) from samples where lease_token is null")" 0
-check "one take per board" "$(q "select count(*) from farm_log where event = 'take'")" "$N"
-check "one release per board" "$(q "select count(*) from farm_log where event = 'release'")" "$N"
+check "one take per board" "$(q "select count(*) from farm_log where event = 'take'")" "$nb"
+check "one release per board" "$(q "select count(*) from farm_log where event = 'release'")" "$nb"
 check "no board held after the bench" "$(rig farm status -b "$(seq -s, -f 'agent-%g' 1 "$N")" | grep -c ' leased ')" 0
 check "no infrastructure error" "$(grep -c 'infrastructure error:' "$tmp/bench1.log")" 0
 
