@@ -20,8 +20,9 @@
 #    (tcp_copy send, a thread per namespace), BEFORE (one rig-agent-ctl put
 #    process per board, as its client can only do), AFTER the same way,
 #    BEFORE's `rig-agent-ctl fanout` when it has one, and AFTER's (one
-#    process, sessions opened first, the artifact hashed once). The controller's own CPU time comes
-#    from /usr/bin/time. Namespaces and agents are removed at the end.
+#    process, sessions opened first, the artifact hashed once). The
+#    controller's own CPU time comes from /usr/bin/time. Namespaces and
+#    agents are removed at the end.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 before=$(cd "${1:?usage: agent_upload.sh BEFORE_BUILD AFTER_BUILD [ROUNDS] [BOARDS]}" && pwd)
