@@ -6,12 +6,18 @@
 #               SourceSink function (usb_f_ss_lb)
 #   raw-ffs     the same loop into a FunctionFS sink (usbmodel_ffssink), the
 #               userspace ceiling of the FunctionFS models
+#   raw-ffs-whole  the same, sending the 16 MiB image (big.bin) MiB after MiB
+#               into successive MiB of a sink buffer as large: the memory
+#               the picoboot-raw row moves through
 #   uf2         the uf2 part onto the RP2040 model's drive (copy B/s)
 #   picoboot    the picoboot part into the RP2040 model (erase + write B/s,
 #               read-back B/s), default 32 KiB per command, chunk: 256k and chunk: 1m
 #   picoboot-raw  like for like with the raw rows: RAW_MIB written in 1 MiB
 #               commands into a model with that much flash (-raw-4m: 4 MiB
 #               commands)
+#   picoboot-lib  the write phase alone (erase + RAW_MIB in 1 MiB WRITEs)
+#               through the PICOBOOT library, no file or reboot; "# cpu"
+#               lines say where the bed's one vCPU went in the raw and lib rows
 #   dfu         the dfu part into the DfuSe model (erase + download B/s,
 #               UPLOAD B/s)
 # and prints the medians, picoboot's as a share of raw bulk. Emulated
@@ -51,10 +57,10 @@ function median(k,   n, i, j, t, a) {
 	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
 }
 function add(k, x) { if (x != "-") { cnt[k]++; v[k, cnt[k]] = x } }
-/^[0-9]+ (raw-kernel|raw-ffs|uf2|picoboot|picoboot-256k|picoboot-1m|picoboot-raw|picoboot-raw-4m|dfu) / { add($2 " write", $4); add($2 " verify", $5); add($2 " total", $6); if ($4 != "-") { rw[$1, $2] = $4; if ($1 > last) last = $1 } }
+/^[0-9]+ (raw-kernel|raw-ffs|raw-ffs-whole|picoboot-lib|uf2|picoboot|picoboot-256k|picoboot-1m|picoboot-raw|picoboot-raw-4m|dfu) / { add($2 " write", $4); add($2 " verify", $5); add($2 " total", $6); if ($4 != "-") { rw[$1, $2] = $4; if ($1 > last) last = $1 } }
 END {
 	printf "%-15s %14s %14s %10s %8s\n", "kind", "write MiB/s", "verify MiB/s", "total s", "rounds"
-	nk = split("raw-kernel raw-ffs uf2 picoboot picoboot-256k picoboot-1m picoboot-raw picoboot-raw-4m dfu", ks, " ")
+	nk = split("raw-kernel raw-ffs uf2 picoboot picoboot-256k picoboot-1m picoboot-raw picoboot-raw-4m dfu raw-ffs-whole picoboot-lib", ks, " ")
 	for (i = 1; i <= nk; i++) {
 		k = ks[i]
 		w = cnt[k " write"] ? sprintf("%.2f", median(k " write") / 1048576) : "-"
@@ -86,7 +92,9 @@ END {
 	# paired in each round (the two ran back to back in one boot): the
 	# median of the per-round ratios, which the bed'"'"'s round-to-round swings
 	# move less than a ratio of medians
-	for (i = 7; i <= 8; i++) {
+	for (i = 7; i <= 11; i++) {
+		if (i == 9 || i == 10)
+			continue
 		k = ks[i]
 		n = 0
 		for (r = 1; r <= last; r++)
@@ -95,6 +103,15 @@ END {
 			lo = hi = v["pair " k, 1]
 			for (j = 2; j <= n; j++) { if (v["pair " k, j] < lo) lo = v["pair " k, j]; if (v["pair " k, j] > hi) hi = v["pair " k, j] }
 			printf "%s write / raw-ffs, paired by round: median %.0f%% (%.0f-%.0f%%, %d rounds)\n", k, 100 * median("pair " k), 100 * lo, 100 * hi, n
+		}
+		# against the sink fed from the same 16 MiB image into as much memory
+		n = 0
+		for (r = 1; r <= last; r++)
+			if ((r, k) in rw && (r, "raw-ffs-whole") in rw) { n++; cnt["pairw " k]++; v["pairw " k, n] = rw[r, k] / rw[r, "raw-ffs-whole"] }
+		if (n) {
+			lo = hi = v["pairw " k, 1]
+			for (j = 2; j <= n; j++) { if (v["pairw " k, j] < lo) lo = v["pairw " k, j]; if (v["pairw " k, j] > hi) hi = v["pairw " k, j] }
+			printf "%s write / raw-ffs-whole, paired by round: median %.0f%% (%.0f-%.0f%%, %d rounds)\n", k, 100 * median("pairw " k), 100 * lo, 100 * hi, n
 		}
 	}
 }' "$out/log"

@@ -22,7 +22,11 @@
 #  12. (run before 10) an agent killed with kill -9 mid-sample inside a
 #      queue job: one infrastructure error, no failed sample; its bench
 #      queues the rest as a job for another board of the model
-#      (--retry-of), which completes the same run, none twice.
+#      (--retry-of), which completes the same run, none twice;
+#  13. (run before 10) a sample that timed out in a queue job (its workload
+#      stopped with SIGSTOP): not stored; the rest of the cell queued as a
+#      job for another board (--retry-of, --timed-out-on) which finishes
+#      it, so the first board is charged one infrastructure error.
 . "$root/tests/farm/pg.sh"
 
 farm_pg() {
@@ -172,6 +176,44 @@ farm_pg() {
   check "no board held" "$(pq "select count(*) from leases where owner is not null")" 0
   farm_agent_start "${x#agent-}" "$tmp"
   farm_agent_wait "${x#agent-}"
+
+  # --- 13. a sample that timed out in a queue job: the rest of the cell
+  # goes to another board of the model as a job, whose bench gives the
+  # verdict: it finishes the sample, so the first board is charged
+  x=agent-4
+  j0=$(pq "select max(id) from jobs") r0=$(pq "select max(id) from runs") f0=$(pq "select max(id) from farm_log")
+  prig submit --boards $x -- -t c -w cpu -n 3 -i 20000 --timeout 4s --lease-ttl 2s --store-every 100ms -q >/dev/null
+  worker_bg host-a rack:a rack:b "$tmp/wa6.log" --exit-when-idle
+  pa=$!
+  worker_bg host-b rack:b rack:a "$tmp/wb6.log" --exit-when-idle
+  pb=$!
+  run= stopped=
+  for _ in $(seq 1000); do
+    run=$(pq "select r.id from runs r where r.board = '$x' and r.n_planned = 3 and r.id > $r0")
+    [ -n "$run" ] && break
+    sleep 0.01
+  done
+  for _ in $(seq 1000); do
+    for p in $(ip netns pids "${farm_prefix}n${x#agent-}" 2>/dev/null); do
+      [ "$(readlink "/proc/$p/exe" 2>/dev/null)" = "$(readlink -f "$AGENT")" ] && continue
+      kill -STOP "$p" 2>/dev/null && stopped=$p
+    done
+    [ -n "$stopped" ] && break
+    sleep 0.01
+  done
+  wait $pa; ra=$?
+  wait $pb; rb=$?
+  check "both workers exit 0 after a sample timed out on $x" "$ra$rb" 00
+  check "$x's job done (the board did not fail), the rest a --retry-of --timed-out-on job, done" \
+    "$(pq "select string_agg(state || ':' || (args like '%--retry-of%$x%--timed-out-on%$x,c,cpu,$x%')::text, ',' order by id) from jobs where id > $j0")" "done:false,done:true"
+  check "farm log on $x: timeout, requeue, then the infra charge (the other board finished it)" \
+    "$(pq "select string_agg(event, ',' order by id) from farm_log where id > $f0 and board = '$x' and event in ('timeout', 'requeue', 'infra')")" "timeout,requeue,infra"
+  check "the charge names the board that finished it" \
+    "$(pq "select count(*) from farm_log where id > $f0 and board = '$x' and event = 'infra' and detail like '%timed out on $x and took % ms on agent-%'")" 1
+  check "$x's run complete: 3 samples ok, none twice, by 2 boards; no failed sample" \
+    "$(pq "select count(*), count(distinct idx), sum(ok::int), count(distinct board) from samples where run_id = ${run:-0}")" "3|3|3|2"
+  check "no board held" "$(pq "select count(*) from leases where owner is not null")" 0
+  prig farm release --force $x >/dev/null 2>&1
 
   # --- 10. host-a stopped by systemd (SIGTERM) mid-job: its bench stores
   # what it finished, releases its lease, the job is queued again (not

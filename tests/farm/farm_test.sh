@@ -9,7 +9,10 @@
 #   3. an agent killed with SIGKILL mid-bench is an infrastructure error,
 #      its samples are taken by another board of its model into the same
 #      runs (every run complete, no sample twice), logged as retry;
-#   4. rig farm release --force frees a board and is logged;
+#   4. rig farm release --force frees a board and is logged; 4b. a sample
+#      that timed out on a hung board (SIGSTOP) is finished by another board
+#      of its model and charged as an infrastructure error, one that times
+#      out on both is the workload's (a failed sample);
 #   5. boards made to drift (rig-agent --facts-root: one reports its SoC at
 #      95 C, one another clock governor; a third's health workload costs
 #      20x its history) fail their health check and go to
@@ -126,6 +129,58 @@ check "farm status: the killed agent is offline (it does not answer)" \
 rig farm release --force agent-$victim >/dev/null 2>&1
 check "release --force is logged" "$(rig farm log --board agent-$victim --last 1 | grep -c force-release)" 1
 check "and the failure count is back to 0" "$(rig farm status -b agent-$victim | awk 'NR == 2 { print $5 }')" 0
+
+# --- 4b. a sample that timed out. On agent-9 its workload is stopped
+# (SIGSTOP, a hung board) mid-sample: the agent kills it at the timeout, the
+# sample is not stored, agent-10 (same model) takes it and the rest of the
+# cell and finishes it, so agent-9 is charged one infrastructure error.
+# Then a workload that times out everywhere: each cell's first timeout is
+# tried on the other board, times out there too and is stored failed as the
+# workload's, with no infrastructure error.
+if [ "$N" -ge 10 ]; then
+  since=$(q "select coalesce(max(id), 0) from runs") fl=$(q "select coalesce(max(id), 0) from farm_log")
+  rig bench --boards agent-9,agent-10 -t c -w cpu -n 3 -i 20000 --timeout 4s --no-resume -q \
+    >/dev/null 2>"$tmp/b4b.log" &
+  b=$!
+  stopped=
+  for _ in $(seq 1000); do # after its health check: once its run is begun
+    [ "$(q "select count(*) from runs where id > $since and board = 'agent-9'")" -ge 1 ] && break
+    sleep 0.01
+  done
+  for _ in $(seq 1000); do
+    for p in $(ip netns pids "${farm_prefix}n9" 2>/dev/null); do
+      [ "$(readlink "/proc/$p/exe" 2>/dev/null)" = "$(readlink -f "$AGENT")" ] && continue
+      kill -STOP "$p" 2>/dev/null && stopped=$p
+    done
+    [ -n "$stopped" ] && break
+    sleep 0.01
+  done
+  wait $b
+  check "a sample stopped on agent-9: the bench exits 0" "$?" 0
+  grep -E 'timed out|infrastructure error' "$tmp/b4b.log" | sed 's/^/    /' | head -3
+  check "the stopped sample is one infrastructure error" \
+    "$(grep -o '[0-9]* infrastructure errors' "$tmp/b4b.log")" "1 infrastructure errors"
+  check "farm log: agent-9's timeout, then its infra charge once agent-10 finished the sample" \
+    "$(q "select group_concat(event, ',') from (select event from farm_log where id > $fl and board = 'agent-9' and event in ('timeout', 'infra') order by id)")" "timeout,infra"
+  check "the charge names both boards" \
+    "$(q "select count(*) from farm_log where id > $fl and board = 'agent-9' and event = 'infra' and detail like '%timed out on agent-9 and took % ms on agent-10%'")" 1
+  check "agent-9's run complete: 3 samples ok, none twice, some taken by agent-10" \
+    "$(q "select count(*), count(distinct s.idx), sum(s.ok), max(s.board = 'agent-10') from samples s join runs r on r.id = s.run_id where r.id > $since and r.board = 'agent-9'")" "3|3|3|1"
+  check "no failed sample" "$(q "select count(*) from samples where run_id > $since and ok = 0")" 0
+
+  since=$(q "select coalesce(max(id), 0) from runs") fl=$(q "select coalesce(max(id), 0) from farm_log")
+  rig bench --boards agent-9,agent-10 -t c -w cpu -n 2 -i 2000000000 --timeout 300ms --no-resume -q \
+    >/dev/null 2>"$tmp/b4c.log"
+  check "a workload that times out everywhere: the bench exits 0" "$?" 0
+  check "no infrastructure error" "$(grep -o '[0-9]* infrastructure errors' "$tmp/b4c.log")" "0 infrastructure errors"
+  check "each cell's first timeout tried once elsewhere (farm log timeout)" \
+    "$(q "select count(*) from farm_log where id > $fl and event = 'timeout'")" 2
+  check "every sample stored failed, none twice, the retried ones as the workload's" \
+    "$(q "select count(*), count(distinct s.run_id || ':' || s.idx), sum(s.ok), sum(s.fail_reason like '%timed out%here and on agent-%: the workload''s%') from samples s where s.run_id > $since")" "4|4|0|2"
+  rig farm release --force agent-9 >/dev/null 2>&1
+else
+  echo "note: part 4b (timeouts) needs 10 boards, RIG_FARM_BOARDS=$N"
+fi
 
 check "every board passed its health check in the first bench" \
   "$(q "select count(distinct board) from health_checks where pass = 1")" "$N"

@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -32,6 +33,9 @@
 #include "flash.h"
 #include "flash_image.h"
 #include "kvlist.h"
+#include "picoboot.h"
+#include "picoboot_proto.h"
+#include "usb_sel.h"
 #include "uf2_proto.h"
 #include "usb.h"
 
@@ -89,17 +93,92 @@ static void images(size_t n, size_t big)
 	free(b);
 }
 
-/* rig_usb_bulk OUT of total bytes in 1 MiB transfers into vid:pid's
- * vendor interface; B/s or 0 */
-static double sink(uint16_t vid, uint16_t pid, size_t total)
+/* Where the guest's one vCPU went during a row: this process (rig's side),
+ * the model process, and idle (from /proc/stat), so that a row slower than
+ * the raw loops can be told CPU-bound from waiting. */
+struct cpu_snap {
+	double self_s, model_s, idle_s, all_s;
+};
+
+static double proc_cpu_s(pid_t pid)
 {
+	char path[64], buf[1024], *p;
+	unsigned long ut = 0, st = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if (pid <= 0 || !(f = fopen(path, "r")))
+		return 0;
+	p = fgets(buf, sizeof(buf), f) ? strrchr(buf, ')') : NULL;
+	fclose(f);
+	/* after the name: state ppid pgrp session tty tpgid flags minflt
+	 * cminflt majflt cmajflt utime stime */
+	if (!p ||
+	    sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) != 2)
+		return 0;
+	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+}
+
+static void cpu_take(struct cpu_snap *c, pid_t model)
+{
+	struct rusage ru;
+	unsigned long long v[8] = {0};
+	FILE *f = fopen("/proc/stat", "r");
+	double hz = (double)sysconf(_SC_CLK_TCK);
+
+	getrusage(RUSAGE_SELF, &ru);
+	c->self_s = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+		    (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+	c->model_s = proc_cpu_s(model);
+	if (f && fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2],
+			&v[3], &v[4], &v[5], &v[6], &v[7]) == 8) {
+		c->idle_s = (double)(v[3] + v[4]) / hz;
+		c->all_s = 0;
+		for (int i = 0; i < 8; i++)
+			c->all_s += (double)v[i] / hz;
+	}
+	if (f)
+		fclose(f);
+}
+
+static void cpu_print(int round, const char *kind, const struct cpu_snap *a,
+		      const struct cpu_snap *b)
+{
+	double all = b->all_s - a->all_s;
+
+	printf("# cpu %d %s: rig %.0f ms, model %.0f ms, idle %.0f%% of %.0f ms\n", round, kind,
+	       (b->self_s - a->self_s) * 1e3, (b->model_s - a->model_s) * 1e3,
+	       all > 0 ? 100 * (b->idle_s - a->idle_s) / all : 0, all * 1e3);
+}
+
+/* rig_usb_bulk OUT of total bytes in 1 MiB transfers into vid:pid's
+ * vendor interface; B/s or 0. whole: from one buffer of total bytes (each
+ * transfer the next MiB, as the PICOBOOT rows send their image), else the
+ * same hot MiB each time. */
+static pid_t cur_model; /* the model a row runs against, for cpu_take */
+static int cur_round;
+static const char *cur_kind;
+
+static double sink(uint16_t vid, uint16_t pid, size_t total, int whole)
+{
+	struct cpu_snap c0, c1;
 	struct rig_usb_match m = {.vid = vid, .pid = pid};
 	struct rig_usb_dev d;
 	struct rig_usb_handle *h = NULL;
 	struct rig_error err = {0};
-	static uint8_t buf[1 << 20];
+	static uint8_t one[1 << 20];
+	static uint8_t *big;
+	uint8_t *buf = one;
 	struct rig_usb_bulk_iface bi;
 	double t0, t = 0;
+
+	if (whole && !big) {
+		size_t n = 0;
+
+		big = bed_slurp(DIR "/big.bin", &n); /* touched: read from the file */
+		if (!big || n < total)
+			return printf("FAIL: raw bulk: %s/big.bin\n", DIR), 0;
+	}
 
 	if (rig_usb_wait_present(&m, 10000, &d, &err) || rig_usb_open(&d, &h, &err) ||
 	    rig_usb_find_bulk_iface(h, 0xFF, -1, -1, &bi, &err) ||
@@ -108,14 +187,18 @@ static double sink(uint16_t vid, uint16_t pid, size_t total)
 		rig_usb_close(h);
 		return 0;
 	}
+	cpu_take(&c0, cur_model);
 	t0 = bed_now_s();
-	for (size_t done = 0; done < total; done += sizeof(buf))
-		if (rig_usb_bulk(h, bi.ep_out, buf, sizeof(buf), 5000, &err) != (int)sizeof(buf)) {
+	for (size_t done = 0; done < total; done += sizeof(one))
+		if (rig_usb_bulk(h, bi.ep_out, (whole ? big + done : buf), sizeof(one), 5000,
+				 &err) != (int)sizeof(one)) {
 			printf("FAIL: raw bulk: %s\n", err.msg);
 			rig_usb_close(h);
 			return 0;
 		}
 	t = bed_now_s() - t0;
+	cpu_take(&c1, cur_model);
+	cpu_print(cur_round, cur_kind, &c0, &c1);
 	rig_usb_close(h);
 	return (double)total / t;
 }
@@ -134,17 +217,26 @@ static double raw_kernel(size_t total)
 	put(SS "/functions/SourceSink.0/bulk_buflen", "65536");
 	symlink(SS "/functions/SourceSink.0", SS "/configs/c.1/SourceSink.0");
 	put(SS "/UDC", "dummy_udc.0\n");
-	r = sink(0x1209, 0x5353, total);
+	r = sink(0x1209, 0x5353, total, 0);
 	bed_model_stop(-1);
 	return r;
 }
 
-/* the FunctionFS sink (usbmodel_ffssink: userspace reads 1 MiB a time) */
-static double raw_ffs(size_t total)
+/* the FunctionFS sink (usbmodel_ffssink: userspace reads 1 MiB a time);
+ * whole: from the 16 MiB image into successive MiB of a sink buffer as
+ * large, the memory the PICOBOOT like-for-like row moves through */
+static double raw_ffs(size_t total, int whole)
 {
-	const char *argv[] = {NULL};
-	pid_t m = bed_model_start("usbmodel_ffssink", DIR "/model.log", argv);
-	double r = m > 0 ? sink(0x1209, 0x5354, total) : 0;
+	char mib[16];
+	const char *one[] = {NULL}, *all[] = {"--buffer-mib", mib, NULL};
+	pid_t m;
+	double r;
+
+	snprintf(mib, sizeof(mib), "%zu", total >> 20);
+	m = bed_model_start("usbmodel_ffssink", DIR "/model.log", whole ? all : one);
+	cur_model = m;
+	r = m > 0 ? sink(0x1209, 0x5354, total, whole) : 0;
+	cur_model = 0;
 
 	bed_model_stop(m);
 	return r;
@@ -191,6 +283,48 @@ static void flash(int round, const char *kind, const char *model, const char *co
 	bed_model_stop(m);
 }
 
+/* PICOBOOT's write phase alone, through the library the picoboot part
+ * uses (no image file, no reboot): erase, then total bytes of big.bin in
+ * 1 MiB WRITE commands, with where the vCPU went, to set beside the raw
+ * loops' rows. Prints "ROUND picoboot-lib BYTES write_Bps - -". */
+static void picoboot_lib(int round, const char *const *argv, size_t total)
+{
+	pid_t m = bed_model_start("usbmodel_rp2040", DIR "/model.log", argv);
+	struct rig_usb_sel sel = {.vid = 0x2e8a, .pid = 0x0003};
+	struct rig_picoboot pb = {.flash_size = (uint32_t)total, .timeout_ms = 5000, .token = 1};
+	struct rig_picoboot_usb *pu = NULL;
+	struct rig_error err = {0};
+	struct cpu_snap c0, c1;
+	size_t n = 0;
+	uint8_t *img = bed_slurp(DIR "/big.bin", &n);
+	double t0, t = 0;
+	int rc = m > 0 && img && n >= total ? 0 : -1;
+
+	if (rc == 0)
+		rc = rig_picoboot_usb_open(&sel, 10000, &pu, &pb, &err);
+	if (rc == 0)
+		rc = rig_picoboot_exclusive_access(&pb, 1, &err);
+	cpu_take(&c0, m);
+	t0 = bed_now_s();
+	if (rc == 0)
+		rc = rig_picoboot_erase(&pb, RIG_RP_XIP_BASE, (uint32_t)total, &err);
+	if (rc == 0)
+		rc = rig_picoboot_write(&pb, RIG_RP_XIP_BASE, img, (uint32_t)total, 1u << 20, &err);
+	t = bed_now_s() - t0;
+	cpu_take(&c1, m);
+	if (rc) {
+		printf("FAIL: picoboot-lib: %s\n", err.msg[0] ? err.msg : "no model or image");
+		bed_failures++;
+	} else {
+		cpu_print(round, "picoboot-lib", &c0, &c1);
+		printf("%d picoboot-lib %zu %.0f - -\n", round, total, (double)total / t);
+	}
+	fflush(stdout);
+	rig_picoboot_usb_close(pu);
+	free(img);
+	bed_model_stop(m);
+}
+
 int main(int argc, char **argv)
 {
 	int rounds = argc > 1 ? atoi(argv[1]) : 3, rc = bed_init();
@@ -231,8 +365,13 @@ int main(int argc, char **argv)
 	}
 	printf("# round kind bytes write_Bps verify_Bps total_s\n");
 	for (int r = 1; r <= rounds; r++) {
+		cur_round = r, cur_kind = "raw-kernel", cur_model = 0;
 		printf("%d raw-kernel %zu %.0f - -\n", r, raw, raw_kernel(raw));
-		printf("%d raw-ffs %zu %.0f - -\n", r, raw, raw_ffs(raw));
+		cur_round = r, cur_kind = "raw-ffs";
+		printf("%d raw-ffs %zu %.0f - -\n", r, raw, raw_ffs(raw, 0));
+		cur_kind = "raw-ffs-whole";
+		printf("%d raw-ffs-whole %zu %.0f - -\n", r, raw, raw_ffs(raw, 1));
+		picoboot_lib(r, rpbig, raw);
 		flash(r, "uf2", "rp2040", rp,
 		      "name: b\nkind: parts\ndescription: bed model (emulated)\n"
 		      "target: {os: none, arch: thumb, variant: rp2040}\nrunner: {kind: none}\n"

@@ -31,9 +31,9 @@ struct rig_bench_opts {
 	 * thread with its own store connection, taking the board's lease
 	 * first; NULL: boards one after another on `store`, no leases. */
 	const char *db_path;
-	long long jobs;		 /* host-local boards open at once (>= 1) */
-	long long lease_wait_ms; /* how long to wait for a board leased by another */
-	long long lease_ttl_ms;	 /* 0: RIG_LEASE_TTL_MS_DEFAULT */
+	long long jobs;		  /* host-local boards open at once (>= 1) */
+	long long lease_wait_ms;  /* how long to wait for a board leased by another */
+	long long lease_ttl_ms;	  /* 0: RIG_LEASE_TTL_MS_DEFAULT */
 	long long store_every_ms; /* a sample waits at most this long to be written
 				     with the next ones (0: RIG_BENCH_BATCH_MS) */
 	/* A/B across identical boards (needs db_path): the boards of one model
@@ -46,6 +46,11 @@ struct rig_bench_opts {
 	 * their cells go to the other boards, which take nothing else, into
 	 * the same runs (resumed from the stored samples). */
 	struct rig_strv retry_of;
+	/* --timed-out-on BOARD,PROFILE,WORKLOAD,ON (set in a queue retry): that
+	 * cell of --retry-of board BOARD stopped at a sample that timed out on
+	 * board ON; the first sample taken here gives the verdict
+	 * (docs/farm.md). NULL: none. */
+	const char *timed_out_on;
 	/* Under `rig worker` (RIG_JOB_ARGS): the job's bench arguments. What
 	 * no board of this bench could take after an infrastructure error is
 	 * then queued as a job for another board of the model (`--retry-of`),
@@ -69,7 +74,7 @@ struct rig_bench_summary {
 	/* rig's own time over the stored samples: around the program (the
 	 * run's time minus the program's wall_ns) and writing them */
 	int64_t around_ns, store_ns;
-	int64_t started;     /* unix seconds: results since then belong to this bench */
+	int64_t started; /* unix seconds: results since then belong to this bench */
 	int interrupted;
 };
 

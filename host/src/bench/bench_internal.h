@@ -58,15 +58,17 @@ struct shared_cell {
 /* Samples of a cell left by a board that failed for infrastructure reasons,
  * for another board of the same model. */
 struct retry {
-	struct job *job;    /* the cell, on the board that failed */
-	int64_t run_id;	    /* its run (0: not begun yet) */
-	int from_idx;	    /* the first sample not taken */
-	int tries;	    /* boards that failed it so far */
-	char failed_on[64]; /* the last board that failed it */
-	char model[64];	    /* who may take it */
-	char why[300];	    /* the infrastructure error */
-	int fenced;	    /* the board's lease was lost: its new holder resumes the run,
-			       so it is never queued as a job for another board */
+	struct job *job;       /* the cell, on the board that failed */
+	int64_t run_id;	       /* its run (0: not begun yet) */
+	int from_idx;	       /* the first sample not taken */
+	int tries;	       /* boards that failed it so far */
+	char failed_on[64];    /* the last board that failed it */
+	char model[64];	       /* who may take it */
+	char why[300];	       /* the infrastructure error */
+	int fenced;	       /* the board's lease was lost: its new holder resumes the run,
+				  so it is never queued as a job for another board */
+	char timed_out_on[64]; /* non-empty: sample from_idx timed out on this board; the
+				  board that takes the retry gives the verdict (docs/farm.md) */
 	struct retry *next;
 };
 
@@ -219,19 +221,38 @@ void rig_bench_plan(const struct bench *bn, const struct job *j, long long *n, l
 /* 1 when rc is the board's fault (infrastructure: unusable, lost link,
  * lost lease), not an interruption, a store error or a skip. */
 int rig_bench_infra(int rc);
+/* rig_bench_take_samples: sample *next timed out and another board of the
+ * model may take it (err says which sample, where and after how long). */
+#define RIG_BENCH_TIMED_OUT 1
+
 /* Samples [from, n) of run_id for cell j, taken on w's open board and
- * stored (fenced) as they finish. *next: the first sample not stored. 0;
- * RIG_ERR_SKIPPED (the board cannot run it); RIG_ERR_INTERRUPTED;
- * RIG_ERR_STORE; any other code is the board's (infrastructure). Blocks
- * for the samples. */
-int rig_bench_take_samples(struct worker *w, struct job *j, int64_t run_id, int from, int *next,
+ * stored (fenced) as they finish. *next: the first sample not stored.
+ * timed_out_on: NULL, or the board on which sample `from` timed out: if it
+ * times out here too it is stored failed (the workload's), if it finishes
+ * here that board is charged an infrastructure error. may_retry: a sample
+ * that times out here, when another board of the model can still take it,
+ * ends the call with RIG_BENCH_TIMED_OUT instead of being stored failed.
+ * Returns 0; RIG_BENCH_TIMED_OUT; RIG_ERR_SKIPPED (the board cannot run
+ * it); RIG_ERR_INTERRUPTED; RIG_ERR_STORE; any other code is the board's
+ * (infrastructure). Blocks for the samples. */
+int rig_bench_take_samples(struct worker *w, struct job *j, int64_t run_id, int from,
+			   const char *timed_out_on, int may_retry, int *next,
 			   struct rig_error *err);
+/* An infrastructure error of board (w's or, after a timeout's verdict,
+ * another's): counted in the summary, the board's failures in a row (the
+ * farm log's `infra`), quarantine after RIG_HEALTH_MAX_FAILURES. */
+void rig_bench_count_infra(struct worker *w, const char *board, const char *why);
 
 /* Retries (retry.c). Queues samples [from, n) of cell j (run_id 0: not
  * begun) for another board of w's model, tries boards failed it so far;
- * wakes workers waiting in rig_bench_retry_next. Locks bn->mu. */
+ * timed_out_on: NULL, or the board on which sample `from` timed out (the
+ * taker gives the verdict). Wakes workers waiting in rig_bench_retry_next.
+ * Locks bn->mu. */
 void rig_bench_retry_queue(struct worker *w, struct job *j, int64_t run_id, int from, int tries,
-			   const char *why);
+			   const char *why, const char *timed_out_on);
+/* 1 when another board of w's model may still take a retry in this bench
+ * (not done, not failed, not quarantined). Locks bn->mu. */
+int rig_bench_retry_possible(struct worker *w);
 /* Takes the next retry w may do (its model, not failed on it, tries left):
  * 1 and *out (the caller frees it); 0 when there is none and no busy board
  * of the model can make one any more. Called with bn->mu held; blocks on

@@ -143,11 +143,14 @@ int rig_bench_infra(int rc)
 	       rc != RIG_ERR_SKIPPED;
 }
 
-/* Samples [from, n) of run_id for cell j, taken on w's board. *next: the
- * first sample not taken. 0; RIG_ERR_SKIPPED (the board cannot run it);
- * RIG_ERR_INTERRUPTED; RIG_ERR_STORE; any other code is the board's
- * (infrastructure: unusable, lease lost). */
-int rig_bench_take_samples(struct worker *w, struct job *j, int64_t run_id, int from, int *next,
+/* Samples [from, n) of run_id for cell j, taken on w's board
+ * (bench_internal.h). A sample that timed out is the board's fault when
+ * another board of the model finishes it and the workload's when it times
+ * out there too, so the first timeout of a sample is not stored: the
+ * sample and the rest of the cell go to another board of the model, which
+ * gives the verdict (docs/farm.md, "A sample that timed out"). */
+int rig_bench_take_samples(struct worker *w, struct job *j, int64_t run_id, int from,
+			   const char *timed_out_on, int may_retry, int *next,
 			   struct rig_error *err)
 {
 	struct bench *bn = w->bn;
@@ -189,7 +192,7 @@ int rig_bench_take_samples(struct worker *w, struct job *j, int64_t run_id, int 
 	     idx = j->shared ? rig_bench_ab_next(j->shared, j) : idx + 1) {
 		struct rig_sample s = {0};
 		int64_t t0;
-		double wall, around;
+		double wall = 0, around;
 
 		*next = idx;
 		if (rig_bench_stopping(bn)) {
@@ -228,6 +231,34 @@ int rig_bench_take_samples(struct worker *w, struct job *j, int64_t run_id, int 
 		rig_bounds_check(&s, &bnd);
 		if (!s.log_path[0] && rig_file_exists(logpath))
 			snprintf(s.log_path, sizeof(s.log_path), "%s", logpath);
+		if (!s.ok && s.timed_out && !j->shared) {
+			if (timed_out_on && idx == from) {
+				char why[sizeof(s.fail_reason)];
+
+				snprintf(why, sizeof(why), "%.150s, here and on %s: the workload's",
+					 s.fail_reason, timed_out_on);
+				snprintf(s.fail_reason, sizeof(s.fail_reason), "%s", why);
+				may_retry = 0; /* its later timeouts are the workload's too */
+			} else if (may_retry && rig_bench_retry_possible(w)) {
+				rig_fail(err, RIG_ERR_TIMEOUT, "sample %d of %s %s %s on %s",
+					 idx + 1, j->profile, j->workload, s.fail_reason, b->name);
+				rig_warn("%s: %s; another board of model %s takes it", b->name,
+					 err->msg, w->model);
+				rig_store_farm_log(w->st, b->name, rig_bench_owner(bn), "timeout",
+						   w->token, err->msg, NULL);
+				rig_sample_free(&s);
+				rc = RIG_BENCH_TIMED_OUT;
+				goto out;
+			}
+		} else if (s.ok && timed_out_on && idx == from) {
+			char why[400];
+
+			snprintf(why, sizeof(why),
+				 "sample %d of %s %s timed out on %s and took %.0f ms on %s",
+				 idx + 1, j->profile, j->workload, timed_out_on, wall / 1e6,
+				 b->name);
+			rig_bench_count_infra(w, timed_out_on, why);
+		}
 		if (!s.ok)
 			rig_warn("%s %s %s sample %d failed: %s", b->name, j->profile, j->workload,
 				 idx + 1, s.fail_reason);
@@ -254,7 +285,7 @@ out:
 	return rc;
 }
 
-static void count_infra(struct worker *w, const char *why)
+void rig_bench_count_infra(struct worker *w, const char *board, const char *why)
 {
 	struct bench *bn = w->bn;
 	struct rig_error e = {0};
@@ -263,12 +294,16 @@ static void count_infra(struct worker *w, const char *why)
 	pthread_mutex_lock(&bn->mu);
 	bn->sum->infra_errors++;
 	pthread_mutex_unlock(&bn->mu);
-	rig_err("board %s: infrastructure error: %s", w->b->name, why);
-	if (rig_store_board_failure(w->st, w->b->name, rig_bench_owner(bn), why, &failures, &e) ==
-		0 &&
+	rig_err("board %s: infrastructure error: %s", board, why);
+	if (rig_store_board_failure(w->st, board, rig_bench_owner(bn), why, &failures, &e) == 0 &&
 	    failures >= RIG_HEALTH_MAX_FAILURES)
-		rig_store_board_quarantine(w->st, w->b->name, rig_bench_owner(bn),
+		rig_store_board_quarantine(w->st, board, rig_bench_owner(bn),
 					   "unusable in several benches in a row", why, &e);
+}
+
+static void count_infra(struct worker *w, const char *why)
+{
+	rig_bench_count_infra(w, w->b->name, why);
 }
 
 /* A cell shared with the other boards of the model (--ab): the first
@@ -302,7 +337,7 @@ static int shared_job(struct worker *w, struct job *j, struct rig_error *err)
 	pthread_mutex_unlock(&c->mu);
 	if (rc)
 		return rc;
-	rc = rig_bench_take_samples(w, j, c->run_id, 0, &next, err);
+	rc = rig_bench_take_samples(w, j, c->run_id, 0, NULL, 0, &next, err);
 	if (rc == RIG_ERR_SKIPPED) {
 		rig_bench_skip(bn, w->st, w->b, j->profile, j->workload, err->msg);
 		rc = 0;
@@ -341,13 +376,18 @@ static int own_job(struct worker *w, struct job *j, struct rig_error *err)
 	if (have)
 		rig_info("%s %s %s: resuming run %lld at sample %d of %lld", w->b->name, j->profile,
 			 j->workload, (long long)run_id, have + 1, n);
-	rc = rig_bench_take_samples(w, j, run_id, have, &next, err);
+	rc = rig_bench_take_samples(w, j, run_id, have, NULL, 1, &next, err);
 	if (rc == RIG_ERR_SKIPPED) {
 		rig_bench_skip(bn, w->st, w->b, j->profile, j->workload, err->msg);
 		rc = 0;
 	}
-	if (rig_bench_infra(rc))
-		rig_bench_retry_queue(w, j, run_id, next, 1, err->msg);
+	if (rc == RIG_BENCH_TIMED_OUT) {
+		/* the board goes on with its next cell; the verdict comes later */
+		rig_bench_retry_queue(w, j, run_id, next, 1, err->msg, w->b->name);
+		rc = 0;
+	} else if (rig_bench_infra(rc)) {
+		rig_bench_retry_queue(w, j, run_id, next, 1, err->msg, NULL);
+	}
 	rig_store_end_run(w->st, run_id, NULL);
 	return rc;
 }
@@ -371,7 +411,7 @@ static void give_up_cells(struct worker *w, size_t from, const char *why, int re
 		if (bn->jobs[k].board != w->b || bn->jobs[k].shared)
 			continue;
 		if (retry)
-			rig_bench_retry_queue(w, &bn->jobs[k], 0, 0, 1, why);
+			rig_bench_retry_queue(w, &bn->jobs[k], 0, 0, 1, why, NULL);
 		else
 			rig_bench_skip(bn, w->st, w->b, bn->jobs[k].profile, bn->jobs[k].workload,
 				       why);
@@ -462,6 +502,23 @@ static void release(struct worker *w, struct hold *h)
 	memset(h, 0, sizeof(*h));
 }
 
+/* --timed-out-on BOARD,PROFILE,WORKLOAD,ON: ON (where the sample timed
+ * out) when the rest names cell j, else NULL. */
+static const char *timed_out_cell(const struct bench *bn, const struct job *j)
+{
+	char want[400];
+	size_t n;
+
+	if (!bn->o->timed_out_on)
+		return NULL;
+	n = (size_t)snprintf(want, sizeof(want), "%s,%s,%s,", j->board->name, j->profile,
+			     j->workload);
+	return n < sizeof(want) && strncmp(want, bn->o->timed_out_on, n) == 0 &&
+		       bn->o->timed_out_on[n]
+		   ? bn->o->timed_out_on + n
+		   : NULL;
+}
+
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
@@ -484,7 +541,8 @@ static void *worker_main(void *arg)
 			for (size_t k = 0; k < bn->n_jobs; k++)
 				if (bn->jobs[k].board == b && !bn->jobs[k].shared)
 					rig_bench_retry_queue(w, &bn->jobs[k], 0, 0,
-							      (int)bn->o->retry_of.n, why);
+							      (int)bn->o->retry_of.n, why,
+							      timed_out_cell(bn, &bn->jobs[k]));
 			goto out;
 		}
 		goto retries; /* a stand-in takes nothing of its own */
@@ -571,7 +629,8 @@ retries:
 		rc = acquire(w, &h, &e);
 		if (rc) {
 			/* back to the queue for another board */
-			rig_bench_retry_queue(w, r->job, r->run_id, r->from_idx, r->tries, r->why);
+			rig_bench_retry_queue(w, r->job, r->run_id, r->from_idx, r->tries, r->why,
+					      r->timed_out_on[0] ? r->timed_out_on : NULL);
 			free(r);
 			if (rig_bench_infra(rc) && rc != RIG_ERR_BUSY) {
 				count_infra(w, e.msg);

@@ -148,6 +148,9 @@ static int bench_or_build(int argc, char **argv, struct rig_ctx *ctx, int build_
 	    {0, "retry-of", RIG_OPT_LIST, &o.retry_of, "LIST",
 	     "(set by rig worker) take these failed boards' cells on the --boards, resuming "
 	     "their runs"},
+	    {0, "timed-out-on", RIG_OPT_STRING, &o.timed_out_on, "BOARD,PROFILE,WORKLOAD,ON",
+	     "(set by rig worker) that --retry-of cell's next sample timed out on ON: the "
+	     "first sample taken here tells whether the board or the workload was at fault"},
 	    {0, "no-resume", RIG_OPT_FLAG, &no_resume, NULL,
 	     "start new runs instead of completing unfinished ones"},
 	    {0, "baseline", RIG_OPT_STRING, &baseline, "PROFILE",

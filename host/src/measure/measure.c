@@ -285,10 +285,11 @@ static void judge(struct exec_run *r, int status)
 	struct rig_sample *out = r->out;
 	struct run_state *rs = &r->rs;
 
-	if (r->timed_out)
+	if (r->timed_out) {
 		rig_sample_fail(out, "timed out after %lld ms%s", req->timeout_ms,
 				rs->ready_ns || r->ready.kind ? "" : " (no ready line)");
-	else if (r->exec_err)
+		out->timed_out = 1;
+	} else if (r->exec_err)
 		rig_sample_fail(out, "cannot run %s: %s", req->argv[0], strerror(r->exec_err));
 	else if (WIFSIGNALED(status))
 		rig_sample_fail(out, "killed by signal %d (%s)", WTERMSIG(status),

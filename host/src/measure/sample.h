@@ -39,6 +39,8 @@ struct rig_sample_hist {
 
 struct rig_sample {
 	int ok;			/* 1: measured; 0: failed (fail_reason says why) */
+	int timed_out;		/* failed because it ran past its timeout (a bench may
+				   retry it on another board of the model) */
 	int exit_status;	/* exit code, or 128+signal */
 	char fail_reason[256];	/* empty when ok */
 	char stderr_tail[1024]; /* last bytes of stderr / console, for failed samples */

@@ -535,9 +535,10 @@ static int agent_run(struct rig_board *b, const struct rig_run_req *req, struct 
 	if (st.started && !load_over)
 		rig_sample_fail(out, "the server exited while under load (%s %d)",
 				d.signal ? "signal" : "status", d.signal ? d.signal : d.exit_code);
-	else if (d.timed_out)
+	else if (d.timed_out) {
 		rig_sample_fail(out, "timed out after %u ms (killed on the board)", ar.timeout_ms);
-	else if (d.signal)
+		out->timed_out = 1;
+	} else if (d.signal)
 		rig_sample_fail(out, "killed by signal %d on the board", d.signal);
 	else if (d.exit_code != 0)
 		rig_sample_fail(out, "exited with status %d", d.exit_code);

@@ -2,10 +2,11 @@
  * usbmodel_ffssink: a bulk sink on FunctionFS, the userspace ceiling for
  * the bed's FunctionFS device models (bench/usb_flash.sh): a vendor
  * interface (1209:5354) with one bulk OUT and one bulk IN endpoint whose
- * OUT data is read in 1 MiB requests and dropped. Prints "ready" once
- * bound; runs until SIGTERM.
+ * OUT data is read in 1 MiB requests and dropped (into the next MiB of a
+ * buffer of --buffer-mib, default 1). Prints "ready" once bound; runs until
+ * SIGTERM.
  *
- *   usbmodel_ffssink [--udc dummy_udc.0]
+ *   usbmodel_ffssink [--udc dummy_udc.0] [--buffer-mib N]
  */
 #include <errno.h>
 #include <pthread.h>
@@ -48,10 +49,26 @@ static void *ep0_loop(void *arg)
 
 int main(int argc, char **argv)
 {
-	static uint8_t buf[1 << 20];
-	const char *udc = argc > 2 && !strcmp(argv[1], "--udc") ? argv[2] : "dummy_udc.0";
+	static uint8_t one[1 << 20];
+	uint8_t *buf = one;
+	const char *udc = "dummy_udc.0";
 	struct rig_ffs f;
 	char udcnl[64];
+	size_t size = sizeof(one), at = 0;
+
+	for (int i = 1; i + 1 < argc; i += 2)
+		if (!strcmp(argv[i], "--udc"))
+			udc = argv[i + 1];
+		else if (!strcmp(argv[i], "--buffer-mib"))
+			size = (size_t)strtoul(argv[i + 1], NULL, 0) << 20;
+	if (size < sizeof(one) || size > (64u << 20))
+		return fprintf(stderr, "usbmodel_ffssink: --buffer-mib: 1 to 64\n"), 2;
+	if (size > sizeof(one)) {
+		buf = malloc(size);
+		if (!buf)
+			return 1;
+		memset(buf, 0xFF, size); /* touched, as the PICOBOOT model's flash */
+	}
 
 	snprintf(udcnl, sizeof(udcnl), "%s\n", udc);
 	mkdir(G, 0755);
@@ -67,7 +84,9 @@ int main(int argc, char **argv)
 	pthread_t t;
 	if (pthread_create(&t, NULL, ep0_loop, &f))
 		return 1;
-	for (;;)
-		if (read(f.ep[0], buf, sizeof(buf)) < 0)
+	for (;;) {
+		if (read(f.ep[0], buf + at, sizeof(one)) < 0)
 			usleep(10000);
+		at = (at + sizeof(one)) % size;
+	}
 }
