@@ -57,6 +57,18 @@ function median(k,   n, i, j, t, a) {
 	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
 }
 function add(k, x) { if (x != "-") { cnt[k]++; v[k, cnt[k]] = x } }
+# row k against row base, round by round (the two ran back to back in one
+# boot): the median of the per-round ratios and their range
+function paired(k, base,   n, r, j, lo, hi, t) {
+	t = "pair " k " " base
+	for (r = 1; r <= last; r++)
+		if ((r, k) in rw && (r, base) in rw) { n++; cnt[t]++; v[t, n] = rw[r, k] / rw[r, base] }
+	if (!n)
+		return
+	lo = hi = v[t, 1]
+	for (j = 2; j <= n; j++) { if (v[t, j] < lo) lo = v[t, j]; if (v[t, j] > hi) hi = v[t, j] }
+	printf "%s write / %s, paired by round: median %.0f%% (%.0f-%.0f%%, %d rounds)\n", k, base, 100 * median(t), 100 * lo, 100 * hi, n
+}
 /^[0-9]+ (raw-kernel|raw-ffs|raw-ffs-whole|picoboot-lib|uf2|picoboot|picoboot-256k|picoboot-1m|picoboot-raw|picoboot-raw-4m|dfu) / { add($2 " write", $4); add($2 " verify", $5); add($2 " total", $6); if ($4 != "-") { rw[$1, $2] = $4; if ($1 > last) last = $1 } }
 END {
 	printf "%-15s %14s %14s %10s %8s\n", "kind", "write MiB/s", "verify MiB/s", "total s", "rounds"
@@ -95,23 +107,8 @@ END {
 	for (i = 7; i <= 11; i++) {
 		if (i == 9 || i == 10)
 			continue
-		k = ks[i]
-		n = 0
-		for (r = 1; r <= last; r++)
-			if ((r, k) in rw && (r, "raw-ffs") in rw) { n++; cnt["pair " k]++; v["pair " k, n] = rw[r, k] / rw[r, "raw-ffs"] }
-		if (n) {
-			lo = hi = v["pair " k, 1]
-			for (j = 2; j <= n; j++) { if (v["pair " k, j] < lo) lo = v["pair " k, j]; if (v["pair " k, j] > hi) hi = v["pair " k, j] }
-			printf "%s write / raw-ffs, paired by round: median %.0f%% (%.0f-%.0f%%, %d rounds)\n", k, 100 * median("pair " k), 100 * lo, 100 * hi, n
-		}
+		paired(ks[i], "raw-ffs")
 		# against the sink fed from the same 16 MiB image into as much memory
-		n = 0
-		for (r = 1; r <= last; r++)
-			if ((r, k) in rw && (r, "raw-ffs-whole") in rw) { n++; cnt["pairw " k]++; v["pairw " k, n] = rw[r, k] / rw[r, "raw-ffs-whole"] }
-		if (n) {
-			lo = hi = v["pairw " k, 1]
-			for (j = 2; j <= n; j++) { if (v["pairw " k, j] < lo) lo = v["pairw " k, j]; if (v["pairw " k, j] > hi) hi = v["pairw " k, j] }
-			printf "%s write / raw-ffs-whole, paired by round: median %.0f%% (%.0f-%.0f%%, %d rounds)\n", k, 100 * median("pairw " k), 100 * lo, 100 * hi, n
-		}
+		paired(ks[i], "raw-ffs-whole")
 	}
 }' "$out/log"

@@ -187,20 +187,9 @@ farm_pg() {
   pa=$!
   worker_bg host-b rack:b rack:a "$tmp/wb6.log" --exit-when-idle
   pb=$!
-  run= stopped=
-  for _ in $(seq 1000); do
-    run=$(pq "select r.id from runs r where r.board = '$x' and r.n_planned = 3 and r.id > $r0")
-    [ -n "$run" ] && break
-    sleep 0.01
-  done
-  for _ in $(seq 1000); do
-    for p in $(ip netns pids "${farm_prefix}n${x#agent-}" 2>/dev/null); do
-      [ "$(readlink "/proc/$p/exe" 2>/dev/null)" = "$(readlink -f "$AGENT")" ] && continue
-      kill -STOP "$p" 2>/dev/null && stopped=$p
-    done
-    [ -n "$stopped" ] && break
-    sleep 0.01
-  done
+  pbegun() { [ -n "$(pq "select r.id from runs r where r.board = '$x' and r.n_planned = 3 and r.id > $r0")" ]; }
+  farm_stop_workload "${x#agent-}" pbegun
+  run=$(pq "select r.id from runs r where r.board = '$x' and r.n_planned = 3 and r.id > $r0")
   wait $pa; ra=$?
   wait $pb; rb=$?
   check "both workers exit 0 after a sample timed out on $x" "$ra$rb" 00

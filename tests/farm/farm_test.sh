@@ -19,7 +19,8 @@
 #      quarantine with the evidence (farm status, health_checks, farm log),
 #      the others take their cells; 6. a passing check frees a board;
 #   7. rig bench --ab: four boards of one model share a cell's samples, each
-#      sample keeps its board, rig results shows per-board medians and spread.
+#      sample keeps its board, rig results shows per-board medians and spread;
+#      7b. a sample that timed out on one of them is finished by another.
 #   8.-11. the same boards through the PostgreSQL queue with two rig worker
 #      processes, PostgreSQL restarted and a worker hung then killed
 #      mid-bench, a worker stopped by SIGTERM, PostgreSQL gone for good, an
@@ -44,6 +45,7 @@ db=$tmp/rig.db
 rig() { "$RIG" --db "$db" --state-dir "$tmp/state" --boards-dir "$tmp/boards" "$@"; }
 q() { sqlite3 "$db" "$1"; }
 fails=0
+begun() { [ "$(q "select count(*) from runs where id > $since and board = '$1'")" -ge 1 ]; } # a run of board $1 since $since
 check() { # check WHAT GOT WANT
   if [ "$2" = "$3" ]; then echo "ok   $1 ($2)"; else echo "FAIL $1: got '$2', want '$3'"; fails=$((fails + 1)); fi
 }
@@ -142,19 +144,7 @@ if [ "$N" -ge 10 ]; then
   rig bench --boards agent-9,agent-10 -t c -w cpu -n 3 -i 20000 --timeout 4s --no-resume -q \
     >/dev/null 2>"$tmp/b4b.log" &
   b=$!
-  stopped=
-  for _ in $(seq 1000); do # after its health check: once its run is begun
-    [ "$(q "select count(*) from runs where id > $since and board = 'agent-9'")" -ge 1 ] && break
-    sleep 0.01
-  done
-  for _ in $(seq 1000); do
-    for p in $(ip netns pids "${farm_prefix}n9" 2>/dev/null); do
-      [ "$(readlink "/proc/$p/exe" 2>/dev/null)" = "$(readlink -f "$AGENT")" ] && continue
-      kill -STOP "$p" 2>/dev/null && stopped=$p
-    done
-    [ -n "$stopped" ] && break
-    sleep 0.01
-  done
+  farm_stop_workload 9 begun agent-9 # after its health check: once its run is begun
   wait $b
   check "a sample stopped on agent-9: the bench exits 0" "$?" 0
   grep -E 'timed out|infrastructure error' "$tmp/b4b.log" | sed 's/^/    /' | head -3
@@ -258,6 +248,26 @@ check "rig results --format json keeps each board's n and median (sample_boards)
   "$(rig results -w cpu --format json 2>/dev/null | grep '"board":"model:x86-agent","workload":"cpu"' |
      grep -o '{"board":"agent-[0-9]*","n":3,' | wc -l)" 4
 echo "A/B: $(( ($(date +%s%N) - t_sec) / 1000000 )) ms"
+
+# --- 7b. a sample that timed out in an A/B cell: agent-9's workload is
+# stopped mid-sample; the index goes back to the cell, agent-10 takes it
+# and finishes it, agent-9 is charged and the run is complete
+if [ "$N" -ge 10 ]; then
+  since=$(q "select coalesce(max(id), 0) from runs") fl=$(q "select coalesce(max(id), 0) from farm_log")
+  rig bench --ab --boards agent-9,agent-10 -t c -w cpu -n 4 -i 20000 --timeout 4s --no-resume -q \
+    >/dev/null 2>"$tmp/b7b.log" &
+  b=$!
+  farm_stop_workload 9 begun model:x86-agent # after the health checks
+  wait $b
+  check "--ab with a sample stopped on agent-9 exits 0" "$?" 0
+  check "it is one infrastructure error" \
+    "$(grep -o '[0-9]* infrastructure errors' "$tmp/b7b.log")" "1 infrastructure errors"
+  check "farm log: agent-9's timeout, then its charge once agent-10 finished the index" \
+    "$(q "select group_concat(event, ',') from (select event from farm_log where id > $fl and board = 'agent-9' and event in ('timeout', 'infra') order by id)"):$(q "select count(*) from farm_log where id > $fl and board = 'agent-9' and event = 'infra' and detail like '%timed out on agent-9 and took % ms on agent-10%'")" "timeout,infra:1"
+  check "the shared run complete: 4 samples ok, none twice, both boards" \
+    "$(q "select count(*), count(distinct s.idx), sum(s.ok), count(distinct s.board) from samples s join runs r on r.id = s.run_id where r.id > $since")" "4|4|4|2"
+  rig farm release --force agent-9 >/dev/null 2>&1
+fi
 
 # --- 8-11. two hosts on one PostgreSQL
 . "$root/tests/farm/farm_pg.sh"

@@ -46,6 +46,24 @@ farm_agent_start() {
   echo $! >"$2/pids/$1"
 }
 
+# once the command READY... succeeds (polled every 10 ms, up to 10 s),
+# stops (SIGSTOP) the first process in agent i's namespace that is not
+# rig-agent itself: its workload, hung as on a board that stopped. 1 when
+# none appeared within 10 s more.
+farm_stop_workload() { # farm_stop_workload I READY...
+  local i=$1 p
+  shift
+  for _ in $(seq 1000); do "$@" && break; sleep 0.01; done
+  for _ in $(seq 1000); do
+    for p in $(ip netns pids "${farm_prefix}n$i" 2>/dev/null); do
+      [ "$(readlink "/proc/$p/exe" 2>/dev/null)" = "$(readlink -f "$AGENT")" ] && continue
+      kill -STOP "$p" 2>/dev/null && return 0
+    done
+    sleep 0.01
+  done
+  return 1
+}
+
 # waits until agent i answers (up to 10 s)
 farm_agent_wait() {
   for _ in $(seq 100); do

@@ -91,17 +91,34 @@ void rig_bench_ab_group(struct bench *bn)
 	}
 }
 
-int rig_bench_ab_next(struct shared_cell *c, struct job *j)
+/* The given-back index j may take: the last one not timed out on j's own
+ * board while other boards are in the cell; -1: none. c->mu held. */
+static int redo_for(const struct shared_cell *c, const struct job *j, int present)
+{
+	for (size_t i = c->n_redo; i-- > 0;)
+		if (!c->redo[i].timed_out_on || present <= 1 ||
+		    strcmp(c->redo[i].timed_out_on, j->board->name) != 0)
+			return (int)i;
+	return -1;
+}
+
+int rig_bench_ab_next(struct shared_cell *c, struct job *j, const char **timed_out_on)
 {
 	int idx = -1;
 
+	*timed_out_on = NULL;
 	pthread_mutex_lock(&c->mu);
 	for (;;) {
-		int present = c->boards - c->gone, fewest = -1;
+		int present = c->boards - c->gone, fewest = -1, r;
 		struct timespec ts;
 
-		if (c->n_redo) {
-			idx = c->redo[--c->n_redo];
+		if ((r = redo_for(c, j, present)) >= 0) {
+			idx = c->redo[r].idx;
+			/* its own timeout, no one else left: no verdict */
+			if (c->redo[r].timed_out_on &&
+			    strcmp(c->redo[r].timed_out_on, j->board->name) != 0)
+				*timed_out_on = c->redo[r].timed_out_on;
+			c->redo[r] = c->redo[--c->n_redo];
 			break;
 		}
 		if (c->next >= c->n || rig_bench_stop)
@@ -130,14 +147,26 @@ int rig_bench_ab_next(struct shared_cell *c, struct job *j)
 	return idx;
 }
 
-void rig_bench_ab_give_back(struct shared_cell *c, struct job *j, int idx)
+void rig_bench_ab_give_back(struct shared_cell *c, struct job *j, int idx,
+			    const char *timed_out_on)
 {
 	pthread_mutex_lock(&c->mu);
 	c->redo = rig_xrealloc(c->redo, (c->n_redo + 1) * sizeof(*c->redo));
-	c->redo[c->n_redo++] = idx;
+	c->redo[c->n_redo++] = (struct redo){idx, timed_out_on};
 	j->ab_taken--;
 	pthread_cond_broadcast(&c->cv);
 	pthread_mutex_unlock(&c->mu);
+}
+
+int rig_bench_ab_others(struct shared_cell *c, const struct job *j)
+{
+	int yes = 0;
+
+	pthread_mutex_lock(&c->mu);
+	for (int m = 0; m < c->boards && !yes; m++)
+		yes = c->members[m] != j && !c->members[m]->ab_left;
+	pthread_mutex_unlock(&c->mu);
+	return yes;
 }
 
 void rig_bench_ab_ready(struct job *j)

@@ -37,6 +37,13 @@ struct job {
 
 /* A cell shared by the boards of one model (--ab, ab.c): one run, each
  * sample index taken once by whichever board asks next. */
+/* A sample index of a shared cell given back to the others. */
+struct redo {
+	int idx;
+	const char *timed_out_on; /* the board it timed out on (the taker gives the verdict,
+				     docs/farm.md), or NULL: that board failed */
+};
+
 struct shared_cell {
 	struct job *lead; /* the first board's job: its plan and build name the run */
 	char label[64];	  /* the run's board: "model:M" */
@@ -45,7 +52,7 @@ struct shared_cell {
 	int begun;	   /* the run exists (run_id) */
 	int64_t run_id;
 	int next, n; /* the next index never handed out; planned samples */
-	int *redo;   /* indices a failed board gave back, taken first */
+	struct redo *redo; /* indices given back, taken first */
 	size_t n_redo;
 	int active;	      /* workers inside the cell now */
 	int boards;	      /* boards sharing it */
@@ -191,14 +198,20 @@ int rig_bench_health_check(struct worker *w, struct rig_error *err);
 /* A/B across identical boards (ab.c). Groups the jobs of boards of one
  * model (tag model:, same target, same artifact) into shared cells. */
 void rig_bench_ab_group(struct bench *bn);
-/* The next sample index of c for board job j (a given-back one first), or
- * -1 when every index is handed out. With c->turns a board that has taken
+/* The next sample index of c for board job j (a given-back one first, not
+ * one that timed out on j's own board while another board is in the
+ * cell), or -1 when every index is handed out; *timed_out_on: the board
+ * the index timed out on, else NULL. With c->turns a board that has taken
  * more than another board still in the cell waits for it to take one (or
- * leave), so each round every board takes one. Locks c->mu;
- * may block (0.1 s steps, ends on rig_bench_stop). */
-int rig_bench_ab_next(struct shared_cell *c, struct job *j);
-/* Gives index idx back (j's board failed before storing it). */
-void rig_bench_ab_give_back(struct shared_cell *c, struct job *j, int idx);
+ * leave), so each round every board takes one. Locks c->mu; may block
+ * (0.1 s steps, ends on rig_bench_stop). */
+int rig_bench_ab_next(struct shared_cell *c, struct job *j, const char **timed_out_on);
+/* Gives index idx back: j's board failed before storing it, or (timed_out_on
+ * non-NULL, a string that outlives the bench) the sample timed out there. */
+void rig_bench_ab_give_back(struct shared_cell *c, struct job *j, int idx,
+			    const char *timed_out_on);
+/* 1 when a board other than j's is still in c (may take an index). */
+int rig_bench_ab_others(struct shared_cell *c, const struct job *j);
 /* j's board is out of its cell (done, failed, quarantined): the others no
  * longer wait for it. Idempotent. */
 void rig_bench_ab_leave(struct job *j);

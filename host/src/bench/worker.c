@@ -188,8 +188,11 @@ int rig_bench_take_samples(struct worker *w, struct job *j, int64_t run_id, int 
 	rig_bench_batch_init(&sb, w, j->shared != NULL);
 	rig_bounds_for_target(&b->target, &bnd);
 	bnd.ram_bytes = (double)b->ram_kib * 1024;
-	for (int idx = j->shared ? rig_bench_ab_next(j->shared, j) : from; idx >= 0 && idx < n;
-	     idx = j->shared ? rig_bench_ab_next(j->shared, j) : idx + 1) {
+	/* verdict_on: the board the sample about to be taken timed out on */
+	const char *verdict_on = timed_out_on;
+	for (int idx = j->shared ? rig_bench_ab_next(j->shared, j, &verdict_on) : from;
+	     idx >= 0 && idx < n;
+	     idx = j->shared ? rig_bench_ab_next(j->shared, j, &verdict_on) : idx + 1) {
 		struct rig_sample s = {0};
 		int64_t t0;
 		double wall = 0, around;
@@ -197,7 +200,7 @@ int rig_bench_take_samples(struct worker *w, struct job *j, int64_t run_id, int 
 		*next = idx;
 		if (rig_bench_stopping(bn)) {
 			if (j->shared)
-				rig_bench_ab_give_back(j->shared, j, idx);
+				rig_bench_ab_give_back(j->shared, j, idx, NULL);
 			rc = RIG_ERR_INTERRUPTED;
 			goto out;
 		}
@@ -215,7 +218,7 @@ int rig_bench_take_samples(struct worker *w, struct job *j, int64_t run_id, int 
 			rig_bench_load_finish(&bl, &s);
 		if (rc) {
 			if (j->shared) /* another board of the model takes it */
-				rig_bench_ab_give_back(j->shared, j, idx);
+				rig_bench_ab_give_back(j->shared, j, idx, NULL);
 			rig_sample_free(&s);
 			goto out;
 		}
@@ -231,15 +234,16 @@ int rig_bench_take_samples(struct worker *w, struct job *j, int64_t run_id, int 
 		rig_bounds_check(&s, &bnd);
 		if (!s.log_path[0] && rig_file_exists(logpath))
 			snprintf(s.log_path, sizeof(s.log_path), "%s", logpath);
-		if (!s.ok && s.timed_out && !j->shared) {
-			if (timed_out_on && idx == from) {
+		if (!s.ok && s.timed_out) {
+			if (verdict_on) {
 				char why[sizeof(s.fail_reason)];
 
 				snprintf(why, sizeof(why), "%.150s, here and on %s: the workload's",
-					 s.fail_reason, timed_out_on);
+					 s.fail_reason, verdict_on);
 				snprintf(s.fail_reason, sizeof(s.fail_reason), "%s", why);
 				may_retry = 0; /* its later timeouts are the workload's too */
-			} else if (may_retry && rig_bench_retry_possible(w)) {
+			} else if (may_retry && (j->shared ? rig_bench_ab_others(j->shared, j)
+							   : rig_bench_retry_possible(w))) {
 				rig_fail(err, RIG_ERR_TIMEOUT, "sample %d of %s %s %s on %s",
 					 idx + 1, j->profile, j->workload, s.fail_reason, b->name);
 				rig_warn("%s: %s; another board of model %s takes it", b->name,
@@ -247,18 +251,24 @@ int rig_bench_take_samples(struct worker *w, struct job *j, int64_t run_id, int 
 				rig_store_farm_log(w->st, b->name, rig_bench_owner(bn), "timeout",
 						   w->token, err->msg, NULL);
 				rig_sample_free(&s);
+				if (j->shared) { /* the cell's other boards: the index back */
+					rig_bench_ab_give_back(j->shared, j, idx, b->name);
+					verdict_on = NULL;
+					continue;
+				}
 				rc = RIG_BENCH_TIMED_OUT;
 				goto out;
 			}
-		} else if (s.ok && timed_out_on && idx == from) {
+		} else if (s.ok && verdict_on) {
 			char why[400];
 
 			snprintf(why, sizeof(why),
 				 "sample %d of %s %s timed out on %s and took %.0f ms on %s",
-				 idx + 1, j->profile, j->workload, timed_out_on, wall / 1e6,
+				 idx + 1, j->profile, j->workload, verdict_on, wall / 1e6,
 				 b->name);
-			rig_bench_count_infra(w, timed_out_on, why);
+			rig_bench_count_infra(w, verdict_on, why);
 		}
+		verdict_on = NULL;
 		if (!s.ok)
 			rig_warn("%s %s %s sample %d failed: %s", b->name, j->profile, j->workload,
 				 idx + 1, s.fail_reason);
@@ -266,7 +276,7 @@ int rig_bench_take_samples(struct worker *w, struct job *j, int64_t run_id, int 
 		 * free stores nothing more from this worker. */
 		if ((rc = rig_bench_batch_add(w, &sb, run_id, idx, &s, around, err))) {
 			if (j->shared && rc == RIG_ERR_FENCED)
-				rig_bench_ab_give_back(j->shared, j, idx);
+				rig_bench_ab_give_back(j->shared, j, idx, NULL);
 			*next = sb.lost_from;
 			goto out;
 		}
@@ -337,7 +347,7 @@ static int shared_job(struct worker *w, struct job *j, struct rig_error *err)
 	pthread_mutex_unlock(&c->mu);
 	if (rc)
 		return rc;
-	rc = rig_bench_take_samples(w, j, c->run_id, 0, NULL, 0, &next, err);
+	rc = rig_bench_take_samples(w, j, c->run_id, 0, NULL, 1, &next, err);
 	if (rc == RIG_ERR_SKIPPED) {
 		rig_bench_skip(bn, w->st, w->b, j->profile, j->workload, err->msg);
 		rc = 0;
