@@ -147,8 +147,7 @@ int rig_bench_ab_next(struct shared_cell *c, struct job *j, const char **timed_o
 	return idx;
 }
 
-void rig_bench_ab_give_back(struct shared_cell *c, struct job *j, int idx,
-			    const char *timed_out_on)
+void rig_bench_ab_give_back(struct shared_cell *c, struct job *j, int idx, const char *timed_out_on)
 {
 	pthread_mutex_lock(&c->mu);
 	c->redo = rig_xrealloc(c->redo, (c->n_redo + 1) * sizeof(*c->redo));

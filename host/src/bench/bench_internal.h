@@ -51,7 +51,7 @@ struct shared_cell {
 	pthread_cond_t cv; /* an index was taken or a board left */
 	int begun;	   /* the run exists (run_id) */
 	int64_t run_id;
-	int next, n; /* the next index never handed out; planned samples */
+	int next, n;	   /* the next index never handed out; planned samples */
 	struct redo *redo; /* indices given back, taken first */
 	size_t n_redo;
 	int active;	      /* workers inside the cell now */

@@ -192,7 +192,9 @@ static int requeue(struct bench *bn, const struct retry *r)
 	snprintf(job.board, sizeof(job.board), "%s", to);
 	if (r->timed_out_on[0])
 		n = snprintf(job.args, sizeof(job.args),
-			     "%s\n--retry-of\n%s\n--timed-out-on\n%s,%s,%s,%s", bn->o->requeue_args, r->job->board->name, r->job->board->name, r->job->profile, r->job->workload, r->timed_out_on);
+			     "%s\n--retry-of\n%s\n--timed-out-on\n%s,%s,%s,%s", bn->o->requeue_args,
+			     r->job->board->name, r->job->board->name, r->job->profile,
+			     r->job->workload, r->timed_out_on);
 	else
 		n = snprintf(job.args, sizeof(job.args), "%s\n--retry-of\n%s", bn->o->requeue_args,
 			     r->job->board->name);

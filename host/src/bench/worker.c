@@ -264,8 +264,7 @@ int rig_bench_take_samples(struct worker *w, struct job *j, int64_t run_id, int 
 
 			snprintf(why, sizeof(why),
 				 "sample %d of %s %s timed out on %s and took %.0f ms on %s",
-				 idx + 1, j->profile, j->workload, verdict_on, wall / 1e6,
-				 b->name);
+				 idx + 1, j->profile, j->workload, verdict_on, wall / 1e6, b->name);
 			rig_bench_count_infra(w, verdict_on, why);
 		}
 		verdict_on = NULL;

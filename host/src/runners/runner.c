@@ -5,8 +5,8 @@
 
 #include "board.h"
 
-static int none_configure(struct rig_board *b, const struct rig_cfg *cfg,
-			  struct rig_cfg_node *sec, struct rig_error *err)
+static int none_configure(struct rig_board *b, const struct rig_cfg *cfg, struct rig_cfg_node *sec,
+			  struct rig_error *err)
 {
 	return rig_part_known_keys(cfg, sec, NULL, err);
 }
