@@ -2,6 +2,8 @@
  * real compilers, real processes, the SQLite store. */
 #include "rigtest.h"
 
+#include <dirent.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -265,6 +267,114 @@ static void health_checks_on_a_schedule_and_ab_across_twins(void **state)
 	free(out);
 }
 
+/* The pid of a process whose environment holds var (as K=V), or 0. */
+static pid_t find_by_env(const char *var)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	pid_t found = 0;
+
+	while (d && !found && (e = readdir(d))) {
+		char path[300], env[8192];
+		ssize_t n;
+		int fd;
+
+		if (e->d_name[0] < '0' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/environ", e->d_name);
+		if ((fd = open(path, O_RDONLY)) < 0)
+			continue;
+		n = read(fd, env, sizeof(env) - 1);
+		close(fd);
+		for (ssize_t i = 0; i < n; i += (ssize_t)strlen(env + i) + 1) {
+			env[n] = 0;
+			if (strcmp(env + i, var) == 0) {
+				found = (pid_t)atoi(e->d_name);
+				break;
+			}
+		}
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
+/* A sample that timed out is judged on a twin (docs/farm.md): twin ta's
+ * workload is stopped (SIGSTOP, as on a hung board) mid-sample; rig kills
+ * it at the timeout and does not store it; tb takes it and the rest of the
+ * cell and finishes them, so ta is charged one infrastructure error and
+ * its run is complete with no failed sample. */
+static void timed_out_sample_is_judged_on_a_twin(void **state)
+{
+	char st[1100], cmd[4096];
+	pid_t pid, hung = 0;
+	int status;
+
+	RIGTEST_REQUIRE_CMD("gcc");
+	RIGTEST_REQUIRE_CMD("sqlite3");
+	snprintf(st, sizeof(st), "%s/timeout", rigtest_tmpdir());
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(
+		    rigtest_sh(NULL,
+			       "mkdir -p '%s/boards' && printf 'name: t%c\nkind: host\n"
+			       "target: {os: linux, arch: x86_64}\ntags: {model: tw}\n"
+			       "host: {env: [RIGTEST_TWIN=%c%d]}\n' >'%s/boards/t%c.yaml'",
+			       st, "ab"[i], "ab"[i], (int)getpid(), st, "ab"[i]),
+		    0);
+	snprintf(cmd, sizeof(cmd),
+		 "exec '%s' --state-dir '%s' --boards-dir '%s/boards' --db '%s/rig.db' bench "
+		 "-b ta,tb -w cpu -p c -n 3 -i 20000 --warmup 0 --timeout 3s --jobs 2 "
+		 ">'%s/out' 2>&1",
+		 rig, st, st, st, st);
+	assert_int_equal(rigtest_sh(NULL, "mkdir -p '%s'", st), 0);
+	pid = fork();
+	if (pid == 0) {
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	{
+		char var[64];
+
+		snprintf(var, sizeof(var), "RIGTEST_TWIN=a%d", (int)getpid());
+		for (int i = 0; i < 6000 && !hung; i++) {
+			if ((hung = find_by_env(var)) && kill(hung, SIGSTOP) != 0)
+				hung = 0;
+			if (!hung)
+				usleep(2000);
+		}
+	}
+	waitpid(pid, &status, 0);
+	if (!hung)
+		skip(); /* ta's samples never showed up: nothing was stopped */
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_int_equal(rigtest_sh(NULL, "grep -q ' 1 infrastructure errors' '%s/out'", st), 0);
+	assert_int_equal(rigtest_sqlite_long(st,
+					     "select count(*) from farm_log where board = 'ta' and "
+					     "event = 'timeout'"),
+			 1);
+	assert_int_equal(
+	    rigtest_sqlite_long(st, "select count(*) from farm_log where board = 'ta' and "
+				    "event = 'infra' and detail like '%timed out on ta and took % "
+				    "ms on tb%'"),
+	    1);
+	assert_int_equal(rigtest_sqlite_long(st,
+					     "select count(*) from samples s join runs r on "
+					     "r.id = s.run_id where r.board = 'ta' and s.ok = 1"),
+			 3);
+	assert_int_equal(rigtest_sqlite_long(st, "select count(distinct s.idx) from samples s join "
+						 "runs r on r.id = s.run_id where r.board = 'ta'"),
+			 3);
+	assert_int_equal(rigtest_sqlite_long(st, "select count(*) from samples s join runs r on "
+						 "r.id = s.run_id where r.board = 'ta' and "
+						 "s.board = 'tb'"),
+			 rigtest_sqlite_long(st,
+					     "select 3 - count(*) from samples s join runs r on "
+					     "r.id = s.run_id where r.board = 'ta' and "
+					     "s.board = 'ta'"));
+	assert_int_equal(rigtest_sqlite_long(st, "select count(*) from samples where ok = 0"), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -274,6 +384,7 @@ int main(void)
 	    cmocka_unit_test(misbehaving_programs_fail_their_samples_only),
 	    cmocka_unit_test(killed_bench_resumes_with_only_missing_samples),
 	    cmocka_unit_test(health_checks_on_a_schedule_and_ab_across_twins),
+	    cmocka_unit_test(timed_out_sample_is_judged_on_a_twin),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }
