@@ -234,9 +234,12 @@ void rig_bench_plan(const struct bench *bn, const struct job *j, long long *n, l
 /* 1 when rc is the board's fault (infrastructure: unusable, lost link,
  * lost lease), not an interruption, a store error or a skip. */
 int rig_bench_infra(int rc);
-/* rig_bench_take_samples: sample *next timed out and another board of the
- * model may take it (err says which sample, where and after how long). */
+/* rig_bench_take_samples, rig_bench_timeout_judge: sample *next timed out
+ * and another board of the model may take it (err says which sample, where
+ * and after how long). */
 #define RIG_BENCH_TIMED_OUT 1
+/* rig_bench_timeout_judge: the timed-out index went back to its A/B cell. */
+#define RIG_BENCH_GIVEN_BACK 2
 
 /* Samples [from, n) of run_id for cell j, taken on w's open board and
  * stored (fenced) as they finish. *next: the first sample not stored.
@@ -251,10 +254,25 @@ int rig_bench_infra(int rc);
 int rig_bench_take_samples(struct worker *w, struct job *j, int64_t run_id, int from,
 			   const char *timed_out_on, int may_retry, int *next,
 			   struct rig_error *err);
-/* An infrastructure error of board (w's or, after a timeout's verdict,
- * another's): counted in the summary, the board's failures in a row (the
- * farm log's `infra`), quarantine after RIG_HEALTH_MAX_FAILURES. */
+/* Timeouts (timeout.c). An infrastructure error of board (w's or, after
+ * a timeout's verdict, another's): counted in the summary, the board's
+ * failures in a row (the farm log's `infra`), quarantine after
+ * RIG_HEALTH_MAX_FAILURES. */
 void rig_bench_count_infra(struct worker *w, const char *board, const char *why);
+/* Sample idx of cell j, just taken on w's board in wall_ns. verdict_on:
+ * the board it timed out on before (NULL: none). Finished after a timeout
+ * elsewhere: that board is charged, 0. Timed out after one elsewhere: its
+ * reason says the workload's, *may_retry = 0, 0 (store it). Timed out
+ * first and *may_retry with another board of the model left: logged
+ * (farm log `timeout`) and RIG_BENCH_GIVEN_BACK (A/B: the index is back in
+ * the cell; take the next) or RIG_BENCH_TIMED_OUT (err set: the caller
+ * queues the rest of the cell); the sample is not to be stored. Else 0. */
+int rig_bench_timeout_judge(struct worker *w, struct job *j, int idx, struct rig_sample *s,
+			    double wall_ns, const char *verdict_on, int *may_retry,
+			    struct rig_error *err);
+/* --timed-out-on BOARD,PROFILE,WORKLOAD,ON: ON (where the sample timed
+ * out) when the rest names cell j, else NULL. */
+const char *rig_bench_timed_out_cell(const struct bench *bn, const struct job *j);
 
 /* Retries (retry.c). Queues samples [from, n) of cell j (run_id 0: not
  * begun) for another board of w's model, tries boards failed it so far;

@@ -144,11 +144,8 @@ int rig_bench_infra(int rc)
 }
 
 /* Samples [from, n) of run_id for cell j, taken on w's board
- * (bench_internal.h). A sample that timed out is the board's fault when
- * another board of the model finishes it and the workload's when it times
- * out there too, so the first timeout of a sample is not stored: the
- * sample and the rest of the cell go to another board of the model, which
- * gives the verdict (docs/farm.md, "A sample that timed out"). */
+ * (bench_internal.h); a sample that timed out goes through
+ * rig_bench_timeout_judge (timeout.c). */
 int rig_bench_take_samples(struct worker *w, struct job *j, int64_t run_id, int from,
 			   const char *timed_out_on, int may_retry, int *next,
 			   struct rig_error *err)
@@ -234,38 +231,15 @@ int rig_bench_take_samples(struct worker *w, struct job *j, int64_t run_id, int 
 		rig_bounds_check(&s, &bnd);
 		if (!s.log_path[0] && rig_file_exists(logpath))
 			snprintf(s.log_path, sizeof(s.log_path), "%s", logpath);
-		if (!s.ok && s.timed_out) {
-			if (verdict_on) {
-				char why[sizeof(s.fail_reason)];
-
-				snprintf(why, sizeof(why), "%.150s, here and on %s: the workload's",
-					 s.fail_reason, verdict_on);
-				snprintf(s.fail_reason, sizeof(s.fail_reason), "%s", why);
-				may_retry = 0; /* its later timeouts are the workload's too */
-			} else if (may_retry && (j->shared ? rig_bench_ab_others(j->shared, j)
-							   : rig_bench_retry_possible(w))) {
-				rig_fail(err, RIG_ERR_TIMEOUT, "sample %d of %s %s %s on %s",
-					 idx + 1, j->profile, j->workload, s.fail_reason, b->name);
-				rig_warn("%s: %s; another board of model %s takes it", b->name,
-					 err->msg, w->model);
-				rig_store_farm_log(w->st, b->name, rig_bench_owner(bn), "timeout",
-						   w->token, err->msg, NULL);
-				rig_sample_free(&s);
-				if (j->shared) { /* the cell's other boards: the index back */
-					rig_bench_ab_give_back(j->shared, j, idx, b->name);
-					verdict_on = NULL;
-					continue;
-				}
-				rc = RIG_BENCH_TIMED_OUT;
-				goto out;
-			}
-		} else if (s.ok && verdict_on) {
-			char why[400];
-
-			snprintf(why, sizeof(why),
-				 "sample %d of %s %s timed out on %s and took %.0f ms on %s",
-				 idx + 1, j->profile, j->workload, verdict_on, wall / 1e6, b->name);
-			rig_bench_count_infra(w, verdict_on, why);
+		switch (rig_bench_timeout_judge(w, j, idx, &s, wall, verdict_on, &may_retry, err)) {
+		case RIG_BENCH_TIMED_OUT:
+			rig_sample_free(&s);
+			rc = RIG_BENCH_TIMED_OUT;
+			goto out;
+		case RIG_BENCH_GIVEN_BACK:
+			rig_sample_free(&s);
+			verdict_on = NULL;
+			continue;
 		}
 		verdict_on = NULL;
 		if (!s.ok)
@@ -292,22 +266,6 @@ out:
 	if (rc == RIG_ERR_FENCED)
 		w->fenced = 1;
 	return rc;
-}
-
-void rig_bench_count_infra(struct worker *w, const char *board, const char *why)
-{
-	struct bench *bn = w->bn;
-	struct rig_error e = {0};
-	int failures = 0;
-
-	pthread_mutex_lock(&bn->mu);
-	bn->sum->infra_errors++;
-	pthread_mutex_unlock(&bn->mu);
-	rig_err("board %s: infrastructure error: %s", board, why);
-	if (rig_store_board_failure(w->st, board, rig_bench_owner(bn), why, &failures, &e) == 0 &&
-	    failures >= RIG_HEALTH_MAX_FAILURES)
-		rig_store_board_quarantine(w->st, board, rig_bench_owner(bn),
-					   "unusable in several benches in a row", why, &e);
 }
 
 static void count_infra(struct worker *w, const char *why)
@@ -511,23 +469,6 @@ static void release(struct worker *w, struct hold *h)
 	memset(h, 0, sizeof(*h));
 }
 
-/* --timed-out-on BOARD,PROFILE,WORKLOAD,ON: ON (where the sample timed
- * out) when the rest names cell j, else NULL. */
-static const char *timed_out_cell(const struct bench *bn, const struct job *j)
-{
-	char want[400];
-	size_t n;
-
-	if (!bn->o->timed_out_on)
-		return NULL;
-	n = (size_t)snprintf(want, sizeof(want), "%s,%s,%s,", j->board->name, j->profile,
-			     j->workload);
-	return n < sizeof(want) && strncmp(want, bn->o->timed_out_on, n) == 0 &&
-		       bn->o->timed_out_on[n]
-		   ? bn->o->timed_out_on + n
-		   : NULL;
-}
-
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
@@ -549,9 +490,9 @@ static void *worker_main(void *arg)
 			snprintf(why, sizeof(why), "board %s failed in an earlier job", b->name);
 			for (size_t k = 0; k < bn->n_jobs; k++)
 				if (bn->jobs[k].board == b && !bn->jobs[k].shared)
-					rig_bench_retry_queue(w, &bn->jobs[k], 0, 0,
-							      (int)bn->o->retry_of.n, why,
-							      timed_out_cell(bn, &bn->jobs[k]));
+					rig_bench_retry_queue(
+					    w, &bn->jobs[k], 0, 0, (int)bn->o->retry_of.n, why,
+					    rig_bench_timed_out_cell(bn, &bn->jobs[k]));
 			goto out;
 		}
 		goto retries; /* a stand-in takes nothing of its own */
